@@ -1,0 +1,34 @@
+import { z } from 'zod';
+
+/** Connection settings every service shares; each service extends this with its own keys. */
+export const infraEnvSchema = z.object({
+  KAFKA_BROKERS: z.string().default('localhost:9092').transform((s) => s.split(',').map((b) => b.trim()).filter(Boolean)),
+  KAFKA_CLIENT_ID: z.string().default('pizzashop'),
+  MYSQL_HOST: z.string().default('127.0.0.1'),
+  MYSQL_PORT: z.coerce.number().int().positive().default(3307),
+  MYSQL_USER: z.string().default('mysqluser'),
+  MYSQL_PASSWORD: z.string().default('mysqlpw'),
+  MYSQL_DATABASE: z.string().default('pizzashop'),
+  PINOT_BROKER_URLS: z.string().default('http://localhost:8099').transform((s) => s.split(',').map((u) => u.trim()).filter(Boolean)),
+  PINOT_CONTROLLER_URL: z.string().url().default('http://localhost:9000'),
+  KAFKA_CONNECT_URL: z.string().url().default('http://localhost:8083'),
+  ORDERS_TOPIC: z.string().default('orders'),
+  ENRICHED_ORDER_ITEMS_TOPIC: z.string().default('enriched-order-items'),
+  PRODUCTS_CDC_TOPIC: z.string().default('mysql.pizzashop.products'),
+  DEAD_LETTER_TOPIC: z.string().default('dead-letters'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+export type InfraConfig = z.infer<typeof infraEnvSchema>;
+
+export class ConfigError extends Error {}
+
+/**
+ * Validates `env` against `schema` at start-up. On failure throws one ConfigError naming every
+ * offending variable, so a service fails fast with a readable message instead of later at runtime.
+ */
+export function loadConfig<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv = process.env, component = 'config'): z.infer<S> {
+  const parsed = schema.safeParse(env);
+  if (parsed.success) return parsed.data;
+  const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`);
+  throw new ConfigError(`${component}: invalid environment\n${lines.join('\n')}\nFix the variables above (see README "Configuration").`);
+}
