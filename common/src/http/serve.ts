@@ -1,0 +1,25 @@
+import { serve, type ServerType } from '@hono/node-server';
+import type { Hono } from 'hono';
+import type { Logger } from '../logger.js';
+
+/** Starts `app` on `port`; resolves once listening, rejects with a clear message if the port is taken. */
+export function listen(app: Hono, port: number, host: string, log: Logger): Promise<ServerType> {
+  return new Promise((resolve, reject) => {
+    const server = serve({ fetch: app.fetch, port, hostname: host }, () => {
+      log.info({ port, host }, 'http listening');
+      resolve(server);
+    });
+    server.once('error', (err: NodeJS.ErrnoException) => {
+      reject(
+        err.code === 'EADDRINUSE'
+          ? new Error(`port ${port} on ${host} is already in use: stop the other process or set a different port`)
+          : err,
+      );
+    });
+  });
+}
+
+/** Closes the HTTP server, resolving when in-flight requests finished. */
+export function closeServer(server: ServerType): Promise<void> {
+  return new Promise((resolve) => server.close(() => resolve()));
+}
