@@ -1,0 +1,43 @@
+import { Kafka, logLevel, type KafkaConfig, type LogEntry } from 'kafkajs';
+import type { Logger } from '../logger.js';
+
+export interface KafkaClientOptions {
+  brokers: string[];
+  clientId: string;
+  log: Logger;
+  /** Overrides for tests and tools (e.g. fewer retries against a closed port). */
+  overrides?: Partial<Omit<KafkaConfig, 'brokers' | 'clientId' | 'logCreator'>>;
+}
+
+const levelNames = {
+  [logLevel.NOTHING]: 'silent',
+  [logLevel.ERROR]: 'error',
+  [logLevel.WARN]: 'warn',
+  [logLevel.INFO]: 'info',
+  [logLevel.DEBUG]: 'debug',
+} as const;
+
+/** kafkajs logs routed to the service's pino logger, tagged with kafkajs' namespace. */
+function pinoLogCreator(log: Logger) {
+  return () =>
+    ({ namespace, level, log: entry }: LogEntry) => {
+      const { message, timestamp: _timestamp, ...extra } = entry;
+      const name = levelNames[level];
+      if (name !== 'silent') log[name]({ kafkajs: namespace, ...extra }, message);
+    };
+}
+
+/** The one kafkajs client factory every service uses. */
+export function createKafkaClient({ brokers, clientId, log, overrides }: KafkaClientOptions): Kafka {
+  const kafkaLog = log.child({ component: `${log.bindings().component ?? clientId}/kafka` });
+  return new Kafka({
+    brokers,
+    clientId,
+    connectionTimeout: 3000,
+    requestTimeout: 30000,
+    retry: { initialRetryTime: 300, retries: 8 },
+    logLevel: logLevel.WARN,
+    logCreator: pinoLogCreator(kafkaLog),
+    ...overrides,
+  });
+}

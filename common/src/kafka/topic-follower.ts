@@ -1,0 +1,121 @@
+import { randomUUID } from 'node:crypto';
+import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import type { Logger } from '../logger.js';
+
+export interface FollowedRecord {
+  partition: number;
+  offset: string;
+  key: Buffer | null;
+  value: Buffer | null;
+}
+
+export interface TopicFollowerOptions {
+  topic: string;
+  /** Prefix of the consumer group; a random suffix makes each follower read every partition. */
+  groupPrefix: string;
+  log: Logger;
+  /** Applies records in offset order; a throw stops the follower (kafkajs retries the batch). */
+  apply: (records: FollowedRecord[]) => void;
+}
+
+interface Waiter {
+  partition: number;
+  offset: bigint;
+  resolve: () => void;
+}
+
+/**
+ * Reads a whole topic into memory, like a Kafka Streams GlobalKTable: every partition from the
+ * beginning, never committing offsets (its group is private to this process and deleted on stop),
+ * then keeps following. `caughtUp()` resolves once the positions reached the high-water marks
+ * seen at start, `caughtUpTo()` once one partition reached a given offset. Reads committed data
+ * only, so an open transaction holds the position back until it commits or aborts.
+ */
+export class TopicFollower {
+  private readonly groupId: string;
+  private readonly consumer: Consumer;
+  private readonly positions = new Map<number, bigint>();
+  private waiters: Waiter[] = [];
+  private startMarks: Promise<void> | undefined;
+
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly options: TopicFollowerOptions,
+  ) {
+    this.groupId = `${options.groupPrefix}-${randomUUID()}`;
+    this.consumer = kafka.consumer({ groupId: this.groupId, readUncommitted: false, maxWaitTimeInMs: 250 });
+    this.consumer.on(this.consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+      this.advance(payload.partition, BigInt(payload.lastOffset) + 1n);
+    });
+  }
+
+  async start(): Promise<void> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const offsets = await admin.fetchTopicOffsets(this.options.topic);
+      for (const { partition, low } of offsets) this.advance(partition, BigInt(low));
+      this.startMarks = Promise.all(offsets.map(({ partition, high }) => this.caughtUpTo(partition, BigInt(high)))).then(() => undefined);
+    } finally {
+      await admin.disconnect();
+    }
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topic: this.options.topic, fromBeginning: true });
+    await this.consumer.run({
+      autoCommit: false,
+      eachBatch: async ({ batch }: EachBatchPayload) => {
+        this.options.apply(
+          batch.messages.map((m) => ({ partition: batch.partition, offset: m.offset, key: m.key, value: m.value })),
+        );
+      },
+    });
+  }
+
+  /** Resolves once every partition reached the high-water mark it had when `start()` was called. */
+  caughtUp(): Promise<void> {
+    if (!this.startMarks) throw new Error(`${this.options.topic} follower: call start() before caughtUp()`);
+    return this.startMarks;
+  }
+
+  /** Resolves once `partition` was read up to (not including) `offset`. */
+  caughtUpTo(partition: number, offset: bigint): Promise<void> {
+    if ((this.positions.get(partition) ?? 0n) >= offset) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push({ partition, offset, resolve }));
+  }
+
+  /** Latest high-water mark of one partition (for catching up to "now"). */
+  async highWaterMark(partition: number): Promise<bigint> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const offsets = await admin.fetchTopicOffsets(this.options.topic);
+      const found = offsets.find((o) => o.partition === partition);
+      if (!found) throw new Error(`${this.options.topic} has no partition ${partition}`);
+      return BigInt(found.high);
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer.disconnect();
+    const admin = this.kafka.admin();
+    try {
+      await admin.connect();
+      await admin.deleteGroups([this.groupId]);
+    } catch (err) {
+      this.options.log.debug({ err, groupId: this.groupId }, 'could not delete follower group; the broker expires it');
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  private advance(partition: number, position: bigint): void {
+    if ((this.positions.get(partition) ?? -1n) >= position) return;
+    this.positions.set(partition, position);
+    const ready = this.waiters.filter((w) => w.partition === partition && w.offset <= position);
+    if (ready.length === 0) return;
+    this.waiters = this.waiters.filter((w) => !ready.includes(w));
+    for (const w of ready) w.resolve();
+  }
+}

@@ -1,0 +1,36 @@
+import type { ITopicConfig, Kafka } from 'kafkajs';
+import type { Logger } from '../logger.js';
+
+export interface TopicSpec {
+  topic: string;
+  numPartitions: number;
+  /** Broker topic configs, e.g. `{ 'cleanup.policy': 'compact' }`. */
+  configs?: Record<string, string>;
+}
+
+/**
+ * Creates the topics that do not exist yet (existing ones are left as they are) and waits until
+ * their leaders are known. Safe to call from several services at once.
+ */
+export async function ensureTopics(kafka: Kafka, specs: TopicSpec[], log: Logger): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const missing: ITopicConfig[] = specs
+      .filter((s) => !existing.has(s.topic))
+      .map((s) => ({
+        topic: s.topic,
+        numPartitions: s.numPartitions,
+        configEntries: Object.entries(s.configs ?? {}).map(([name, value]) => ({ name, value })),
+      }));
+    if (missing.length === 0) return;
+    await admin.createTopics({ topics: missing, waitForLeaders: true });
+    log.info({ topics: missing.map((t) => t.topic) }, 'created topics');
+  } catch (err) {
+    if ((err as { type?: string }).type === 'TOPIC_ALREADY_EXISTS') return;
+    throw err;
+  } finally {
+    await admin.disconnect();
+  }
+}

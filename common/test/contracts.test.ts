@@ -1,0 +1,137 @@
+import { describe, expect, it } from 'vitest';
+import {
+  completeOrder,
+  describeIssues,
+  enrichedOrderItemSchema,
+  orderInputSchema,
+  orderSchema,
+  orderTotal,
+  productChangeEventSchema,
+  productFromRow,
+  productKeySchema,
+} from '../src/index.js';
+
+const validOrder = {
+  id: '0b6f3c1e-8a47-4c1d-9d6a-2f8e5b7c9a10',
+  createdAt: '2026-11-25T13:37:00.123Z',
+  userId: 416,
+  status: 'PLACED_ORDER',
+  price: 150,
+  items: [
+    { productId: '21', quantity: 2, price: 45 },
+    { productId: '3', quantity: 1, price: 60 },
+  ],
+  deliveryLat: 12.98,
+  deliveryLon: 77.71,
+};
+
+describe('orderSchema', () => {
+  it('accepts the DESIGN.md example shape', () => {
+    expect(orderSchema.parse(validOrder)).toEqual(validOrder);
+  });
+
+  it('normalises createdAt to toISOString form (UTC, milliseconds, Z)', () => {
+    expect(orderSchema.parse({ ...validOrder, createdAt: '2026-11-25T19:07:00+05:30' }).createdAt).toBe('2026-11-25T13:37:00.000Z');
+    expect(orderSchema.parse({ ...validOrder, createdAt: '2026-11-25T13:37:00.123456Z' }).createdAt).toBe('2026-11-25T13:37:00.123Z');
+  });
+
+  it('rejects a createdAt without zone, naming the field', () => {
+    const r = orderSchema.safeParse({ ...validOrder, createdAt: '2026-11-25 13:37:00' });
+    expect(r.success).toBe(false);
+    expect(describeIssues(r.error!)).toMatch(/^createdAt: /);
+  });
+
+  it('rejects a price that is not the sum of the items', () => {
+    const r = orderSchema.safeParse({ ...validOrder, price: 151 });
+    expect(r.success).toBe(false);
+    expect(describeIssues(r.error!)).toContain('price: must equal the sum');
+  });
+
+  it('tolerates floating-point noise in the sum', () => {
+    const items = [{ productId: '1', quantity: 3, price: 0.1 }];
+    expect(orderSchema.safeParse({ ...validOrder, items, price: 0.30000000000000004 }).success).toBe(true);
+    expect(orderTotal(items)).toBe(0.3);
+  });
+
+  it('names nested item fields in errors', () => {
+    const r = orderSchema.safeParse({ ...validOrder, items: [{ productId: '1', quantity: 0, price: 5 }], price: 0 });
+    expect(describeIssues(r.error!)).toMatch(/items\.0\.quantity/);
+  });
+
+  it('accepts numeric product ids and turns them into strings', () => {
+    const r = orderSchema.parse({ ...validOrder, items: [{ productId: 21, quantity: 2, price: 45 }], price: 90 });
+    expect(r.items[0]!.productId).toBe('21');
+  });
+});
+
+describe('orderInputSchema + completeOrder', () => {
+  it('assigns id, createdAt and price when absent', () => {
+    const { id: _id, createdAt: _c, price: _p, ...rest } = validOrder;
+    const order = completeOrder(orderInputSchema.parse(rest), () => validOrder.id, () => new Date('2026-01-01T00:00:00Z'));
+    expect(order).toEqual({ ...validOrder, createdAt: '2026-01-01T00:00:00.000Z' });
+    expect(orderSchema.parse(order)).toEqual(order);
+  });
+  it('still checks a given price', () => {
+    expect(orderInputSchema.safeParse({ ...validOrder, price: 1 }).success).toBe(false);
+  });
+  it('rejects an order without items', () => {
+    const r = orderInputSchema.safeParse({ ...validOrder, items: [] });
+    expect(describeIssues(r.error!)).toContain('items: an order needs at least one item');
+  });
+});
+
+const row = {
+  id: 3,
+  name: 'Coke',
+  description: 'Chilled',
+  category: 'beverages',
+  price: 60,
+  image: 'https://img/3.png',
+  created_at: '2026-11-25T13:37:00Z',
+  updated_at: '2026-11-25T13:37:00Z',
+};
+
+describe('productChangeEventSchema', () => {
+  it('parses a snapshot read and maps the row to a product', () => {
+    const e = productChangeEventSchema.parse({ before: null, after: row, op: 'r', source: { db: 'pizzashop' }, ts_ms: 1 });
+    expect(productFromRow(e.after!)).toEqual({
+      id: '3',
+      name: 'Coke',
+      description: 'Chilled',
+      category: 'beverages',
+      price: 60,
+      image: 'https://img/3.png',
+    });
+  });
+  it('accepts DECIMAL prices as strings and extra columns from ALTER TABLE', () => {
+    const e = productChangeEventSchema.parse({ before: row, after: { ...row, price: '61.50', spicy: 1 }, op: 'u', ts_ms: 2 });
+    expect(productFromRow(e.after!).price).toBe(61.5);
+  });
+  it('parses a delete (after null)', () => {
+    expect(productChangeEventSchema.parse({ before: row, after: null, op: 'd', ts_ms: 3 }).op).toBe('d');
+  });
+  it('unwraps the schemas-enabled envelope', () => {
+    const e = productChangeEventSchema.parse({ schema: {}, payload: { before: null, after: row, op: 'c', ts_ms: 4 } });
+    expect(e.op).toBe('c');
+  });
+  it('rejects unknown ops and rows missing columns', () => {
+    expect(productChangeEventSchema.safeParse({ before: null, after: row, op: 'x' }).success).toBe(false);
+    expect(productChangeEventSchema.safeParse({ before: null, after: { id: 1 }, op: 'c' }).success).toBe(false);
+    expect(productChangeEventSchema.safeParse({ before: null, after: null, op: 'c' }).success).toBe(false);
+  });
+  it('parses keys', () => {
+    expect(productKeySchema.parse({ id: 3 }).id).toBe(3);
+  });
+});
+
+describe('enrichedOrderItemSchema', () => {
+  it('accepts the DESIGN.md shape', () => {
+    const item = {
+      orderId: validOrder.id,
+      createdAt: validOrder.createdAt,
+      product: productFromRow(row),
+      orderItem: { productId: '3', quantity: 3, price: 60 },
+    };
+    expect(enrichedOrderItemSchema.parse(item)).toEqual(item);
+  });
+});
