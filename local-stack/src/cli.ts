@@ -1,0 +1,40 @@
+import { loadStackConfig } from './config.js';
+import { createContext, down, status, up, type ComponentStatus } from './stack.js';
+import { formatStatusTable } from './status-table.js';
+
+const [command, ...flags] = process.argv.slice(2);
+const progress = (line: string) => console.error(line);
+
+function report(rows: ComponentStatus[], asJson: boolean): number {
+  if (asJson) console.log(JSON.stringify({ components: rows }));
+  else console.log(formatStatusTable(rows));
+  return rows.every((r) => r.healthy) ? 0 : 1;
+}
+
+async function main(): Promise<number> {
+  const ctx = createContext(loadStackConfig(), progress);
+  switch (command) {
+    case 'up': {
+      const t0 = Date.now();
+      const rows = await up(ctx);
+      progress(`[stack] all healthy in ${((Date.now() - t0) / 1000).toFixed(1)}s (state dir ${ctx.paths.root})`);
+      return report(rows, flags.includes('--json'));
+    }
+    case 'status':
+      return report(await status(ctx), flags.includes('--json'));
+    case 'down':
+      await down(ctx, flags.includes('--reset'));
+      return 0;
+    default:
+      console.error('usage: cli.ts up|status [--json]|down [--reset]');
+      return 2;
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(err instanceof Error ? err.message : err);
+    process.exit(1);
+  },
+);

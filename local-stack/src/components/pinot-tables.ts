@@ -1,0 +1,66 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { repoRoot } from '../config.js';
+import { render } from '../templates.js';
+import type { Component, StackContext } from './types.js';
+
+export const PINOT_TABLES = ['orders', 'order_items_enriched'] as const;
+const configDir = join(repoRoot, 'docker', 'pinot', 'config');
+
+/** docker/pinot/config/<table>/table.json with this stack's broker list, topics and retention. */
+export function renderTableConfig(ctx: StackContext, table: string): string {
+  const file = join(configDir, table, 'table.json');
+  return render(
+    readFileSync(file, 'utf8'),
+    {
+      KAFKA_BROKER_LIST: `localhost:${ctx.cfg.KAFKA_PORT}`,
+      ORDERS_TOPIC: ctx.cfg.ORDERS_TOPIC,
+      ENRICHED_ORDER_ITEMS_TOPIC: ctx.cfg.ENRICHED_ORDER_ITEMS_TOPIC,
+      PINOT_RETENTION_DAYS: String(ctx.cfg.PINOT_RETENTION_DAYS),
+    },
+    file,
+  );
+}
+
+async function post(url: string, body: string, what: string, method = 'POST'): Promise<Response> {
+  const res = await fetch(url, { method, headers: { 'Content-Type': 'application/json' }, body, signal: AbortSignal.timeout(30_000) });
+  if (!res.ok && res.status !== 409) throw new Error(`pinot-tables: ${what} refused by the controller (${res.status}): ${await res.text()}`);
+  return res;
+}
+
+async function applyTable(ctx: StackContext, table: string): Promise<void> {
+  const controller = `http://localhost:${ctx.cfg.PINOT_CONTROLLER_PORT}`;
+  const schemaFile = join(configDir, table, 'schema.json');
+  await post(`${controller}/schemas?override=true`, readFileSync(schemaFile, 'utf8'), schemaFile);
+  const tableConfig = renderTableConfig(ctx, table);
+  const created = await post(`${controller}/tables`, tableConfig, `table ${table}`);
+  if (created.status === 409) await post(`${controller}/tables/${table}`, tableConfig, `table ${table} update`, 'PUT');
+}
+
+async function queryOk(ctx: StackContext, sql: string): Promise<boolean> {
+  try {
+    const res = await fetch(`http://localhost:${ctx.cfg.PINOT_BROKER_PORT}/query/sql`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ sql }),
+      signal: AbortSignal.timeout(5000),
+    });
+    const body = (await res.json()) as { exceptions?: unknown[]; resultTable?: unknown };
+    return res.ok && (body.exceptions?.length ?? 0) === 0 && body.resultTable !== undefined;
+  } catch {
+    return false;
+  }
+}
+
+export const pinotTables: Component = {
+  name: 'pinot-tables',
+  dependsOn: ['pinot-broker', 'pinot-server', 'kafka'],
+  address: (cfg) => `http://localhost:${cfg.PINOT_CONTROLLER_PORT}/#/tables`,
+  async ensure(ctx) {
+    for (const table of PINOT_TABLES) await applyTable(ctx, table);
+  },
+  async isHealthy(ctx) {
+    const results = await Promise.all(PINOT_TABLES.map((t) => queryOk(ctx, `SELECT COUNT(*) FROM ${t}`)));
+    return results.every(Boolean);
+  },
+};

@@ -1,0 +1,76 @@
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { loadConfig } from '@pizzashop/common';
+
+export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
+const heap = (fallback: string) => z.string().regex(/^\d+[mg]$/, 'a JVM size such as 512m or 1g').default(fallback);
+
+/** Every knob of the local stack, from env (validated at start-up). Defaults follow DESIGN.md "Ports". */
+export const stackEnvSchema = z.object({
+  STACK_STATE_DIR: z.string().default(join(repoRoot, '.stack')),
+  STACK_BIND_HOST: z.string().default('127.0.0.1'),
+  STACK_START_TIMEOUT_MS: z.coerce.number().int().positive().default(240_000),
+  STACK_JAVA_HOME: z.string().optional(),
+  MARIADB_PORT: port(3307),
+  KAFKA_PORT: port(9092),
+  KAFKA_CONTROLLER_PORT: port(9093),
+  CONNECT_PORT: port(8083),
+  ZOOKEEPER_PORT: port(2181),
+  PINOT_CONTROLLER_PORT: port(9000),
+  PINOT_BROKER_PORT: port(8099),
+  PINOT_SERVER_PORT: port(8098),
+  PINOT_SERVER_ADMIN_PORT: port(8097),
+  PINOT_SERVER_GRPC_PORT: port(8090),
+  KAFKA_PARTITIONS: z.coerce.number().int().min(1).default(3),
+  PINOT_RETENTION_DAYS: z.coerce.number().int().min(1).default(7),
+  MYSQL_USER: z.string().default('mysqluser'),
+  MYSQL_PASSWORD: z.string().default('mysqlpw'),
+  DEBEZIUM_USER: z.string().default('debezium'),
+  DEBEZIUM_PASSWORD: z.string().default('dbz'),
+  ORDERS_TOPIC: z.string().default('orders'),
+  ENRICHED_ORDER_ITEMS_TOPIC: z.string().default('enriched-order-items'),
+  PRODUCTS_CDC_TOPIC_PREFIX: z.string().default('mysql'),
+  DEAD_LETTER_TOPIC: z.string().default('dead-letters'),
+  KAFKA_HEAP: heap('768m'),
+  CONNECT_HEAP: heap('512m'),
+  ZOOKEEPER_HEAP: heap('256m'),
+  PINOT_CONTROLLER_HEAP: heap('768m'),
+  PINOT_BROKER_HEAP: heap('512m'),
+  PINOT_SERVER_HEAP: heap('1536m'),
+});
+
+export type StackConfig = z.infer<typeof stackEnvSchema>;
+
+export function loadStackConfig(env: NodeJS.ProcessEnv = process.env): StackConfig {
+  const cfg = loadConfig(stackEnvSchema, env, 'local-stack');
+  return { ...cfg, STACK_STATE_DIR: resolve(cfg.STACK_STATE_DIR) };
+}
+
+/** Port settings shifted by `offset`, for a second stack (tests) beside the default one. */
+export function shiftedPortEnv(offset: number): Record<string, string> {
+  const defaults = stackEnvSchema.parse({});
+  const keys = Object.keys(defaults).filter((k) => k.endsWith('_PORT')) as (keyof StackConfig)[];
+  return Object.fromEntries(keys.map((k) => [k, String(Number(defaults[k]) + offset)]));
+}
+
+/** The env a TypeScript service needs to reach this stack (the keys of common's infraEnvSchema). */
+export function serviceEnv(cfg: StackConfig): Record<string, string> {
+  return {
+    KAFKA_BROKERS: `localhost:${cfg.KAFKA_PORT}`,
+    MYSQL_HOST: '127.0.0.1',
+    MYSQL_PORT: String(cfg.MARIADB_PORT),
+    MYSQL_USER: cfg.MYSQL_USER,
+    MYSQL_PASSWORD: cfg.MYSQL_PASSWORD,
+    MYSQL_DATABASE: 'pizzashop',
+    PINOT_BROKER_URLS: `http://localhost:${cfg.PINOT_BROKER_PORT}`,
+    PINOT_CONTROLLER_URL: `http://localhost:${cfg.PINOT_CONTROLLER_PORT}`,
+    KAFKA_CONNECT_URL: `http://localhost:${cfg.CONNECT_PORT}`,
+    ORDERS_TOPIC: cfg.ORDERS_TOPIC,
+    ENRICHED_ORDER_ITEMS_TOPIC: cfg.ENRICHED_ORDER_ITEMS_TOPIC,
+    PRODUCTS_CDC_TOPIC: `${cfg.PRODUCTS_CDC_TOPIC_PREFIX}.pizzashop.products`,
+    DEAD_LETTER_TOPIC: cfg.DEAD_LETTER_TOPIC,
+  };
+}

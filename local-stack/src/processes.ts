@@ -1,0 +1,89 @@
+import { spawn } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+export interface LaunchSpec {
+  command: string;
+  args: string[];
+  env?: Record<string, string>;
+  cwd?: string;
+}
+
+/** Starts a detached process (its own process group) with stdout+stderr appended to `logFile`; records its pid. */
+export function launchDetached(spec: LaunchSpec, logFile: string, pidFile: string): number {
+  mkdirSync(dirname(logFile), { recursive: true });
+  mkdirSync(dirname(pidFile), { recursive: true });
+  const fd = openSync(logFile, 'a');
+  const child = spawn(spec.command, spec.args, {
+    cwd: spec.cwd,
+    env: { ...process.env, ...spec.env },
+    detached: true,
+    stdio: ['ignore', fd, fd],
+  });
+  closeSync(fd);
+  if (child.pid === undefined) throw new Error(`could not start ${spec.command}: see ${logFile}`);
+  child.unref();
+  writeFileSync(pidFile, String(child.pid));
+  return child.pid;
+}
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * The pid recorded for a component, if that process still runs AND its command line mentions
+ * `mustMention` (the stack's state dir), so a recycled pid is never mistaken for ours.
+ */
+export function runningPid(pidFile: string, mustMention: string): number | undefined {
+  if (!existsSync(pidFile)) return undefined;
+  const pid = Number(readFileSync(pidFile, 'utf8').trim());
+  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return undefined;
+  try {
+    const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+    return cmdline.includes(mustMention) ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function signalGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // already gone
+    }
+  }
+}
+
+/** SIGTERM to the process group, then SIGKILL after `graceMs`. Resolves once the pid is gone. */
+export async function stopProcess(pid: number, graceMs = 20_000): Promise<'stopped' | 'killed'> {
+  signalGroup(pid, 'SIGTERM');
+  const deadline = Date.now() + graceMs;
+  while (Date.now() < deadline) {
+    if (!isAlive(pid)) return 'stopped';
+    await sleep(200);
+  }
+  signalGroup(pid, 'SIGKILL');
+  while (isAlive(pid)) await sleep(100);
+  return 'killed';
+}
+
+export function removePidFile(pidFile: string): void {
+  rmSync(pidFile, { force: true });
+}
+
+/** The last `n` lines of a log file, for error messages. */
+export function tail(file: string, n = 25): string {
+  if (!existsSync(file)) return `(no log at ${file})`;
+  return readFileSync(file, 'utf8').split('\n').slice(-n - 1).join('\n');
+}

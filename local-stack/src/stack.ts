@@ -1,0 +1,137 @@
+import { mkdirSync, rmSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { StackConfig } from './config.js';
+import { components, type Component, type StackContext } from './components/index.js';
+import { layout } from './layout.js';
+import { ensureClasspath, type MavenProject } from './maven.js';
+import { isPortFree } from './net.js';
+import { checkPrerequisites } from './prerequisites.js';
+import { launchDetached, removePidFile, runningPid, stopProcess, tail } from './processes.js';
+import { readVersions } from './versions.js';
+
+export interface ComponentStatus {
+  name: string;
+  address: string;
+  healthy: boolean;
+  state: 'healthy' | 'unhealthy' | 'stopped';
+  pid: number | null;
+}
+
+export class StackStartError extends Error {}
+
+export function createContext(cfg: StackConfig, progress: (line: string) => void): StackContext {
+  return { cfg, paths: layout(cfg), tools: checkPrerequisites(cfg), versions: readVersions(), progress };
+}
+
+const pidOf = (ctx: StackContext, c: Component) => (c.launch ? (runningPid(ctx.paths.pid(c.name), ctx.paths.root) ?? null) : null);
+
+async function statusOf(ctx: StackContext, c: Component): Promise<ComponentStatus> {
+  const pid = pidOf(ctx, c);
+  const processUp = !c.launch || pid !== null;
+  const healthy = processUp && (await c.isHealthy(ctx));
+  return { name: c.name, address: c.address(ctx.cfg), healthy, state: healthy ? 'healthy' : processUp ? 'unhealthy' : 'stopped', pid };
+}
+
+export function status(ctx: StackContext): Promise<ComponentStatus[]> {
+  return Promise.all(components.map((c) => statusOf(ctx, c)));
+}
+
+async function waitHealthy(ctx: StackContext, c: Component, pid: number | null): Promise<void> {
+  const deadline = Date.now() + ctx.cfg.STACK_START_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (await c.isHealthy(ctx)) return;
+    if (pid !== null && runningPid(ctx.paths.pid(c.name), ctx.paths.root) === undefined) {
+      throw new StackStartError(`${c.name}: process ${pid} exited during start-up. Last lines of ${ctx.paths.log(c.name)}:\n${tail(ctx.paths.log(c.name))}`);
+    }
+    await sleep(500);
+  }
+  const where = c.launch ? `Last lines of ${ctx.paths.log(c.name)}:\n${tail(ctx.paths.log(c.name))}` : `Check ${c.address(ctx.cfg)}.`;
+  throw new StackStartError(`${c.name}: not healthy after ${ctx.cfg.STACK_START_TIMEOUT_MS / 1000}s (raise STACK_START_TIMEOUT_MS on a slow machine). ${where}`);
+}
+
+async function assertPortsFree(ctx: StackContext, c: Component): Promise<void> {
+  for (const port of c.ports?.(ctx.cfg) ?? []) {
+    if (!(await isPortFree(port))) {
+      throw new StackStartError(`${c.name}: port ${port} is already in use by another process. Fix: stop that process (ss -ltnp 'sport = :${port}') or give this stack other ports (see README "Configuration").`);
+    }
+  }
+}
+
+/** Starts (or adopts, when already running) one component once its dependencies are ready. */
+async function bringUp(ctx: StackContext, c: Component, started: Map<string, number>): Promise<void> {
+  const t0 = Date.now();
+  let pid = pidOf(ctx, c);
+  if (c.launch && pid === null) {
+    await assertPortsFree(ctx, c);
+    await c.prepare?.(ctx);
+    pid = launchDetached(c.launch(ctx), ctx.paths.log(c.name), ctx.paths.pid(c.name));
+    started.set(c.name, pid);
+    ctx.progress(`[stack] ${c.name}: started (pid ${pid}), waiting until healthy; log ${ctx.paths.log(c.name)}`);
+  }
+  if (c.launch) await waitHealthy(ctx, c, pid);
+  await c.ensure?.(ctx);
+  if (!c.launch) await waitHealthy(ctx, c, null);
+  ctx.progress(`[stack] ${c.name}: healthy${started.has(c.name) || !c.launch ? ` in ${((Date.now() - t0) / 1000).toFixed(1)}s` : ' (already running)'}`);
+}
+
+async function fetchClasspaths(ctx: StackContext): Promise<void> {
+  const projects = [...new Set(components.flatMap((c) => c.maven ?? []))] as MavenProject[];
+  for (const project of projects) {
+    const out = project === 'debezium' ? `${ctx.paths.connectPlugins}/debezium` : ctx.paths.lib(project);
+    await ensureClasspath(project, out, ctx.versions, ctx.tools.mvn, ctx.progress);
+  }
+}
+
+/**
+ * Starts every component that is not running, in dependency order and in parallel where allowed,
+ * and waits until all are healthy. On failure stops what this call started and rethrows.
+ */
+export async function up(ctx: StackContext): Promise<ComponentStatus[]> {
+  mkdirSync(ctx.paths.root, { recursive: true });
+  await fetchClasspaths(ctx);
+  const started = new Map<string, number>();
+  const ready = new Map<string, Promise<void>>();
+  const start = (c: Component): Promise<void> => {
+    let p = ready.get(c.name);
+    if (!p) {
+      const deps = c.dependsOn.map((d) => components.find((x) => x.name === d)).filter((x): x is Component => x !== undefined);
+      p = Promise.all(deps.map(start)).then(() => bringUp(ctx, c, started));
+      ready.set(c.name, p);
+    }
+    return p;
+  };
+  const results = await Promise.allSettled(components.map(start));
+  const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failure) {
+    ctx.progress(`[stack] start failed; stopping the ${started.size} process(es) this run started`);
+    await stopPids(ctx, [...started.entries()]);
+    throw failure.reason;
+  }
+  return status(ctx);
+}
+
+async function stopPids(ctx: StackContext, entries: [string, number][]): Promise<void> {
+  await Promise.all(
+    entries.map(async ([name, pid]) => {
+      const how = await stopProcess(pid);
+      removePidFile(ctx.paths.pid(name));
+      ctx.progress(`[stack] ${name}: ${how} (pid ${pid})`);
+    }),
+  );
+}
+
+/** Stops every process the launcher started, by pid: dependents first, SIGTERM then SIGKILL. */
+export async function down(ctx: StackContext, reset: boolean): Promise<void> {
+  const waves: string[][] = [['pinot-broker', 'pinot-server', 'kafka-connect'], ['pinot-controller'], ['zookeeper', 'kafka', 'mariadb']];
+  for (const wave of waves) {
+    const entries = wave.flatMap((name): [string, number][] => {
+      const pid = runningPid(ctx.paths.pid(name), ctx.paths.root);
+      return pid === undefined ? [] : [[name, pid]];
+    });
+    await stopPids(ctx, entries);
+  }
+  if (reset) {
+    rmSync(ctx.paths.root, { recursive: true, force: true });
+    ctx.progress(`[stack] state dir ${ctx.paths.root} wiped`);
+  }
+}
