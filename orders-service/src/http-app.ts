@@ -1,0 +1,71 @@
+import { randomUUID } from 'node:crypto';
+import { completeOrder, describeIssues, orderInputSchema, opsRoutes, type Logger, type ReadinessCheck } from '@pizzashop/common';
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { Registry } from 'prom-client';
+import type { OrdersServiceMetrics } from './metrics.js';
+import { KafkaUnavailableError, type OrderPublisher } from './order-publisher.js';
+
+export interface OrdersHttpOptions {
+  publisher: OrderPublisher;
+  registry: Registry;
+  metrics: OrdersServiceMetrics;
+  readiness: ReadinessCheck[];
+  bodyLimitBytes: number;
+  sendTimeoutMs: number;
+  log: Logger;
+}
+
+/**
+ * `POST /orders`: validates the order, publishes it and answers 202 `{id}` only once Kafka
+ * acknowledged it; 400 naming the invalid fields, 413 past the body limit, 503 while Kafka is
+ * unavailable. Plus `/healthz`, `/readyz`, `/metrics`.
+ */
+export function createOrdersHttpApp(o: OrdersHttpOptions): Hono {
+  const app = new Hono();
+  const reject = (status: 400 | 413 | 503) => o.metrics.httpOrdersRejected.inc({ status: String(status) });
+
+  app.post(
+    '/orders',
+    bodyLimit({
+      maxSize: o.bodyLimitBytes,
+      onError: (c) => {
+        reject(413);
+        return c.json({ error: `request body larger than ${o.bodyLimitBytes} bytes` }, 413);
+      },
+    }),
+    async (c) => {
+      let body: unknown;
+      try {
+        body = JSON.parse(await c.req.text());
+      } catch (err) {
+        reject(400);
+        return c.json({ error: `body is not valid JSON: ${(err as Error).message}` }, 400);
+      }
+      const parsed = orderInputSchema.safeParse(body);
+      if (!parsed.success) {
+        reject(400);
+        return c.json(
+          {
+            error: `invalid order: ${describeIssues(parsed.error)}`,
+            fields: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+          },
+          400,
+        );
+      }
+      const order = completeOrder(parsed.data, randomUUID, () => new Date());
+      try {
+        await o.publisher.publish([order], o.sendTimeoutMs);
+      } catch (err) {
+        if (!(err instanceof KafkaUnavailableError)) o.log.error({ err, orderId: order.id }, 'publishing an order failed');
+        reject(503);
+        c.header('Retry-After', '5');
+        return c.json({ error: `order not accepted, try again: ${(err as Error).message}` }, 503);
+      }
+      o.metrics.ordersProduced.inc({ source: 'http' });
+      return c.json({ id: order.id }, 202);
+    },
+  );
+  app.route('/', opsRoutes(o.registry, o.readiness));
+  return app;
+}

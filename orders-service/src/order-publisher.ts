@@ -1,0 +1,94 @@
+import { orderSchema, sendJson, type Logger, type Order } from '@pizzashop/common';
+import type { Producer } from 'kafkajs';
+
+export class KafkaUnavailableError extends Error {}
+
+/**
+ * Publishes orders to the `orders` topic (key = order id) with the idempotent producer. Connects
+ * in the background and keeps retrying, so the service starts and answers 503 while Kafka is
+ * down. Every order is validated against the contract before it is sent.
+ */
+export class OrderPublisher {
+  private connected = false;
+  private stopped = false;
+  private connecting: Promise<void> | undefined;
+
+  constructor(
+    private readonly producer: Producer,
+    private readonly topic: string,
+    private readonly brokers: string[],
+    private readonly log: Logger,
+  ) {
+    producer.on(producer.events.CONNECT, () => {
+      this.connected = true;
+    });
+    producer.on(producer.events.DISCONNECT, () => {
+      this.connected = false;
+    });
+  }
+
+  get available(): boolean {
+    return this.connected;
+  }
+
+  /** Starts connecting; resolves at once (use `untilConnected()` to wait). */
+  start(): void {
+    this.connecting ??= this.connectLoop();
+  }
+
+  untilConnected(): Promise<void> {
+    this.start();
+    return this.connecting!;
+  }
+
+  /**
+   * Resolves once Kafka acknowledged every order (acks from all in-sync replicas). With
+   * `timeoutMs`, rejects with KafkaUnavailableError when Kafka does not answer in time; the
+   * producer may still deliver those orders later, so a caller that retries may create a
+   * duplicate, never a loss.
+   */
+  async publish(orders: Order[], timeoutMs?: number): Promise<void> {
+    if (!this.connected) throw new KafkaUnavailableError(`Kafka at ${this.brokers.join(',')} is not connected`);
+    const records = orders.map((o) => ({ key: o.id, value: orderSchema.parse(o) }));
+    const send = sendJson(this.producer, this.topic, records);
+    if (timeoutMs === undefined) {
+      await send;
+      return;
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new KafkaUnavailableError(`Kafka at ${this.brokers.join(',')} did not acknowledge within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
+    });
+    send.catch((err: unknown) => this.log.warn({ err }, 'order send failed'));
+    try {
+      await Promise.race([send, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.producer.disconnect();
+  }
+
+  private async connectLoop(): Promise<void> {
+    for (let attempt = 1; !this.stopped; attempt++) {
+      try {
+        await this.producer.connect();
+        this.log.info({ brokers: this.brokers }, 'connected to Kafka');
+        return;
+      } catch (err) {
+        const delayMs = Math.min(10000, 500 * attempt);
+        this.log.warn(
+          { err: (err as Error).message, brokers: this.brokers, retryInMs: delayMs },
+          'cannot reach Kafka; is the stack up (npm run stack:status) and KAFKA_BROKERS right? retrying',
+        );
+        await new Promise((r) => setTimeout(r, delayMs));
+      }
+    }
+  }
+}
