@@ -16,3 +16,4 @@ export * from './kafka/dead-letters.js';
 export * from './kafka/topics.js';
 export * from './kafka/topic-follower.js';
 export * from './metrics/registry.js';
+export * from './pinot/index.js';

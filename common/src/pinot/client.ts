@@ -1,0 +1,219 @@
+import { Agent, request, type Dispatcher } from 'undici';
+import { errorFromExceptions, firstLine, PinotQueryError, PinotUnavailableError, type PinotException } from './errors.js';
+import type { SqlFragment } from './sql.js';
+
+export interface PinotClientOptions {
+  /** Broker base URLs, tried in order (starting with the last one that answered) on connection errors. */
+  brokerUrls: string[];
+  /** Whole-query deadline in ms (all failover attempts included); also sent to Pinot as its own timeoutMs. */
+  timeoutMs?: number;
+  /** Keep-alive connections per broker. */
+  connectionsPerBroker?: number;
+  /** undici dispatcher to use instead of an own keep-alive Agent (tests pass a MockAgent). */
+  dispatcher?: Dispatcher;
+  /** Called once per query with its outcome, for metrics. */
+  onQuery?: (event: PinotQueryEvent) => void;
+}
+
+export interface PinotQueryOptions {
+  /** Short stable name used in metrics, logs and error messages, e.g. "overview-window". */
+  name?: string;
+  timeoutMs?: number;
+}
+
+export interface PinotQueryEvent {
+  name: string;
+  broker: string | undefined;
+  outcome: 'ok' | 'query_error' | 'unavailable';
+  /** Round trip as seen by this client. */
+  durationMs: number;
+  /** Time Pinot reported spending on the query (`timeUsedMs`), when it answered. */
+  timeUsedMs: number | undefined;
+}
+
+export interface PinotResult {
+  columns: string[];
+  columnTypes: string[];
+  rows: unknown[][];
+  /** Rows as objects keyed by column name. */
+  records: Record<string, unknown>[];
+  timeUsedMs: number;
+  numDocsScanned: number;
+  totalDocs: number;
+  broker: string;
+}
+
+/** The query surface the API depends on, so a cache can stand in for the client. */
+export interface PinotQuerier {
+  query(statement: SqlFragment, options?: PinotQueryOptions): Promise<PinotResult>;
+}
+
+const CONNECTION_ERROR_CODES = new Set([
+  'ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE', 'ETIMEDOUT',
+  'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_CLOSED',
+]);
+
+/** The error code of a failed connection attempt (also looked up on `cause`), or undefined for other errors. */
+export function connectionErrorCode(err: unknown): string | undefined {
+  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 4; e = e.cause, depth++) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code && CONNECTION_ERROR_CODES.has(code)) return code;
+    if (e instanceof AggregateError) {
+      const inner = e.errors.map(connectionErrorCode).find(Boolean);
+      if (inner) return inner;
+    }
+  }
+  return undefined;
+}
+
+interface PinotResponseBody {
+  exceptions?: PinotException[];
+  resultTable?: { dataSchema?: { columnNames?: string[]; columnDataTypes?: string[] }; rows?: unknown[][] };
+  timeUsedMs?: number;
+  numDocsScanned?: number;
+  totalDocs?: number;
+}
+
+/**
+ * Pinot SQL client over undici: keep-alive connections, a deadline per query, failover across
+ * brokers on connection errors only (a query that reached a broker is never sent twice), and
+ * Pinot's HTTP-200 `exceptions` turned into typed errors.
+ */
+export class PinotClient implements PinotQuerier {
+  private readonly brokers: string[];
+  private readonly timeoutMs: number;
+  private readonly dispatcher: Dispatcher;
+  private readonly ownsDispatcher: boolean;
+  private readonly onQuery: ((event: PinotQueryEvent) => void) | undefined;
+  private preferred = 0;
+
+  constructor(options: PinotClientOptions) {
+    if (options.brokerUrls.length === 0) throw new Error('PinotClient: no broker URL given: set PINOT_BROKER_URLS (comma-separated)');
+    this.brokers = options.brokerUrls.map((u) => u.replace(/\/+$/, ''));
+    this.timeoutMs = options.timeoutMs ?? 5000;
+    this.onQuery = options.onQuery;
+    this.ownsDispatcher = !options.dispatcher;
+    this.dispatcher =
+      options.dispatcher ??
+      new Agent({ connections: options.connectionsPerBroker ?? 32, keepAliveTimeout: 30_000, keepAliveMaxTimeout: 60_000, connect: { timeout: 2000 } });
+  }
+
+  get brokerUrls(): readonly string[] {
+    return this.brokers;
+  }
+
+  async query(statement: SqlFragment, options: PinotQueryOptions = {}): Promise<PinotResult> {
+    const name = options.name ?? 'query';
+    const timeoutMs = options.timeoutMs ?? this.timeoutMs;
+    const started = performance.now();
+    let broker: string | undefined;
+    try {
+      const answer = await this.send(statement.text, name, timeoutMs);
+      broker = answer.broker;
+      const result = decode(name, answer.broker, answer.statusCode, answer.text);
+      this.report(name, broker, 'ok', started, result.timeUsedMs);
+      return result;
+    } catch (err) {
+      const outcome = err instanceof PinotQueryError ? 'query_error' : 'unavailable';
+      this.report(name, broker, outcome, started, undefined);
+      throw err;
+    }
+  }
+
+  /** True when at least one broker answers its /health endpoint with 200 within `timeoutMs`. */
+  async ping(timeoutMs = 1000): Promise<boolean> {
+    const checks = this.brokers.map(async (broker) => {
+      try {
+        const res = await request(`${broker}/health`, { dispatcher: this.dispatcher, signal: AbortSignal.timeout(timeoutMs) });
+        await res.body.dump();
+        return res.statusCode === 200;
+      } catch {
+        return false;
+      }
+    });
+    return (await Promise.all(checks)).some(Boolean);
+  }
+
+  async close(): Promise<void> {
+    if (this.ownsDispatcher) await this.dispatcher.close();
+  }
+
+  private async send(sqlText: string, name: string, timeoutMs: number): Promise<{ broker: string; statusCode: number; text: string }> {
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(), timeoutMs);
+    const body = JSON.stringify({ sql: sqlText, queryOptions: `timeoutMs=${timeoutMs}` });
+    const refused: string[] = [];
+    try {
+      for (let attempt = 0; attempt < this.brokers.length; attempt++) {
+        const index = (this.preferred + attempt) % this.brokers.length;
+        const broker = this.brokers[index] as string;
+        try {
+          const res = await request(`${broker}/query/sql`, {
+            method: 'POST',
+            body,
+            headers: { 'content-type': 'application/json', accept: 'application/json' },
+            dispatcher: this.dispatcher,
+            signal: deadline.signal,
+          });
+          const text = await res.body.text();
+          this.preferred = index;
+          return { broker, statusCode: res.statusCode, text };
+        } catch (err) {
+          if (deadline.signal.aborted) {
+            throw new PinotUnavailableError(
+              `Pinot query "${name}" timed out after ${timeoutMs} ms (broker ${broker}); check the broker and servers or raise PINOT_QUERY_TIMEOUT_MS`,
+              'timeout',
+            );
+          }
+          const code = connectionErrorCode(err);
+          if (!code) {
+            throw new PinotUnavailableError(`Pinot query "${name}" failed on broker ${broker}: ${(err as Error).message}`, 'connection');
+          }
+          refused.push(`${broker} ${code}`);
+        }
+      }
+    } finally {
+      clearTimeout(timer);
+    }
+    throw new PinotUnavailableError(
+      `no Pinot broker reachable (${refused.join(', ')}): start Pinot (npm run stack:up) or fix PINOT_BROKER_URLS`,
+      'connection',
+    );
+  }
+
+  private report(name: string, broker: string | undefined, outcome: PinotQueryEvent['outcome'], started: number, timeUsedMs: number | undefined) {
+    this.onQuery?.({ name, broker, outcome, durationMs: performance.now() - started, timeUsedMs });
+  }
+}
+
+function decode(name: string, broker: string, statusCode: number, text: string): PinotResult {
+  if (statusCode === 503) {
+    throw new PinotUnavailableError(`Pinot broker ${broker} is not ready (HTTP 503) for query "${name}"; retry shortly`, 'broker-status');
+  }
+  if (statusCode !== 200) {
+    throw new PinotQueryError(`Pinot broker ${broker} answered HTTP ${statusCode} to query "${name}": ${firstLine(text, 200)}`);
+  }
+  let body: PinotResponseBody;
+  try {
+    body = JSON.parse(text) as PinotResponseBody;
+  } catch {
+    throw new PinotQueryError(`Pinot broker ${broker} sent a response to query "${name}" that is not JSON: ${firstLine(text, 200)}`);
+  }
+  const exceptions = Array.isArray(body.exceptions) ? body.exceptions : [];
+  if (exceptions.length > 0) throw errorFromExceptions(name, broker, exceptions);
+  const columns = body.resultTable?.dataSchema?.columnNames;
+  const rows = body.resultTable?.rows;
+  if (!Array.isArray(columns) || !Array.isArray(rows)) {
+    throw new PinotQueryError(`Pinot broker ${broker} answered query "${name}" without a resultTable`);
+  }
+  return {
+    columns,
+    columnTypes: body.resultTable?.dataSchema?.columnDataTypes ?? [],
+    rows,
+    records: rows.map((row) => Object.fromEntries(columns.map((c, i) => [c, row[i]]))),
+    timeUsedMs: body.timeUsedMs ?? 0,
+    numDocsScanned: body.numDocsScanned ?? 0,
+    totalDocs: body.totalDocs ?? 0,
+    broker,
+  };
+}

@@ -1,0 +1,4 @@
+export * from './sql.js';
+export * from './errors.js';
+export * from './client.js';
+export * from './cache.js';

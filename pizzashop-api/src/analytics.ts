@@ -1,0 +1,141 @@
+import { PinotQueryError, type PinotQuerier, type PinotResult } from '@pizzashop/common';
+import { z } from 'zod';
+import {
+  orderProductsQuery,
+  orderQuery,
+  ordersPerMinuteQuery,
+  periodsQuery,
+  popularCategoriesQuery,
+  popularItemsQuery,
+  tableStatsQuery,
+} from './queries.js';
+import type {
+  OrderDetail,
+  OrdersPerMinute,
+  OrdersPerMinuteQuery,
+  Overview,
+  OverviewQuery,
+  Popular,
+  PopularQuery,
+  Snapshot,
+  StreamQuery,
+} from './schemas.js';
+import { comparedPeriods, formatMinute, MINUTE_MS, minuteBuckets, trailingWindow, windowEnd } from './time-windows.js';
+
+/** A number from a Pinot cell; empty aggregations come back as null, NaN or "-Infinity" and count as 0. */
+function num(cell: unknown): number {
+  const n = typeof cell === 'number' ? cell : Number(cell);
+  return Number.isFinite(n) ? n : 0;
+}
+
+function firstRow(result: PinotResult): unknown[] {
+  return result.rows[0] ?? [];
+}
+
+const storedItemsSchema = z.array(z.object({ productId: z.coerce.string(), quantity: z.number(), price: z.number() }));
+
+/** The API's read model over Pinot: each method runs its queries in parallel and shapes the answer. */
+export class OrdersAnalytics {
+  constructor(
+    private readonly pinot: PinotQuerier,
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  async overview({ window, at }: OverviewQuery): Promise<Overview> {
+    const now = this.clock();
+    const { current, previous } = comparedPeriods(window, windowEnd(at, now));
+    const [stats, periods] = await Promise.all([
+      this.pinot.query(tableStatsQuery(), { name: 'table-stats' }),
+      this.pinot.query(periodsQuery(current, previous), { name: 'overview-periods' }),
+    ]);
+    const [totalOrders, newestTs] = firstRow(stats);
+    const [currentOrders, currentTotal, previousOrders, previousTotal] = firstRow(periods);
+    const total = num(totalOrders);
+    return {
+      totalOrders: total,
+      currentTimePeriod: { orders: num(currentOrders), totalPrice: num(currentTotal) },
+      previousTimePeriod: { orders: num(previousOrders), totalPrice: num(previousTotal) },
+      window,
+      freshnessMs: total > 0 && num(newestTs) > 0 ? Math.max(0, now - num(newestTs)) : null,
+    };
+  }
+
+  async popular({ window, limit, at }: PopularQuery): Promise<Popular> {
+    const range = trailingWindow(window, windowEnd(at, this.clock()));
+    const [items, categories] = await Promise.all([
+      this.pinot.query(popularItemsQuery(range, limit), { name: 'popular-items' }),
+      this.pinot.query(popularCategoriesQuery(range, limit), { name: 'popular-categories' }),
+    ]);
+    return {
+      items: items.rows.map(([product, image, orders, quantity]) => ({
+        product: String(product),
+        image: String(image),
+        orders: num(orders),
+        quantity: num(quantity),
+      })),
+      categories: categories.rows.map(([category, orders, quantity]) => ({
+        category: String(category),
+        orders: num(orders),
+        quantity: num(quantity),
+      })),
+    };
+  }
+
+  /** One row per minute, oldest first; minutes without orders are present with zeros. */
+  async ordersPerMinute({ minutes, at }: OrdersPerMinuteQuery): Promise<OrdersPerMinute> {
+    const { starts, range } = minuteBuckets(minutes, windowEnd(at, this.clock()));
+    const result = await this.pinot.query(ordersPerMinuteQuery(range, minutes), { name: 'orders-per-minute' });
+    const byMinute = new Map(result.rows.map(([minute, orders, revenue]) => [num(minute) * MINUTE_MS, { orders: num(orders), revenue: num(revenue) }]));
+    return starts.map((start) => ({ timestamp: formatMinute(start), ...(byMinute.get(start) ?? { orders: 0, revenue: 0 }) }));
+  }
+
+  /** The order with its items, each joined with the product the enricher attached; null when unknown. */
+  async order(id: string): Promise<OrderDetail | null> {
+    const [orderResult, productsResult] = await Promise.all([
+      this.pinot.query(orderQuery(id), { name: 'order' }),
+      this.pinot.query(orderProductsQuery(id), { name: 'order-products' }),
+    ]);
+    const row = orderResult.rows[0];
+    if (!row) return null;
+    const [orderId, createdAt, userId, status, price, deliveryLat, deliveryLon, itemsJson] = row;
+    const items = parseStoredItems(id, itemsJson);
+    const products = new Map(
+      productsResult.rows.map(([productId, name, category, image, productPrice]) => [
+        String(productId),
+        { name: String(name), category: String(category), image: String(image), price: num(productPrice) },
+      ]),
+    );
+    return {
+      id: String(orderId),
+      createdAt: String(createdAt),
+      userId: num(userId),
+      status: String(status),
+      price: num(price),
+      itemCount: items.length,
+      deliveryLat: num(deliveryLat),
+      deliveryLon: num(deliveryLon),
+      items: items.map((item) => ({ ...item, product: products.get(item.productId) ?? null })),
+    };
+  }
+
+  /** Overview, popular and the per-minute series in one round of parallel Pinot queries. */
+  async snapshot({ window, limit, minutes }: StreamQuery): Promise<Snapshot> {
+    const generatedAt = new Date(this.clock()).toISOString();
+    const [overview, popular, ordersPerMinute] = await Promise.all([
+      this.overview({ window, at: undefined }),
+      this.popular({ window, limit, at: undefined }),
+      this.ordersPerMinute({ minutes, at: undefined }),
+    ]);
+    return { generatedAt, overview, popular, ordersPerMinute };
+  }
+}
+
+function parseStoredItems(orderId: string, itemsJson: unknown): z.infer<typeof storedItemsSchema> {
+  try {
+    const parsed = storedItemsSchema.safeParse(typeof itemsJson === 'string' ? JSON.parse(itemsJson) : itemsJson);
+    if (parsed.success) return parsed.data;
+  } catch {
+    // fall through to the error below
+  }
+  throw new PinotQueryError(`order ${orderId}: Pinot returned an items column that is not a list of {productId, quantity, price}`);
+}

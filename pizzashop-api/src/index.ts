@@ -1,0 +1,2 @@
+export { apiEnvSchema, type ApiConfig } from './config.js';
+export { createApiService, type ApiService, type ApiServiceOptions } from './service.js';

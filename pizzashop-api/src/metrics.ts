@@ -1,0 +1,62 @@
+import type { CacheLookup, PinotQueryEvent } from '@pizzashop/common';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+
+const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+/** The API's Prometheus series, registered on the service registry. */
+export function createApiMetrics(registry: Registry) {
+  const httpDuration = new Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'HTTP request latency by route, method and status',
+    labelNames: ['method', 'route', 'status'],
+    buckets: LATENCY_BUCKETS,
+    registers: [registry],
+  });
+  const pinotDuration = new Histogram({
+    name: 'pinot_query_duration_seconds',
+    help: 'Pinot query round trip as seen by the API, by query name and outcome',
+    labelNames: ['query', 'outcome'],
+    buckets: LATENCY_BUCKETS,
+    registers: [registry],
+  });
+  const pinotTimeUsed = new Histogram({
+    name: 'pinot_query_time_used_seconds',
+    help: 'Time Pinot reported spending on the query (timeUsedMs), by query name',
+    labelNames: ['query'],
+    buckets: LATENCY_BUCKETS,
+    registers: [registry],
+  });
+  const pinotErrors = new Counter({
+    name: 'pinot_query_errors_total',
+    help: 'Failed Pinot queries by query name and kind (query_error -> 502, unavailable -> 503)',
+    labelNames: ['query', 'kind'],
+    registers: [registry],
+  });
+  const cacheLookups = new Counter({
+    name: 'pinot_query_cache_lookups_total',
+    help: 'Shared-query cache lookups: hit (stored result), shared (joined an in-flight call), miss (went to Pinot)',
+    labelNames: ['query', 'result'],
+    registers: [registry],
+  });
+  const streamSubscribers = new Gauge({
+    name: 'sse_subscribers',
+    help: 'Open /orders/stream connections',
+    registers: [registry],
+  });
+
+  return {
+    streamSubscribers,
+    observeRequest(method: string, route: string, status: number, seconds: number) {
+      httpDuration.observe({ method, route, status: String(status) }, seconds);
+    },
+    onPinotQuery(event: PinotQueryEvent) {
+      pinotDuration.observe({ query: event.name, outcome: event.outcome }, event.durationMs / 1000);
+      if (event.timeUsedMs !== undefined) pinotTimeUsed.observe({ query: event.name }, event.timeUsedMs / 1000);
+      if (event.outcome !== 'ok') pinotErrors.inc({ query: event.name, kind: event.outcome });
+    },
+    onCacheLookup(result: CacheLookup, query: string) {
+      cacheLookups.inc({ query, result });
+    },
+  };
+}
+export type ApiMetrics = ReturnType<typeof createApiMetrics>;

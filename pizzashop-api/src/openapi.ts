@@ -1,0 +1,94 @@
+import { z } from 'zod';
+import {
+  apiSchemas,
+  orderIdParamSchema,
+  ordersPerMinuteQuerySchema,
+  overviewQuerySchema,
+  popularQuerySchema,
+  streamQuerySchema,
+} from './schemas.js';
+
+type JsonSchema = Record<string, unknown>;
+
+const ref = (id: string) => ({ $ref: `#/components/schemas/${id}` });
+const json = (schema: JsonSchema, description: string) => ({ description, content: { 'application/json': { schema } } });
+
+const errorResponses = {
+  '400': json(ref('Error'), 'A parameter is invalid; the message quotes the validation error.'),
+  '500': json(ref('Error'), 'Unexpected failure; the server log has details under the request id.'),
+  '502': json(ref('Error'), 'Pinot answered with a query exception.'),
+  '503': json(ref('Error'), 'No Pinot broker reachable, or the query timed out.'),
+};
+
+/** OpenAPI parameters from a zod object's fields (input side: what the client sends). */
+function parameters(schema: z.ZodObject, location: 'query' | 'path'): JsonSchema[] {
+  return Object.entries(schema.shape).map(([name, field]) => {
+    const { $schema: _drop, description, ...fieldSchema } = z.toJSONSchema(field as z.ZodType, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
+    return {
+      name,
+      in: location,
+      required: location === 'path' || !(field as z.ZodType).safeParse(undefined).success,
+      ...(description ? { description } : {}),
+      schema: fieldSchema,
+    };
+  });
+}
+
+function operation(summary: string, params: JsonSchema[], okSchema: string, okDescription: string, extra: JsonSchema = {}) {
+  return { get: { summary, parameters: params, responses: { '200': json(ref(okSchema), okDescription), ...errorResponses, ...extra } } };
+}
+
+/** The OpenAPI 3.1 document, generated from the same zod schemas the routes validate with. */
+export function buildOpenApiDocument(version: string): JsonSchema {
+  const { schemas } = z.toJSONSchema(apiSchemas, { uri: (id) => `#/components/schemas/${id}`, unrepresentable: 'any' }) as {
+    schemas: Record<string, JsonSchema>;
+  };
+  for (const schema of Object.values(schemas)) delete schema.$schema;
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'pizzashop-api',
+      version,
+      description: 'Real-time order analytics over Apache Pinot. Read-only. Errors are JSON {error, message}.',
+    },
+    paths: {
+      '/orders/overview': operation(
+        'Order count and revenue in the current window vs the window before it',
+        parameters(overviewQuerySchema, 'query'),
+        'Overview',
+        'Totals for both periods, all-time order count and data freshness.',
+      ),
+      '/orders/popular': operation(
+        'Top products and categories in the window',
+        parameters(popularQuerySchema, 'query'),
+        'Popular',
+        'Items and categories ordered by distinct orders, then quantity.',
+      ),
+      '/orders/ordersPerMinute': operation(
+        'Orders and revenue per minute, zero-filled, oldest first',
+        parameters(ordersPerMinuteQuerySchema, 'query'),
+        'OrdersPerMinute',
+        'One row per minute.',
+      ),
+      '/orders/stream': {
+        get: {
+          summary: 'Server-Sent Events: a Snapshot (overview, popular, per-minute series) every tick',
+          description:
+            'Events named `snapshot` carry a Snapshot as JSON; events named `failure` carry an Error while Pinot is unavailable. One Pinot round per tick is shared by all subscribers with the same parameters.',
+          parameters: parameters(streamQuerySchema, 'query'),
+          responses: {
+            '200': { description: 'An event stream.', content: { 'text/event-stream': { schema: ref('Snapshot') } } },
+            '400': errorResponses['400'],
+          },
+        },
+      },
+      '/orders/{id}': operation('One order with its enriched items', parameters(orderIdParamSchema, 'path'), 'OrderDetail', 'The order.', {
+        '404': json(ref('Error'), 'No order with this id.'),
+      }),
+      '/healthz': { get: { summary: 'Liveness', responses: { '200': { description: 'The process is up.' } } } },
+      '/readyz': { get: { summary: 'Readiness: a Pinot broker answers', responses: { '200': { description: 'Ready.' }, '503': { description: 'No broker reachable.' } } } },
+      '/metrics': { get: { summary: 'Prometheus metrics', responses: { '200': { description: 'Text exposition format.' } } } },
+    },
+    components: { schemas },
+  };
+}

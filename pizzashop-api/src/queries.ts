@@ -1,0 +1,76 @@
+import { sql, type SqlFragment } from '@pizzashop/common';
+import type { TimeRange } from './time-windows.js';
+
+/**
+ * Every Pinot statement the API runs. Values arrive already validated (UUIDs, allow-listed windows,
+ * bounded integers) and are still rendered as literals by `sql`, never concatenated. Checked
+ * against Pinot 0.11.0 (v1 engine): FILTER clauses, DISTINCTCOUNT, ToEpochMinutes, GROUP BY on
+ * expressions. Results are read by position, so aliases only serve readability.
+ */
+
+/** [totalOrders, newestTs]: all orders Pinot holds and the newest order time (for freshness). */
+export function tableStatsQuery(): SqlFragment {
+  return sql`SELECT COUNT(*) AS totalOrders, MAX(ts) AS newestTs FROM orders`;
+}
+
+/** [currentOrders, currentTotal, previousOrders, previousTotal] for two adjacent periods. */
+export function periodsQuery(current: TimeRange, previous: TimeRange): SqlFragment {
+  return sql`
+    SELECT COUNT(*) FILTER (WHERE ts >= ${current.from}) AS currentOrders,
+           SUM(price) FILTER (WHERE ts >= ${current.from}) AS currentTotal,
+           COUNT(*) FILTER (WHERE ts < ${current.from}) AS previousOrders,
+           SUM(price) FILTER (WHERE ts < ${current.from}) AS previousTotal
+    FROM orders
+    WHERE ts >= ${previous.from} AND ts < ${current.to}`;
+}
+
+/** Rows [product, image, distinct orders, quantity], most ordered first. */
+export function popularItemsQuery(range: TimeRange, limit: number): SqlFragment {
+  return sql`
+    SELECT productName, image, DISTINCTCOUNT(orderId) AS orders, SUM(quantity) AS quantity
+    FROM order_items_enriched
+    WHERE ts >= ${range.from} AND ts < ${range.to}
+    GROUP BY productName, image
+    ORDER BY DISTINCTCOUNT(orderId) DESC, SUM(quantity) DESC, productName
+    LIMIT ${limit}`;
+}
+
+/** Rows [category, distinct orders, quantity], most ordered first. */
+export function popularCategoriesQuery(range: TimeRange, limit: number): SqlFragment {
+  return sql`
+    SELECT category, DISTINCTCOUNT(orderId) AS orders, SUM(quantity) AS quantity
+    FROM order_items_enriched
+    WHERE ts >= ${range.from} AND ts < ${range.to}
+    GROUP BY category
+    ORDER BY DISTINCTCOUNT(orderId) DESC, SUM(quantity) DESC, category
+    LIMIT ${limit}`;
+}
+
+/** Rows [epoch minute, orders, revenue] for the minutes that have orders (at most `maxMinutes`). */
+export function ordersPerMinuteQuery(range: TimeRange, maxMinutes: number): SqlFragment {
+  return sql`
+    SELECT ToEpochMinutes(ts) AS minute, COUNT(*) AS orders, SUM(price) AS revenue
+    FROM orders
+    WHERE ts >= ${range.from} AND ts < ${range.to}
+    GROUP BY ToEpochMinutes(ts)
+    ORDER BY ToEpochMinutes(ts)
+    LIMIT ${maxMinutes}`;
+}
+
+/** One row [id, createdAt, userId, status, price, deliveryLat, deliveryLon, items JSON] or none. */
+export function orderQuery(orderId: string): SqlFragment {
+  return sql`
+    SELECT id, createdAt, userId, status, price, deliveryLat, deliveryLon, items
+    FROM orders
+    WHERE id = ${orderId}
+    LIMIT 1`;
+}
+
+/** Rows [productId, productName, category, image, productPrice] of the order's enriched items. */
+export function orderProductsQuery(orderId: string): SqlFragment {
+  return sql`
+    SELECT productId, productName, category, image, productPrice
+    FROM order_items_enriched
+    WHERE orderId = ${orderId}
+    LIMIT 1000`;
+}

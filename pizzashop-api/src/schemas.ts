@@ -1,0 +1,147 @@
+import { z } from 'zod';
+
+/** Named schemas that become `components.schemas` in the OpenAPI document. */
+export const apiSchemas = z.registry<{ id: string; description?: string }>();
+
+/**
+ * The zod schemas that validate every request and response of the API. The OpenAPI document is
+ * generated from these same objects, so the documentation cannot drift from what is enforced.
+ */
+
+export const WINDOWS = { '1m': 60_000, '5m': 300_000, '15m': 900_000, '1h': 3_600_000 } as const;
+export type WindowName = keyof typeof WINDOWS;
+
+const windowParam = z
+  .enum(Object.keys(WINDOWS) as [WindowName, ...WindowName[]])
+  .default('1m')
+  .meta({ description: 'Length of the current period; the previous period is the same length just before it.' });
+
+/** Windows end at `at` (default: now); bounded so a typo cannot ask for a scan of decades. */
+const MAX_LOOKBACK_MS = 400 * 24 * 3_600_000;
+const atParam = z.iso
+  .datetime({ offset: true, message: 'must be an ISO-8601 timestamp with a zone, e.g. 2026-11-25T13:37:00Z' })
+  .transform((s) => Date.parse(s))
+  .refine((ms) => ms <= Date.now() + 60_000, 'must not lie in the future')
+  .refine((ms) => ms >= Date.now() - MAX_LOOKBACK_MS, 'must lie within the last 400 days')
+  .optional()
+  .meta({ description: 'End of the time window (ISO-8601 with zone); defaults to now. Lets a client look at a past period.' });
+
+export const overviewQuerySchema = z.object({ window: windowParam, at: atParam });
+export const popularQuerySchema = z.object({
+  window: windowParam,
+  limit: z.coerce.number().int().min(1).max(50).default(5).meta({ description: 'How many items and categories to return (1-50).' }),
+  at: atParam,
+});
+export const ordersPerMinuteQuerySchema = z.object({
+  minutes: z.coerce.number().int().min(5).max(1440).default(60).meta({ description: 'How many one-minute buckets, ending with the current minute (5-1440).' }),
+  at: atParam,
+});
+export const streamQuerySchema = z.object({
+  window: windowParam,
+  limit: popularQuerySchema.shape.limit,
+  minutes: ordersPerMinuteQuerySchema.shape.minutes,
+});
+export const orderIdParamSchema = z.object({
+  id: z
+    .uuid({ message: 'must be an order id (UUID), e.g. 0b7d3a5e-2f6c-4c1e-9b43-7d1f2a6e8c90' })
+    .transform((s) => s.toLowerCase())
+    .meta({ description: 'Order id (UUID).' }),
+});
+
+export type OverviewQuery = z.infer<typeof overviewQuerySchema>;
+export type PopularQuery = z.infer<typeof popularQuerySchema>;
+export type OrdersPerMinuteQuery = z.infer<typeof ordersPerMinuteQuerySchema>;
+export type StreamQuery = z.infer<typeof streamQuerySchema>;
+
+const count = z.number().int().nonnegative();
+
+const periodSchema = z.object({
+  orders: count.meta({ description: 'Orders placed in the period.' }),
+  totalPrice: z.number().meta({ description: 'Sum of the order prices in the period.' }),
+});
+
+export const overviewResponseSchema = z
+  .object({
+    totalOrders: count.meta({ description: 'All orders Pinot holds.' }),
+    currentTimePeriod: periodSchema,
+    previousTimePeriod: periodSchema,
+    window: windowParam.unwrap(),
+    freshnessMs: z
+      .number()
+      .nonnegative()
+      .nullable()
+      .meta({ description: 'Now minus the newest order timestamp, in ms: how far behind real time the data is (null while empty).' }),
+  })
+  .register(apiSchemas, { id: 'Overview' });
+
+export const popularResponseSchema = z
+  .object({
+    items: z.array(
+      z.object({
+        product: z.string(),
+        image: z.string(),
+        orders: count.meta({ description: 'Distinct orders containing the product.' }),
+        quantity: count.meta({ description: 'Units sold.' }),
+      }),
+    ),
+    categories: z.array(z.object({ category: z.string(), orders: count, quantity: count })),
+  })
+  .register(apiSchemas, { id: 'Popular' });
+
+export const ordersPerMinuteResponseSchema = z
+  .array(
+    z.object({
+      timestamp: z.string().regex(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:00$/).meta({ description: 'Start of the minute, UTC, "YYYY-MM-DD HH:mm:00".' }),
+      orders: count,
+      revenue: z.number(),
+    }),
+  )
+  .register(apiSchemas, { id: 'OrdersPerMinute' });
+
+export const orderDetailResponseSchema = z
+  .object({
+    id: z.uuid(),
+    createdAt: z.string(),
+    userId: z.number().int(),
+    status: z.string(),
+    price: z.number(),
+    itemCount: count,
+    deliveryLat: z.number(),
+    deliveryLon: z.number(),
+    items: z.array(
+      z.object({
+        productId: z.string(),
+        quantity: count,
+        price: z.number(),
+        product: z
+          .object({ name: z.string(), category: z.string(), image: z.string(), price: z.number() })
+          .nullable()
+          .meta({ description: 'The product as the enricher joined it; null until the enriched item reached Pinot.' }),
+      }),
+    ),
+  })
+  .register(apiSchemas, { id: 'OrderDetail' });
+
+export const snapshotSchema = z
+  .object({
+    generatedAt: z.iso.datetime(),
+    overview: overviewResponseSchema,
+    popular: popularResponseSchema,
+    ordersPerMinute: ordersPerMinuteResponseSchema,
+  })
+  .register(apiSchemas, { id: 'Snapshot' });
+
+export const errorResponseSchema = z
+  .object({
+    error: z.string().meta({ description: 'Machine-readable error kind.' }),
+    message: z.string().meta({ description: 'What went wrong and what to do about it.' }),
+    requestId: z.string().optional(),
+  })
+  .register(apiSchemas, { id: 'Error' });
+
+export type Overview = z.infer<typeof overviewResponseSchema>;
+export type Popular = z.infer<typeof popularResponseSchema>;
+export type OrdersPerMinute = z.infer<typeof ordersPerMinuteResponseSchema>;
+export type OrderDetail = z.infer<typeof orderDetailResponseSchema>;
+export type Snapshot = z.infer<typeof snapshotSchema>;
+export type ErrorResponse = z.infer<typeof errorResponseSchema>;
