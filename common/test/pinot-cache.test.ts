@@ -1,0 +1,84 @@
+import { describe, expect, it, vi } from 'vitest';
+import { SharedQueryCache, type CacheLookup } from '../src/pinot/cache.js';
+import type { PinotQuerier, PinotResult } from '../src/pinot/client.js';
+import { sql } from '../src/pinot/sql.js';
+
+function result(n: number): PinotResult {
+  return { columns: ['n'], columnTypes: ['LONG'], rows: [[n]], records: [{ n }], timeUsedMs: 1, numDocsScanned: 0, totalDocs: 0, broker: 'b' };
+}
+
+function fakePinot() {
+  let calls = 0;
+  const pending: Array<{ resolve: (r: PinotResult) => void; reject: (e: Error) => void }> = [];
+  const querier: PinotQuerier = {
+    query: vi.fn(() => {
+      calls++;
+      return new Promise<PinotResult>((resolve, reject) => pending.push({ resolve, reject }));
+    }),
+  };
+  return { querier, pending, calls: () => calls };
+}
+
+describe('SharedQueryCache', () => {
+  it('shares one in-flight call between identical queries, then serves the stored result within the TTL', async () => {
+    let now = 0;
+    const lookups: CacheLookup[] = [];
+    const pinot = fakePinot();
+    const cache = new SharedQueryCache(pinot.querier, { ttlMs: 1000, now: () => now, onLookup: (l) => lookups.push(l) });
+    const q = sql`SELECT COUNT(*) FROM orders`;
+    const first = Array.from({ length: 100 }, () => cache.query(q));
+    expect(pinot.calls()).toBe(1);
+    pinot.pending[0]?.resolve(result(42));
+    expect((await Promise.all(first)).every((r) => r.rows[0]?.[0] === 42)).toBe(true);
+    now = 999;
+    expect((await cache.query(q)).rows).toEqual([[42]]);
+    expect(pinot.calls()).toBe(1);
+    now = 1000;
+    const after = cache.query(q);
+    expect(pinot.calls()).toBe(2);
+    pinot.pending[1]?.resolve(result(43));
+    expect((await after).rows).toEqual([[43]]);
+    expect(lookups.filter((l) => l === 'shared')).toHaveLength(99);
+    expect(lookups.filter((l) => l === 'hit')).toHaveLength(1);
+    expect(lookups.filter((l) => l === 'miss')).toHaveLength(2);
+  });
+
+  it('keeps different SQL apart', async () => {
+    const pinot = fakePinot();
+    const cache = new SharedQueryCache(pinot.querier, { ttlMs: 1000 });
+    void cache.query(sql`SELECT ${1}`);
+    void cache.query(sql`SELECT ${2}`);
+    expect(pinot.calls()).toBe(2);
+  });
+
+  it('shares a failure with the waiting callers but does not store it', async () => {
+    const pinot = fakePinot();
+    const cache = new SharedQueryCache(pinot.querier, { ttlMs: 1000 });
+    const q = sql`SELECT 1`;
+    const both = [cache.query(q), cache.query(q)];
+    pinot.pending[0]?.reject(new Error('down'));
+    for (const p of both) await expect(p).rejects.toThrow('down');
+    void cache.query(q);
+    expect(pinot.calls()).toBe(2);
+  });
+
+  it('passes every call through when the TTL is 0', () => {
+    const pinot = fakePinot();
+    const cache = new SharedQueryCache(pinot.querier, { ttlMs: 0 });
+    const q = sql`SELECT 1`;
+    void cache.query(q);
+    void cache.query(q);
+    expect(pinot.calls()).toBe(2);
+  });
+
+  it('bounds the number of stored results', async () => {
+    const pinot = fakePinot();
+    const cache = new SharedQueryCache(pinot.querier, { ttlMs: 60_000, maxEntries: 3 });
+    for (let i = 0; i < 5; i++) {
+      const p = cache.query(sql`SELECT ${i}`);
+      pinot.pending[i]?.resolve(result(i));
+      await p;
+    }
+    expect(cache.size).toBe(3);
+  });
+});

@@ -1,0 +1,241 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { mockedApi, NOW, standardAnswers, type BrokerBehaviour, type PinotReply } from './support.js';
+
+const ORDER_ID = '0b7d3a5e-2f6c-4c1e-9b43-7d1f2a6e8c90';
+let current: ReturnType<typeof mockedApi> | undefined;
+
+function api(answer: (sql: string) => PinotReply = standardAnswers, env: Record<string, string> = {}, broker: BrokerBehaviour = 'answers') {
+  current = mockedApi(answer, env, broker);
+  return current;
+}
+
+afterEach(async () => {
+  await current?.service.stop();
+  await current?.agent.close();
+  current = undefined;
+});
+
+describe('GET /orders/overview', () => {
+  it('answers in the reference shape with freshness, for the last minute by default', async () => {
+    const { request, sqls } = api();
+    const res = await request('/orders/overview');
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({
+      totalOrders: 17665,
+      currentTimePeriod: { orders: 968, totalPrice: 4313950 },
+      previousTimePeriod: { orders: 958, totalPrice: 4281751 },
+      window: '1m',
+      freshnessMs: 1500,
+    });
+    const end = Math.floor(NOW / 1000) * 1000;
+    const periods = sqls.find((s) => s.includes('FILTER')) ?? '';
+    expect(periods).toContain(`ts >= ${end - 120_000} AND ts < ${end}`);
+    expect(periods).toContain(`FILTER (WHERE ts >= ${end - 60_000})`);
+  });
+
+  it('uses the allow-listed window and an explicit end time', async () => {
+    const { request, sqls } = api();
+    const res = await request('/orders/overview?window=15m&at=2026-11-25T10:00:00Z');
+    expect(res.status).toBe(200);
+    const end = Date.UTC(2026, 10, 25, 10);
+    expect(sqls.find((s) => s.includes('FILTER'))).toContain(`ts >= ${end - 1_800_000} AND ts < ${end}`);
+  });
+
+  it('reports freshness as null while Pinot holds no orders', async () => {
+    const { request } = api((sql) =>
+      sql.includes('MAX(ts)') ? { columns: ['t', 'n'], rows: [[0, '-Infinity']] } : { columns: ['a', 'b', 'c', 'd'], rows: [[0, 0, 0, 0]] },
+    );
+    const body = (await (await request('/orders/overview')).json()) as { freshnessMs: unknown; totalOrders: number };
+    expect(body).toMatchObject({ totalOrders: 0, freshnessMs: null });
+  });
+});
+
+describe('GET /orders/popular and /orders/ordersPerMinute', () => {
+  it('returns items and categories with the requested limit', async () => {
+    const { request, sqls } = api();
+    const res = await request('/orders/popular?limit=7&window=5m');
+    expect(await res.json()).toEqual({
+      items: [{ product: 'Margherita', image: 'img/m.png', orders: 12, quantity: 30 }],
+      categories: [{ category: 'pizzas-veg', orders: 40, quantity: 95 }],
+    });
+    expect(sqls.filter((s) => s.endsWith('LIMIT 7'))).toHaveLength(2);
+  });
+
+  it('zero-fills every minute, oldest first, in the reference timestamp format', async () => {
+    const { request } = api();
+    const rows = (await (await request('/orders/ordersPerMinute?minutes=5')).json()) as Array<{ timestamp: string; orders: number }>;
+    expect(rows.map((r) => r.timestamp)).toEqual([
+      '2026-11-25 13:33:00',
+      '2026-11-25 13:34:00',
+      '2026-11-25 13:35:00',
+      '2026-11-25 13:36:00',
+      '2026-11-25 13:37:00',
+    ]);
+    expect(rows[3]).toEqual({ timestamp: '2026-11-25 13:36:00', orders: 598, revenue: 2589579 });
+    expect(rows[4]).toEqual({ timestamp: '2026-11-25 13:37:00', orders: 0, revenue: 0 });
+  });
+});
+
+describe('GET /orders/{id}', () => {
+  const orderAnswers = (sql: string): PinotReply => {
+    if (sql.includes('FROM orders WHERE id =')) {
+      return {
+        columns: ['id'],
+        rows: [[ORDER_ID, '2026-11-25T13:37:00.123Z', 416, 'PLACED_ORDER', 150, 12.98, 77.71, '[{"productId":"21","quantity":2,"price":45},{"productId":"3","quantity":1,"price":60}]']],
+      };
+    }
+    if (sql.includes('WHERE orderId =')) return { columns: ['p'], rows: [['21', 'Margherita', 'pizzas-veg', 'img/m.png', 45]] };
+    return { columns: [], rows: [] };
+  };
+
+  it('returns the order with each item joined to its product (null while not enriched)', async () => {
+    const { request } = api(orderAnswers);
+    const res = await request(`/orders/${ORDER_ID.toUpperCase()}`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({
+      id: ORDER_ID,
+      createdAt: '2026-11-25T13:37:00.123Z',
+      userId: 416,
+      status: 'PLACED_ORDER',
+      price: 150,
+      itemCount: 2,
+      deliveryLat: 12.98,
+      deliveryLon: 77.71,
+      items: [
+        { productId: '21', quantity: 2, price: 45, product: { name: 'Margherita', category: 'pizzas-veg', image: 'img/m.png', price: 45 } },
+        { productId: '3', quantity: 1, price: 60, product: null },
+      ],
+    });
+  });
+
+  it('answers 404 for an unknown id', async () => {
+    const { request } = api(() => ({ columns: [], rows: [] }));
+    const res = await request(`/orders/${ORDER_ID}`);
+    expect(res.status).toBe(404);
+    expect(await res.json()).toMatchObject({ error: 'not_found' });
+  });
+});
+
+describe('input validation and SQL safety', () => {
+  const rejected = [
+    "/orders/x' OR '1'='1",
+    `/orders/${ORDER_ID}' OR '1'='1`,
+    `/orders/${ORDER_ID};DROP TABLE orders`,
+    '/orders/not-a-uuid',
+    '/orders/overview?window=2m',
+    "/orders/overview?window=1m' OR 1=1 --",
+    '/orders/overview?at=yesterday',
+    '/orders/overview?at=2999-01-01T00:00:00Z',
+    "/orders/overview?at=2026-11-25T10:00:00Z' OR 1=1",
+    '/orders/popular?limit=0',
+    '/orders/popular?limit=51',
+    '/orders/popular?limit=5;DROP',
+    '/orders/popular?limit=2.5',
+    '/orders/ordersPerMinute?minutes=4',
+    '/orders/ordersPerMinute?minutes=1441',
+    '/orders/ordersPerMinute?minutes=60)%20UNION',
+    '/orders/stream?window=forever',
+  ];
+
+  it.each(rejected)('answers 400 with the zod message and never asks Pinot: %s', async (path) => {
+    const { request, sqls } = api();
+    const res = await request(encodeURI(path).replaceAll('%2520', '%20'));
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as { error: string; message: string };
+    expect(body.error).toBe('bad_request');
+    expect(body.message).toMatch(/^(id|window|at|limit|minutes): /);
+    expect(sqls).toEqual([]);
+  });
+});
+
+describe('Pinot failures', () => {
+  it('maps a Pinot query exception to 502 JSON without stack trace', async () => {
+    const { request } = api(() => ({
+      exceptions: [{ errorCode: 200, message: 'QueryExecutionError:\njava.lang.NullPointerException\n\tat org.apache.pinot.core.X.y(X.java:1)' }],
+    }));
+    const res = await request('/orders/overview');
+    expect(res.status).toBe(502);
+    const text = await res.text();
+    expect(JSON.parse(text)).toMatchObject({ error: 'pinot_query_failed' });
+    expect(text).not.toContain('org.apache');
+    expect(text).not.toContain('at ');
+  });
+
+  it('maps connection refused to 503', async () => {
+    const { request } = api(standardAnswers, {}, 'refuses');
+    const res = await request('/orders/popular');
+    expect(res.status).toBe(503);
+    expect(await res.json()).toMatchObject({ error: 'pinot_unavailable', message: expect.stringContaining('ECONNREFUSED') });
+  });
+
+  it('maps a query timeout to 503', async () => {
+    const { request } = api(standardAnswers, { PINOT_QUERY_TIMEOUT_MS: '200' }, 'hangs');
+    const started = Date.now();
+    const res = await request('/orders/ordersPerMinute');
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(res.status).toBe(503);
+    expect(await res.json()).toMatchObject({ error: 'pinot_unavailable', message: expect.stringContaining('timed out after 200 ms') });
+  });
+
+  it('reports an unreachable broker on /readyz', async () => {
+    const { request } = api();
+    const res = await request('/readyz');
+    expect(res.status).toBe(503);
+    expect(await res.json()).toMatchObject({ checks: [{ name: 'pinot-broker', ok: false }] });
+  });
+});
+
+describe('shared-query cache', () => {
+  it('serves a burst of identical requests with one Pinot call per query', async () => {
+    const { request, sqls } = api();
+    const responses = await Promise.all(Array.from({ length: 50 }, () => request('/orders/overview')));
+    expect(responses.every((r) => r.status === 200)).toBe(true);
+    expect(sqls).toHaveLength(2);
+  });
+
+  it('sends every request to Pinot when switched off', async () => {
+    const { request, sqls } = api(standardAnswers, { QUERY_CACHE_TTL_MS: '0' });
+    await Promise.all(Array.from({ length: 10 }, () => request('/orders/overview')));
+    expect(sqls).toHaveLength(20);
+  });
+});
+
+describe('cross-cutting', () => {
+  it('allows the dashboard origin only, sets security headers and a request id', async () => {
+    const { request } = api();
+    const allowed = await request('/orders/overview', { headers: { origin: 'http://localhost:8501' } });
+    expect(allowed.headers.get('access-control-allow-origin')).toBe('http://localhost:8501');
+    expect(allowed.headers.get('x-request-id')).toBeTruthy();
+    expect(allowed.headers.get('x-content-type-options')).toBe('nosniff');
+    const other = await request('/orders/overview', { headers: { origin: 'http://evil.example' } });
+    expect(other.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('is read-only', async () => {
+    const { request } = api();
+    expect((await request('/orders/overview', { method: 'POST' })).status).toBe(404);
+    expect((await request('/orders', { method: 'DELETE' })).status).toBe(404);
+  });
+
+  it('exports request and Pinot metrics per route and query', async () => {
+    const { request } = api();
+    await request('/orders/overview');
+    const text = await (await request('/metrics')).text();
+    expect(text).toMatch(/http_request_duration_seconds_count\{[^}]*route="\/orders\/overview"/);
+    expect(text).toMatch(/pinot_query_duration_seconds_count\{[^}]*query="overview-periods"[^}]*outcome="ok"/);
+    expect(text).toMatch(/pinot_query_time_used_seconds_count\{[^}]*query="table-stats"/);
+  });
+
+  it('serves an OpenAPI document built from the zod schemas and a docs page', async () => {
+    const { request } = api();
+    const doc = (await (await request('/openapi.json')).json()) as { openapi: string; paths: Record<string, unknown>; components: { schemas: Record<string, unknown> } };
+    expect(doc.openapi).toBe('3.1.0');
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/orders/overview', '/orders/popular', '/orders/ordersPerMinute', '/orders/{id}', '/orders/stream']),
+    );
+    expect(Object.keys(doc.components.schemas)).toEqual(expect.arrayContaining(['Overview', 'Popular', 'OrdersPerMinute', 'OrderDetail', 'Error']));
+    const html = await (await request('/docs')).text();
+    expect(html).toContain('/orders/ordersPerMinute');
+    expect(html).not.toMatch(/<script|https?:\/\/(?!localhost)/);
+  });
+});
