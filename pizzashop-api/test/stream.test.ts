@@ -68,7 +68,7 @@ async function readUntil(body: ReadableStream<Uint8Array>, marker: string, timeo
   const deadline = Date.now() + timeoutMs;
   try {
     while (!text.includes(marker) && Date.now() < deadline) {
-      const chunk = await Promise.race([reader.read(), new Promise<undefined>((r) => setTimeout(r, deadline - Date.now()))]);
+      const chunk = await Promise.race([reader.read(), new Promise<undefined>((r) => setTimeout(() => r(undefined), deadline - Date.now()))]);
       if (!chunk || chunk.done) break;
       text += decoder.decode(chunk.value, { stream: true });
     }
