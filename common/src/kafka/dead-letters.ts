@@ -1,21 +1,17 @@
 import type { RecordMetadata } from 'kafkajs';
 import { deadLetterSchema, type DeadLetter } from '../contracts/dead-letter.js';
-import { sendJson, type Sender } from './producers.js';
+import { sendJson, type JsonRecord, type Sender } from './producers.js';
 
 /**
- * Publishes dead letters to the dead-letter topic, keyed by source topic/partition/offset so
- * letters from one source partition stay in order. Pass a transaction as `sender` to make the
- * letters part of it.
+ * Dead letters as records for the dead-letter topic, validated against the contract and keyed by
+ * source topic/partition/offset so letters from one source partition stay in order.
  */
-export class DeadLetterPublisher {
-  constructor(private readonly topic: string) {}
+export function deadLetterRecords(letters: readonly DeadLetter[]): JsonRecord[] {
+  return letters.map((l) => ({ key: `${l.sourceTopic}/${l.partition}/${l.offset}`, value: deadLetterSchema.parse(l) }));
+}
 
-  publish(sender: Sender, letters: DeadLetter[]): Promise<RecordMetadata[]> {
-    if (letters.length === 0) return Promise.resolve([]);
-    return sendJson(
-      sender,
-      this.topic,
-      letters.map((l) => ({ key: `${l.sourceTopic}/${l.partition}/${l.offset}`, value: deadLetterSchema.parse(l) })),
-    );
-  }
+/** Publishes dead letters; pass a transaction as `sender` to make them part of it. */
+export function publishDeadLetters(sender: Sender, topic: string, letters: readonly DeadLetter[]): Promise<RecordMetadata[]> {
+  if (letters.length === 0) return Promise.resolve([]);
+  return sendJson(sender, topic, deadLetterRecords(letters));
 }

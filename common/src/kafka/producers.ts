@@ -45,3 +45,13 @@ export function jsonMessage({ key, value, partition }: JsonRecord): Message {
 export function sendJson(sender: Sender, topic: string, records: JsonRecord[]): Promise<RecordMetadata[]> {
   return sender.send({ topic, acks: -1, messages: records.map(jsonMessage) });
 }
+
+/** Sends JSON records to several topics in one request (one produce per broker), acks from all replicas. */
+export function sendJsonToTopics(
+  sender: Pick<Producer, 'sendBatch'> | Pick<Transaction, 'sendBatch'>,
+  batches: { topic: string; records: JsonRecord[] }[],
+): Promise<RecordMetadata[]> {
+  const topicMessages = batches.filter((b) => b.records.length > 0).map((b) => ({ topic: b.topic, messages: b.records.map(jsonMessage) }));
+  if (topicMessages.length === 0) return Promise.resolve([]);
+  return sender.sendBatch({ acks: -1, topicMessages });
+}

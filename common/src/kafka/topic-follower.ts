@@ -27,9 +27,11 @@ interface Waiter {
 /**
  * Reads a whole topic into memory, like a Kafka Streams GlobalKTable: every partition from the
  * beginning, never committing offsets (its group is private to this process and deleted on stop),
- * then keeps following. `caughtUp()` resolves once the positions reached the high-water marks
- * seen at start, `caughtUpTo()` once one partition reached a given offset. Reads committed data
- * only, so an open transaction holds the position back until it commits or aborts.
+ * then keeps following. `caughtUp()` resolves once every partition was read up to the last stable
+ * offset it had at start, `caughtUpTo()` once one partition reached a given offset. Reads
+ * committed data only, and "end" is the last stable offset (kafkajs' admin lists offsets
+ * read_committed), so records of a transaction still open at start are waited for only once it
+ * ends; everything committed before it is included.
  */
 export class TopicFollower {
   private readonly groupId: string;
@@ -71,7 +73,7 @@ export class TopicFollower {
     });
   }
 
-  /** Resolves once every partition reached the high-water mark it had when `start()` was called. */
+  /** Resolves once every partition reached the last stable offset it had when `start()` was called. */
   caughtUp(): Promise<void> {
     if (!this.startMarks) throw new Error(`${this.options.topic} follower: call start() before caughtUp()`);
     return this.startMarks;
@@ -83,8 +85,8 @@ export class TopicFollower {
     return new Promise((resolve) => this.waiters.push({ partition, offset, resolve }));
   }
 
-  /** Latest high-water mark of one partition (for catching up to "now"). */
-  async highWaterMark(partition: number): Promise<bigint> {
+  /** The current last stable offset of one partition: wait for it with `caughtUpTo` to read up to "now". */
+  async lastStableOffset(partition: number): Promise<bigint> {
     const admin = this.kafka.admin();
     await admin.connect();
     try {

@@ -34,3 +34,39 @@ export async function ensureTopics(kafka: Kafka, specs: TopicSpec[], log: Logger
     await admin.disconnect();
   }
 }
+
+/** Number of partitions of an existing topic. */
+export async function partitionCount(kafka: Kafka, topic: string): Promise<number> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
+    return topics[0]?.partitions.length ?? 0;
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/**
+ * Waits until every topic exists (e.g. the CDC topic, created by Debezium on its first event),
+ * logging `hint` every `logEveryMs` so an operator sees what is missing and why.
+ */
+export async function waitForTopics(kafka: Kafka, topics: string[], log: Logger, hint: string, logEveryMs = 10000): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    let lastLog = 0;
+    for (;;) {
+      const existing = new Set(await admin.listTopics());
+      const missing = topics.filter((t) => !existing.has(t));
+      if (missing.length === 0) return;
+      if (Date.now() - lastLog >= logEveryMs) {
+        log.warn({ missing }, `waiting for topics: ${hint}`);
+        lastLog = Date.now();
+      }
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  } finally {
+    await admin.disconnect();
+  }
+}

@@ -1,0 +1,27 @@
+import { hostname } from 'node:os';
+import { infraEnvSchema } from '@pizzashop/common';
+import { z } from 'zod';
+
+export const enricherEnvSchema = infraEnvSchema
+  .extend({
+    KAFKA_CLIENT_ID: z.string().default('enricher'),
+    ENRICHER_HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(8082),
+    ENRICHER_HTTP_HOST: z.string().default('0.0.0.0'),
+    /** Consumer group shared by all instances: they split the `orders` partitions. */
+    ENRICHER_GROUP_ID: z.string().min(1).default('enricher'),
+    /**
+     * Identifies this instance: stable across its restarts (a restart fences the crashed
+     * predecessor's transaction at once) and unique between live instances. Default host-port.
+     */
+    ENRICHER_INSTANCE_ID: z.string().min(1).optional(),
+    /** Compacted topic holding items that wait for their product (see README). */
+    ENRICHER_WAITING_TOPIC: z.string().min(1).default('enricher-waiting-items'),
+    ENRICHER_UNKNOWN_PRODUCT_TIMEOUT_MS: z.coerce.number().int().positive().default(60000),
+    ENRICHER_MAX_WAITING_ITEMS: z.coerce.number().int().positive().default(100000),
+    /** How often waiting items are checked for an arrived product or an expired timeout. */
+    ENRICHER_RELEASE_INTERVAL_MS: z.coerce.number().int().positive().default(500),
+    ENRICHER_TRANSACTION_TIMEOUT_MS: z.coerce.number().int().positive().default(30000),
+    ENRICHER_TOPIC_PARTITIONS: z.coerce.number().int().positive().default(3),
+  })
+  .transform((cfg) => ({ ...cfg, ENRICHER_INSTANCE_ID: cfg.ENRICHER_INSTANCE_ID ?? `${hostname()}-${cfg.ENRICHER_HTTP_PORT}` }));
+export type EnricherConfig = z.infer<typeof enricherEnvSchema>;

@@ -1,0 +1,388 @@
+import {
+  buildDeadLetter,
+  createTransactionalProducer,
+  deadLetterRecords,
+  enrichedOrderItemSchema,
+  ensureTopics,
+  partitionCount,
+  sendJsonToTopics,
+  TopicFollower,
+  waitForTopics,
+  type DeadLetter,
+  type EnrichedOrderItem,
+  type FollowedRecord,
+  type Logger,
+} from '@pizzashop/common';
+import type { Batch, Consumer, EachBatchPayload, Kafka, Producer, Transaction } from 'kafkajs';
+import type { EnricherConfig } from './config.js';
+import { enrichWaitingItem, joinOrder } from './join.js';
+import type { EnricherMetrics } from './metrics.js';
+import { Mutex } from './mutex.js';
+import { decodeOrder } from './order-decoder.js';
+import { ProductsCache } from './products-cache.js';
+import { parseWaitingItem, waitingItemKey, type WaitingItem } from './waiting-item.js';
+import { WaitingItems } from './waiting-items.js';
+
+export const COMPONENT = 'enricher';
+export const REASON_UNKNOWN_PRODUCT = 'unknown product';
+export const REASON_BUFFER_FULL = 'waiting buffer full';
+/** Most items released in one transaction. */
+const RELEASE_LIMIT = 20000;
+/** Transaction errors after which this instance must not go on: another one took its transactional id. */
+const FENCED_ERRORS = new Set(['INVALID_PRODUCER_EPOCH', 'PRODUCER_FENCED', 'TRANSACTIONAL_ID_AUTHORIZATION_FAILED']);
+
+/** What one transaction writes. */
+interface Output {
+  enriched: EnrichedOrderItem[];
+  deadLetters: DeadLetter[];
+  /** Items that start waiting: written to the waiting topic. */
+  parked: WaitingItem[];
+  /** Items that stop waiting (enriched or dead-lettered): tombstoned on the waiting topic. */
+  released: WaitingItem[];
+}
+
+/**
+ * Joins `orders` with the products cache into `enriched-order-items`, exactly once.
+ *
+ * Every orders batch is one Kafka transaction holding its enriched items, its dead letters, the
+ * items that must wait for an unknown product (written to the compacted waiting topic) and the
+ * batch's consumer offsets. Releasing waiting items is another transaction: their enriched items
+ * or dead letters plus tombstones for them on the waiting topic. So an order's offset is only
+ * committed together with a durable record of every item not yet emitted, and a crash at any
+ * point leaves either the whole transaction or none of it. On (re)assignment of an orders
+ * partition the waiting items of that partition are restored from the waiting topic first.
+ */
+export class Enricher {
+  readonly products = new ProductsCache();
+  /** Items waiting on the partitions this instance owns: the authoritative buffer. */
+  private readonly waiting = new WaitingItems();
+  /** Everything committed on the waiting topic, all partitions: the source for restores. */
+  private readonly waitingLog = new WaitingItems();
+  private readonly lock = new Mutex();
+  private readonly producer: Producer;
+  private readonly consumer: Consumer;
+  private readonly productsFollower: TopicFollower;
+  private readonly waitingFollower: TopicFollower;
+  private assigned = new Set<number>();
+  private restores = new Map<number, Promise<void>>();
+  private readonly restored = new Set<number>();
+  private rebalancing = false;
+  private cacheLoaded = false;
+  private consumerRunning = false;
+  private releaseTimer: NodeJS.Timeout | undefined;
+  private releaseScheduled = false;
+
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly cfg: EnricherConfig,
+    private readonly log: Logger,
+    private readonly metrics: EnricherMetrics,
+    private readonly onFatal: (err: Error) => void,
+  ) {
+    this.producer = createTransactionalProducer(kafka, `enricher-${cfg.ENRICHER_INSTANCE_ID}`, cfg.ENRICHER_TRANSACTION_TIMEOUT_MS);
+    this.consumer = kafka.consumer({ groupId: cfg.ENRICHER_GROUP_ID, readUncommitted: false, maxWaitTimeInMs: 100 });
+    this.productsFollower = new TopicFollower(kafka, {
+      topic: cfg.PRODUCTS_CDC_TOPIC,
+      groupPrefix: `enricher-products-${cfg.ENRICHER_INSTANCE_ID}`,
+      log,
+      apply: (records) => this.applyProductEvents(records),
+    });
+    this.waitingFollower = new TopicFollower(kafka, {
+      topic: cfg.ENRICHER_WAITING_TOPIC,
+      groupPrefix: `enricher-waiting-${cfg.ENRICHER_INSTANCE_ID}`,
+      log,
+      apply: (records) => this.applyWaitingLog(records),
+    });
+    this.watchConsumerGroup();
+  }
+
+  /** The products cache was read to the end of the CDC topic once. */
+  get productsCacheLoaded(): boolean {
+    return this.cacheLoaded;
+  }
+
+  /** The orders consumer is in its group (not crashed). */
+  get consuming(): boolean {
+    return this.consumerRunning;
+  }
+
+  async start(): Promise<void> {
+    await this.prepareTopics();
+    await this.producer.connect();
+    await this.fencePredecessor();
+    await waitForTopics(
+      this.kafka,
+      [this.cfg.PRODUCTS_CDC_TOPIC],
+      this.log,
+      `the products CDC topic appears with Debezium's snapshot: is the connector registered (${this.cfg.KAFKA_CONNECT_URL}/connectors)?`,
+    );
+    const startedAt = Date.now();
+    await this.productsFollower.start();
+    await this.productsFollower.caughtUp();
+    this.cacheLoaded = true;
+    this.metrics.productsCacheSize.set(this.products.size);
+    this.log.info({ products: this.products.size, ms: Date.now() - startedAt }, 'products cache restored');
+    await this.waitingFollower.start();
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topic: this.cfg.ORDERS_TOPIC, fromBeginning: true });
+    await this.consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      eachBatch: (payload) => this.processBatch(payload),
+    });
+    this.consumerRunning = true;
+    this.releaseTimer = setInterval(() => void this.releaseDue(), this.cfg.ENRICHER_RELEASE_INTERVAL_MS);
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.releaseTimer);
+    await this.consumer.disconnect();
+    await this.lock.run(async () => undefined);
+    await this.producer.disconnect();
+    await Promise.all([this.productsFollower.stop(), this.waitingFollower.stop()]);
+  }
+
+  private async prepareTopics(): Promise<void> {
+    const partitions = this.cfg.ENRICHER_TOPIC_PARTITIONS;
+    await ensureTopics(
+      this.kafka,
+      [
+        { topic: this.cfg.ORDERS_TOPIC, numPartitions: partitions },
+        { topic: this.cfg.ENRICHED_ORDER_ITEMS_TOPIC, numPartitions: partitions },
+        { topic: this.cfg.DEAD_LETTER_TOPIC, numPartitions: partitions },
+      ],
+      this.log,
+    );
+    const ordersPartitions = await partitionCount(this.kafka, this.cfg.ORDERS_TOPIC);
+    await ensureTopics(
+      this.kafka,
+      [{ topic: this.cfg.ENRICHER_WAITING_TOPIC, numPartitions: ordersPartitions, configs: { 'cleanup.policy': 'compact' } }],
+      this.log,
+    );
+    const waitingPartitions = await partitionCount(this.kafka, this.cfg.ENRICHER_WAITING_TOPIC);
+    if (waitingPartitions < ordersPartitions) {
+      throw new Error(
+        `enricher: topic ${this.cfg.ENRICHER_WAITING_TOPIC} has ${waitingPartitions} partitions but ${this.cfg.ORDERS_TOPIC} has ${ordersPartitions}; ` +
+          `add partitions to ${this.cfg.ENRICHER_WAITING_TOPIC} (kafka-topics.sh --alter --partitions ${ordersPartitions}) before starting`,
+      );
+    }
+  }
+
+  /**
+   * Initialises the transactional id: the broker aborts a transaction the previous run of this
+   * instance left open (kill -9), so restores below do not wait for its timeout.
+   */
+  private async fencePredecessor(): Promise<void> {
+    const tx = await this.producer.transaction();
+    await tx.abort();
+  }
+
+  private watchConsumerGroup(): void {
+    const { GROUP_JOIN, REBALANCING, CRASH } = this.consumer.events;
+    this.consumer.on(REBALANCING, () => {
+      this.rebalancing = true;
+    });
+    this.consumer.on(GROUP_JOIN, ({ payload }) => {
+      const now = new Set(payload.memberAssignment[this.cfg.ORDERS_TOPIC] ?? []);
+      for (const p of this.assigned) if (!now.has(p)) this.waiting.dropPartition(p);
+      this.assigned = now;
+      this.restores = new Map();
+      this.restored.clear();
+      this.rebalancing = false;
+      this.consumerRunning = true;
+      this.metrics.waitingItems.set(this.waiting.size);
+      this.log.info({ partitions: [...now].sort() }, 'orders partitions assigned');
+      for (const p of now) this.restore(p).catch((err: unknown) => this.log.error({ err, partition: p }, 'restoring waiting items failed'));
+    });
+    this.consumer.on(CRASH, ({ payload }) => {
+      this.consumerRunning = false;
+      if (!payload.restart) this.onFatal(payload.error);
+    });
+  }
+
+  /** Loads the waiting items of `partition` committed on the waiting topic, once per assignment. */
+  private restore(partition: number): Promise<void> {
+    let restore = this.restores.get(partition);
+    if (!restore) {
+      const restores = this.restores;
+      restore = this.lock.run(async () => {
+        const end = await this.waitingFollower.lastStableOffset(partition);
+        await this.waitingFollower.caughtUpTo(partition, end);
+        if (restores !== this.restores) return;
+        this.waiting.replacePartition(partition, this.waitingLog.items(partition));
+        this.restored.add(partition);
+        this.metrics.waitingItems.set(this.waiting.size);
+      });
+      restores.set(partition, restore);
+      restore.catch(() => restores.delete(partition));
+    }
+    return restore;
+  }
+
+  private async processBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+    if (batch.messages.length === 0) return;
+    await this.restore(batch.partition);
+    if (!isRunning() || isStale()) return;
+    const committed = await this.lock.run(async () => {
+      const { output, ordersIn } = this.planBatch(batch);
+      await this.transact('batch', output, (tx) =>
+        tx.sendOffsets({
+          consumerGroupId: this.cfg.ENRICHER_GROUP_ID,
+          topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: (BigInt(batch.lastOffset()) + 1n).toString() }] }],
+        }),
+      );
+      this.waiting.add(output.parked);
+      return { output, ordersIn };
+    });
+    resolveOffset(batch.lastOffset());
+    this.metrics.ordersIn.inc(committed.ordersIn);
+    this.metrics.consumerLag.set({ partition: String(batch.partition) }, Number(batch.offsetLag()));
+    await heartbeat();
+  }
+
+  private planBatch(batch: Batch): { output: Output; ordersIn: number } {
+    const output: Output = { enriched: [], deadLetters: [], parked: [], released: [] };
+    let ordersIn = 0;
+    const now = new Date();
+    const lookup = (id: string) => this.products.get(id);
+    for (const m of batch.messages) {
+      const decoded = decodeOrder(m.value);
+      if (!decoded.ok) {
+        output.deadLetters.push(
+          buildDeadLetter(
+            { topic: batch.topic, partition: batch.partition, offset: m.offset, key: m.key, value: m.value },
+            { reason: decoded.reason, detail: decoded.detail, component: COMPONENT },
+            now,
+          ),
+        );
+        continue;
+      }
+      ordersIn++;
+      const joined = joinOrder(decoded.order, lookup, { partition: batch.partition, offset: m.offset }, now);
+      output.enriched.push(...joined.enriched);
+      for (const item of joined.waiting) {
+        if (this.waiting.size + output.parked.length < this.cfg.ENRICHER_MAX_WAITING_ITEMS) output.parked.push(item);
+        else {
+          output.deadLetters.push(
+            this.waitingDeadLetter(item, REASON_BUFFER_FULL, `${this.cfg.ENRICHER_MAX_WAITING_ITEMS} items already wait (ENRICHER_MAX_WAITING_ITEMS)`, now),
+          );
+        }
+      }
+    }
+    return { output, ordersIn };
+  }
+
+  /** Emits waiting items whose product arrived and dead-letters those that waited too long. */
+  private async releaseDue(): Promise<void> {
+    if (!this.cacheLoaded || this.rebalancing || this.waiting.size === 0) return;
+    try {
+      await this.lock.run(async () => {
+        const now = new Date();
+        const output: Output = { enriched: [], deadLetters: [], parked: [], released: [] };
+        for (const p of this.restored) {
+          if (!this.assigned.has(p)) continue;
+          const limit = RELEASE_LIMIT - output.released.length;
+          const { ready, expired } = this.waiting.releasable(p, (id) => this.products.get(id), now, this.cfg.ENRICHER_UNKNOWN_PRODUCT_TIMEOUT_MS, limit);
+          for (const { item, product } of ready) {
+            output.enriched.push(enrichWaitingItem(item, product));
+            output.released.push(item);
+          }
+          for (const item of expired) {
+            output.deadLetters.push(
+              this.waitingDeadLetter(item, REASON_UNKNOWN_PRODUCT, `product ${item.orderItem.productId} not in the products cache after ${this.cfg.ENRICHER_UNKNOWN_PRODUCT_TIMEOUT_MS} ms`, now),
+            );
+            output.released.push(item);
+          }
+        }
+        if (output.released.length === 0) return;
+        await this.transact('release', output);
+        this.waiting.remove(output.released);
+        this.log.info({ enriched: output.enriched.length, deadLettered: output.deadLetters.length }, 'released waiting items');
+      });
+    } catch (err) {
+      this.log.error({ err }, 'releasing waiting items failed; retrying on the next tick');
+    }
+  }
+
+  private scheduleRelease(): void {
+    if (this.releaseScheduled) return;
+    this.releaseScheduled = true;
+    setImmediate(() => {
+      this.releaseScheduled = false;
+      void this.releaseDue();
+    });
+  }
+
+  /** Sends `output` (plus `extra`, e.g. the offsets) in one transaction; commits or aborts. */
+  private async transact(kind: 'batch' | 'release', output: Output, extra?: (tx: Transaction) => Promise<void>): Promise<void> {
+    const endTimer = this.metrics.transactionSeconds.startTimer({ kind });
+    const tx = await this.producer.transaction();
+    try {
+      await sendJsonToTopics(tx, [
+        {
+          topic: this.cfg.ENRICHED_ORDER_ITEMS_TOPIC,
+          records: output.enriched.map((e) => ({ key: e.orderId, value: enrichedOrderItemSchema.parse(e) })),
+        },
+        { topic: this.cfg.DEAD_LETTER_TOPIC, records: deadLetterRecords(output.deadLetters) },
+        {
+          topic: this.cfg.ENRICHER_WAITING_TOPIC,
+          records: [
+            ...output.parked.map((w) => ({ key: waitingItemKey(w), value: w, partition: w.sourcePartition })),
+            ...output.released.map((w) => ({ key: waitingItemKey(w), value: null, partition: w.sourcePartition })),
+          ],
+        },
+      ]);
+      if (extra) await extra(tx);
+      await tx.commit();
+    } catch (err) {
+      await tx.abort().catch((abortErr: unknown) => this.log.warn({ err: abortErr }, 'aborting the transaction failed'));
+      if (FENCED_ERRORS.has((err as { type?: string }).type ?? '')) this.onFatal(err as Error);
+      throw err;
+    }
+    endTimer();
+    this.metrics.itemsOut.inc(output.enriched.length);
+    for (const dl of output.deadLetters) this.metrics.deadLetters.inc({ reason: dl.reason });
+    this.metrics.waitingItems.set(this.waiting.size + output.parked.length - output.released.length);
+  }
+
+  private waitingDeadLetter(item: WaitingItem, reason: string, detail: string, now: Date): DeadLetter {
+    return buildDeadLetter(
+      {
+        topic: this.cfg.ORDERS_TOPIC,
+        partition: item.sourcePartition,
+        offset: item.sourceOffset,
+        key: Buffer.from(item.orderId),
+        value: Buffer.from(JSON.stringify(item)),
+      },
+      { reason, detail, component: COMPONENT },
+      now,
+    );
+  }
+
+  private applyProductEvents(records: FollowedRecord[]): void {
+    let upserts = 0;
+    for (const r of records) {
+      const change = this.products.apply(r.key, r.value);
+      if (change.kind === 'upsert') upserts++;
+      if (change.kind === 'invalid') {
+        this.metrics.productEventsInvalid.inc();
+        this.log.warn({ topic: this.cfg.PRODUCTS_CDC_TOPIC, partition: r.partition, offset: r.offset, detail: change.detail }, 'product change event ignored');
+      }
+    }
+    this.metrics.productsCacheSize.set(this.products.size);
+    if (upserts > 0 && this.cacheLoaded) this.scheduleRelease();
+  }
+
+  private applyWaitingLog(records: FollowedRecord[]): void {
+    for (const r of records) {
+      const key = r.key?.toString('utf8') ?? '';
+      if (r.value === null) {
+        this.waitingLog.removeKey(r.partition, key);
+        continue;
+      }
+      const parsed = parseWaitingItem(r.value);
+      if (parsed) this.waitingLog.add([parsed]);
+      else this.log.error({ topic: this.cfg.ENRICHER_WAITING_TOPIC, partition: r.partition, offset: r.offset }, 'unreadable waiting item ignored');
+    }
+  }
+}

@@ -1,0 +1,5 @@
+export { Enricher, COMPONENT, REASON_UNKNOWN_PRODUCT, REASON_BUFFER_FULL } from './enricher.js';
+export { enricherEnvSchema, type EnricherConfig } from './config.js';
+export { createEnricherMetrics } from './metrics.js';
+export { REASON_MALFORMED_JSON, REASON_SCHEMA_INVALID } from './order-decoder.js';
+export { waitingItemSchema, type WaitingItem } from './waiting-item.js';

@@ -1,0 +1,35 @@
+import { closeServer, createKafkaClient, createLogger, createMetricsRegistry, listen, loadConfig, onShutdown, opsRoutes } from '@pizzashop/common';
+import { enricherEnvSchema } from './config.js';
+import { COMPONENT, Enricher } from './enricher.js';
+import { createEnricherMetrics } from './metrics.js';
+
+const log = createLogger(COMPONENT);
+const cfg = loadConfig(enricherEnvSchema, process.env, COMPONENT);
+const registry = createMetricsRegistry(COMPONENT);
+const metrics = createEnricherMetrics(registry);
+const kafka = createKafkaClient({ brokers: cfg.KAFKA_BROKERS, clientId: cfg.KAFKA_CLIENT_ID, log });
+
+const enricher = new Enricher(kafka, cfg, log, metrics, (err) => {
+  log.fatal({ err }, 'enricher cannot go on (fenced by another instance with the same ENRICHER_INSTANCE_ID, or the consumer gave up); exiting');
+  process.exit(1);
+});
+
+const app = opsRoutes(registry, [
+  { name: 'products-cache', check: () => enricher.productsCacheLoaded },
+  { name: 'orders-consumer', check: () => enricher.consuming },
+]);
+const server = await listen(app, cfg.ENRICHER_HTTP_PORT, cfg.ENRICHER_HTTP_HOST, log);
+
+onShutdown(log, async () => {
+  await closeServer(server);
+  await enricher.stop();
+});
+
+log.info({ instance: cfg.ENRICHER_INSTANCE_ID, group: cfg.ENRICHER_GROUP_ID, brokers: cfg.KAFKA_BROKERS }, 'enricher starting');
+try {
+  await enricher.start();
+  log.info('enricher running');
+} catch (err) {
+  log.fatal({ err }, `enricher failed to start: is Kafka reachable at ${cfg.KAFKA_BROKERS.join(',')} (npm run stack:status)?`);
+  process.exit(1);
+}
