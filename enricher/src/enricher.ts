@@ -362,7 +362,7 @@ export class Enricher {
   private applyProductEvents(records: FollowedRecord[]): void {
     let upserts = 0;
     for (const r of records) {
-      const change = this.products.apply(r.key, r.value);
+      const change = this.products.applyChange(r.key, r.value);
       if (change.kind === 'upsert') upserts++;
       if (change.kind === 'invalid') {
         this.metrics.productEventsInvalid.inc();

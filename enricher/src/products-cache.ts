@@ -30,7 +30,7 @@ export class ProductsCache {
   }
 
   /** Applies one change-event record; an invalid one changes nothing and says why. */
-  apply(key: Buffer | null, value: Buffer | null): CacheChange {
+  applyChange(key: Buffer | null, value: Buffer | null): CacheChange {
     const change = ProductsCache.decode(key, value);
     if (change.kind === 'upsert') this.products.set(change.product.id, change.product);
     if (change.kind === 'delete') this.products.delete(change.id);
