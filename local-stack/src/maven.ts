@@ -14,7 +14,7 @@ export class MavenError extends Error {}
 const pomOf = (project: MavenProject) => join(repoRoot, 'local-stack', 'maven', project, 'pom.xml');
 
 function properties(versions: Versions): string[] {
-  return [`-Dkafka.version=${versions.kafka}`, `-Ddebezium.version=${versions.debezium}`, `-Dpinot.version=${versions.pinot}`];
+  return [`-Dkafka.version=${versions.kafka}`, `-Dconnect.kafka.version=${versions.kafkaConnect}`, `-Ddebezium.version=${versions.debezium}`, `-Dpinot.version=${versions.pinot}`];
 }
 
 function fingerprint(project: MavenProject, versions: Versions): string {

@@ -45,7 +45,8 @@ async function waitHealthy(ctx: StackContext, c: Component, pid: number | null):
     }
     await sleep(500);
   }
-  const where = c.launch ? `Last lines of ${ctx.paths.log(c.name)}:\n${tail(ctx.paths.log(c.name))}` : `Check ${c.address(ctx.cfg)}.`;
+  const diagnosis = (await c.diagnose?.(ctx)) ?? '';
+  const where = c.launch ? `Last lines of ${ctx.paths.log(c.name)}:\n${tail(ctx.paths.log(c.name))}` : `Check ${c.address(ctx.cfg)}. ${diagnosis}`;
   throw new StackStartError(`${c.name}: not healthy after ${ctx.cfg.STACK_START_TIMEOUT_MS / 1000}s (raise STACK_START_TIMEOUT_MS on a slow machine). ${where}`);
 }
 

@@ -5,6 +5,7 @@ import { repoRoot } from './config.js';
 
 const versionsSchema = z.object({
   kafka: z.string(),
+  kafkaConnect: z.string(),
   debezium: z.string(),
   pinot: z.string(),
   zookeeper: z.string(),

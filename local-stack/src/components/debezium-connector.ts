@@ -50,6 +50,15 @@ export async function renderConnector(ctx: StackContext): Promise<z.infer<typeof
 
 const connectUrl = (ctx: StackContext) => `http://localhost:${ctx.cfg.CONNECT_PORT}`;
 
+async function connectorStatus(ctx: StackContext): Promise<z.infer<typeof statusSchema> | undefined> {
+  try {
+    const res = await fetch(`${connectUrl(ctx)}/connectors/pizzashop-products/status`, { signal: AbortSignal.timeout(3000) });
+    return res.ok ? statusSchema.parse(await res.json()) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export const debeziumConnector: Component = {
   name: 'debezium-connector',
   dependsOn: ['kafka-connect', 'mariadb'],
@@ -65,13 +74,13 @@ export const debeziumConnector: Component = {
     if (!res.ok) throw new Error(`debezium-connector: Kafka Connect refused ${connectorFile} (${res.status}): ${await res.text()}`);
   },
   async isHealthy(ctx) {
-    try {
-      const res = await fetch(`${connectUrl(ctx)}/connectors/pizzashop-products/status`, { signal: AbortSignal.timeout(3000) });
-      if (!res.ok) return false;
-      const status = statusSchema.parse(await res.json());
-      return status.connector.state === 'RUNNING' && status.tasks.length > 0 && status.tasks.every((t) => t.state === 'RUNNING');
-    } catch {
-      return false;
-    }
+    const status = await connectorStatus(ctx);
+    return status?.connector.state === 'RUNNING' && status.tasks.length > 0 && status.tasks.every((t) => t.state === 'RUNNING');
+  },
+  async diagnose(ctx) {
+    const status = await connectorStatus(ctx);
+    if (!status) return 'Kafka Connect does not know the connector.';
+    const trace = status.tasks.find((t) => t.trace)?.trace?.split('\n').slice(0, 6).join('\n');
+    return `Connector ${status.connector.state}, tasks ${status.tasks.map((t) => t.state).join(',') || 'none'}${trace ? `:\n${trace}` : ''}`;
   },
 };

@@ -30,4 +30,6 @@ export interface Component {
   /** Idempotent set-up once healthy (or, for config components, the whole job). */
   ensure?: (ctx: StackContext) => Promise<void>;
   isHealthy: (ctx: StackContext) => Promise<boolean>;
+  /** Why it is not healthy, for the error message (e.g. a connector task's stack trace). */
+  diagnose?: (ctx: StackContext) => Promise<string>;
 }
