@@ -1,0 +1,353 @@
+// Static checks of the Docker path (compose files, Dockerfiles, one-shot wiring). There is no
+// Docker engine on these machines, so this is what proves the compose files are right; when the
+// `docker compose` plugin is installed, `docker compose config` validates them too.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { infraEnvSchema } from '@pizzashop/common';
+import {
+  composeFiles,
+  dockerfileInstructions,
+  hostPathOf,
+  isOneShot,
+  loadComposeModel,
+  readEnvFile,
+  repoRoot,
+  type Service,
+} from './compose-model.js';
+
+const model = loadComposeModel();
+const services = [...model.services.values()];
+const built = services.filter((s) => s.build);
+const versions = z
+  .object({ kafka: z.string(), debezium: z.string(), pinot: z.string(), zookeeper: z.string(), mysql: z.string(), node: z.string() })
+  .parse(JSON.parse(readFileSync(join(repoRoot, 'versions.json'), 'utf8')));
+const servicesEnv = readEnvFile(join(repoRoot, 'docker/services.env'));
+const workspaces = z.object({ workspaces: z.array(z.string()) }).parse(JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'))).workspaces;
+
+const svc = (name: string): Service => {
+  const found = model.services.get(name);
+  if (!found) throw new Error(`no service "${name}" in ${composeFiles.join(', ')}`);
+  return found;
+};
+const exists = (repoPath: string) => existsSync(join(repoRoot, repoPath));
+const placeholders = (text: string): string[] => [...new Set([...text.matchAll(/\$\{([A-Z0-9_]+)\}/g)].map((m) => m[1]!))];
+
+/** The final stage of a service's Dockerfile and the workspace its bundle step builds. */
+function dockerfileOf(service: Service) {
+  const instructions = dockerfileInstructions(join(repoRoot, service.build!.dockerfile));
+  const lastFrom = instructions.map(([i]) => i).lastIndexOf('FROM');
+  const runtime = instructions.slice(lastFrom);
+  const arg = (name: string) => instructions.find(([i, rest]) => i === 'ARG' && rest.startsWith(`${name}=`))?.[1].split('=')[1];
+  const bundled = instructions.map(([, rest]) => /node docker\/bundle-service\.mjs (\S+)/.exec(rest)?.[1]).find(Boolean);
+  const healthcheck = runtime.find(([i]) => i === 'HEALTHCHECK')?.[1];
+  const env = Object.fromEntries(
+    runtime
+      .filter(([i]) => i === 'ENV')
+      .flatMap(([, rest]) => rest.split(/\s+/).map((kv) => kv.split('=') as [string, string])),
+  );
+  const portVar = healthcheck && /process\.env\.([A-Z0-9_]+)/.exec(healthcheck)?.[1];
+  return { instructions, runtime, arg, bundled, healthcheck, env, portVar };
+}
+
+const hasHealthcheck = (s: Service) => s.healthcheck !== undefined || (s.build !== undefined && dockerfileOf(s).healthcheck !== undefined);
+
+/** Env keys whose zod default is a loopback address: inside a container they must be set. */
+function loopbackDefaults(schema: z.ZodObject): string[] {
+  return Object.keys(schema.shape).filter((key) => {
+    const parsed = schema.shape[key]!.safeParse(undefined);
+    return parsed.success && /localhost|127\.0\.0\.1/.test(JSON.stringify(parsed.data));
+  });
+}
+
+/** The object schema under any transforms (`.transform()` wraps it in a pipe). */
+function objectOf(schema: z.ZodType): z.ZodObject | undefined {
+  if (schema instanceof z.ZodObject) return schema;
+  if (schema instanceof z.ZodPipe) return objectOf(schema.in as z.ZodType);
+  return undefined;
+}
+
+/** infraEnvSchema and every `*EnvSchema` the workspace's src/config.ts exports. */
+async function envSchemasOf(workspace: string): Promise<z.ZodType[]> {
+  const configFile = join(repoRoot, workspace, 'src', 'config.ts');
+  if (!existsSync(configFile)) return [infraEnvSchema];
+  const mod = (await import(pathToFileURL(configFile).href)) as Record<string, unknown>;
+  const own = Object.entries(mod)
+    .filter(([name, value]) => name.endsWith('EnvSchema') && value instanceof z.ZodType)
+    .map(([, value]) => value as z.ZodType);
+  return [infraEnvSchema, ...own];
+}
+
+/** host:port pairs or URLs in an env value, as {host, port}. */
+function endpoints(value: string): { host: string; port: number }[] {
+  return value.split(',').map((part) => {
+    const url = new URL(part.includes('://') ? part.trim() : `tcp://${part.trim()}`);
+    return { host: url.hostname, port: Number(url.port) };
+  });
+}
+
+/** The port a compose service listens on inside the network (what other containers dial). */
+const internalPorts: Record<string, number> = {
+  mysql: 3306,
+  kafka: 9092,
+  connect: 8083,
+  zookeeper: 2181,
+  'pinot-controller': 9000,
+  'pinot-broker': 8099,
+  'pinot-server': 8098,
+};
+
+describe('compose files', () => {
+  it('define each service once, on one network', () => {
+    expect(model.duplicates).toEqual([]);
+    expect([...model.networks]).toEqual(['default']);
+    for (const s of services) expect(s.raw.networks, `${s.name} should stay on the default network`).toBeUndefined();
+  });
+
+  it('pin every image to versions.json', () => {
+    const expected: Record<string, string> = {
+      mysql: versions.mysql,
+      'apache/kafka': versions.kafka,
+      'quay.io/debezium/connect': versions.debezium,
+      zookeeper: versions.zookeeper,
+      'apachepinot/pinot': versions.pinot,
+    };
+    const used = new Set<string>();
+    for (const s of services.filter((x) => !x.build)) {
+      const image = s.image ?? '';
+      const colon = image.lastIndexOf(':');
+      const [repo, tag] = [image.slice(0, colon), image.slice(colon + 1)];
+      expect(Object.keys(expected), `${s.name}: image ${image} is not one of the pinned components`).toContain(repo);
+      expect(tag, `${s.name}: ${repo} tag`).toBe(expected[repo]);
+      used.add(repo);
+    }
+    expect([...used].sort()).toEqual(Object.keys(expected).sort());
+  });
+
+  it('declare every named volume and mount every host file that exists', () => {
+    for (const s of services) {
+      for (const m of s.mounts) {
+        if (m.type === 'volume') expect([...model.volumes], `${s.name}: volume ${m.source}`).toContain(m.source);
+        else {
+          expect(exists(m.source), `${s.name}: mounted ${m.source} does not exist`).toBe(true);
+          expect(m.readOnly, `${s.name}: ${m.source} should be mounted read-only`).toBe(true);
+        }
+      }
+      for (const f of s.envFiles) expect(exists(f), `${s.name}: env_file ${f}`).toBe(true);
+    }
+  });
+
+  it('publish the ports of DESIGN.md, each host port once', () => {
+    const published = Object.fromEntries(
+      services.filter((s) => s.ports.length).map((s) => [s.name, s.ports.map((p) => `${p.host}:${p.container}`)]),
+    );
+    expect(published).toEqual({
+      mysql: ['3307:3306'],
+      kafka: ['29092:29092'],
+      connect: ['8083:8083'],
+      'pinot-controller': ['9000:9000'],
+      'pinot-broker': ['8099:8099'],
+      'orders-service': ['8081:8081'],
+      enricher: ['8082:8082'],
+      'pizzashop-api': ['8080:8080'],
+      dashboard: ['8501:8501'],
+    });
+    const hostPorts = services.flatMap((s) => s.ports.map((p) => p.host));
+    expect(new Set(hostPorts).size).toBe(hostPorts.length);
+  });
+
+  it('restart long-running services and give each a healthcheck; one-shots run once', () => {
+    for (const s of services) {
+      if (isOneShot(s)) {
+        expect(s.name, 'one-shot services are named *-init').toMatch(/-init$/);
+      } else {
+        expect(s.restart, `${s.name}: restart policy`).toBe('unless-stopped');
+        expect(hasHealthcheck(s), `${s.name}: healthcheck`).toBe(true);
+      }
+    }
+  });
+
+  it('wait on dependencies by health or by successful completion', () => {
+    for (const s of services) {
+      for (const [target, condition] of Object.entries(s.dependsOn)) {
+        const dep = model.services.get(target);
+        expect(dep, `${s.name} depends on unknown service ${target}`).toBeDefined();
+        const wanted = isOneShot(dep!) ? 'service_completed_successfully' : 'service_healthy';
+        expect(condition, `${s.name} -> ${target}`).toBe(wanted);
+        if (wanted === 'service_healthy') expect(hasHealthcheck(dep!), `${target} needs a healthcheck`).toBe(true);
+      }
+    }
+  });
+
+  it('start each dependency before the services that read from it', () => {
+    const needs: Record<string, string[]> = {
+      'kafka-init': ['kafka'],
+      connect: ['kafka'],
+      'connect-init': ['connect', 'mysql'],
+      'orders-service': ['kafka', 'kafka-init', 'mysql'],
+      enricher: ['kafka', 'kafka-init', 'connect-init'],
+      'pinot-init': ['pinot-controller', 'pinot-broker', 'pinot-server', 'kafka-init'],
+      'pizzashop-api': ['pinot-broker', 'pinot-init'],
+      dashboard: ['pizzashop-api'],
+    };
+    for (const [name, deps] of Object.entries(needs)) expect(Object.keys(svc(name).dependsOn)).toEqual(expect.arrayContaining(deps));
+  });
+});
+
+describe('service images', () => {
+  it.each(built.map((s) => [s.name, s] as const))('%s: Dockerfile and build context exist', (_name, s) => {
+    expect(exists(s.build!.context)).toBe(true);
+    expect(exists(s.build!.dockerfile), s.build!.dockerfile).toBe(true);
+    expect(exists('.dockerignore')).toBe(true);
+    expect(readFileSync(join(repoRoot, '.dockerignore'), 'utf8')).toMatch(/^\*\*\/node_modules$/m);
+  });
+
+  it.each(built.map((s) => [s.name, s] as const))('%s: multi-stage node image of versions.json, non-root, with a healthcheck', (_name, s) => {
+    const { instructions, runtime, arg, bundled, healthcheck } = dockerfileOf(s);
+    expect(arg('NODE_VERSION')).toBe(versions.node);
+    const froms = instructions.filter(([i]) => i === 'FROM').map(([, rest]) => rest);
+    expect(froms).toEqual(['node:${NODE_VERSION}-bookworm-slim AS build', 'node:${NODE_VERSION}-bookworm-slim']);
+    expect(bundled, 'bundle step').toBeDefined();
+    expect(workspaces).toContain(bundled);
+    expect(runtime.find(([i]) => i === 'USER')?.[1]).toBe('node');
+    expect(healthcheck).toMatch(/\/healthz/);
+    expect(runtime.at(-1)).toEqual(['CMD', '["node", "dist/main.js"]']);
+  });
+
+  it.each(built.map((s) => [s.name, s] as const))('%s: installs from the lockfile with every workspace manifest', (_name, s) => {
+    const copies = dockerfileOf(s).instructions.filter(([i]) => i === 'COPY').map(([, rest]) => rest);
+    expect(copies).toContain('package.json package-lock.json ./');
+    for (const ws of workspaces) expect(copies, `${s.build!.dockerfile} copies ${ws}/package.json`).toContain(`${ws}/package.json ${ws}/`);
+    expect(dockerfileOf(s).instructions.some(([i, rest]) => i === 'RUN' && /npm ci\b/.test(rest))).toBe(true);
+  });
+
+  it.for(built.map((s) => [s.name, s] as const))('%s: bundles an entry point that exists', ([, s], ctx) => {
+    const ws = dockerfileOf(s).bundled!;
+    const sources = existsSync(join(repoRoot, ws, 'src')) ? readdirSync(join(repoRoot, ws, 'src')).filter((f) => f.endsWith('.ts')) : [];
+    if (sources.length === 0) ctx.skip(`${ws} has no source yet`);
+    expect(sources, `${ws}/src/main.ts (the image's entry point)`).toContain('main.ts');
+  });
+
+  it.each(built.map((s) => [s.name, s] as const))('%s: publishes the port the service listens on', (_name, s) => {
+    const { portVar, env } = dockerfileOf(s);
+    expect(portVar, 'the HEALTHCHECK reads the port from the service env').toBeDefined();
+    const port = Number(s.env[portVar!] ?? env[portVar!]);
+    expect(s.ports.map((p) => p.container)).toEqual([port]);
+  });
+});
+
+describe('service environment', () => {
+  const serverSideKeys = Object.keys(infraEnvSchema.shape);
+
+  it.each(built.map((s) => [s.name, s] as const))('%s: satisfies its zod env schema, loopback defaults overridden', async (_name, s) => {
+    for (const schema of await envSchemasOf(dockerfileOf(s).bundled!)) {
+      expect(schema.safeParse(s.env).error?.issues ?? []).toEqual([]);
+      const shape = objectOf(schema);
+      expect(shape, 'env schemas are zod objects, possibly transformed').toBeDefined();
+      for (const key of loopbackDefaults(shape!)) expect(s.env[key], `${s.name}: ${key} defaults to loopback; set it`).toBeDefined();
+    }
+    for (const [key, value] of Object.entries(s.env)) expect(value, `${s.name}: ${key} uses interpolation`).not.toContain('${');
+  });
+
+  it.each(built.map((s) => [s.name, s] as const))('%s: reaches infrastructure by compose service name and port', (_name, s) => {
+    for (const key of serverSideKeys.filter((k) => /BROKERS|_URLS?$|_HOST$/.test(k))) {
+      const value = s.env[key];
+      expect(value, `${s.name}: ${key}`).toBeDefined();
+      const targets = key.endsWith('_HOST') ? [{ host: value!, port: Number(s.env[key.replace(/_HOST$/, '_PORT')]) }] : endpoints(value!);
+      for (const { host, port } of targets) {
+        expect(model.services.has(host), `${s.name}: ${key}=${value} names no compose service`).toBe(true);
+        expect(port, `${s.name}: ${key}=${value} port`).toBe(internalPorts[host]);
+      }
+    }
+  });
+
+  it.each(built.map((s) => [s.name, s] as const))('%s: browser-facing URLs point at published host ports', (_name, s) => {
+    const hostPorts = new Set(services.flatMap((x) => x.ports.map((p) => p.host)));
+    for (const [key, value] of Object.entries(s.env).filter(([k]) => !serverSideKeys.includes(k))) {
+      if (!/^https?:\/\//.test(value)) continue;
+      for (const { host, port } of endpoints(value)) {
+        if (host === 'localhost') expect(hostPorts.has(port), `${s.name}: ${key}=${value} is no published port`).toBe(true);
+        else expect(model.services.has(host), `${s.name}: ${key}=${value}`).toBe(true);
+      }
+    }
+  });
+
+  it('uses the database credentials the MySQL init scripts create', () => {
+    const mysql = svc('mysql').env;
+    expect(servicesEnv.MYSQL_USER).toBe(mysql.MYSQL_APP_USER);
+    expect(servicesEnv.MYSQL_PASSWORD).toBe(mysql.MYSQL_APP_PASSWORD);
+    expect(servicesEnv.MYSQL_DATABASE).toBe('pizzashop');
+    expect(svc('connect-init').env.DEBEZIUM_USER).toBe(mysql.DEBEZIUM_USER);
+    expect(svc('connect-init').env.DEBEZIUM_PASSWORD).toBe(mysql.DEBEZIUM_PASSWORD);
+  });
+
+  it('keeps the topic names in one env file that services and one-shots share', () => {
+    for (const name of ['orders-service', 'enricher', 'pizzashop-api', 'dashboard', 'kafka-init', 'connect-init', 'pinot-init']) {
+      expect(svc(name).envFiles, name).toEqual(['docker/services.env']);
+    }
+    const defaults = infraEnvSchema.parse({});
+    for (const key of ['ORDERS_TOPIC', 'ENRICHED_ORDER_ITEMS_TOPIC', 'DEAD_LETTER_TOPIC', 'PRODUCTS_CDC_TOPIC'] as const) {
+      expect(servicesEnv[key], key).toBe(defaults[key]);
+    }
+  });
+});
+
+describe('configs shared with the local stack', () => {
+  it('mounts the MySQL server config, init scripts and grants template', () => {
+    const mysql = svc('mysql');
+    expect(hostPathOf(mysql, '/etc/mysql/conf.d/pizzashop.cnf')).toBe('docker/mysql/conf/pizzashop.cnf');
+    expect(hostPathOf(mysql, '/docker-entrypoint-initdb.d')).toBe('docker/mysql/init');
+    expect(hostPathOf(mysql, '/etc/pizzashop/grants.sql.template')).toBe('docker/mysql/grants.sql.template');
+    expect(readdirSync(join(repoRoot, 'docker/mysql/init'))).toEqual(expect.arrayContaining(['00-schema.sql', '90-grants.sh']));
+    expect(statSync(join(repoRoot, 'docker/mysql/init/90-grants.sh')).mode & 0o111, '90-grants.sh is executable').not.toBe(0);
+  });
+
+  it('registers docker/debezium/pizzashop-products.json with every placeholder set', () => {
+    const init = svc('connect-init');
+    const [script, connectorFile] = [init.entrypoint.at(-1)!, init.command[0]!];
+    expect(hostPathOf(init, script)).toBe('docker/debezium/register-connector.sh');
+    expect(hostPathOf(init, connectorFile)).toBe('docker/debezium/pizzashop-products.json');
+    expect(hostPathOf(init, '/opt/pizzashop/lib/render-template.sh')).toBe('docker/lib/render-template.sh');
+    const template = readFileSync(join(repoRoot, 'docker/debezium/pizzashop-products.json'), 'utf8');
+    for (const name of placeholders(template)) expect(init.env[name], `connect-init sets \${${name}}`).toBeDefined();
+    expect(init.env.DB_CONNECTOR_CLASS).toBe('io.debezium.connector.mysql.MySqlConnector');
+    expect(`${init.env.DB_HOST}:${init.env.DB_PORT}`).toBe(`mysql:${internalPorts.mysql}`);
+    expect(init.env.KAFKA_BOOTSTRAP).toBe(servicesEnv.KAFKA_BROKERS);
+  });
+
+  it('applies every table of docker/pinot/config with every placeholder set', () => {
+    const init = svc('pinot-init');
+    const [script, configDir] = [init.entrypoint.at(-1)!, init.command[0]!];
+    expect(hostPathOf(init, script)).toBe('docker/pinot/apply-config.sh');
+    expect(hostPathOf(init, configDir)).toBe('docker/pinot/config');
+    const tables = readdirSync(join(repoRoot, 'docker/pinot/config'));
+    expect(tables.sort()).toEqual(['order_items_enriched', 'orders']);
+    for (const table of tables) {
+      for (const file of ['schema.json', 'table.json']) {
+        const text = readFileSync(join(repoRoot, 'docker/pinot/config', table, file), 'utf8');
+        for (const name of placeholders(text)) expect(init.env[name], `pinot-init sets \${${name}} (${table}/${file})`).toBeDefined();
+      }
+    }
+    expect(init.env.KAFKA_BROKER_LIST).toBe(servicesEnv.KAFKA_BROKERS);
+  });
+
+  it('creates the pipeline topics with the services\' names', () => {
+    const init = svc('kafka-init');
+    expect(hostPathOf(init, init.command.at(-1)!)).toBe('docker/kafka/create-topics.sh');
+    expect(init.env.TOPIC_PARTITIONS).toBe('3');
+  });
+});
+
+const composePlugin = spawnSync('docker', ['compose', 'version'], { encoding: 'utf8' }).status === 0;
+
+describe.skipIf(!composePlugin)('docker compose config', () => {
+  it('accepts the three files together', () => {
+    const args = ['compose', ...composeFiles.flatMap((f) => ['-f', f]), 'config', '--quiet'];
+    const result = spawnSync('docker', args, { cwd: repoRoot, encoding: 'utf8' });
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+  });
+});

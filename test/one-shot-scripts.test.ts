@@ -1,0 +1,175 @@
+// The Docker path's one-shot scripts run for real here (sh, sed, awk, curl), with the env their
+// compose service gives them, against stub Kafka Connect / Pinot controller servers on loopback.
+import { execFile, spawnSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadComposeModel, repoRoot } from './compose-model.js';
+
+interface Recorded {
+  method: string;
+  url: string;
+  body: string;
+}
+type Reply = (req: Recorded) => [status: number, body: string];
+
+let server: Server | undefined;
+afterEach(async () => {
+  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  server = undefined;
+});
+
+/** A loopback HTTP server answering with `reply` and recording every request. */
+async function stubServer(reply: Reply): Promise<{ url: string; requests: Recorded[] }> {
+  const requests: Recorded[] = [];
+  const readBody = async (req: IncomingMessage) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks).toString('utf8');
+  };
+  server = createServer((req, res) => {
+    void readBody(req).then((body) => {
+      const recorded = { method: req.method ?? '', url: req.url ?? '', body };
+      requests.push(recorded);
+      const [status, text] = reply(recorded);
+      res.writeHead(status, { 'Content-Type': 'application/json' }).end(text);
+    });
+  });
+  await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server!.address() as AddressInfo).port}`, requests };
+}
+
+function run(script: string, args: string[], env: Record<string, string>) {
+  return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+    execFile('sh', [join(repoRoot, script), ...args], { env: { PATH: process.env.PATH ?? '', ...env } }, (err, stdout, stderr) => {
+      resolve({ code: err ? Number(err.code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+/** The template with its ${NAME} placeholders set inside the parsed JSON strings. */
+function expectedJson(file: string, env: Record<string, string>): unknown {
+  return JSON.parse(readFileSync(join(repoRoot, file), 'utf8'), (_key, value: unknown) =>
+    typeof value === 'string' ? value.replace(/\$\{([A-Z0-9_]+)\}/g, (_m, name: string) => env[name] ?? '') : value,
+  );
+}
+
+const model = loadComposeModel();
+const envOf = (name: string) => ({ ...model.services.get(name)!.env });
+const tools = ['curl', 'sed', 'awk', 'grep'].every((tool) => spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0);
+
+describe.skipIf(!tools)('register-connector.sh', () => {
+  const connectorFile = 'docker/debezium/pizzashop-products.json';
+
+  it('PUTs the rendered inner config to /connectors/<name>/config', async () => {
+    const connect = await stubServer(() => [201, '{}']);
+    const env = { ...envOf('connect-init'), KAFKA_CONNECT_URL: connect.url, DEBEZIUM_PASSWORD: 'p"w\\&|x' };
+    const result = await run('docker/debezium/register-connector.sh', [join(repoRoot, connectorFile)], env);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('connector pizzashop-products created');
+    expect(connect.requests.map((r) => `${r.method} ${r.url}`)).toEqual(['PUT /connectors/pizzashop-products/config']);
+    const sent = JSON.parse(connect.requests[0]!.body) as Record<string, string>;
+    expect(sent).toEqual((expectedJson(connectorFile, env) as { config: unknown }).config);
+    expect(sent['connector.class']).toBe('io.debezium.connector.mysql.MySqlConnector');
+    expect(sent['database.password']).toBe('p"w\\&|x');
+  });
+
+  it('fails with Connect\'s answer when the config is rejected', async () => {
+    const connect = await stubServer(() => [400, '{"error_code":400,"message":"Connector configuration is invalid"}']);
+    const result = await run('docker/debezium/register-connector.sh', [join(repoRoot, connectorFile)], {
+      ...envOf('connect-init'),
+      KAFKA_CONNECT_URL: connect.url,
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('answered HTTP 400');
+    expect(result.stderr).toContain('Connector configuration is invalid');
+  });
+
+  it('refuses to send a file whose placeholder has no value', async () => {
+    const connect = await stubServer(() => [201, '{}']);
+    const env: Record<string, string> = { ...envOf('connect-init'), KAFKA_CONNECT_URL: connect.url };
+    delete env.DB_HOST;
+    const result = await run('docker/debezium/register-connector.sh', [join(repoRoot, connectorFile)], env);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('uses ${DB_HOST}: set DB_HOST');
+    expect(connect.requests).toEqual([]);
+  });
+});
+
+describe.skipIf(!tools)('apply-config.sh', () => {
+  const configDir = join(repoRoot, 'docker/pinot/config');
+
+  it('posts each schema, then its table; an existing table (409) is fine', async () => {
+    const pinot = await stubServer((req) =>
+      req.url === '/tables' && req.body.includes('"order_items_enriched"') ? [409, '{"code":409,"error":"already exists"}'] : [200, '{"status":"ok"}'],
+    );
+    const env = { ...envOf('pinot-init'), PINOT_CONTROLLER_URL: pinot.url };
+    const result = await run('docker/pinot/apply-config.sh', [configDir], env);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('table order_items_enriched already exists');
+    expect(pinot.requests.map((r) => `${r.method} ${r.url}`)).toEqual([
+      'POST /schemas?override=true',
+      'POST /tables',
+      'POST /schemas?override=true',
+      'POST /tables',
+    ]);
+    const [, enrichedTable, , ordersTable] = pinot.requests.map((r) => JSON.parse(r.body) as unknown);
+    expect(enrichedTable).toEqual(expectedJson('docker/pinot/config/order_items_enriched/table.json', env));
+    expect(ordersTable).toEqual(expectedJson('docker/pinot/config/orders/table.json', env));
+    expect(pinot.requests.map((r) => r.body).join('')).not.toContain('${');
+    expect(JSON.stringify(ordersTable)).toContain('"stream.kafka.broker.list":"kafka:9092"');
+  });
+
+  it('stops at the first rejected file and says which', async () => {
+    const pinot = await stubServer((req) => (req.url === '/tables' ? [400, '{"error":"Invalid table config"}'] : [200, '{}']));
+    const result = await run('docker/pinot/apply-config.sh', [configDir], { ...envOf('pinot-init'), PINOT_CONTROLLER_URL: pinot.url });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/table order_items_enriched \(.*order_items_enriched\/table\.json\) answered HTTP 400/);
+    expect(pinot.requests).toHaveLength(2);
+  });
+});
+
+describe('create-topics.sh', () => {
+  it('creates the three pipeline topics idempotently with 3 partitions', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'create-topics-'));
+    try {
+      const log = join(dir, 'calls.log');
+      const fake = join(dir, 'kafka-topics.sh');
+      writeFileSync(fake, `#!/bin/sh\necho "$*" >> '${log}'\n`);
+      chmodSync(fake, 0o755);
+      const result = await run('docker/kafka/create-topics.sh', [], { ...envOf('kafka-init'), KAFKA_TOPICS_SH: fake });
+      expect(result.code).toBe(0);
+      const flags = '--partitions 3 --replication-factor 1';
+      expect(readFileSync(log, 'utf8').trim().split('\n')).toEqual(
+        ['orders', 'enriched-order-items', 'dead-letters'].map(
+          (topic) => `--bootstrap-server kafka:9092 --create --if-not-exists --topic ${topic} ${flags}`,
+        ),
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+const awks = ['mawk', 'gawk', 'busybox awk'].filter((awk) => spawnSync('sh', ['-c', `echo | ${awk} '{}'`]).status === 0);
+
+describe.each(awks)('json-value.awk with %s', (awk) => {
+  const doc = '{\n  "name": "a-b",\n  "config": {"x": "}{\\"", "n": [1, {"y": "]"}]},\n  "count": 5\n}\n';
+  const value = (key: string) =>
+    spawnSync('sh', ['-c', `${awk} -v key=${key} -f ${join(repoRoot, 'docker/lib/json-value.awk')}`], { input: doc, encoding: 'utf8' });
+
+  it('prints a top-level value verbatim, braces inside strings included', () => {
+    expect(value('name').stdout.trim()).toBe('"a-b"');
+    expect(JSON.parse(value('config').stdout)).toEqual({ x: '}{"', n: [1, { y: ']' }] });
+    expect(value('count').stdout.trim()).toBe('5');
+  });
+
+  it('exits 1 for a missing key', () => {
+    expect(value('missing').status).toBe(1);
+  });
+});
