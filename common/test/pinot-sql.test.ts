@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { identifier, literal, sql, SqlFragment, UnsafeSqlValueError } from '../src/pinot/sql.js';
+import { identifier, literal, sql, SqlFragment, sqlList, UnsafeSqlValueError } from '../src/pinot/sql.js';
 
 describe('Pinot SQL building', () => {
   it('quotes strings and doubles embedded quotes', () => {
@@ -28,6 +28,11 @@ describe('Pinot SQL building', () => {
     expect(sql`SELECT COUNT(*) FROM ${identifier('orders')} WHERE ${where}`.text).toBe('SELECT COUNT(*) FROM orders WHERE ts >= 1000');
     expect(() => identifier('orders; DROP TABLE x')).toThrow(UnsafeSqlValueError);
     expect(() => identifier('"orders"')).toThrow(UnsafeSqlValueError);
+  });
+
+  it('renders IN lists of quoted literals', () => {
+    expect(sql`WHERE id IN ${sqlList(['a', "b'c", 3])}`.text).toBe("WHERE id IN ('a', 'b''c', 3)");
+    expect(() => sqlList([])).toThrow(UnsafeSqlValueError);
   });
 
   it('cannot be constructed from raw text outside the module', () => {

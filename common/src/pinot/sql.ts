@@ -55,3 +55,9 @@ export function sql(strings: TemplateStringsArray, ...values: SqlValue[]): SqlFr
   });
   return new SqlFragment(constructionKey, text.trim());
 }
+
+/** A parenthesised list of literals for IN: sql`WHERE id IN ${sqlList(ids)}`. */
+export function sqlList(values: ReadonlyArray<string | number>): SqlFragment {
+  if (values.length === 0) throw new UnsafeSqlValueError('an SQL IN list needs at least one value');
+  return new SqlFragment(constructionKey, `(${values.map(literal).join(', ')})`);
+}

@@ -1,0 +1,89 @@
+import { randomUUID } from 'node:crypto';
+import { createKafkaClient, type InfraConfig, type Logger, type PinotClient, type Product } from '@pizzashop/common';
+import mysql, { type RowDataPacket } from 'mysql2/promise';
+import { buildOrder, produceOrders, waitForOrderCount, type SyntheticOrder } from './synthetic-orders.js';
+
+const DAY_MS = 24 * 3_600_000;
+const BATCH = 2000;
+const IN_FLIGHT = 4;
+
+/** The real catalogue from MariaDB, so an enricher that happens to run joins these orders too. */
+async function loadCatalogue(config: InfraConfig): Promise<Product[]> {
+  const db = await mysql.createConnection({
+    host: config.MYSQL_HOST,
+    port: config.MYSQL_PORT,
+    user: config.MYSQL_USER,
+    password: config.MYSQL_PASSWORD,
+    database: config.MYSQL_DATABASE,
+    decimalNumbers: true,
+  });
+  try {
+    const [rows] = await db.query<RowDataPacket[]>('SELECT id, name, description, category, image, price FROM products ORDER BY id');
+    return rows.map((r) => ({
+      id: String(r.id),
+      name: String(r.name),
+      description: String(r.description),
+      category: String(r.category),
+      image: String(r.image),
+      price: Number(r.price),
+    }));
+  } finally {
+    await db.end();
+  }
+}
+
+function randomOrder(catalogue: Product[], createdAtMs: number): SyntheticOrder {
+  const pick = () => catalogue[Math.floor(Math.random() * catalogue.length)] as Product;
+  const lines = Array.from({ length: 1 + Math.floor(Math.random() * 2) }, () => ({ product: pick(), quantity: 1 + Math.floor(Math.random() * 3) }));
+  return buildOrder(randomUUID(), createdAtMs, 1 + Math.floor(Math.random() * 3000), lines);
+}
+
+export interface LoadReport {
+  ordersBefore: number;
+  ordersProduced: number;
+  produceSeconds: number;
+  produceOrdersPerSecond: number;
+  ordersInPinot: number;
+  ingestSeconds: number;
+}
+
+/**
+ * Tops Pinot up to `target` orders: produces the missing ones (1-2 items each, timestamps spread
+ * over the last 24 h) with their enriched items straight to Kafka at full speed, then waits until
+ * Pinot counts them.
+ */
+export async function ensureOrders(config: InfraConfig, pinot: PinotClient, target: number, log: Logger): Promise<LoadReport> {
+  const ordersBefore = await waitForOrderCount(pinot, 0, 30_000);
+  const missing = Math.max(0, target - ordersBefore);
+  const report: LoadReport = { ordersBefore, ordersProduced: missing, produceSeconds: 0, produceOrdersPerSecond: 0, ordersInPinot: ordersBefore, ingestSeconds: 0 };
+  if (missing === 0) return report;
+
+  const catalogue = await loadCatalogue(config);
+  const kafka = createKafkaClient({ brokers: config.KAFKA_BROKERS, clientId: 'pizzashop-api-bench', log });
+  const producer = kafka.producer();
+  await producer.connect();
+  const topics = { orders: config.ORDERS_TOPIC, enrichedOrderItems: config.ENRICHED_ORDER_ITEMS_TOPIC };
+  const started = Date.now();
+  const windowStart = started - DAY_MS;
+  let sent = 0;
+  try {
+    const worker = async () => {
+      while (sent < missing) {
+        const size = Math.min(BATCH, missing - sent);
+        sent += size;
+        const batch = Array.from({ length: size }, () => randomOrder(catalogue, windowStart + Math.floor(Math.random() * DAY_MS)));
+        await produceOrders(producer, topics, batch);
+      }
+    };
+    await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
+  } finally {
+    await producer.disconnect();
+  }
+  report.produceSeconds = (Date.now() - started) / 1000;
+  report.produceOrdersPerSecond = Math.round(missing / report.produceSeconds);
+  log.info({ produced: missing, seconds: report.produceSeconds }, 'orders produced, waiting for Pinot');
+  report.ordersInPinot = await waitForOrderCount(pinot, target, 15 * 60_000, (count) => log.debug({ count }, 'Pinot order count'));
+  report.ingestSeconds = (Date.now() - started) / 1000;
+  if (report.ordersInPinot < target) throw new Error(`Pinot holds ${report.ordersInPinot} of ${target} orders after 15 minutes: check the Pinot server log`);
+  return report;
+}

@@ -1,0 +1,56 @@
+import { orderTotal, sql, type EnrichedOrderItem, type Order, type PinotClient, type Product } from '@pizzashop/common';
+import type { Producer } from 'kafkajs';
+
+/** An `orders` message together with the `enriched-order-items` messages the enricher would make of it. */
+export interface SyntheticOrder {
+  order: Order;
+  enrichedItems: EnrichedOrderItem[];
+}
+
+export interface OrderLine {
+  product: Product;
+  quantity: number;
+}
+
+/** Builds one order (price = sum of quantity x price) and its enriched items, both stamped `createdAt`. */
+export function buildOrder(id: string, createdAtMs: number, userId: number, lines: OrderLine[]): SyntheticOrder {
+  const createdAt = new Date(createdAtMs).toISOString();
+  const items = lines.map(({ product, quantity }) => ({ productId: product.id, quantity, price: product.price }));
+  return {
+    order: { id, createdAt, userId, status: 'PLACED_ORDER', price: orderTotal(items), items, deliveryLat: 12.97, deliveryLon: 77.59 },
+    enrichedItems: lines.map(({ product }, i) => ({ orderId: id, createdAt, product, orderItem: items[i] as EnrichedOrderItem['orderItem'] })),
+  };
+}
+
+export interface OrderTopics {
+  orders: string;
+  enrichedOrderItems: string;
+}
+
+/** Produces the orders and their enriched items (key = order id) in one batch request. */
+export async function produceOrders(producer: Producer, topics: OrderTopics, orders: SyntheticOrder[]): Promise<void> {
+  await producer.sendBatch({
+    acks: -1,
+    topicMessages: [
+      { topic: topics.orders, messages: orders.map(({ order }) => ({ key: order.id, value: JSON.stringify(order) })) },
+      {
+        topic: topics.enrichedOrderItems,
+        messages: orders.flatMap(({ enrichedItems }) => enrichedItems.map((item) => ({ key: item.orderId, value: JSON.stringify(item) }))),
+      },
+    ],
+  });
+}
+
+/** Polls `SELECT COUNT(*) FROM orders` until it reaches `expected`; returns the count seen last. */
+export async function waitForOrderCount(pinot: PinotClient, expected: number, timeoutMs: number, onProgress?: (count: number) => void): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  let count = 0;
+  while (Date.now() < deadline) {
+    const result = await pinot.query(sql`SELECT COUNT(*) FROM orders`, { name: 'bench-count' }).catch(() => undefined);
+    count = Number(result?.rows[0]?.[0] ?? 0);
+    onProgress?.(count);
+    if (count >= expected) return count;
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  return count;
+}

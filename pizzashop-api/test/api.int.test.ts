@@ -1,0 +1,218 @@
+import { randomUUID } from 'node:crypto';
+import {
+  createIdempotentProducer,
+  createKafkaClient,
+  createLogger,
+  ensureTopics,
+  infraEnvSchema,
+  loadConfig,
+  PinotClient,
+  sql,
+  sqlList,
+  type Product,
+} from '@pizzashop/common';
+import type { Producer } from 'kafkajs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildOrder, produceOrders, type SyntheticOrder } from '../bench/synthetic-orders.js';
+import { apiEnvSchema } from '../src/config.js';
+import { createApiService, type ApiService } from '../src/service.js';
+import { TcpProxy } from './broker-proxy.js';
+
+const log = createLogger('pizzashop-api-it', process.env.LOG_LEVEL ?? 'warn');
+const infra = loadConfig(infraEnvSchema, process.env, 'pizzashop-api integration test');
+const API_PORT = 18481;
+const PROXIED_API_PORT = 18482;
+const PROXY_PORT = 18483;
+const MINUTE = 60_000;
+const DAY = 24 * 60 * MINUTE;
+
+/**
+ * The data set lives in a 10-minute slot 1 to 6 days in the past, chosen at random per run, so no
+ * other test's orders (which are stamped "now") and no earlier run of this test fall into the
+ * windows queried with `?at=`. `end` is 30 s into a minute.
+ */
+const end = Math.floor((Date.now() - DAY - Math.random() * 5 * DAY) / MINUTE) * MINUTE + 30_000;
+const run = randomUUID().slice(0, 8);
+const product = (id: string, name: string, category: string, price: number): Product => ({
+  id: `it-${run}-${id}`,
+  name: `it-${run}-${name}`,
+  description: 'integration test product',
+  category: `it-${run}-${category}`,
+  image: `/images/it/${id}.jpg`,
+  price,
+});
+const P1 = product('1', 'Margherita', 'pizzas', 100);
+const P2 = product('2', 'Farmhouse', 'pizzas', 250);
+const P3 = product('3', 'Cola', 'drinks', 40);
+
+const orders: Record<string, SyntheticOrder> = {
+  o1: buildOrder(randomUUID(), end - 4 * MINUTE, 1, [{ product: P1, quantity: 2 }, { product: P3, quantity: 1 }]),
+  o2: buildOrder(randomUUID(), end - 3 * MINUTE, 2, [{ product: P1, quantity: 1 }]),
+  o3: buildOrder(randomUUID(), end - MINUTE + 10_000, 3, [{ product: P2, quantity: 1 }, { product: P3, quantity: 3 }]),
+  o4: buildOrder(randomUUID(), end - 100, 4, [{ product: P3, quantity: 2 }]),
+  o5: buildOrder(randomUUID(), end - 9 * MINUTE, 5, [{ product: P2, quantity: 2 }]),
+  o6: buildOrder(randomUUID(), end - 5 * MINUTE - 1, 6, [{ product: P1, quantity: 1 }]),
+  o7: buildOrder(randomUUID(), end - 10 * MINUTE - 1, 7, [{ product: P2, quantity: 1 }]),
+  o8: buildOrder(randomUUID(), end, 8, [{ product: P1, quantity: 1 }]),
+};
+const all = Object.values(orders);
+const at = new Date(end).toISOString();
+
+let producer: Producer;
+let pinot: PinotClient;
+let api: ApiService;
+let proxiedApi: ApiService;
+let proxy: TcpProxy;
+
+const get = async (path: string, port = API_PORT) => {
+  const res = await fetch(`http://127.0.0.1:${port}${path}`);
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> & unknown[] };
+};
+
+async function waitForPinot(): Promise<void> {
+  const ids = sqlList(all.map((o) => o.order.id));
+  const itemCount = all.reduce((n, o) => n + o.enrichedItems.length, 0);
+  const deadline = Date.now() + 90_000;
+  let seen = { orders: 0, items: 0 };
+  while (Date.now() < deadline) {
+    const [o, i] = await Promise.all([
+      pinot.query(sql`SELECT COUNT(*) FROM orders WHERE id IN ${ids}`),
+      pinot.query(sql`SELECT COUNT(*) FROM order_items_enriched WHERE orderId IN ${ids}`),
+    ]);
+    seen = { orders: Number(o.rows[0]?.[0]), items: Number(i.rows[0]?.[0]) };
+    if (seen.orders === all.length && seen.items === itemCount) return;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(
+    `Pinot holds ${seen.orders}/${all.length} test orders and ${seen.items}/${itemCount} items after 90 s: is the stack healthy (npm run stack:status)?`,
+  );
+}
+
+beforeAll(async () => {
+  const kafka = createKafkaClient({ brokers: infra.KAFKA_BROKERS, clientId: 'pizzashop-api-it', log });
+  await ensureTopics(
+    kafka,
+    [
+      { topic: infra.ORDERS_TOPIC, numPartitions: 3 },
+      { topic: infra.ENRICHED_ORDER_ITEMS_TOPIC, numPartitions: 3 },
+    ],
+    log,
+  );
+  producer = createIdempotentProducer(kafka);
+  await producer.connect();
+  await produceOrders(producer, { orders: infra.ORDERS_TOPIC, enrichedOrderItems: infra.ENRICHED_ORDER_ITEMS_TOPIC }, all);
+  pinot = new PinotClient({ brokerUrls: infra.PINOT_BROKER_URLS, timeoutMs: 5000 });
+  await waitForPinot();
+
+  const env = { ...process.env, API_HOST: '127.0.0.1', QUERY_CACHE_TTL_MS: '0', STREAM_INTERVAL_MS: '500' };
+  api = createApiService(loadConfig(apiEnvSchema, { ...env, API_PORT: String(API_PORT) }), log);
+  await api.start();
+  const broker = new URL(infra.PINOT_BROKER_URLS[0] as string);
+  proxy = new TcpProxy(PROXY_PORT, { host: broker.hostname, port: Number(broker.port) });
+  await proxy.start();
+  proxiedApi = createApiService(
+    loadConfig(apiEnvSchema, { ...env, API_PORT: String(PROXIED_API_PORT), PINOT_BROKER_URLS: proxy.url, PINOT_QUERY_TIMEOUT_MS: '2000' }),
+    log,
+  );
+  await proxiedApi.start();
+});
+
+afterAll(async () => {
+  await api?.stop();
+  await proxiedApi?.stop();
+  await proxy?.stop();
+  await producer?.disconnect();
+  await pinot?.close();
+});
+
+describe('pizzashop-api on the real stack', () => {
+  it('overview counts exactly the orders of the current and the previous 5 minutes', async () => {
+    const { status, body } = await get(`/orders/overview?window=5m&at=${at}`);
+    expect(status).toBe(200);
+    expect(body.currentTimePeriod).toEqual({ orders: 4, totalPrice: 240 + 100 + 370 + 80 });
+    expect(body.previousTimePeriod).toEqual({ orders: 2, totalPrice: 500 + 100 });
+    expect(body.totalOrders).toBeGreaterThanOrEqual(all.length);
+    expect(body.freshnessMs).toEqual(expect.any(Number));
+  });
+
+  it('popular ranks products and categories by distinct orders, then quantity', async () => {
+    const { status, body } = await get(`/orders/popular?window=5m&limit=10&at=${at}`);
+    expect(status).toBe(200);
+    expect(body.items).toEqual([
+      { product: P3.name, image: P3.image, orders: 3, quantity: 6 },
+      { product: P1.name, image: P1.image, orders: 2, quantity: 3 },
+      { product: P2.name, image: P2.image, orders: 1, quantity: 1 },
+    ]);
+    expect(body.categories).toEqual([
+      { category: P3.category, orders: 3, quantity: 6 },
+      { category: P1.category, orders: 3, quantity: 4 },
+    ]);
+  });
+
+  it('ordersPerMinute gives every minute, zero-filled, with exact counts and revenue', async () => {
+    const { status, body } = await get(`/orders/ordersPerMinute?minutes=10&at=${at}`);
+    expect(status).toBe(200);
+    const minute = (offset: number) => new Date(end - 30_000 + offset * MINUTE).toISOString().slice(0, 16).replace('T', ' ') + ':00';
+    const expected = new Map([
+      [-9, { orders: 1, revenue: 500 }],
+      [-5, { orders: 1, revenue: 100 }],
+      [-4, { orders: 1, revenue: 240 }],
+      [-3, { orders: 1, revenue: 100 }],
+      [-1, { orders: 1, revenue: 370 }],
+      [0, { orders: 1, revenue: 80 }],
+    ]);
+    expect(body).toEqual(Array.from({ length: 10 }, (_, i) => ({ timestamp: minute(i - 9), ...(expected.get(i - 9) ?? { orders: 0, revenue: 0 }) })));
+  });
+
+  it('returns an order with its enriched items, 404 for an unknown id and 400 for a malformed one', async () => {
+    const o3 = orders.o3 as SyntheticOrder;
+    const { status, body } = await get(`/orders/${o3.order.id}`);
+    expect(status).toBe(200);
+    expect(body).toEqual({
+      id: o3.order.id,
+      createdAt: o3.order.createdAt,
+      userId: 3,
+      status: 'PLACED_ORDER',
+      price: 370,
+      itemCount: 2,
+      deliveryLat: 12.97,
+      deliveryLon: 77.59,
+      items: [
+        { productId: P2.id, quantity: 1, price: 250, product: { name: P2.name, category: P2.category, image: P2.image, price: 250 } },
+        { productId: P3.id, quantity: 3, price: 40, product: { name: P3.name, category: P3.category, image: P3.image, price: 40 } },
+      ],
+    });
+    expect((await get(`/orders/${randomUUID()}`)).status).toBe(404);
+    expect((await get(`/orders/${encodeURIComponent(`${o3.order.id}' OR '1'='1`)}`)).status).toBe(400);
+  });
+
+  it('streams a snapshot within 2 s of connecting', async () => {
+    const started = Date.now();
+    const controller = new AbortController();
+    const res = await fetch(`http://127.0.0.1:${API_PORT}/orders/stream`, { signal: controller.signal });
+    const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+    const decoder = new TextDecoder();
+    let text = '';
+    while (!text.includes('event: snapshot') && Date.now() - started < 2000) {
+      const chunk = await reader.read();
+      if (chunk.done) break;
+      text += decoder.decode(chunk.value, { stream: true });
+    }
+    const elapsed = Date.now() - started;
+    controller.abort();
+    expect(text).toContain('event: snapshot');
+    expect(elapsed).toBeLessThan(2000);
+  });
+
+  it('answers 503 while the broker is unreachable and recovers by itself when it is back', async () => {
+    expect((await get('/orders/overview', PROXIED_API_PORT)).status).toBe(200);
+    await proxy.stop();
+    const down = await get('/orders/overview', PROXIED_API_PORT);
+    expect(down.status).toBe(503);
+    expect(down.body).toMatchObject({ error: 'pinot_unavailable' });
+    expect((await fetch(`http://127.0.0.1:${PROXIED_API_PORT}/readyz`)).status).toBe(503);
+    await proxy.start();
+    expect((await get('/orders/overview', PROXIED_API_PORT)).status).toBe(200);
+    expect((await fetch(`http://127.0.0.1:${PROXIED_API_PORT}/readyz`)).status).toBe(200);
+  });
+});
