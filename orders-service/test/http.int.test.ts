@@ -1,0 +1,115 @@
+import { createServer, connect, type Server, type Socket } from 'node:net';
+import { orderSchema } from '@pizzashop/common';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { serviceEnvOf, stackEnv } from '../../common/test/support/env.js';
+import { readTopic, testKafka, uniqueTopic } from '../../common/test/support/kafka.js';
+import { startService, waitFor, waitForHttpOk, type ServiceProcess } from '../../common/test/support/services.js';
+
+const cfg = stackEnv();
+const ordersTopic = uniqueTopic('orders');
+const PORT = 18281;
+const DOWN_PORT = 18282;
+const base = `http://127.0.0.1:${PORT}`;
+
+const order = {
+  userId: 1,
+  items: [
+    { productId: '1', quantity: 2, price: 239 },
+    { productId: 2, quantity: 1, price: 100 },
+  ],
+  deliveryLat: 12.97,
+  deliveryLon: 77.59,
+};
+const post = (url: string, body: unknown) =>
+  fetch(`${url}/orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+
+let service: ServiceProcess;
+
+beforeAll(async () => {
+  service = startService('orders-service/src/main.ts', {
+    ...serviceEnvOf(cfg),
+    ORDERS_TOPIC: ordersTopic,
+    SIMULATOR_ENABLED: 'false',
+    ORDERS_HTTP_PORT: String(PORT),
+    ORDERS_HTTP_HOST: '127.0.0.1',
+  });
+  await waitForHttpOk(`${base}/readyz`, 120000, service);
+});
+
+afterAll(async () => {
+  await service?.stop();
+});
+
+describe('POST /orders against the real broker', () => {
+  it('answers 202 with the id, and the order is on the topic (key = id)', async () => {
+    const res = await post(base, order);
+    expect(res.status).toBe(202);
+    const { id } = (await res.json()) as { id: string };
+    const records = await readTopic(testKafka(cfg.KAFKA_BROKERS), ordersTopic, (r) => r.some((x) => x.key === id), { timeoutMs: 30000 });
+    const record = records.find((r) => r.key === id)!;
+    const onTopic = orderSchema.parse(JSON.parse(record.value!));
+    expect(onTopic).toMatchObject({ id, price: 578, userId: 1, status: 'PLACED_ORDER' });
+    expect(onTopic.items[1]!.productId).toBe('2');
+    expect(onTopic.createdAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+  });
+
+  it('answers 400 naming the field, and 413 past the body limit', async () => {
+    const res = await post(base, { ...order, deliveryLat: 123 });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: string }).error).toMatch(/deliveryLat/);
+    expect((await post(base, { ...order, note: 'x'.repeat(70 * 1024) })).status).toBe(413);
+  });
+
+  it('serves metrics', async () => {
+    const text = await (await fetch(`${base}/metrics`)).text();
+    expect(text).toMatch(/orders_produced_total\{source="http",component="orders-service"\} 1/);
+  });
+});
+
+describe('POST /orders while Kafka is unreachable', () => {
+  let down: ServiceProcess;
+  let proxy: Server | undefined;
+  const kafkaPort = 18290;
+  const downBase = `http://127.0.0.1:${DOWN_PORT}`;
+
+  afterAll(async () => {
+    await down?.stop();
+    await new Promise((r) => (proxy ? proxy.close(r) : r(undefined)));
+  });
+
+  it('answers 503, then 202 once a broker is reachable at the configured address', async () => {
+    down = startService('orders-service/src/main.ts', {
+      ...serviceEnvOf(cfg),
+      KAFKA_BROKERS: `127.0.0.1:${kafkaPort}`,
+      ORDERS_TOPIC: ordersTopic,
+      SIMULATOR_ENABLED: 'false',
+      ORDERS_HTTP_PORT: String(DOWN_PORT),
+      ORDERS_HTTP_HOST: '127.0.0.1',
+    });
+    await waitForHttpOk(`${downBase}/healthz`, 60000, down);
+    const res = await post(downBase, order);
+    expect(res.status).toBe(503);
+    expect(((await res.json()) as { error: string }).error).toMatch(/Kafka/);
+    expect((await fetch(`${downBase}/readyz`)).status).toBe(503);
+
+    // "Kafka comes back": a TCP relay to the real broker appears on the configured port. The
+    // client bootstraps through it, then talks to the advertised broker address.
+    const [host, port] = cfg.KAFKA_BROKERS[0]!.split(':');
+    proxy = createServer((client: Socket) => {
+      const upstream = connect(Number(port), host === 'localhost' ? '127.0.0.1' : host);
+      client.pipe(upstream).pipe(client);
+      const close = () => {
+        client.destroy();
+        upstream.destroy();
+      };
+      client.on('error', close);
+      upstream.on('error', close);
+    });
+    await new Promise<void>((r) => proxy!.listen(kafkaPort, '127.0.0.1', r));
+    const status = await waitFor('the service to accept orders again', async () => {
+      const r = await post(downBase, order);
+      return r.status === 202 ? r.status : undefined;
+    }, 90000, 1000);
+    expect(status).toBe(202);
+  });
+});
