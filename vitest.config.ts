@@ -1,7 +1,9 @@
 import { defineConfig } from 'vitest/config';
+import { LastFileSequencer } from './test/last-file-sequencer.js';
 
 export default defineConfig({
   test: {
+    sequence: { sequencer: LastFileSequencer },
     projects: [
       {
         test: {

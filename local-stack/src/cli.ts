@@ -16,7 +16,7 @@ async function main(): Promise<number> {
   switch (command) {
     case 'up': {
       const t0 = Date.now();
-      const rows = await up(ctx);
+      const { components: rows } = await up(ctx);
       progress(`[stack] all healthy in ${((Date.now() - t0) / 1000).toFixed(1)}s (state dir ${ctx.paths.root})`);
       return report(rows, flags.includes('--json'));
     }

@@ -87,7 +87,13 @@ async function fetchClasspaths(ctx: StackContext): Promise<void> {
  * Starts every component that is not running, in dependency order and in parallel where allowed,
  * and waits until all are healthy. On failure stops what this call started and rethrows.
  */
-export async function up(ctx: StackContext): Promise<ComponentStatus[]> {
+export interface UpResult {
+  components: ComponentStatus[];
+  /** Components whose process this call started (empty when everything was already running). */
+  started: string[];
+}
+
+export async function up(ctx: StackContext): Promise<UpResult> {
   mkdirSync(ctx.paths.root, { recursive: true });
   await fetchClasspaths(ctx);
   const started = new Map<string, number>();
@@ -108,7 +114,7 @@ export async function up(ctx: StackContext): Promise<ComponentStatus[]> {
     await stopPids(ctx, [...started.entries()]);
     throw failure.reason;
   }
-  return status(ctx);
+  return { components: await status(ctx), started: [...started.keys()] };
 }
 
 async function stopPids(ctx: StackContext, entries: [string, number][]): Promise<void> {

@@ -1,0 +1,69 @@
+import { randomUUID } from 'node:crypto';
+import { Kafka, logLevel, type Consumer } from 'kafkajs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { collect } from './collect.js';
+
+const kafka = new Kafka({ clientId: 'stack-test', brokers: (process.env.KAFKA_BROKERS ?? '').split(','), logLevel: logLevel.NOTHING });
+const consumers: Consumer[] = [];
+afterAll(async () => {
+  await Promise.all(consumers.map((c) => c.disconnect()));
+});
+
+async function freshTopic(): Promise<string> {
+  const topic = `stack-test-${randomUUID()}`;
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 3 }] });
+  await admin.disconnect();
+  return topic;
+}
+
+describe('kafka (KRaft broker from Maven Central)', () => {
+  it('created the pipeline topics with the configured partitions', async () => {
+    const admin = kafka.admin();
+    await admin.connect();
+    const meta = await admin.fetchTopicMetadata({ topics: ['orders', 'enriched-order-items', 'dead-letters'] });
+    await admin.disconnect();
+    expect(meta.topics.map((t) => [t.name, t.partitions.length])).toEqual([
+      ['orders', 3],
+      ['enriched-order-items', 3],
+      ['dead-letters', 3],
+    ]);
+  });
+
+  it('delivers produced messages to a consumer group', async () => {
+    const topic = await freshTopic();
+    const producer = kafka.producer({ idempotent: true });
+    await producer.connect();
+    const keys = Array.from({ length: 30 }, (_, i) => `k${i}`);
+    await producer.send({ topic, acks: -1, messages: keys.map((key) => ({ key, value: `v-${key}` })) });
+    await producer.disconnect();
+
+    const consumer = kafka.consumer({ groupId: `g-${randomUUID()}` });
+    consumers.push(consumer);
+    const got = await collect(consumer, topic, (msgs) => msgs.length >= keys.length, 30_000);
+    expect(got.map((m) => m.key).sort()).toEqual([...keys].sort());
+  });
+
+  it('shows a transaction to a read_committed consumer only after commit', async () => {
+    const topic = await freshTopic();
+    const producer = kafka.producer({ transactionalId: `tx-${randomUUID()}`, idempotent: true, maxInFlightRequests: 1 });
+    await producer.connect();
+    const reader = kafka.consumer({ groupId: `g-${randomUUID()}`, readUncommitted: false });
+    consumers.push(reader);
+
+    const aborted = await producer.transaction();
+    await aborted.send({ topic, messages: [{ key: 'a', value: 'aborted' }] });
+    await aborted.abort();
+
+    const tx = await producer.transaction();
+    await tx.send({ topic, messages: [{ key: 'c', value: 'committed' }] });
+    const beforeCommit = await collect(reader, topic, () => false, 4_000);
+    expect(beforeCommit).toEqual([]);
+
+    await tx.commit();
+    await producer.disconnect();
+    const afterCommit = await collect(reader, topic, (msgs) => msgs.length >= 1, 20_000, { alreadySubscribed: true });
+    expect(afterCommit.map((m) => m.value)).toEqual(['committed']);
+  });
+});
