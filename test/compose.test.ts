@@ -1,8 +1,10 @@
 // Static checks of the Docker path (compose files, Dockerfiles, one-shot wiring). There is no
 // Docker engine on these machines, so this is what proves the compose files are right; when the
 // `docker compose` plugin is installed, `docker compose config` validates them too.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -222,6 +224,31 @@ describe('service images', () => {
     expect(copies).toContain('package.json package-lock.json ./');
     for (const ws of workspaces) expect(copies, `${s.build!.dockerfile} copies ${ws}/package.json`).toContain(`${ws}/package.json ${ws}/`);
     expect(dockerfileOf(s).instructions.some(([i, rest]) => i === 'RUN' && /npm ci\b/.test(rest))).toBe(true);
+  });
+
+  it.each(built.map((s) => [s.name, s] as const))('%s: HEALTHCHECK passes on a 200 from /healthz, fails when nothing listens', async (_name, s) => {
+    const { healthcheck, portVar } = dockerfileOf(s);
+    const argv = z.array(z.string()).parse(JSON.parse(healthcheck!.replace(/^.*?CMD\s+/, '')));
+    const paths: string[] = [];
+    const server = createServer((req, res) => {
+      paths.push(req.url ?? '');
+      res.writeHead(200).end('{"status":"ok"}');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as AddressInfo).port;
+    const probe = (p: number) =>
+      new Promise<number>((resolve) => {
+        const child = spawn(process.execPath, argv.slice(1), { env: { [portVar!]: String(p) }, stdio: 'ignore' });
+        child.on('exit', (code) => resolve(code ?? -1));
+      });
+    try {
+      expect(argv[0]).toBe('node');
+      expect(await probe(port)).toBe(0);
+      expect(paths).toEqual(['/healthz']);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+    expect(await probe(port)).toBe(1);
   });
 
   it.for(built.map((s) => [s.name, s] as const))('%s: bundles an entry point that exists', ([, s], ctx) => {
