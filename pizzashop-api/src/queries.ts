@@ -5,7 +5,9 @@ import type { TimeRange } from './time-windows.js';
  * Every Pinot statement the API runs. Values arrive already validated (UUIDs, allow-listed windows,
  * bounded integers) and are still rendered as literals by `sql`, never concatenated. Checked
  * against Pinot 0.11.0 (v1 engine): FILTER clauses, DISTINCTCOUNT, ToEpochMinutes, GROUP BY on
- * expressions. Results are read by position, so aliases only serve readability.
+ * expressions. Results are read by position, so aliases only serve readability; an alias must not
+ * repeat a column name (Pinot 0.11 substitutes it inside ORDER BY: `SUM(quantity) AS quantity`
+ * fails with "sum not found").
  */
 
 /** [totalOrders, newestTs]: all orders Pinot holds and the newest order time (for freshness). */
@@ -27,7 +29,7 @@ export function periodsQuery(current: TimeRange, previous: TimeRange): SqlFragme
 /** Rows [product, image, distinct orders, quantity], most ordered first. */
 export function popularItemsQuery(range: TimeRange, limit: number): SqlFragment {
   return sql`
-    SELECT productName, image, DISTINCTCOUNT(orderId) AS orders, SUM(quantity) AS quantity
+    SELECT productName, image, DISTINCTCOUNT(orderId) AS orderCount, SUM(quantity) AS units
     FROM order_items_enriched
     WHERE ts >= ${range.from} AND ts < ${range.to}
     GROUP BY productName, image
@@ -38,7 +40,7 @@ export function popularItemsQuery(range: TimeRange, limit: number): SqlFragment 
 /** Rows [category, distinct orders, quantity], most ordered first. */
 export function popularCategoriesQuery(range: TimeRange, limit: number): SqlFragment {
   return sql`
-    SELECT category, DISTINCTCOUNT(orderId) AS orders, SUM(quantity) AS quantity
+    SELECT category, DISTINCTCOUNT(orderId) AS orderCount, SUM(quantity) AS units
     FROM order_items_enriched
     WHERE ts >= ${range.from} AND ts < ${range.to}
     GROUP BY category
@@ -49,7 +51,7 @@ export function popularCategoriesQuery(range: TimeRange, limit: number): SqlFrag
 /** Rows [epoch minute, orders, revenue] for the minutes that have orders (at most `maxMinutes`). */
 export function ordersPerMinuteQuery(range: TimeRange, maxMinutes: number): SqlFragment {
   return sql`
-    SELECT ToEpochMinutes(ts) AS minute, COUNT(*) AS orders, SUM(price) AS revenue
+    SELECT ToEpochMinutes(ts) AS minute, COUNT(*) AS orderCount, SUM(price) AS revenue
     FROM orders
     WHERE ts >= ${range.from} AND ts < ${range.to}
     GROUP BY ToEpochMinutes(ts)
