@@ -78,6 +78,29 @@ describe.skipIf(!tools)('register-connector.sh', () => {
     expect(sent['database.password']).toBe('p"w\\&|x');
   });
 
+  it('retries while Connect rebalances (409) or starts (503)', async () => {
+    const answers = [409, 503, 200];
+    const connect = await stubServer(() => [answers.shift() ?? 500, '{}']);
+    const env = { ...envOf('connect-init'), KAFKA_CONNECT_URL: connect.url, RETRY_DELAY_SECONDS: '0' };
+    const result = await run('docker/debezium/register-connector.sh', [join(repoRoot, connectorFile)], env);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('connector pizzashop-products updated');
+    expect(connect.requests).toHaveLength(3);
+    expect(new Set(connect.requests.map((r) => r.body)).size).toBe(1);
+  });
+
+  it('gives up after RETRY_ATTEMPTS when Connect stays unreachable', async () => {
+    const result = await run('docker/debezium/register-connector.sh', [join(repoRoot, connectorFile)], {
+      ...envOf('connect-init'),
+      KAFKA_CONNECT_URL: 'http://127.0.0.1:9',
+      RETRY_ATTEMPTS: '2',
+      RETRY_DELAY_SECONDS: '0',
+    });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('answered HTTP 000, retrying (1/2)');
+    expect(result.stderr).toContain('answered HTTP 000');
+  });
+
   it('fails with Connect\'s answer when the config is rejected', async () => {
     const connect = await stubServer(() => [400, '{"error_code":400,"message":"Connector configuration is invalid"}']);
     const result = await run('docker/debezium/register-connector.sh', [join(repoRoot, connectorFile)], {

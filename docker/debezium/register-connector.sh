@@ -3,7 +3,8 @@
 # body {"name": ..., "config": {...}} (the file the local stack applies too), after filling its
 # ${...} placeholders from the environment. PUT /connectors/<name>/config creates the connector or
 # updates its config, so running this again is safe.
-# Usage: register-connector.sh CONNECTOR_JSON   Env: KAFKA_CONNECT_URL plus the file's placeholders.
+# Usage: register-connector.sh CONNECTOR_JSON
+# Env: KAFKA_CONNECT_URL, the file's placeholders; RETRY_ATTEMPTS (30), RETRY_DELAY_SECONDS (3).
 set -eu
 
 connector_file=${1:?usage: register-connector.sh CONNECTOR_JSON}
@@ -27,16 +28,23 @@ if ! awk -v key=config -f "$lib/json-value.awk" < "$body" > "$config"; then
   exit 1
 fi
 
-status=$(curl -sS --retry 10 --retry-connrefused --retry-delay 3 -o "$response" -w '%{http_code}' \
-  -X PUT -H 'Content-Type: application/json' --data-binary "@$config" \
-  "$connect_url/connectors/$name/config") || status=000
-case $status in
-  200) echo "register-connector: connector $name updated at $connect_url" ;;
-  201) echo "register-connector: connector $name created at $connect_url" ;;
-  *)
-    echo "register-connector: PUT $connect_url/connectors/$name/config answered HTTP $status:" >&2
-    cat "$response" >&2
-    echo >&2
-    exit 1
-    ;;
-esac
+# Connect answers 409 while its workers rebalance and 5xx while it starts: try again for a while.
+attempts=${RETRY_ATTEMPTS:-30}
+attempt=1
+while :; do
+  status=$(curl -sS -o "$response" -w '%{http_code}' -X PUT -H 'Content-Type: application/json' \
+    --data-binary "@$config" "$connect_url/connectors/$name/config") || status=000
+  case $status in
+    200) echo "register-connector: connector $name updated at $connect_url"; exit 0 ;;
+    201) echo "register-connector: connector $name created at $connect_url"; exit 0 ;;
+    000 | 409 | 5??) [ "$attempt" -lt "$attempts" ] || break ;;
+    *) break ;;
+  esac
+  echo "register-connector: Connect at $connect_url answered HTTP $status, retrying ($attempt/$attempts)"
+  attempt=$((attempt + 1))
+  sleep "${RETRY_DELAY_SECONDS:-3}"
+done
+echo "register-connector: PUT $connect_url/connectors/$name/config answered HTTP $status:" >&2
+cat "$response" >&2
+echo >&2
+exit 1
