@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { StackConfig } from './config.js';
 import { components, type Component, type StackContext } from './components/index.js';
@@ -7,6 +7,7 @@ import { ensureClasspath, type MavenProject } from './maven.js';
 import { isPortFree } from './net.js';
 import { checkPrerequisites } from './prerequisites.js';
 import { launchDetached, removePidFile, runningPid, stopProcess, tail } from './processes.js';
+import { withUpLock } from './up-lock.js';
 import { readVersions } from './versions.js';
 
 export interface ComponentStatus {
@@ -83,18 +84,21 @@ async function fetchClasspaths(ctx: StackContext): Promise<void> {
   }
 }
 
-/**
- * Starts every component that is not running, in dependency order and in parallel where allowed,
- * and waits until all are healthy. On failure stops what this call started and rethrows.
- */
 export interface UpResult {
   components: ComponentStatus[];
   /** Components whose process this call started (empty when everything was already running). */
   started: string[];
 }
 
-export async function up(ctx: StackContext): Promise<UpResult> {
-  mkdirSync(ctx.paths.root, { recursive: true });
+/**
+ * Starts every component that is not running, in dependency order and in parallel where allowed,
+ * and waits until all are healthy. On failure stops what this call started and rethrows.
+ */
+export function up(ctx: StackContext): Promise<UpResult> {
+  return withUpLock(ctx.paths.root, ctx.progress, () => upUnlocked(ctx));
+}
+
+async function upUnlocked(ctx: StackContext): Promise<UpResult> {
   await fetchClasspaths(ctx);
   const started = new Map<string, number>();
   const ready = new Map<string, Promise<void>>();
