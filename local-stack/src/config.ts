@@ -44,8 +44,15 @@ export const stackEnvSchema = z.object({
 
 export type StackConfig = z.infer<typeof stackEnvSchema>;
 
+/** The test stack: its own state dir and every port shifted by +10000 (MariaDB 13307, Kafka 19092, ...). */
+export function testStackEnv(): Record<string, string> {
+  return { ...shiftedPortEnv(10_000), STACK_STATE_DIR: join(repoRoot, '.stack-test') };
+}
+
+/** Stack settings from env; STACK_PROFILE=test selects the test stack's defaults (explicit env still wins). */
 export function loadStackConfig(env: NodeJS.ProcessEnv = process.env): StackConfig {
-  const cfg = loadConfig(stackEnvSchema, env, 'local-stack');
+  const profileDefaults = env.STACK_PROFILE === 'test' ? testStackEnv() : {};
+  const cfg = loadConfig(stackEnvSchema, { ...profileDefaults, ...env }, 'local-stack');
   return { ...cfg, STACK_STATE_DIR: resolve(cfg.STACK_STATE_DIR) };
 }
 

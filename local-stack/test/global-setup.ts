@@ -1,6 +1,5 @@
 import { join } from 'node:path';
 import { createContext, down, loadStackConfig, serviceEnv, up } from '../src/index.js';
-import { testStackEnv } from './test-stack-env.js';
 
 /**
  * Vitest global setup for the integration project: brings up (or reuses) the TEST stack — its own
@@ -13,7 +12,7 @@ import { testStackEnv } from './test-stack-env.js';
  * running. TEST_STACK_KEEP=1 always keeps it (handy while iterating on one test file).
  */
 export default async function setup(): Promise<() => Promise<void>> {
-  Object.assign(process.env, testStackEnv());
+  process.env.STACK_PROFILE = 'test';
   const ctx = createContext(loadStackConfig(process.env), (line) => console.error(line));
   const t0 = Date.now();
   const { components, started } = await up(ctx);
@@ -22,6 +21,7 @@ export default async function setup(): Promise<() => Promise<void>> {
     MYSQL_ADMIN_USER: 'root',
     MYSQL_ADMIN_PASSWORD: '',
     MYSQL_ADMIN_SOCKET: join(ctx.paths.data('mariadb'), 'mariadb.sock'),
+    STACK_STATE_DIR: ctx.cfg.STACK_STATE_DIR,
   });
   return async () => {
     if (process.env.TEST_STACK_KEEP === '1' || started.length === 0) return;
