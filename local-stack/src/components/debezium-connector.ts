@@ -6,7 +6,7 @@ import { render } from '../templates.js';
 import { adminConnection } from './mariadb.js';
 import type { Component, StackContext } from './types.js';
 
-const connectorFile = join(repoRoot, 'docker', 'debezium', 'other.json');
+const connectorFile = join(repoRoot, 'docker', 'debezium', 'pizzashop-products.json');
 const connectorBodySchema = z.object({ name: z.string(), config: z.record(z.string(), z.string()) });
 const statusSchema = z.object({
   connector: z.object({ state: z.string() }),
