@@ -361,6 +361,25 @@ describe('configs shared with the local stack', () => {
     expect(init.env.KAFKA_BROKER_LIST).toBe(servicesEnv.KAFKA_BROKERS);
   });
 
+  it('are the files the local stack applies', () => {
+    const sources = (dir: string): string[] =>
+      readdirSync(join(repoRoot, dir), { withFileTypes: true }).flatMap((e) =>
+        e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') ? [readFileSync(join(repoRoot, dir, e.name), 'utf8')] : [],
+      );
+    const localStack = sources('local-stack/src').join('\n');
+    const sep = `['"\\s,/]+`;
+    expect(localStack, 'local stack reads docker/debezium/pizzashop-products.json').toMatch(new RegExp(`docker${sep}debezium${sep}pizzashop-products\\.json`));
+    expect(localStack, 'local stack reads docker/pinot/config').toMatch(new RegExp(`docker${sep}pinot${sep}config`));
+  });
+
+  it('name the CDC topic the enricher reads', () => {
+    const connector = z
+      .object({ config: z.object({ 'topic.prefix': z.string(), 'table.include.list': z.string() }) })
+      .parse(JSON.parse(readFileSync(join(repoRoot, 'docker/debezium/pizzashop-products.json'), 'utf8')));
+    const { 'topic.prefix': prefix, 'table.include.list': table } = connector.config;
+    expect(`${prefix}.${table}`).toBe(servicesEnv.PRODUCTS_CDC_TOPIC);
+  });
+
   it('creates the pipeline topics with the services\' names', () => {
     const init = svc('kafka-init');
     expect(hostPathOf(init, init.command.at(-1)!)).toBe('docker/kafka/create-topics.sh');

@@ -126,23 +126,29 @@ describe.skipIf(!tools)('register-connector.sh', () => {
 describe.skipIf(!tools)('apply-config.sh', () => {
   const configDir = join(repoRoot, 'docker/pinot/config');
 
-  it('posts each schema, then its table; an existing table (409) is fine', async () => {
+  it('posts each schema, then its table; an existing table (409) gets its config replaced', async () => {
     const pinot = await stubServer((req) =>
-      req.url === '/tables' && req.body.includes('"order_items_enriched"') ? [409, '{"code":409,"error":"already exists"}'] : [200, '{"status":"ok"}'],
+      req.method === 'POST' && req.url === '/tables' && req.body.includes('"order_items_enriched"')
+        ? [409, '{"code":409,"error":"already exists"}']
+        : [200, '{"status":"ok"}'],
     );
     const env = { ...envOf('pinot-init'), PINOT_CONTROLLER_URL: pinot.url };
     const result = await run('docker/pinot/apply-config.sh', [configDir], env);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain('table order_items_enriched already exists');
+    expect(result.stdout).toContain('table order_items_enriched updated');
+    expect(result.stdout).toContain('table orders created');
     expect(pinot.requests.map((r) => `${r.method} ${r.url}`)).toEqual([
       'POST /schemas?override=true',
       'POST /tables',
+      'PUT /tables/order_items_enriched',
       'POST /schemas?override=true',
       'POST /tables',
     ]);
-    const [, enrichedTable, , ordersTable] = pinot.requests.map((r) => JSON.parse(r.body) as unknown);
+    const [enrichedSchema, enrichedTable, enrichedUpdate, , ordersTable] = pinot.requests.map((r) => JSON.parse(r.body) as unknown);
+    expect(enrichedSchema).toEqual(expectedJson('docker/pinot/config/order_items_enriched/schema.json', env));
     expect(enrichedTable).toEqual(expectedJson('docker/pinot/config/order_items_enriched/table.json', env));
+    expect(enrichedUpdate).toEqual(enrichedTable);
     expect(ordersTable).toEqual(expectedJson('docker/pinot/config/orders/table.json', env));
     expect(pinot.requests.map((r) => r.body).join('')).not.toContain('${');
     expect(JSON.stringify(ordersTable)).toContain('"stream.kafka.broker.list":"kafka:9092"');

@@ -1,8 +1,9 @@
 #!/bin/sh
 # One-shot of the Docker path: applies every table under CONFIG_DIR (one folder per table holding
 # schema.json and table.json, the files the local stack applies too) to the Pinot controller,
-# after filling their ${...} placeholders from the environment. A schema is posted with
-# override (updated in place); a table that already exists (HTTP 409) is left as it is.
+# after filling their ${...} placeholders from the environment, as the local stack does: a schema
+# is posted with override (updated in place); a table that already exists (HTTP 409) gets its
+# config replaced with PUT /tables/<table> (the folder's name).
 # Usage: apply-config.sh CONFIG_DIR   Env: PINOT_CONTROLLER_URL plus the files' placeholders.
 set -eu
 
@@ -14,20 +15,34 @@ body=$(mktemp)
 response=$(mktemp)
 trap 'rm -f "$body" "$response"' EXIT
 
-# post WHAT FILE URL: renders FILE and POSTs it; 409 (exists) is accepted.
-post() {
+# send METHOD URL: sends the rendered $body; prints the HTTP status (000: no answer).
+send() {
+  curl -sS --retry 10 --retry-connrefused --retry-delay 3 -o "$response" -w '%{http_code}' \
+    -X "$1" -H 'Content-Type: application/json' --data-binary "@$body" "$2" || true
+}
+
+fail() {
+  echo "apply-config: $1 $2 for $3 answered HTTP $4:" >&2
+  cat "$response" >&2
+  echo >&2
+  exit 1
+}
+
+# apply WHAT FILE URL [UPDATE_URL]: POSTs the rendered FILE; on 409 (exists) PUTs it to UPDATE_URL.
+apply() {
   render_template "$2" > "$body"
-  status=$(curl -sS --retry 10 --retry-connrefused --retry-delay 3 -o "$response" -w '%{http_code}' \
-    -X POST -H 'Content-Type: application/json' --data-binary "@$body" "$3") || status=000
+  status=$(send POST "$3")
   case $status in
-    200 | 201) echo "apply-config: $1 applied" ;;
-    409) echo "apply-config: $1 already exists, left as it is" ;;
-    *)
-      echo "apply-config: POST $3 for $1 ($2) answered HTTP $status:" >&2
-      cat "$response" >&2
-      echo >&2
-      exit 1
+    200 | 201) echo "apply-config: $1 created" ;;
+    409)
+      [ -n "${4:-}" ] || fail POST "$3" "$1 ($2)" "$status"
+      status=$(send PUT "$4")
+      case $status in
+        200) echo "apply-config: $1 updated" ;;
+        *) fail PUT "$4" "$1 ($2)" "$status" ;;
+      esac
       ;;
+    *) fail POST "$3" "$1 ($2)" "$status" ;;
   esac
 }
 
@@ -36,8 +51,8 @@ for dir in "$config_dir"/*/; do
   dir=${dir%/}
   [ -f "$dir/schema.json" ] || continue
   table=$(basename "$dir")
-  post "schema $table" "$dir/schema.json" "$controller/schemas?override=true"
-  post "table $table" "$dir/table.json" "$controller/tables"
+  apply "schema $table" "$dir/schema.json" "$controller/schemas?override=true"
+  apply "table $table" "$dir/table.json" "$controller/tables" "$controller/tables/$table"
   found=$((found + 1))
 done
 if [ "$found" -eq 0 ]; then
