@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { repoRoot } from './config.js';
@@ -22,7 +22,8 @@ function fingerprint(project: MavenProject, versions: Versions): string {
 }
 
 /**
- * Copies the runtime classpath of one Maven project into `outDir`. Skipped (no Maven, works
+ * Copies the runtime classpath of one Maven project into `outDir` (staged, then renamed into place,
+ * so an interrupted run never leaves a half-filled classpath). Skipped (no Maven, works
  * offline) when `outDir` already holds the classpath for the same pom and versions. Shows download
  * progress on first run; a resolution failure is one error naming the project and the fix.
  */
@@ -31,10 +32,11 @@ export async function ensureClasspath(project: MavenProject, outDir: string, ver
   const want = fingerprint(project, versions);
   if (existsSync(marker) && readFileSync(marker, 'utf8') === want) return;
 
-  rmSync(outDir, { recursive: true, force: true });
-  mkdirSync(outDir, { recursive: true });
+  const staging = `${outDir}.staging-${process.pid}`;
+  rmSync(staging, { recursive: true, force: true });
+  mkdirSync(staging, { recursive: true });
   progress(`[maven] resolving ${project} (first run downloads from Maven Central, later runs use ~/.m2)`);
-  const args = ['-B', '-f', pomOf(project), ...properties(versions), 'dependency:copy-dependencies', `-DoutputDirectory=${outDir}`, '-DincludeScope=runtime'];
+  const args = ['-B', '-f', pomOf(project), ...properties(versions), 'dependency:copy-dependencies', `-DoutputDirectory=${staging}`, '-DincludeScope=runtime'];
   const child = spawn(mvn, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const tailLines: string[] = [];
   let downloaded = 0;
@@ -50,12 +52,15 @@ export async function ensureClasspath(project: MavenProject, outDir: string, ver
   createInterface({ input: child.stderr }).on('line', onLine);
   const code = await new Promise<number>((resolve) => child.on('close', (c) => resolve(c ?? 1)));
   if (code !== 0) {
+    rmSync(staging, { recursive: true, force: true });
     const reason = tailLines.filter((l) => l.includes('ERROR')).slice(0, 3).join('\n') || tailLines.join('\n');
     throw new MavenError(
       `maven: resolving ${project} (${pomOf(project)}) failed with exit code ${code}:\n${reason}\n` +
         'Fix: check network access to Maven Central (or a mirror in ~/.m2/settings.xml), then run again.',
     );
   }
-  writeFileSync(marker, want);
+  writeFileSync(join(staging, '.classpath-complete'), want);
+  rmSync(outDir, { recursive: true, force: true });
+  renameSync(staging, outDir);
   progress(`[maven] ${project}: classpath ready${downloaded ? ` (${downloaded} files downloaded)` : ''}`);
 }
