@@ -34,13 +34,48 @@ describe('SharedQueryCache', () => {
     expect((await cache.query(q)).rows).toEqual([[42]]);
     expect(pinot.calls()).toBe(1);
     now = 1000;
-    const after = cache.query(q);
+    expect((await cache.query(q)).rows).toEqual([[42]]);
+    expect((await cache.query(q)).rows).toEqual([[42]]);
     expect(pinot.calls()).toBe(2);
     pinot.pending[1]?.resolve(result(43));
-    expect((await after).rows).toEqual([[43]]);
+    await new Promise((r) => setImmediate(r));
+    expect((await cache.query(q)).rows).toEqual([[43]]);
+    expect(pinot.calls()).toBe(2);
     expect(lookups.filter((l) => l === 'shared')).toHaveLength(99);
-    expect(lookups.filter((l) => l === 'hit')).toHaveLength(1);
-    expect(lookups.filter((l) => l === 'miss')).toHaveLength(2);
+    expect(lookups.filter((l) => l === 'stale')).toHaveLength(2);
+    expect(lookups.filter((l) => l === 'hit')).toHaveLength(2);
+    expect(lookups.filter((l) => l === 'miss')).toHaveLength(1);
+  });
+
+  it('waits for Pinot once a result is older than TTL plus the stale period', async () => {
+    let now = 0;
+    const pinot = fakePinot();
+    const cache = new SharedQueryCache(pinot.querier, { ttlMs: 1000, staleWhileRevalidateMs: 500, now: () => now });
+    const q = sql`SELECT 1`;
+    const first = cache.query(q);
+    pinot.pending[0]?.resolve(result(1));
+    await first;
+    now = 1500;
+    const second = cache.query(q);
+    expect(pinot.calls()).toBe(2);
+    pinot.pending[1]?.resolve(result(2));
+    expect((await second).rows).toEqual([[2]]);
+  });
+
+  it('keeps serving the stale result when the background refresh fails', async () => {
+    let now = 0;
+    const pinot = fakePinot();
+    const cache = new SharedQueryCache(pinot.querier, { ttlMs: 1000, now: () => now });
+    const q = sql`SELECT 1`;
+    const first = cache.query(q);
+    pinot.pending[0]?.resolve(result(1));
+    await first;
+    now = 1200;
+    expect((await cache.query(q)).rows).toEqual([[1]]);
+    pinot.pending[1]?.reject(new Error('pinot down'));
+    await new Promise((r) => setImmediate(r));
+    expect((await cache.query(q)).rows).toEqual([[1]]);
+    expect(pinot.calls()).toBe(3);
   });
 
   it('keeps different SQL apart', async () => {

@@ -20,7 +20,7 @@ import type {
   Snapshot,
   StreamQuery,
 } from './schemas.js';
-import { comparedPeriods, formatMinute, MINUTE_MS, minuteBuckets, trailingWindow, windowEnd } from './time-windows.js';
+import { comparedPeriods, formatMinute, MINUTE_MS, minuteBuckets, trailingWindow } from './time-windows.js';
 
 /** A number from a Pinot cell; empty aggregations come back as null, NaN or "-Infinity" and count as 0. */
 function num(cell: unknown): number {
@@ -42,8 +42,7 @@ export class OrdersAnalytics {
   ) {}
 
   async overview({ window, at }: OverviewQuery): Promise<Overview> {
-    const now = this.clock();
-    const { current, previous } = comparedPeriods(window, windowEnd(at, now));
+    const { current, previous } = comparedPeriods(window, at);
     const [stats, periods] = await Promise.all([
       this.pinot.query(tableStatsQuery(), { name: 'table-stats' }),
       this.pinot.query(periodsQuery(current, previous), { name: 'overview-periods' }),
@@ -56,12 +55,12 @@ export class OrdersAnalytics {
       currentTimePeriod: { orders: num(currentOrders), totalPrice: num(currentTotal) },
       previousTimePeriod: { orders: num(previousOrders), totalPrice: num(previousTotal) },
       window,
-      freshnessMs: total > 0 && num(newestTs) > 0 ? Math.max(0, now - num(newestTs)) : null,
+      freshnessMs: total > 0 && num(newestTs) > 0 ? Math.max(0, this.clock() - num(newestTs)) : null,
     };
   }
 
   async popular({ window, limit, at }: PopularQuery): Promise<Popular> {
-    const range = trailingWindow(window, windowEnd(at, this.clock()));
+    const range = trailingWindow(window, at);
     const [items, categories] = await Promise.all([
       this.pinot.query(popularItemsQuery(range, limit), { name: 'popular-items' }),
       this.pinot.query(popularCategoriesQuery(range, limit), { name: 'popular-categories' }),
@@ -83,7 +82,7 @@ export class OrdersAnalytics {
 
   /** One row per minute, oldest first; minutes without orders are present with zeros. */
   async ordersPerMinute({ minutes, at }: OrdersPerMinuteQuery): Promise<OrdersPerMinute> {
-    const { starts, range } = minuteBuckets(minutes, windowEnd(at, this.clock()));
+    const { starts, range } = minuteBuckets(minutes, at, this.clock());
     const result = await this.pinot.query(ordersPerMinuteQuery(range, minutes), { name: 'orders-per-minute' });
     const byMinute = new Map(result.rows.map(([minute, orders, revenue]) => [num(minute) * MINUTE_MS, { orders: num(orders), revenue: num(revenue) }]));
     return starts.map((start) => ({ timestamp: formatMinute(start), ...(byMinute.get(start) ?? { orders: 0, revenue: 0 }) }));

@@ -34,7 +34,7 @@ export function createApiMetrics(registry: Registry) {
   });
   const cacheLookups = new Counter({
     name: 'pinot_query_cache_lookups_total',
-    help: 'Shared-query cache lookups: hit (stored result), shared (joined an in-flight call), miss (went to Pinot)',
+    help: 'Shared-query cache lookups: hit (fresh stored result), stale (expired result served while one call renews it), shared (joined an in-flight call), miss (waited for Pinot)',
     labelNames: ['query', 'result'],
     registers: [registry],
   });

@@ -1,11 +1,11 @@
 import { sql, type SqlFragment } from '@pizzashop/common';
-import type { TimeRange } from './time-windows.js';
+import type { SqlRange } from './time-windows.js';
 
 /**
  * Every Pinot statement the API runs. Values arrive already validated (UUIDs, allow-listed windows,
  * bounded integers) and are still rendered as literals by `sql`, never concatenated. Checked
- * against Pinot 0.11.0 (v1 engine): FILTER clauses, DISTINCTCOUNT, ToEpochMinutes, GROUP BY on
- * expressions. Results are read by position, so aliases only serve readability; an alias must not
+ * against Pinot 0.11.0 (v1 engine): FILTER clauses, ago()/now(), DISTINCTCOUNT, ToEpochMinutes,
+ * GROUP BY on expressions. Results are read by position, so aliases only serve readability; an alias must not
  * repeat a column name (Pinot 0.11 substitutes it inside ORDER BY: `SUM(quantity) AS quantity`
  * fails with "sum not found").
  */
@@ -16,7 +16,7 @@ export function tableStatsQuery(): SqlFragment {
 }
 
 /** [currentOrders, currentTotal, previousOrders, previousTotal] for two adjacent periods. */
-export function periodsQuery(current: TimeRange, previous: TimeRange): SqlFragment {
+export function periodsQuery(current: SqlRange, previous: SqlRange): SqlFragment {
   return sql`
     SELECT COUNT(*) FILTER (WHERE ts >= ${current.from}) AS currentOrders,
            SUM(price) FILTER (WHERE ts >= ${current.from}) AS currentTotal,
@@ -27,7 +27,7 @@ export function periodsQuery(current: TimeRange, previous: TimeRange): SqlFragme
 }
 
 /** Rows [product, image, distinct orders, quantity], most ordered first. */
-export function popularItemsQuery(range: TimeRange, limit: number): SqlFragment {
+export function popularItemsQuery(range: SqlRange, limit: number): SqlFragment {
   return sql`
     SELECT productName, image, DISTINCTCOUNT(orderId) AS orderCount, SUM(quantity) AS units
     FROM order_items_enriched
@@ -38,7 +38,7 @@ export function popularItemsQuery(range: TimeRange, limit: number): SqlFragment 
 }
 
 /** Rows [category, distinct orders, quantity], most ordered first. */
-export function popularCategoriesQuery(range: TimeRange, limit: number): SqlFragment {
+export function popularCategoriesQuery(range: SqlRange, limit: number): SqlFragment {
   return sql`
     SELECT category, DISTINCTCOUNT(orderId) AS orderCount, SUM(quantity) AS units
     FROM order_items_enriched
@@ -48,14 +48,14 @@ export function popularCategoriesQuery(range: TimeRange, limit: number): SqlFrag
     LIMIT ${limit}`;
 }
 
-/** Rows [epoch minute, orders, revenue] for the minutes that have orders (at most `maxMinutes`). */
-export function ordersPerMinuteQuery(range: TimeRange, maxMinutes: number): SqlFragment {
+/** Rows [epoch minute, orders, revenue] for the newest `maxMinutes` minutes that have orders, newest first. */
+export function ordersPerMinuteQuery(range: SqlRange, maxMinutes: number): SqlFragment {
   return sql`
     SELECT ToEpochMinutes(ts) AS minute, COUNT(*) AS orderCount, SUM(price) AS revenue
     FROM orders
     WHERE ts >= ${range.from} AND ts < ${range.to}
     GROUP BY ToEpochMinutes(ts)
-    ORDER BY ToEpochMinutes(ts)
+    ORDER BY ToEpochMinutes(ts) DESC
     LIMIT ${maxMinutes}`;
 }
 

@@ -1,36 +1,48 @@
+import { sql, type SqlFragment } from '@pizzashop/common';
 import { WINDOWS, type WindowName } from './schemas.js';
 
 export const MINUTE_MS = 60_000;
 
-/** Half-open interval [from, to) in epoch milliseconds. */
-export interface TimeRange {
-  from: number;
-  to: number;
+/** Half-open interval [from, to) as two SQL expressions of epoch milliseconds. */
+export interface SqlRange {
+  from: SqlFragment;
+  to: SqlFragment;
+}
+
+/*
+ * Windows ending at "now" are written with Pinot's own ago()/now(), which the broker folds into
+ * literals when it compiles the query. The SQL text then stays identical from one request to the
+ * next, so the shared-query cache can serve a room full of dashboards with one Pinot call. A
+ * window ending at an explicit `at` uses literal epoch milliseconds instead.
+ */
+const now = () => sql`now()`;
+const minutesAgo = (minutes: number) => sql`ago(${`PT${minutes}M`})`;
+const epochMs = (ms: number) => sql`${ms}`;
+
+/** The current period (ending at `at`, default now) and the one of the same length just before it. */
+export function comparedPeriods(window: WindowName, at: number | undefined): { current: SqlRange; previous: SqlRange } {
+  const length = WINDOWS[window];
+  if (at === undefined) {
+    const minutes = length / MINUTE_MS;
+    return { current: { from: minutesAgo(minutes), to: now() }, previous: { from: minutesAgo(2 * minutes), to: minutesAgo(minutes) } };
+  }
+  return { current: { from: epochMs(at - length), to: epochMs(at) }, previous: { from: epochMs(at - 2 * length), to: epochMs(at - length) } };
+}
+
+export function trailingWindow(window: WindowName, at: number | undefined): SqlRange {
+  return comparedPeriods(window, at).current;
 }
 
 /**
- * The end of "now" windows: the current whole second. Requests within the same second build
- * identical SQL, which is what lets the shared-query cache serve them with one Pinot call.
+ * `minutes` one-minute buckets ending with the minute that contains `(at ?? now) - 1 ms`, and a
+ * range that covers them all (for "now" it may start inside an older minute, whose row is dropped).
  */
-export function windowEnd(at: number | undefined, now: number = Date.now()): number {
-  return at ?? Math.floor(now / 1000) * 1000;
-}
-
-/** The current period ending at `end` and the one of the same length just before it. */
-export function comparedPeriods(window: WindowName, end: number): { current: TimeRange; previous: TimeRange } {
-  const length = WINDOWS[window];
-  return { current: { from: end - length, to: end }, previous: { from: end - 2 * length, to: end - length } };
-}
-
-export function trailingWindow(window: WindowName, end: number): TimeRange {
-  return { from: end - WINDOWS[window], to: end };
-}
-
-/** `minutes` one-minute buckets ending with the minute that contains `end - 1 ms`; returns their starts and the covered range. */
-export function minuteBuckets(minutes: number, end: number): { starts: number[]; range: TimeRange } {
+export function minuteBuckets(minutes: number, at: number | undefined, nowMs: number): { starts: number[]; range: SqlRange } {
+  const end = at ?? nowMs;
   const last = Math.floor((end - 1) / MINUTE_MS) * MINUTE_MS;
   const starts = Array.from({ length: minutes }, (_, i) => last - (minutes - 1 - i) * MINUTE_MS);
-  return { starts, range: { from: starts[0] as number, to: end } };
+  const range = at === undefined ? { from: minutesAgo(minutes), to: now() } : { from: epochMs(starts[0] as number), to: epochMs(at) };
+  return { starts, range };
 }
 
 /** "YYYY-MM-DD HH:mm:00" in UTC, the reference app's per-minute timestamp format. */

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as queries from '../src/queries.js';
+import { comparedPeriods } from '../src/time-windows.js';
 
 const schemaColumns = ['orders', 'order_items_enriched'].flatMap((table) => {
   const schema = JSON.parse(readFileSync(new URL(`../../docker/pinot/config/${table}/schema.json`, import.meta.url), 'utf8')) as Record<
@@ -10,10 +11,10 @@ const schemaColumns = ['orders', 'order_items_enriched'].flatMap((table) => {
   return Object.values(schema).flatMap((specs) => (Array.isArray(specs) ? specs.map((s) => s.name.toLowerCase()) : []));
 });
 
-const range = { from: 1_000, to: 61_000 };
+const { current: range, previous } = comparedPeriods('5m', undefined);
 const all = [
   queries.tableStatsQuery(),
-  queries.periodsQuery(range, { from: 0, to: 1_000 }),
+  queries.periodsQuery(range, previous),
   queries.popularItemsQuery(range, 5),
   queries.popularCategoriesQuery(range, 5),
   queries.ordersPerMinuteQuery(range, 60),

@@ -1,24 +1,30 @@
 import { describe, expect, it } from 'vitest';
-import { comparedPeriods, formatMinute, minuteBuckets, windowEnd } from '../src/time-windows.js';
+import { comparedPeriods, formatMinute, minuteBuckets } from '../src/time-windows.js';
+
+const text = (range: { from: { text: string }; to: { text: string } }) => [range.from.text, range.to.text];
 
 describe('time windows', () => {
-  it('ends "now" windows at the current whole second so concurrent requests build identical SQL', () => {
-    expect(windowEnd(undefined, 1_000_999)).toBe(1_000_000);
-    expect(windowEnd(5, 1_000_999)).toBe(5);
+  it('writes "now" windows with Pinot ago()/now() so the SQL text repeats and the cache can share it', () => {
+    const { current, previous } = comparedPeriods('15m', undefined);
+    expect(text(current)).toEqual(["ago('PT15M')", 'now()']);
+    expect(text(previous)).toEqual(["ago('PT30M')", "ago('PT15M')"]);
+    expect(text(comparedPeriods('1h', undefined).current)).toEqual(["ago('PT60M')", 'now()']);
   });
 
-  it('places the previous period right before the current one', () => {
-    expect(comparedPeriods('5m', 1_000_000)).toEqual({
-      current: { from: 700_000, to: 1_000_000 },
-      previous: { from: 400_000, to: 700_000 },
-    });
+  it('places the previous period right before the current one when the end is given', () => {
+    const { current, previous } = comparedPeriods('5m', 1_000_000);
+    expect(text(current)).toEqual(['700000', '1000000']);
+    expect(text(previous)).toEqual(['400000', '700000']);
   });
 
   it('yields exactly `minutes` buckets ending with the minute that contains the end', () => {
     const end = Date.UTC(2026, 10, 25, 13, 37, 30);
-    const { starts, range } = minuteBuckets(3, end);
+    const { starts, range } = minuteBuckets(3, end, 0);
     expect(starts.map(formatMinute)).toEqual(['2026-11-25 13:35:00', '2026-11-25 13:36:00', '2026-11-25 13:37:00']);
-    expect(range).toEqual({ from: Date.UTC(2026, 10, 25, 13, 35), to: end });
-    expect(minuteBuckets(2, Date.UTC(2026, 10, 25, 13, 37)).starts.map(formatMinute)).toEqual(['2026-11-25 13:35:00', '2026-11-25 13:36:00']);
+    expect(text(range)).toEqual([String(Date.UTC(2026, 10, 25, 13, 35)), String(end)]);
+    expect(minuteBuckets(2, Date.UTC(2026, 10, 25, 13, 37), 0).starts.map(formatMinute)).toEqual(['2026-11-25 13:35:00', '2026-11-25 13:36:00']);
+    const live = minuteBuckets(60, undefined, end);
+    expect(live.starts.map(formatMinute).at(-1)).toBe('2026-11-25 13:37:00');
+    expect(text(live.range)).toEqual(["ago('PT60M')", 'now()']);
   });
 });
