@@ -10,6 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { infraEnvSchema } from '@pizzashop/common';
+import { readVersions } from '../local-stack/src/versions.js';
 import {
   composeFiles,
   dockerfileInstructions,
@@ -24,9 +25,8 @@ import {
 const model = loadComposeModel();
 const services = [...model.services.values()];
 const built = services.filter((s) => s.build);
-const versions = z
-  .object({ kafka: z.string(), debezium: z.string(), pinot: z.string(), zookeeper: z.string(), mysql: z.string(), node: z.string() })
-  .parse(JSON.parse(readFileSync(join(repoRoot, 'versions.json'), 'utf8')));
+/** versions.json, read the way the local stack reads it. */
+const versions = readVersions();
 const servicesEnv = readEnvFile(join(repoRoot, 'docker/services.env'));
 const workspaces = z.object({ workspaces: z.array(z.string()) }).parse(JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'))).workspaces;
 
@@ -38,7 +38,7 @@ const svc = (name: string): Service => {
 const exists = (repoPath: string) => existsSync(join(repoRoot, repoPath));
 const placeholders = (text: string): string[] => [...new Set([...text.matchAll(/\$\{([A-Z0-9_]+)\}/g)].map((m) => m[1]!))];
 
-/** The final stage of a service's Dockerfile and the workspace its bundle step builds. */
+/** A service's Dockerfile: its instructions, final stage, bundled workspace, healthcheck and port variable. */
 function dockerfileOf(service: Service) {
   const instructions = dockerfileInstructions(join(repoRoot, service.build!.dockerfile));
   const lastFrom = instructions.map(([i]) => i).lastIndexOf('FROM');
