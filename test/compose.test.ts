@@ -207,6 +207,35 @@ describe('service images', () => {
     expect(readFileSync(join(repoRoot, '.dockerignore'), 'utf8')).toMatch(/^\*\*\/node_modules$/m);
   });
 
+  it('send the build what it needs and nothing local (.dockerignore)', () => {
+    const patterns = readFileSync(join(repoRoot, '.dockerignore'), 'utf8')
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l && !l.startsWith('#'));
+    expect(patterns.filter((p) => p.startsWith('!')), 'no exceptions: the matcher below does not model them').toEqual([]);
+    const regexes = patterns.map((p) => {
+      const body = p
+        .split('**/')
+        .map((part) => part.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*'))
+        .join('(?:.*/)?');
+      return new RegExp(`^${body}(?:/.*)?$`);
+    });
+    const ignored = (path: string) => regexes.some((re) => re.test(path));
+    const needed = [
+      'package.json',
+      'package-lock.json',
+      'tsconfig.json',
+      'tsconfig.base.json',
+      'docker/bundle-service.mjs',
+      'common/src/index.ts',
+      ...workspaces.map((ws) => `${ws}/package.json`),
+      ...built.map((s) => `${dockerfileOf(s).bundled!}/src/main.ts`),
+    ];
+    expect(needed.filter(ignored)).toEqual([]);
+    const local = ['node_modules/zod/package.json', 'orders-service/node_modules/x', 'enricher/dist/main.js', '.git/HEAD', '.stack/data/x', 'common/test/config.test.ts'];
+    expect(local.filter((p) => !ignored(p))).toEqual([]);
+  });
+
   it.each(built.map((s) => [s.name, s] as const))('%s: multi-stage node image of versions.json, non-root, with a healthcheck', (_name, s) => {
     const { instructions, runtime, arg, bundled, healthcheck } = dockerfileOf(s);
     expect(arg('NODE_VERSION')).toBe(versions.node);
