@@ -130,11 +130,17 @@ export class OrdersAnalytics {
 }
 
 function parseStoredItems(orderId: string, itemsJson: unknown): z.infer<typeof storedItemsSchema> {
-  try {
-    const parsed = storedItemsSchema.safeParse(typeof itemsJson === 'string' ? JSON.parse(itemsJson) : itemsJson);
-    if (parsed.success) return parsed.data;
-  } catch {
-    // fall through to the error below
+  const parsed = storedItemsSchema.safeParse(typeof itemsJson === 'string' ? parseJsonOrUndefined(itemsJson) : itemsJson);
+  if (!parsed.success) {
+    throw new PinotQueryError(`order ${orderId}: Pinot returned an items column that is not a list of {productId, quantity, price}`);
   }
-  throw new PinotQueryError(`order ${orderId}: Pinot returned an items column that is not a list of {productId, quantity, price}`);
+  return parsed.data;
+}
+
+function parseJsonOrUndefined(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }

@@ -45,8 +45,6 @@ export interface Api {
   closeStreams(): void;
 }
 
-type Env = { Variables: { requestId: string } };
-
 const QUIET_ROUTES = new Set(['/healthz', '/readyz', '/metrics']);
 
 /** Parses request input with its zod schema; failures become 400 with zod's message. */
@@ -57,13 +55,13 @@ function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> 
 }
 
 /** Validates the response against its schema before sending, so the documented contract holds. */
-function respond<S extends z.ZodType>(c: Context<Env>, schema: S, data: z.input<S>) {
+function respond<S extends z.ZodType>(c: Context, schema: S, data: z.input<S>) {
   return c.json(schema.parse(data) as object);
 }
 
 export function createApi(deps: ApiDependencies): Api {
   const { analytics, hub, metrics, log } = deps;
-  const app = new Hono<Env>();
+  const app = new Hono();
   const openApiDocument = buildOpenApiDocument(deps.version);
   const docsPage = renderDocsPage(openApiDocument);
   const streamClosers = new Set<() => void>();
@@ -164,7 +162,7 @@ export function createApi(deps: ApiDependencies): Api {
   app.route('/', opsRoutes(deps.registry, [{ name: 'pinot-broker', check: deps.pinotReachable }]));
 
   return {
-    app: app as unknown as Hono,
+    app,
     closeStreams() {
       for (const close of streamClosers) close();
       streamClosers.clear();
