@@ -44,6 +44,9 @@ describe('exactly once across kill -9', () => {
     }
     const missing = [...expected.keys()].filter((id) => !actual.has(id));
     const wrong = [...expected].filter(([id, items]) => actual.has(id) && JSON.stringify(actual.get(id)!.sort()) !== JSON.stringify(items));
-    expect({ records: records.length, missing: missing.length, wrong: wrong.length }).toEqual({ records: total, missing: 0, wrong: 0 });
+    expect(
+      { records: records.length, missing: missing.length, wrong: wrong.length },
+      `restarted enricher output:\n${second.output().slice(-6000)}`,
+    ).toEqual({ records: total, missing: 0, wrong: 0 });
   });
 });

@@ -23,6 +23,11 @@ export interface SimulatorResult {
 
 const MAX_SENDS_IN_FLIGHT = 2;
 const RETRY_DELAY_MS = 1000;
+/**
+ * Shortest wait between sends: at high rates orders are gathered for this long into one send
+ * instead of one send per order (sends of the idempotent producer are serialised per broker).
+ */
+const MIN_TICK_MS = 10;
 
 /** Generates orders from the catalogue at a paced rate and publishes them in batches. */
 export class Simulator {
@@ -50,7 +55,7 @@ export class Simulator {
       const remaining = (this.options.count ?? Infinity) - generated;
       const n = pacer.due(Date.now(), Math.min(this.options.batchSize, remaining));
       if (n === 0) {
-        await sleep(pacer.delayUntilNext(Date.now()));
+        await sleep(Math.max(MIN_TICK_MS, pacer.delayUntilNext(Date.now())));
         continue;
       }
       const now = new Date();

@@ -14,9 +14,9 @@ function fakeProducer(mode: 'ack' | 'hang') {
     on: (event: string, fn: () => void) => handlers.set(event, fn),
     connect: async () => handlers.get('connect')?.(),
     disconnect: async () => handlers.get('disconnect')?.(),
-    send: (record: (typeof sent)[number]) => {
+    sendBatch: ({ topicMessages }: { topicMessages: (typeof sent)[number][] }) => {
       if (mode === 'hang') return new Promise(() => {});
-      sent.push(record);
+      sent.push(...topicMessages);
       return Promise.resolve([]);
     },
   };

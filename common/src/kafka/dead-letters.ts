@@ -1,4 +1,3 @@
-import type { RecordMetadata } from 'kafkajs';
 import { deadLetterSchema, type DeadLetter } from '../contracts/dead-letter.js';
 import { sendJson, type JsonRecord, type Sender } from './producers.js';
 
@@ -11,7 +10,6 @@ export function deadLetterRecords(letters: readonly DeadLetter[]): JsonRecord[] 
 }
 
 /** Publishes dead letters; pass a transaction as `sender` to make them part of it. */
-export function publishDeadLetters(sender: Sender, topic: string, letters: readonly DeadLetter[]): Promise<RecordMetadata[]> {
-  if (letters.length === 0) return Promise.resolve([]);
+export function publishDeadLetters(sender: Sender, topic: string, letters: readonly DeadLetter[]): Promise<void> {
   return sendJson(sender, topic, deadLetterRecords(letters));
 }

@@ -1,4 +1,10 @@
-import { Partitioners, type Kafka, type Message, type Producer, type RecordMetadata, type Transaction } from 'kafkajs';
+import { Partitioners, type Kafka, type Message, type Producer, type Transaction } from 'kafkajs';
+
+/**
+ * Idempotent producers retry without limit (kafkajs' own default for them; fewer retries would
+ * void the no-duplicate guarantee): a send resolves once acknowledged, whenever the broker is back.
+ */
+const UNLIMITED_RETRIES = { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 300, maxRetryTime: 10000 };
 
 /**
  * An idempotent producer (no duplicates from internal retries), with the default murmur2
@@ -8,6 +14,7 @@ import { Partitioners, type Kafka, type Message, type Producer, type RecordMetad
 export function createIdempotentProducer(kafka: Kafka): Producer {
   return kafka.producer({
     idempotent: true,
+    retry: UNLIMITED_RETRIES,
     maxInFlightRequests: 1,
     createPartitioner: Partitioners.DefaultPartitioner,
   });
@@ -23,13 +30,14 @@ export function createTransactionalProducer(kafka: Kafka, transactionalId: strin
     transactionalId,
     transactionTimeout: transactionTimeoutMs,
     idempotent: true,
+    retry: UNLIMITED_RETRIES,
     maxInFlightRequests: 1,
     createPartitioner: Partitioners.DefaultPartitioner,
   });
 }
 
-/** Anything with kafkajs' `send`: a producer or an open transaction. */
-export type Sender = Pick<Producer, 'send'> | Pick<Transaction, 'send'>;
+/** Anything that can send: a producer or an open transaction. */
+export type Sender = Pick<Producer, 'sendBatch'> | Pick<Transaction, 'sendBatch'>;
 
 export interface JsonRecord {
   key: string | null;
@@ -42,16 +50,50 @@ export function jsonMessage({ key, value, partition }: JsonRecord): Message {
 }
 
 /** Sends JSON records to `topic`, acknowledged by all in-sync replicas. */
-export function sendJson(sender: Sender, topic: string, records: JsonRecord[]): Promise<RecordMetadata[]> {
-  return sender.send({ topic, acks: -1, messages: records.map(jsonMessage) });
+export function sendJson(sender: Sender, topic: string, records: JsonRecord[]): Promise<void> {
+  return sendJsonToTopics(sender, [{ topic, records }]);
 }
 
-/** Sends JSON records to several topics in one request (one produce per broker), acks from all replicas. */
-export function sendJsonToTopics(
-  sender: Pick<Producer, 'sendBatch'> | Pick<Transaction, 'sendBatch'>,
+/**
+ * Bytes of message values per produce request. kafkajs sends each partition's messages of one
+ * request as a single record batch, and the broker refuses batches over `max.message.bytes`
+ * (1 MiB by default), so large sends are split into requests of at most this size.
+ */
+export const MAX_REQUEST_BYTES = 512 * 1024;
+
+type TopicMessages = { topic: string; messages: Message[] };
+
+/** Splits messages for several topics into requests of at most `maxBytes` of keys and values. */
+export function splitIntoRequests(batches: TopicMessages[], maxBytes = MAX_REQUEST_BYTES): TopicMessages[][] {
+  const requests: TopicMessages[][] = [];
+  let current: TopicMessages[] = [];
+  let bytes = 0;
+  for (const { topic, messages } of batches) {
+    for (const message of messages) {
+      const size = Buffer.byteLength(message.value ?? '') + Buffer.byteLength(message.key ?? '');
+      if (bytes > 0 && bytes + size > maxBytes) {
+        requests.push(current);
+        current = [];
+        bytes = 0;
+      }
+      let entry = current.at(-1);
+      if (entry?.topic !== topic) current.push((entry = { topic, messages: [] }));
+      entry.messages.push(message);
+      bytes += size;
+    }
+  }
+  if (current.length > 0) requests.push(current);
+  return requests;
+}
+
+/**
+ * Sends JSON records to several topics, acks from all replicas, in as few requests as the
+ * record-batch size limit allows (one after the other, so order per partition is kept).
+ */
+export async function sendJsonToTopics(
+  sender: Sender,
   batches: { topic: string; records: JsonRecord[] }[],
-): Promise<RecordMetadata[]> {
-  const topicMessages = batches.filter((b) => b.records.length > 0).map((b) => ({ topic: b.topic, messages: b.records.map(jsonMessage) }));
-  if (topicMessages.length === 0) return Promise.resolve([]);
-  return sender.sendBatch({ acks: -1, topicMessages });
+): Promise<void> {
+  const requests = splitIntoRequests(batches.map((b) => ({ topic: b.topic, messages: b.records.map(jsonMessage) })));
+  for (const topicMessages of requests) await sender.sendBatch({ acks: -1, topicMessages });
 }
