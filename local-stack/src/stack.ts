@@ -37,7 +37,7 @@ export function status(ctx: StackContext): Promise<ComponentStatus[]> {
   return Promise.all(components.map((c) => statusOf(ctx, c)));
 }
 
-async function waitHealthy(ctx: StackContext, c: Component, pid: number | null): Promise<void> {
+export async function waitHealthy(ctx: StackContext, c: Component, pid: number | null): Promise<void> {
   const deadline = Date.now() + ctx.cfg.STACK_START_TIMEOUT_MS;
   while (Date.now() < deadline) {
     if (await c.isHealthy(ctx)) return;
@@ -51,7 +51,7 @@ async function waitHealthy(ctx: StackContext, c: Component, pid: number | null):
   throw new StackStartError(`${c.name}: not healthy after ${ctx.cfg.STACK_START_TIMEOUT_MS / 1000}s (raise STACK_START_TIMEOUT_MS on a slow machine). ${where}`);
 }
 
-async function assertPortsFree(ctx: StackContext, c: Component): Promise<void> {
+export async function assertPortsFree(ctx: StackContext, c: Component): Promise<void> {
   for (const port of c.ports?.(ctx.cfg) ?? []) {
     if (!(await isPortFree(port))) {
       throw new StackStartError(`${c.name}: port ${port} is already in use by another process. Fix: stop that process (ss -ltnp 'sport = :${port}') or give this stack other ports (see README "Configuration").`);

@@ -14,6 +14,12 @@ export const JDK17_OPENS = [
   'java.base/jdk.internal.misc',
 ].flatMap((m) => [`--add-opens=${m}=ALL-UNNAMED`]);
 
+/**
+ * For JVMs whose start-up matters more than peak throughput (ZooKeeper, Pinot controller, Connect):
+ * C1-only JIT and the serial collector spend far less CPU while starting on a 2-core machine.
+ */
+export const QUICK_START = ['-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC'];
+
 export interface JvmSpec {
   heap: string;
   classpath: string[];

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '../config.js';
 import { httpOk } from '../net.js';
-import { javaLaunch } from './jvm.js';
+import { QUICK_START, javaLaunch } from './jvm.js';
 import type { Component, StackContext } from './types.js';
 
 function writeWorkerConfig(ctx: StackContext): string {
@@ -52,7 +52,7 @@ export const kafkaConnect: Component = {
       classpath: [ctx.paths.lib('connect')],
       mainClass: 'org.apache.kafka.connect.cli.ConnectDistributed',
       args: [ctx.paths.conf('connect-distributed.properties')],
-      jvmArgs: [`-Dlog4j2.configurationFile=${join(repoRoot, 'local-stack', 'conf', 'log4j2.properties')}`],
+      jvmArgs: [...QUICK_START, `-Dlog4j2.configurationFile=${join(repoRoot, 'local-stack', 'conf', 'log4j2.properties')}`],
     }),
   isHealthy: (ctx) =>
     httpOk(`http://localhost:${ctx.cfg.CONNECT_PORT}/connector-plugins`, 3000, (body) => body.includes('io.debezium.connector.')),

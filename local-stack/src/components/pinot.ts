@@ -1,14 +1,15 @@
 import { mkdirSync } from 'node:fs';
 import { canConnect, httpOk } from '../net.js';
-import { JDK17_OPENS, javaLaunch } from './jvm.js';
+import { JDK17_OPENS, QUICK_START, javaLaunch } from './jvm.js';
 import type { Component, StackContext } from './types.js';
 
 const ADMIN = 'org.apache.pinot.tools.admin.PinotAdministrator';
 const CLUSTER = 'PinotCluster';
 const zkAddress = (ctx: StackContext) => `localhost:${ctx.cfg.ZOOKEEPER_PORT}`;
 
-function pinotLaunch(ctx: StackContext, heap: string, command: string, args: string[]) {
-  return javaLaunch(ctx, { heap, classpath: [ctx.paths.lib('pinot')], mainClass: ADMIN, args: [command, ...args], jvmArgs: JDK17_OPENS });
+function pinotLaunch(ctx: StackContext, heap: string, command: string, args: string[], quickStart = false) {
+  const jvmArgs = [...JDK17_OPENS, ...(quickStart ? QUICK_START : [])];
+  return javaLaunch(ctx, { heap, classpath: [ctx.paths.lib('pinot')], mainClass: ADMIN, args: [command, ...args], jvmArgs });
 }
 
 export const zookeeper: Component = {
@@ -17,7 +18,7 @@ export const zookeeper: Component = {
   maven: ['pinot'],
   address: (cfg) => `localhost:${cfg.ZOOKEEPER_PORT}`,
   ports: (cfg) => [cfg.ZOOKEEPER_PORT],
-  launch: (ctx) => pinotLaunch(ctx, ctx.cfg.ZOOKEEPER_HEAP, 'StartZookeeper', ['-zkPort', String(ctx.cfg.ZOOKEEPER_PORT), '-dataDir', ctx.paths.data('zookeeper')]),
+  launch: (ctx) => pinotLaunch(ctx, ctx.cfg.ZOOKEEPER_HEAP, 'StartZookeeper', ['-zkPort', String(ctx.cfg.ZOOKEEPER_PORT), '-dataDir', ctx.paths.data('zookeeper')], true),
   isHealthy: (ctx) => canConnect(ctx.cfg.ZOOKEEPER_PORT),
 };
 
@@ -37,7 +38,7 @@ export const pinotController: Component = {
       '-controllerHost', 'localhost',
       '-controllerPort', String(ctx.cfg.PINOT_CONTROLLER_PORT),
       '-dataDir', ctx.paths.data('pinot-controller'),
-    ]),
+    ], true),
   isHealthy: (ctx) => httpOk(`http://localhost:${ctx.cfg.PINOT_CONTROLLER_PORT}/health`, 2000, (b) => b.trim() === 'OK'),
 };
 

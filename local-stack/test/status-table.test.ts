@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { formatStatusTable } from '../src/status-table.js';
+import { shiftedPortEnv } from '../src/config.js';
+import { connectorClassFor } from '../src/components/debezium-connector.js';
+import { render } from '../src/templates.js';
+
+describe('status table', () => {
+  it('aligns component, address, state and pid', () => {
+    const text = formatStatusTable([
+      { name: 'kafka', address: 'localhost:9092', healthy: true, state: 'healthy', pid: 42 },
+      { name: 'pinot-tables', address: 'http://localhost:9000', healthy: false, state: 'unhealthy', pid: null },
+    ]);
+    expect(text.split('\n')).toEqual([
+      'component     address                state      pid',
+      '------------  ---------------------  ---------  ---',
+      'kafka         localhost:9092         healthy    42',
+      'pinot-tables  http://localhost:9000  unhealthy  -',
+    ]);
+  });
+});
+
+describe('stack config helpers', () => {
+  it('shifts every port for the test stack', () => {
+    const env = shiftedPortEnv(10_000);
+    expect(env.MARIADB_PORT).toBe('13307');
+    expect(env.KAFKA_PORT).toBe('19092');
+    expect(env.PINOT_CONTROLLER_PORT).toBe('19000');
+    expect(Object.keys(env)).toHaveLength(10);
+  });
+
+  it('picks the Debezium connector class from the server version', () => {
+    expect(connectorClassFor('10.11.14-MariaDB-0+deb12u2-log')).toBe('io.debezium.connector.mariadb.MariaDbConnector');
+    expect(connectorClassFor('8.4.7')).toBe('io.debezium.connector.mysql.MySqlConnector');
+  });
+
+  it('renders placeholders and names the file when one has no value', () => {
+    expect(render('a ${X} b', { X: '1' }, 'f.json')).toBe('a 1 b');
+    expect(() => render('${MISSING}', {}, 'docker/x.json')).toThrow('docker/x.json: no value for placeholder ${MISSING}');
+  });
+});
