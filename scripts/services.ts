@@ -45,6 +45,9 @@ export function runService(spec: ServiceSpec, env: Record<string, string>, logFi
     cwd: repoRoot,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Own process group: Ctrl-C in the terminal reaches only `npm start`, which then stops each
+    // service once with SIGTERM (a second signal would make a service skip its graceful flush).
+    detached: true,
   });
   for (const stream of [child.stdout, child.stderr]) {
     createInterface({ input: stream! }).on('line', (line) => {
