@@ -3,11 +3,12 @@
  * Usage: tsx pizzashop-api/bench/api-bench.ts <result.json>
  * Runs the API as a child process with the shared-query cache on and off, drives /orders/overview
  * and /orders/popular with autocannon at 50 and 200 connections, and records throughput, p50/p99
- * and, per Pinot query, the time Pinot reported (timeUsedMs) during each run.
+ * and, per Pinot query, the time Pinot reported (timeUsedMs) during each run. The machine's load
+ * average before each run is recorded too: on a shared box other work shows up in the latencies.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
@@ -79,6 +80,7 @@ async function pinotTimes(baseUrl: string): Promise<Map<string, { usedSum: numbe
 
 async function run(baseUrl: string, path: string, connections: number, duration: number) {
   await autocannon({ url: baseUrl + path, connections, duration: 2 });
+  const loadAverage1m = loadavg()[0];
   const before = await pinotTimes(baseUrl);
   const result = await autocannon({ url: baseUrl + path, connections, duration });
   const after = await pinotTimes(baseUrl);
@@ -101,6 +103,7 @@ async function run(baseUrl: string, path: string, connections: number, duration:
     path,
     connections,
     durationSeconds: duration,
+    loadAverage1m,
     requestsPerSecond: Math.round(result.requests.average),
     latencyMs: { p50: result.latency.p50, p90: result.latency.p90, p99: result.latency.p99, max: result.latency.max },
     requests: result.requests.total,

@@ -73,6 +73,7 @@ export async function ensureOrders(config: InfraConfig, pinot: PinotClient, targ
         sent += size;
         const batch = Array.from({ length: size }, () => randomOrder(catalogue, windowStart + Math.floor(Math.random() * DAY_MS)));
         await produceOrders(producer, topics, batch);
+        if (sent % 100_000 < BATCH) log.info({ sent, of: missing }, 'producing orders');
       }
     };
     await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
