@@ -50,3 +50,35 @@ describe('exactly once across kill -9', () => {
     ).toEqual({ records: total, missing: 0, wrong: 0 });
   });
 });
+
+describe('consumer group', () => {
+  it('two instances split the orders partitions and together enrich every item exactly once', async () => {
+    const topics = privateTopics();
+    const a = await startEnricher(cfg, topics, PORT + 1);
+    running.push(a);
+    const b = await startEnricher(cfg, topics, PORT + 2);
+    running.push(b);
+    const assigned = (s: ServiceProcess): number[] | undefined => {
+      const lines = s.output().split('\n').filter((l) => l.includes('orders partitions assigned'));
+      const last = lines.at(-1);
+      return last ? (JSON.parse(last) as { partitions: number[] }).partitions : undefined;
+    };
+    const split = await waitFor('both instances to own partitions', () => {
+      const [pa, pb] = [assigned(a), assigned(b)];
+      return pa && pb && pa.length > 0 && pb.length > 0 && pa.length + pb.length === 3 ? [pa, pb] : undefined;
+    }, 90000, 500);
+    expect(new Set(split.flat()).size).toBe(3);
+
+    await simulate(cfg, topics, 2000, 'max');
+    const orders = (await readTopic(kafka, topics.ORDERS_TOPIC, (r) => r.length >= 2000)).map((r) => orderSchema.parse(JSON.parse(r.value!)));
+    const total = orders.reduce((n, o) => n + o.items.length, 0);
+    const records = await readTopic(kafka, topics.ENRICHED_ORDER_ITEMS_TOPIC, (r) => r.length >= total, { settleMs: 3000 });
+    expect(records).toHaveLength(total);
+    const metric = async (port: number) =>
+      Number((await (await fetch(`http://127.0.0.1:${port}/metrics`)).text()).match(/^enricher_orders_in_total\{[^}]*\} (\d+)/m)?.[1] ?? 0);
+    const [inA, inB] = [await metric(PORT + 1), await metric(PORT + 2)];
+    expect(inA).toBeGreaterThan(0);
+    expect(inB).toBeGreaterThan(0);
+    expect(inA + inB).toBe(2000);
+  });
+});
