@@ -28,7 +28,13 @@ import {
 import type { HubEvent, SnapshotHub } from './stream.js';
 
 export interface ApiDependencies {
+  /** Read model for the REST routes (through the shared-query cache). */
   analytics: OrdersAnalytics;
+  /**
+   * Read model for the SSE hub, straight to Pinot: the hub already makes one round per tick for all
+   * subscribers, and a cached round would lag a tick behind.
+   */
+  streamAnalytics: OrdersAnalytics;
   /** True when a Pinot broker answers; backs /readyz. */
   pinotReachable: () => Promise<boolean>;
   registry: Registry;
@@ -60,7 +66,7 @@ function respond<S extends z.ZodType>(c: Context, schema: S, data: z.input<S>) {
 }
 
 export function createApi(deps: ApiDependencies): Api {
-  const { analytics, hub, metrics, log } = deps;
+  const { analytics, streamAnalytics, hub, metrics, log } = deps;
   const app = new Hono();
   const openApiDocument = buildOpenApiDocument(deps.version);
   const docsPage = renderDocsPage(openApiDocument);
@@ -114,7 +120,7 @@ export function createApi(deps: ApiDependencies): Api {
     const query = parseInput(streamQuerySchema, c.req.query());
     const channel = `${query.window}|${query.limit}|${query.minutes}`;
     const id = c.get('requestId');
-    const produce = async () => snapshotSchema.parse(await analytics.snapshot(query));
+    const produce = async () => snapshotSchema.parse(await streamAnalytics.snapshot(query));
     return streamSSE(c, async (stream) => {
       metrics.streamSubscribers.inc();
       let writing = false;

@@ -37,9 +37,11 @@ export function createApiService(config: ApiConfig, log: Logger, options: ApiSer
   });
   const cache = new SharedQueryCache(pinot, { ttlMs: config.QUERY_CACHE_TTL_MS, onLookup: metrics.onCacheLookup });
   const analytics = new OrdersAnalytics(cache, options.clock);
+  const streamAnalytics = new OrdersAnalytics(pinot, options.clock);
   const hub = new SnapshotHub<Snapshot>(config.STREAM_INTERVAL_MS, log);
   const api = createApi({
     analytics,
+    streamAnalytics,
     pinotReachable: () => pinot.ping(),
     registry,
     metrics,

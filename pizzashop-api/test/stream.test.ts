@@ -80,7 +80,7 @@ async function readUntil(body: ReadableStream<Uint8Array>, marker: string, timeo
 
 describe('GET /orders/stream', () => {
   it('pushes a snapshot event within 2 s, and subscribers share one Pinot round per tick', async () => {
-    const { service, request, sqls, agent } = mockedApi(standardAnswers, { QUERY_CACHE_TTL_MS: '0', STREAM_INTERVAL_MS: '5000' });
+    const { service, request, sqls, agent } = mockedApi(standardAnswers, { STREAM_INTERVAL_MS: '5000' });
     try {
       const [a, b] = await Promise.all([request('/orders/stream'), request('/orders/stream')]);
       expect(a?.headers.get('content-type')).toContain('text/event-stream');
