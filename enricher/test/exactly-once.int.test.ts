@@ -1,9 +1,10 @@
 import { enrichedOrderItemSchema, orderSchema } from '@pizzashop/common';
+import mysql from 'mysql2/promise';
 import { afterAll, describe, expect, it } from 'vitest';
-import { stackEnv } from '../../common/test/support/env.js';
+import { mysqlAdmin, stackEnv } from '../../common/test/support/env.js';
 import { readTopic, testKafka } from '../../common/test/support/kafka.js';
 import { waitFor, type ServiceProcess } from '../../common/test/support/services.js';
-import { privateTopics, simulate, startEnricher } from './pipeline-support.js';
+import { orderFor, privateTopics, produce, simulate, startEnricher } from './pipeline-support.js';
 
 const cfg = stackEnv();
 const kafka = testKafka(cfg.KAFKA_BROKERS);
@@ -80,5 +81,52 @@ describe('consumer group', () => {
     expect(inA).toBeGreaterThan(0);
     expect(inB).toBeGreaterThan(0);
     expect(inA + inB).toBe(2000);
+  });
+});
+
+describe('waiting items across kill -9', () => {
+  it('items waiting for an unknown product are restored after a crash and enriched once when it arrives', async () => {
+    const topics = privateTopics();
+    const port = PORT + 3;
+    const waitingMetric = async () =>
+      Number((await (await fetch(`http://127.0.0.1:${port}/metrics`)).text()).match(/^enricher_waiting_items\{[^}]*\} (\d+)/m)?.[1] ?? -1);
+    const productId = 900000 + Math.floor(Math.random() * 90000);
+    const db = await mysql.createConnection(mysqlAdmin(cfg));
+    try {
+      const first = await startEnricher(cfg, topics, port);
+      running.push(first);
+      const orders = Array.from({ length: 20 }, () =>
+        orderFor([
+          { productId: '1', quantity: 1, price: 10 },
+          { productId: String(productId), quantity: 2, price: 5 },
+        ]),
+      );
+      await produce(kafka, topics.ORDERS_TOPIC, orders);
+      await readTopic(kafka, topics.ENRICHED_ORDER_ITEMS_TOPIC, (r) => r.length >= 20, { timeoutMs: 60000 });
+      expect(await waitFor('20 waiting items', async () => ((await waitingMetric()) === 20 ? 20 : undefined), 30000)).toBe(20);
+
+      await first.stop('SIGKILL');
+      const second = await startEnricher(cfg, topics, port);
+      running.push(second);
+      expect(await waitFor('the 20 waiting items restored', async () => ((await waitingMetric()) === 20 ? 20 : undefined), 60000)).toBe(20);
+
+      await db.execute('INSERT INTO products (id, name, description, category, price, image) VALUES (?, ?, ?, ?, ?, ?)', [
+        productId,
+        'late product',
+        'inserted after its orders',
+        'it-category',
+        5,
+        '/images/late.jpg',
+      ]);
+      const records = await readTopic(kafka, topics.ENRICHED_ORDER_ITEMS_TOPIC, (r) => r.length >= 40, { timeoutMs: 60000, settleMs: 3000 });
+      const items = records.map((r) => enrichedOrderItemSchema.parse(JSON.parse(r.value!)));
+      expect(items).toHaveLength(40);
+      for (const o of orders) expect(items.filter((i) => i.orderId === o.id).map((i) => i.product.id).sort()).toEqual(['1', String(productId)].sort());
+      expect(items.find((i) => i.product.id === String(productId))!.product.name).toBe('late product');
+      expect(await waitingMetric()).toBe(0);
+    } finally {
+      await db.execute('DELETE FROM products WHERE id = ?', [productId]);
+      await db.end();
+    }
   });
 });
