@@ -72,15 +72,28 @@ function objectOf(schema: z.ZodType): z.ZodObject | undefined {
   return undefined;
 }
 
-/** infraEnvSchema and every `*EnvSchema` the workspace's src/config.ts exports. */
+/** Every config.ts under a folder, recursively. */
+function configFiles(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? configFiles(join(dir, e.name)) : e.name === 'config.ts' ? [join(dir, e.name)] : [],
+  );
+}
+
+/** Every `*EnvSchema` exported by a config.ts under the workspace's src/ (infraEnvSchema if none). */
 async function envSchemasOf(workspace: string): Promise<z.ZodType[]> {
-  const configFile = join(repoRoot, workspace, 'src', 'config.ts');
-  if (!existsSync(configFile)) return [infraEnvSchema];
-  const mod = (await import(pathToFileURL(configFile).href)) as Record<string, unknown>;
-  const own = Object.entries(mod)
-    .filter(([name, value]) => name.endsWith('EnvSchema') && value instanceof z.ZodType)
-    .map(([, value]) => value as z.ZodType);
-  return [infraEnvSchema, ...own];
+  const own: z.ZodType[] = [];
+  for (const file of configFiles(join(repoRoot, workspace, 'src'))) {
+    const mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+    for (const [name, value] of Object.entries(mod)) if (name.endsWith('EnvSchema') && value instanceof z.ZodType) own.push(value);
+  }
+  return own.length ? own : [infraEnvSchema];
+}
+
+/** The env keys a service's schemas read. */
+async function envKeysOf(s: Service): Promise<Set<string>> {
+  const schemas = await envSchemasOf(dockerfileOf(s).bundled!);
+  return new Set(schemas.flatMap((schema) => Object.keys(objectOf(schema)?.shape ?? {})));
 }
 
 /** host:port pairs or URLs in an env value, as {host, port}. */
@@ -101,6 +114,13 @@ const internalPorts: Record<string, number> = {
   'pinot-broker': 8099,
   'pinot-server': 8098,
 };
+
+/** The port a service listens on in the network: known for the images, from env for ours. */
+function listeningPort(s: Service): number | undefined {
+  if (!s.build) return internalPorts[s.name];
+  const { portVar, env } = dockerfileOf(s);
+  return Number(s.env[portVar!] ?? env[portVar!]);
+}
 
 describe('compose files', () => {
   it('define each service once, on one network', () => {
@@ -288,10 +308,8 @@ describe('service images', () => {
   });
 
   it.each(built.map((s) => [s.name, s] as const))('%s: publishes the port the service listens on', (_name, s) => {
-    const { portVar, env } = dockerfileOf(s);
-    expect(portVar, 'the HEALTHCHECK reads the port from the service env').toBeDefined();
-    const port = Number(s.env[portVar!] ?? env[portVar!]);
-    expect(s.ports.map((p) => p.container)).toEqual([port]);
+    expect(dockerfileOf(s).portVar, 'the HEALTHCHECK reads the port from the service env').toBeDefined();
+    expect(s.ports.map((p) => p.container)).toEqual([listeningPort(s)]);
   });
 });
 
@@ -308,8 +326,17 @@ describe('service environment', () => {
     for (const [key, value] of Object.entries(s.env)) expect(value, `${s.name}: ${key} uses interpolation`).not.toContain('${');
   });
 
-  it.each(built.map((s) => [s.name, s] as const))('%s: reaches infrastructure by compose service name and port', (_name, s) => {
-    for (const key of serverSideKeys.filter((k) => /BROKERS|_URLS?$|_HOST$/.test(k))) {
+  it.each(built.map((s) => [s.name, s] as const))('%s: sets no variable its schemas do not read', async (_name, s) => {
+    const workspace = dockerfileOf(s).bundled!;
+    expect(configFiles(join(repoRoot, workspace, 'src')).length, `${workspace}/src has a config.ts exporting *EnvSchema`).toBeGreaterThan(0);
+    const known = await envKeysOf(s);
+    const shared = s.envFiles.includes('docker/services.env') ? new Set(Object.keys(servicesEnv)) : new Set<string>();
+    expect(Object.keys(s.env).filter((key) => !known.has(key) && !shared.has(key))).toEqual([]);
+  });
+
+  it.each(built.map((s) => [s.name, s] as const))('%s: reaches infrastructure by compose service name and port', async (_name, s) => {
+    const reads = await envKeysOf(s);
+    for (const key of serverSideKeys.filter((k) => reads.has(k) && /BROKERS|_URLS?$|_HOST$/.test(k))) {
       const value = s.env[key];
       expect(value, `${s.name}: ${key}`).toBeDefined();
       const targets = key.endsWith('_HOST') ? [{ host: value!, port: Number(s.env[key.replace(/_HOST$/, '_PORT')]) }] : endpoints(value!);
@@ -320,13 +347,17 @@ describe('service environment', () => {
     }
   });
 
-  it.each(built.map((s) => [s.name, s] as const))('%s: browser-facing URLs point at published host ports', (_name, s) => {
+  it.each(built.map((s) => [s.name, s] as const))('%s: other URLs name a service and its port, or a published host port', (_name, s) => {
     const hostPorts = new Set(services.flatMap((x) => x.ports.map((p) => p.host)));
     for (const [key, value] of Object.entries(s.env).filter(([k]) => !serverSideKeys.includes(k))) {
       if (!/^https?:\/\//.test(value)) continue;
       for (const { host, port } of endpoints(value)) {
-        if (host === 'localhost') expect(hostPorts.has(port), `${s.name}: ${key}=${value} is no published port`).toBe(true);
-        else expect(model.services.has(host), `${s.name}: ${key}=${value}`).toBe(true);
+        if (host === 'localhost') {
+          expect(hostPorts.has(port), `${s.name}: ${key}=${value} (as seen by a browser) is no published port`).toBe(true);
+        } else {
+          expect(model.services.has(host), `${s.name}: ${key}=${value} names no compose service`).toBe(true);
+          expect(port, `${s.name}: ${key}=${value} port`).toBe(listeningPort(svc(host)));
+        }
       }
     }
   });
@@ -341,7 +372,7 @@ describe('service environment', () => {
   });
 
   it('keeps the topic names in one env file that services and one-shots share', () => {
-    for (const name of ['orders-service', 'enricher', 'pizzashop-api', 'dashboard', 'kafka-init', 'connect-init', 'pinot-init']) {
+    for (const name of ['orders-service', 'enricher', 'pizzashop-api', 'kafka-init', 'connect-init', 'pinot-init']) {
       expect(svc(name).envFiles, name).toEqual(['docker/services.env']);
     }
     const defaults = infraEnvSchema.parse({});
