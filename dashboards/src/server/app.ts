@@ -1,0 +1,76 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ServerType } from '@hono/node-server';
+import { serveStatic } from '@hono/node-server/serve-static';
+import { closeServer, createMetricsRegistry, listen, opsRoutes, type Logger } from '@pizzashop/common';
+import { Hono } from 'hono';
+import { secureHeaders } from 'hono/secure-headers';
+import { apiProxy } from './api-proxy.js';
+import type { DashboardConfig } from './config.js';
+
+export interface DashboardServer {
+  app: Hono;
+  start(): Promise<ServerType>;
+  stop(): Promise<void>;
+}
+
+/** True when pizzashop-api answers its /healthz (backs the dashboard's /readyz). */
+async function apiAlive(apiUrl: string): Promise<boolean> {
+  try {
+    const res = await fetch(`${apiUrl}/healthz`, { signal: AbortSignal.timeout(2000) });
+    return res.ok;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The dashboard's HTTP server: the built page from `publicDir`, `/api/*` forwarded to pizzashop-api,
+ * and the ops endpoints (/healthz, /readyz = the API answers, /metrics).
+ */
+export function createDashboardServer(config: DashboardConfig, publicDir: string, log: Logger): DashboardServer {
+  if (!existsSync(join(publicDir, 'index.html'))) {
+    throw new Error(`dashboard: no built page in ${publicDir} (index.html missing): run "npm run build -w dashboards" or start dashboards/src/server/main.ts, which builds it`);
+  }
+  const registry = createMetricsRegistry('dashboard');
+  const app = new Hono();
+  app.use(
+    secureHeaders({
+      strictTransportSecurity: false,
+      contentSecurityPolicy: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'https:'],
+        connectSrc: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+    }),
+  );
+  app.route('/', opsRoutes(registry, [{ name: 'pizzashop-api', check: () => apiAlive(config.API_URL) }]));
+  const proxy = apiProxy({ apiUrl: config.API_URL, timeoutMs: config.API_TIMEOUT_MS, registry, log });
+  app.route('/api', proxy.app);
+  app.use('/*', async (c, next) => {
+    await next();
+    if (c.res.ok) c.header('Cache-Control', 'no-cache');
+  });
+  app.get('/*', serveStatic({ root: publicDir, precompressed: true }));
+  app.notFound((c) => c.json({ error: 'not_found', message: `no page or route ${c.req.path}; the dashboard is at /` }, 404));
+
+  let server: ServerType | undefined;
+  return {
+    app,
+    async start() {
+      server = await listen(app, config.DASHBOARD_PORT, config.DASHBOARD_HOST, log);
+      return server;
+    },
+    async stop() {
+      if (server) {
+        const closed = closeServer(server);
+        if ('closeAllConnections' in server) server.closeAllConnections();
+        await closed;
+      }
+      await proxy.close();
+    },
+  };
+}
