@@ -71,6 +71,9 @@ export class Enricher {
   private consumerRunning = false;
   private releaseTimer: NodeJS.Timeout | undefined;
   private releaseScheduled = false;
+  /** Batches waiting for the next group commit. */
+  private queued: { batch: Batch; resolve: (ordersIn: number) => void; reject: (err: unknown) => void }[] = [];
+  private committing = false;
 
   constructor(
     private readonly kafka: Kafka,
@@ -128,6 +131,7 @@ export class Enricher {
     await this.consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: await partitionCount(this.kafka, this.cfg.ORDERS_TOPIC),
       eachBatch: (payload) => this.processBatch(payload),
     });
     this.consumerRunning = true;
@@ -219,29 +223,57 @@ export class Enricher {
     return restore;
   }
 
+  /**
+   * Hands the batch to the next group commit and waits for it: batches of all partitions that
+   * arrive while a transaction is running are committed together in the next one (fewer
+   * transactions, each paying the broker's commit round trips once).
+   */
   private async processBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
     if (batch.messages.length === 0) return;
     await this.restore(batch.partition);
     if (!isRunning() || isStale()) return;
-    const committed = await this.lock.run(async () => {
-      const { output, ordersIn } = this.planBatch(batch);
-      await this.transact('batch', output, (tx) =>
-        tx.sendOffsets({
-          consumerGroupId: this.cfg.ENRICHER_GROUP_ID,
-          topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: (BigInt(batch.lastOffset()) + 1n).toString() }] }],
-        }),
-      );
-      this.waiting.add(output.parked);
-      return { output, ordersIn };
+    const ordersIn = await new Promise<number>((resolve, reject) => {
+      this.queued.push({ batch, resolve, reject });
+      if (!this.committing) void this.commitQueued();
     });
     resolveOffset(batch.lastOffset());
-    this.metrics.ordersIn.inc(committed.ordersIn);
+    this.metrics.ordersIn.inc(ordersIn);
     this.metrics.consumerLag.set({ partition: String(batch.partition) }, Number(batch.offsetLag()));
     await heartbeat();
   }
 
-  private planBatch(batch: Batch): { output: Output; ordersIn: number } {
-    const output: Output = { enriched: [], deadLetters: [], parked: [], released: [] };
+  private async commitQueued(): Promise<void> {
+    this.committing = true;
+    while (this.queued.length > 0) {
+      const group = this.queued.splice(0);
+      try {
+        const counts = await this.lock.run(async () => {
+          const output: Output = { enriched: [], deadLetters: [], parked: [], released: [] };
+          const counts = group.map(({ batch }) => this.planBatch(batch, output));
+          await this.transact('batch', output, (tx) =>
+            tx.sendOffsets({
+              consumerGroupId: this.cfg.ENRICHER_GROUP_ID,
+              topics: [
+                {
+                  topic: this.cfg.ORDERS_TOPIC,
+                  partitions: group.map(({ batch }) => ({ partition: batch.partition, offset: (BigInt(batch.lastOffset()) + 1n).toString() })),
+                },
+              ],
+            }),
+          );
+          this.waiting.add(output.parked);
+          return counts;
+        });
+        group.forEach((g, i) => g.resolve(counts[i]!));
+      } catch (err) {
+        for (const g of group) g.reject(err);
+      }
+    }
+    this.committing = false;
+  }
+
+  /** Adds one batch's enriched items, dead letters and parked items to `output`; returns its valid orders. */
+  private planBatch(batch: Batch, output: Output): number {
     let ordersIn = 0;
     const now = new Date();
     const lookup = (id: string) => this.products.get(id);
@@ -269,7 +301,7 @@ export class Enricher {
         }
       }
     }
-    return { output, ordersIn };
+    return ordersIn;
   }
 
   /** Emits waiting items whose product arrived and dead-letters those that waited too long. */

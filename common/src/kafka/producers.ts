@@ -3,8 +3,11 @@ import { Partitioners, type Kafka, type Message, type Producer, type Transaction
 /**
  * Idempotent producers retry without limit (kafkajs' own default for them; fewer retries would
  * void the no-duplicate guarantee): a send resolves once acknowledged, whenever the broker is back.
+ * Retries start after 10 ms and grow by 1.5x: right after a commit the broker answers the next transaction's
+ * AddPartitionsToTxn with CONCURRENT_TRANSACTIONS until its markers are written, a matter of
+ * milliseconds, and kafkajs' 300 ms default made every transaction wait that long.
  */
-const UNLIMITED_RETRIES = { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 300, maxRetryTime: 10000 };
+const UNLIMITED_RETRIES = { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 10, multiplier: 1.5, maxRetryTime: 10000 };
 
 /**
  * An idempotent producer (no duplicates from internal retries), with the default murmur2
