@@ -2,7 +2,10 @@
  * Order pipeline benchmark against a running stack (default: the `npm start` stack; set the
  * common env keys to point elsewhere). Uses private topics, so it does not disturb the stack's data.
  *
- *   npx tsx enricher/bench/pipeline.bench.ts [--orders 50000] [--latency-rate 1000] [--latency-seconds 20] [--out file.json]
+ *   npx tsx enricher/bench/pipeline.bench.ts [OUT.json] [--orders 50000] [--latency-rate 1000] [--latency-seconds 20]
+ *
+ * The result (`figures` as bench/markdown.ts renders them, plus the raw numbers) goes to OUT.json
+ * when given, which is how `npm run bench` calls its scripts.
  *
  * Measures: simulator maximum produce rate (orders/s); enricher sustained throughput with
  * transactions on a backlog (enriched items/s); enrichment latency p50/p99 (order created and
@@ -16,12 +19,12 @@ import { readTopic, testKafka } from '../../common/test/support/kafka.js';
 import { waitFor } from '../../common/test/support/services.js';
 import { privateTopics, simulate, startEnricher } from '../test/pipeline-support.js';
 
-const { values } = parseArgs({
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
   options: {
     orders: { type: 'string', default: '50000' },
     'latency-rate': { type: 'string', default: '1000' },
     'latency-seconds': { type: 'string', default: '20' },
-    out: { type: 'string' },
   },
 });
 const cfg = loadConfig(infraEnvSchema, process.env, 'pipeline bench');
@@ -81,15 +84,16 @@ async function latency() {
   }
 }
 
-const result = { throughput: await throughput(), latency: await latency() };
-const markdown = [
-  '| measure | value |',
-  '| --- | --- |',
-  `| simulator max produce rate | ${result.throughput.simulatorOrdersPerSecond} orders/s |`,
-  `| enricher sustained throughput (transactions) | ${result.throughput.enricherItemsPerSecond} items/s (${result.throughput.items} items) |`,
-  `| enrichment latency at ${result.latency.rate} orders/s | p50 ${result.latency.p50Ms} ms, p99 ${result.latency.p99Ms} ms |`,
-].join('\n');
+const measured = { throughput: await throughput(), latency: await latency() };
+const result = {
+  figures: [
+    { name: 'simulator max produce rate', value: measured.throughput.simulatorOrdersPerSecond, unit: 'orders/s', target: '>= 20000' },
+    { name: 'enricher sustained throughput (transactions)', value: measured.throughput.enricherItemsPerSecond, unit: 'items/s', target: '>= 20000' },
+    { name: `enrichment latency p50 at ${measured.latency.rate} orders/s`, value: measured.latency.p50Ms, unit: 'ms' },
+    { name: `enrichment latency p99 at ${measured.latency.rate} orders/s`, value: measured.latency.p99Ms, unit: 'ms', target: '< 500' },
+  ],
+  ...measured,
+};
 console.log(JSON.stringify(result));
-console.log(markdown);
-if (values.out) writeFileSync(values.out, JSON.stringify({ ...result, markdown }, null, 2));
+if (positionals[0]) writeFileSync(positionals[0], JSON.stringify(result, null, 2));
 process.exit(0);
