@@ -48,7 +48,7 @@ export class PerMinuteChart {
 
   private size(): { width: number; height: number } {
     const width = Math.max(240, Math.floor(this.host.clientWidth));
-    return { width, height: width < 480 ? 180 : 220 };
+    return { width, height: width < 480 ? 180 : 165 };
   }
 
   private options(): uPlot.Options {
@@ -60,7 +60,7 @@ export class PerMinuteChart {
       scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] } },
       axes: [
         { ...AXIS, values: (_u, splits) => splits.map((s) => formatHourMinute(s * 1000)) },
-        { ...AXIS, size: 56, values: (_u, splits) => splits.map(formatAxis) },
+        { ...AXIS, size: 56, space: 28, values: (_u, splits) => splits.map(formatAxis) },
       ],
       series: [
         {},

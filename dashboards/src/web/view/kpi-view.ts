@@ -2,8 +2,19 @@ import { formatClock, formatCount, formatDuration } from '../format.js';
 import { freshnessOf } from '../freshness.js';
 import { kpisOf } from '../kpis.js';
 import type { DashboardSnapshot } from '../schemas.js';
-import { byId, setAttr, setText } from './dom.js';
+import { byId, el, setAttr, setText } from './dom.js';
 import { WINDOW_TEXT } from './windows.js';
+
+/** "+22.8% (+₹76,721)" as two unbreakable parts, so a narrow card wraps between them, not inside. */
+function renderDeltaText(target: Element, text: string): void {
+  if (target.textContent === text) return;
+  const cut = text.indexOf(' (');
+  if (cut < 0) {
+    target.textContent = text;
+    return;
+  }
+  target.replaceChildren(el('span', 'nowrap', text.slice(0, cut)), ' ', el('span', 'nowrap', text.slice(cut + 1)));
+}
 
 /** The KPI cards (orders, revenue, average order value with their changes) and the freshness card. */
 export class KpiView {
@@ -24,7 +35,7 @@ export class KpiView {
       setAttr(delta, 'data-tone', kpi.delta.tone);
       setAttr(delta, 'aria-label', kpi.delta.label);
       setText(delta.querySelector('.arrow')!, kpi.delta.arrow);
-      setText(delta.querySelector('.delta-text')!, kpi.delta.text);
+      renderDeltaText(delta.querySelector('.delta-text')!, kpi.delta.text);
     }
     this.renderFreshness(snapshot, receivedAt, now);
   }

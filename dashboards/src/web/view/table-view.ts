@@ -61,12 +61,12 @@ function renderRows(table: HTMLTableElement, rows: Row[], emptyText: string): vo
 export class TablesView {
   private readonly items = byId<HTMLTableElement>('top-items');
   private readonly categories = byId<HTMLTableElement>('top-categories');
-  private readonly windowLabel = byId('tops-window');
+  private readonly windowLabels = [byId('tops-window'), ...document.querySelectorAll('.tops-window')];
   private lastKey = '';
 
   render(popular: Popular, window: WindowName): void {
     const period = WINDOW_TEXT[window].current;
-    setText(this.windowLabel, period);
+    for (const label of this.windowLabels) setText(label, period);
     const key = JSON.stringify([popular, window]);
     if (key === this.lastKey) return;
     this.lastKey = key;
