@@ -1,5 +1,7 @@
-import { buildWebAssets, defaultPublicDir } from '../src/server/web-bundle.js';
+import { bundleWebAssets, defaultPublicDir, writeWebAssets } from '../src/server/web-bundle.js';
 
 /** `npm run build -w dashboards`: writes the bundled page to dashboards/dist/public (used by the image). */
-const files = await buildWebAssets(defaultPublicDir);
-for (const { file, bytes } of files) console.log(`${file.padEnd(40)} ${(bytes / 1024).toFixed(1)} KiB`);
+const assets = await bundleWebAssets();
+await writeWebAssets(defaultPublicDir, assets);
+for (const { name, contents } of assets) console.log(`${name.padEnd(16)} ${(contents.length / 1024).toFixed(1)} KiB`);
+console.log(`written to ${defaultPublicDir}`);

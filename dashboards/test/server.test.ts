@@ -1,12 +1,11 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { brotliDecompressSync } from 'node:zlib';
 import { createLogger } from '@pizzashop/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDashboardServer, type DashboardServer } from '../src/server/app.js';
 import { dashboardEnvSchema } from '../src/server/config.js';
+import { readWebAssets, type WebAsset } from '../src/server/static-assets.js';
 
 /** A stand-in for pizzashop-api: JSON routes, a 503, and an SSE stream that sends two events. */
 function stubApi(): Server {
@@ -37,9 +36,11 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-const publicDir = mkdtempSync(join(tmpdir(), 'dashboard-public-'));
-writeFileSync(join(publicDir, 'index.html'), '<!doctype html><title>t</title>');
-writeFileSync(join(publicDir, 'app.js'), 'console.log(1)');
+const text = (s: string) => new TextEncoder().encode(s);
+const assets: WebAsset[] = [
+  { name: 'index.html', contents: text('<!doctype html><title>t</title>') },
+  { name: 'app.js', contents: text(`console.log(${'1,'.repeat(500)}1)`) },
+];
 const log = createLogger('dashboard-test', 'silent');
 const api = stubApi();
 let apiPort: number;
@@ -52,8 +53,8 @@ const config = (port: number) => dashboardEnvSchema.parse({ API_URL: `http://127
 beforeAll(async () => {
   apiPort = await listenOn(api);
   deadPort = await closedPort();
-  dashboard = createDashboardServer(config(apiPort), publicDir, log);
-  cutOff = createDashboardServer(config(deadPort), publicDir, log);
+  dashboard = createDashboardServer(config(apiPort), assets, log);
+  cutOff = createDashboardServer(config(deadPort), assets, log);
 });
 
 afterAll(async () => {
@@ -75,7 +76,14 @@ describe('dashboard server', () => {
     expect(await page.text()).toContain('<title>t</title>');
     expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
     expect(page.headers.get('cache-control')).toBe('no-cache');
-    expect((await dashboard.app.request('/app.js')).headers.get('content-type')).toMatch(/javascript/);
+    const js = await dashboard.app.request('/app.js', { headers: { 'accept-encoding': 'gzip, deflate, br' } });
+    expect(js.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect(js.headers.get('content-encoding')).toBe('br');
+    const compressed = new Uint8Array(await js.arrayBuffer());
+    expect(compressed.length).toBeLessThan(assets[1]!.contents.length / 10);
+    expect(brotliDecompressSync(compressed).toString()).toBe(new TextDecoder().decode(assets[1]!.contents));
+    const again = await dashboard.app.request('/app.js', { headers: { 'if-none-match': js.headers.get('etag')! } });
+    expect(again.status).toBe(304);
     expect((await dashboard.app.request('/healthz')).status).toBe(200);
     expect(await (await dashboard.app.request('/readyz')).json()).toEqual({ status: 'ready', checks: [{ name: 'pizzashop-api', ok: true }] });
     expect((await cutOff.app.request('/readyz')).status).toBe(503);
@@ -116,7 +124,8 @@ describe('dashboard server', () => {
     }
   });
 
-  it('refuses to start without a built page, saying how to build it', () => {
-    expect(() => createDashboardServer(config(apiPort), join(publicDir, 'missing'), log)).toThrow(/npm run build -w dashboards/);
+  it('refuses to start without a built page, saying how to build it', async () => {
+    await expect(readWebAssets('/nonexistent/dist/public')).rejects.toThrow(/no built page in \/nonexistent\/dist\/public: run "npm run build -w dashboards"/);
+    expect(() => createDashboardServer(config(apiPort), assets.slice(1), log)).toThrow(/no index.html/);
   });
 });

@@ -1,12 +1,10 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import type { ServerType } from '@hono/node-server';
-import { serveStatic } from '@hono/node-server/serve-static';
 import { closeServer, createMetricsRegistry, listen, opsRoutes, type Logger } from '@pizzashop/common';
 import { Hono } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
 import { apiProxy } from './api-proxy.js';
 import type { DashboardConfig } from './config.js';
+import { serveWebAssets, type WebAsset } from './static-assets.js';
 
 export interface DashboardServer {
   app: Hono;
@@ -25,13 +23,11 @@ async function apiAlive(apiUrl: string): Promise<boolean> {
 }
 
 /**
- * The dashboard's HTTP server: the built page from `publicDir`, `/api/*` forwarded to pizzashop-api,
+ * The dashboard's HTTP server: the built page (from memory), `/api/*` forwarded to pizzashop-api,
  * and the ops endpoints (/healthz, /readyz = the API answers, /metrics).
  */
-export function createDashboardServer(config: DashboardConfig, publicDir: string, log: Logger): DashboardServer {
-  if (!existsSync(join(publicDir, 'index.html'))) {
-    throw new Error(`dashboard: no built page in ${publicDir} (index.html missing): run "npm run build -w dashboards" or start dashboards/src/server/main.ts, which builds it`);
-  }
+export function createDashboardServer(config: DashboardConfig, assets: WebAsset[], log: Logger): DashboardServer {
+  const page = serveWebAssets(assets);
   const registry = createMetricsRegistry('dashboard');
   const app = new Hono();
   app.use(
@@ -50,11 +46,7 @@ export function createDashboardServer(config: DashboardConfig, publicDir: string
   app.route('/', opsRoutes(registry, [{ name: 'pizzashop-api', check: () => apiAlive(config.API_URL) }]));
   const proxy = apiProxy({ apiUrl: config.API_URL, timeoutMs: config.API_TIMEOUT_MS, registry, log });
   app.route('/api', proxy.app);
-  app.use('/*', async (c, next) => {
-    await next();
-    if (c.res.ok) c.header('Cache-Control', 'no-cache');
-  });
-  app.get('/*', serveStatic({ root: publicDir, precompressed: true }));
+  app.get('/*', page);
   app.notFound((c) => c.json({ error: 'not_found', message: `no page or route ${c.req.path}; the dashboard is at /` }, 404));
 
   let server: ServerType | undefined;

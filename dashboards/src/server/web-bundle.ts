@@ -1,12 +1,12 @@
-import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { basename, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { build, type Plugin } from 'esbuild';
+import type { WebAsset } from './static-assets.js';
 
 /** dashboards/src/web: the page's sources. */
 export const webSourceDir = fileURLToPath(new URL('../web/', import.meta.url));
-/** dashboards/dist/public: where the built page goes (the image serves dist/public next to dist/main.js). */
+/** dashboards/dist/public: where `npm run build -w dashboards` writes the page (the image serves it). */
 export const defaultPublicDir = fileURLToPath(new URL('../../dist/public/', import.meta.url));
 
 /**
@@ -24,28 +24,20 @@ const dropZodLocales: Plugin = {
   },
 };
 
-/** Text assets are also written brotli- and gzip-compressed, served as such to browsers that accept them. */
-const COMPRESSED = /\.(js|css|html)$/;
-
-export interface BuiltFile {
-  file: string;
-  bytes: number;
-}
-
 /**
- * Bundles the page with esbuild into `outDir`: index.html, app.js (TypeScript, zod schemas and
- * uPlot in one minified ES module, category placeholders inlined as data URLs) and app.css
- * (uPlot's stylesheet with ours). Everything is local: the page loads nothing from elsewhere.
+ * Bundles the page with esbuild, in memory: index.html, app.js (TypeScript, zod schemas and uPlot
+ * in one minified ES module, category placeholders inlined as data URLs), app.css (uPlot's
+ * stylesheet with ours) and their source maps. Everything is local: the page loads nothing from
+ * elsewhere. Nothing is written, so several servers can build at once.
  */
-export async function buildWebAssets(outDir: string = defaultPublicDir): Promise<BuiltFile[]> {
-  await rm(outDir, { recursive: true, force: true });
-  await mkdir(outDir, { recursive: true });
+export async function bundleWebAssets(): Promise<WebAsset[]> {
   const result = await build({
     entryPoints: [
       { in: join(webSourceDir, 'main.ts'), out: 'app' },
       { in: join(webSourceDir, 'styles.css'), out: 'app' },
     ],
-    outdir: outDir,
+    outdir: defaultPublicDir,
+    write: false,
     bundle: true,
     format: 'esm',
     platform: 'browser',
@@ -53,18 +45,16 @@ export async function buildWebAssets(outDir: string = defaultPublicDir): Promise
     minify: true,
     sourcemap: 'linked',
     loader: { '.svg': 'dataurl' },
-    metafile: true,
     logLevel: 'silent',
     plugins: [dropZodLocales],
   });
-  await copyFile(join(webSourceDir, 'index.html'), join(outDir, 'index.html'));
-  const files = [...Object.keys(result.metafile.outputs), join(outDir, 'index.html')].filter((file) => COMPRESSED.test(file));
-  return Promise.all(
-    files.map(async (file) => {
-      const content = await readFile(file);
-      await writeFile(`${file}.br`, brotliCompressSync(content, { params: { [constants.BROTLI_PARAM_QUALITY]: 9 } }));
-      await writeFile(`${file}.gz`, gzipSync(content, { level: 9 }));
-      return { file: basename(file), bytes: content.length };
-    }),
-  );
+  const html = await readFile(join(webSourceDir, 'index.html'));
+  return [{ name: 'index.html', contents: html }, ...result.outputFiles.map((f) => ({ name: basename(f.path), contents: f.contents }))];
+}
+
+/** Writes the bundled page to `outDir` (replacing what was there): the build step of the image. */
+export async function writeWebAssets(outDir: string, assets: WebAsset[]): Promise<void> {
+  await rm(outDir, { recursive: true, force: true });
+  await mkdir(outDir, { recursive: true });
+  await Promise.all(assets.map((a) => writeFile(join(outDir, a.name), a.contents)));
 }

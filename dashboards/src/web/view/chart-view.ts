@@ -81,6 +81,6 @@ export class PerMinuteChart {
     const { label, format } = this.spec;
     if (series.total === 0) return `${label}: no orders in the last hour.`;
     const peak = series.peak ? `, peak ${format(series.peak.y)} at ${formatHourMinute(series.peak.x * 1000)}` : '';
-    return `${label}: ${format(series.latest ?? 0)} in the current minute${peak}, ${format(series.total)} over the hour.`;
+    return `${label}: ${format(series.latest ?? 0)} in the current minute so far${peak}, ${format(series.total)} over the hour.`;
   }
 }
