@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createIdempotentProducer, createKafkaClient, createLogger, ensureTopics, infraEnvSchema, loadConfig, PinotClient, sql, sqlList } from '@pizzashop/common';
+import axe from 'axe-core';
 import type { Producer } from 'kafkajs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -116,6 +117,15 @@ function readKpis(p: Page) {
       delta: card.querySelector('.delta-text')?.textContent ?? '',
     })),
   );
+}
+
+/** axe-core's WCAG 2.1 A/AA and best-practice rules on the page as it is now: the violations, summarised. */
+async function axeViolations(p: Page): Promise<string[]> {
+  await p.evaluate(axe.source);
+  const result = await p.evaluate(() =>
+    (window as unknown as { axe: typeof axe }).axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } }),
+  );
+  return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
 
 const rowNames = (p: Page, table: string) => p.$$eval(`#${table} tbody tr th`, (cells) => cells.map((c) => c.textContent ?? ''));
@@ -235,12 +245,13 @@ describe('operator dashboard in Chromium on the real stack', () => {
     });
     const cells = await page.$$eval('#top-items tbody tr:first-child td.num', (tds) => tds.map((td) => td.textContent ?? ''));
     expect(cells).toHaveLength(3);
-    expect(cells[2]).toMatch(/^\d+(\.\d{1,2})?$/);
+    expect(cells[2]).toMatch(/^\d+\.\d\d$/);
   });
 
-  it('looks right at 1280 px and at 390 px (screenshots in docs/)', async () => {
+  it('looks right and passes axe-core\'s WCAG 2.1 AA rules at 1280 px and at 390 px (screenshots in docs/)', async () => {
     mkdirSync(screenshots, { recursive: true });
     await page.screenshot({ path: join(screenshots, 'dashboard-desktop.png') });
+    expect(await axeViolations(page), 'desktop').toEqual([]);
     const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
     try {
       await phone.goto(`${dashboardUrl}/?window=1h`);
@@ -250,6 +261,7 @@ describe('operator dashboard in Chromium on the real stack', () => {
       const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       expect(overflow, 'no sideways scrolling on a phone').toBeLessThanOrEqual(0);
       await phone.screenshot({ path: join(screenshots, 'dashboard-phone.png') });
+      expect(await axeViolations(phone), 'phone').toEqual([]);
     } finally {
       await phone.close();
     }

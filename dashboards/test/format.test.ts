@@ -38,10 +38,11 @@ describe('number formatting', () => {
     expect(formatCompact(12345678)).toBe('1.2Cr');
   });
 
-  it('prints ratios with at most two decimals', () => {
-    expect(formatRatio(30 / 12)).toBe('2.5');
-    expect(formatRatio(2)).toBe('2');
+  it('prints ratios with two decimals', () => {
+    expect(formatRatio(30 / 12)).toBe('2.50');
+    expect(formatRatio(2)).toBe('2.00');
     expect(formatRatio(10 / 3)).toBe('3.33');
+    expect(formatRatio(1.005 + 1e-12)).toBe('1.01');
   });
 
   it('signs changes, zero unsigned', () => {

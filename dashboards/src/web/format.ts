@@ -8,7 +8,7 @@ const countFormat = new Intl.NumberFormat(LOCALE, { maximumFractionDigits: 0 });
 const rupeeFormat = new Intl.NumberFormat(LOCALE, { style: 'currency', currency: 'INR', maximumFractionDigits: 0 });
 const rupeePaiseFormat = new Intl.NumberFormat(LOCALE, { style: 'currency', currency: 'INR', minimumFractionDigits: 2, maximumFractionDigits: 2 });
 const compactFormat = new Intl.NumberFormat(LOCALE, { notation: 'compact', maximumFractionDigits: 1 });
-const ratioFormat = new Intl.NumberFormat(LOCALE, { maximumFractionDigits: 2 });
+const ratioFormat = new Intl.NumberFormat(LOCALE, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 const percentFormat = new Intl.NumberFormat(LOCALE, { style: 'percent', maximumFractionDigits: 1, signDisplay: 'exceptZero' });
 
 /** Avoids "-0" after rounding. */
@@ -34,7 +34,7 @@ export function formatCompact(n: number): string {
   return compactFormat.format(clean(n));
 }
 
-/** A ratio such as quantity per order: 2.5 -> "2.5", 2 -> "2". */
+/** A ratio such as quantity per order, two decimals so a column lines up: 2.5 -> "2.50", 2 -> "2.00". */
 export function formatRatio(n: number): string {
   return ratioFormat.format(clean(Math.round(n * 100) / 100));
 }

@@ -33,7 +33,7 @@ export class KpiView {
       setAttr(value, 'data-value', kpi.value === null ? '' : String(kpi.value));
       const delta = card.querySelector('.kpi-delta')!;
       setAttr(delta, 'data-tone', kpi.delta.tone);
-      setAttr(delta, 'aria-label', kpi.delta.label);
+      setText(delta.querySelector('.delta-label')!, kpi.delta.label);
       setText(delta.querySelector('.arrow')!, kpi.delta.arrow);
       renderDeltaText(delta.querySelector('.delta-text')!, kpi.delta.text);
     }
