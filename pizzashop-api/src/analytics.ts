@@ -66,9 +66,10 @@ export class OrdersAnalytics {
       this.pinot.query(popularCategoriesQuery(range, limit), { name: 'popular-categories' }),
     ]);
     return {
-      items: items.rows.map(([product, image, orders, quantity]) => ({
+      items: items.rows.map(([product, image, orders, quantity, category]) => ({
         product: String(product),
         image: String(image),
+        category: String(category),
         orders: num(orders),
         quantity: num(quantity),
       })),

@@ -26,13 +26,13 @@ export function periodsQuery(current: SqlRange, previous: SqlRange): SqlFragment
     WHERE ts >= ${previous.from} AND ts < ${current.to}`;
 }
 
-/** Rows [product, image, distinct orders, quantity], most ordered first. */
+/** Rows [product, image, distinct orders, quantity, category], most ordered first. */
 export function popularItemsQuery(range: SqlRange, limit: number): SqlFragment {
   return sql`
-    SELECT productName, image, DISTINCTCOUNT(orderId) AS orderCount, SUM(quantity) AS units
+    SELECT productName, image, DISTINCTCOUNT(orderId) AS orderCount, SUM(quantity) AS units, category
     FROM order_items_enriched
     WHERE ts >= ${range.from} AND ts < ${range.to}
-    GROUP BY productName, image
+    GROUP BY productName, image, category
     ORDER BY DISTINCTCOUNT(orderId) DESC, SUM(quantity) DESC, productName
     LIMIT ${limit}`;
 }

@@ -80,6 +80,7 @@ export const popularResponseSchema = z
       z.object({
         product: z.string(),
         image: z.string(),
+        category: z.string().meta({ description: 'Category slug of the product, e.g. pizzas-veg.' }),
         orders: count.meta({ description: 'Distinct orders containing the product.' }),
         quantity: count.meta({ description: 'Units sold.' }),
       }),

@@ -139,9 +139,9 @@ describe('pizzashop-api on the real stack', () => {
     const { status, body } = await get(`/orders/popular?window=5m&limit=10&at=${at}`);
     expect(status).toBe(200);
     expect(body.items).toEqual([
-      { product: P3.name, image: P3.image, orders: 3, quantity: 6 },
-      { product: P1.name, image: P1.image, orders: 2, quantity: 3 },
-      { product: P2.name, image: P2.image, orders: 1, quantity: 1 },
+      { product: P3.name, image: P3.image, category: P3.category, orders: 3, quantity: 6 },
+      { product: P1.name, image: P1.image, category: P1.category, orders: 2, quantity: 3 },
+      { product: P2.name, image: P2.image, category: P2.category, orders: 1, quantity: 1 },
     ]);
     expect(body.categories).toEqual([
       { category: P3.category, orders: 3, quantity: 6 },

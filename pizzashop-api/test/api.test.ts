@@ -54,7 +54,7 @@ describe('GET /orders/popular and /orders/ordersPerMinute', () => {
     const { request, sqls } = api();
     const res = await request('/orders/popular?limit=7&window=5m');
     expect(await res.json()).toEqual({
-      items: [{ product: 'Margherita', image: 'img/m.png', orders: 12, quantity: 30 }],
+      items: [{ product: 'Margherita', image: 'img/m.png', category: 'pizzas-veg', orders: 12, quantity: 30 }],
       categories: [{ category: 'pizzas-veg', orders: 40, quantity: 95 }],
     });
     expect(sqls.filter((s) => s.endsWith('LIMIT 7'))).toHaveLength(2);

@@ -47,7 +47,7 @@ export function mockedApi(answer: (sql: string) => PinotReply, env: Record<strin
 export function standardAnswers(sql: string): PinotReply {
   if (sql.includes('MAX(ts)')) return { columns: ['totalOrders', 'newestTs'], rows: [[17665, NOW - 1500]] };
   if (sql.includes('FILTER')) return { columns: ['a', 'b', 'c', 'd'], rows: [[968, 4313950.0, 958, 4281751.0]] };
-  if (sql.includes('GROUP BY productName')) return { columns: ['p', 'i', 'o', 'q'], rows: [['Margherita', 'img/m.png', 12, 30.0]] };
+  if (sql.includes('GROUP BY productName')) return { columns: ['p', 'i', 'o', 'q', 'c'], rows: [['Margherita', 'img/m.png', 12, 30.0, 'pizzas-veg']] };
   if (sql.includes('GROUP BY category')) return { columns: ['c', 'o', 'q'], rows: [['pizzas-veg', 40, 95.0]] };
   if (sql.includes('ToEpochMinutes')) {
     const minute = Math.floor(NOW / 60_000) - 1;
