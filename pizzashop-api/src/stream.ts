@@ -18,6 +18,9 @@ interface Channel<T> {
 export class SnapshotHub<T> {
   private readonly channels = new Map<string, Channel<T>>();
 
+  /** Set by close(): a hub that is shutting down starts no new channel. */
+  private closed = false;
+
   constructor(
     private readonly intervalMs: number,
     private readonly log: Logger,
@@ -25,6 +28,7 @@ export class SnapshotHub<T> {
   ) {}
 
   subscribe(key: string, produce: () => Promise<T>, listener: HubListener<T>): () => void {
+    if (this.closed) return () => undefined;
     let channel = this.channels.get(key);
     if (!channel) {
       channel = { listeners: new Set(), latest: undefined, timer: undefined };
@@ -45,6 +49,7 @@ export class SnapshotHub<T> {
 
   /** Stops every channel (on shutdown); subscribers are expected to close their own connections. */
   close(): void {
+    this.closed = true;
     for (const channel of this.channels.values()) {
       clearTimeout(channel.timer);
       channel.listeners.clear();

@@ -31,6 +31,17 @@ describe('SnapshotHub', () => {
     expect(produce).toHaveBeenCalledTimes(4);
   });
 
+  it('starts no channel once closed (shutdown), so a late stream request cannot keep it alive', async () => {
+    vi.useFakeTimers();
+    const hub = new SnapshotHub<number>(1000, log, () => Date.now());
+    const produce = vi.fn(async () => 1);
+    hub.close();
+    hub.subscribe('k', produce, () => {});
+    await vi.advanceTimersByTimeAsync(3000);
+    expect(produce).not.toHaveBeenCalled();
+    expect(hub.subscriberCount).toBe(0);
+  });
+
   it('hands a late subscriber the current snapshot at once', async () => {
     vi.useFakeTimers();
     const hub = new SnapshotHub<string>(1000, log, () => Date.now());

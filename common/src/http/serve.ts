@@ -1,3 +1,4 @@
+import { Server as HttpServer } from 'node:http';
 import { serve, type ServerType } from '@hono/node-server';
 import type { Hono } from 'hono';
 import type { Logger } from '../logger.js';
@@ -19,7 +20,17 @@ export function listen(app: Hono, port: number, host: string, log: Logger): Prom
   });
 }
 
-/** Closes the HTTP server, resolving when in-flight requests finished. */
-export function closeServer(server: ServerType): Promise<void> {
-  return new Promise((resolve) => server.close(() => resolve()));
+/**
+ * Stops accepting connections and resolves when the open ones are gone: idle keep-alive sockets are
+ * closed at once, and whatever is still open after `graceMs` (long-lived streams, a client that
+ * keeps sending on a kept-alive socket) is closed forcibly, so shutdown never hangs.
+ */
+export function closeServer(server: ServerType, graceMs = 3000): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    if (server instanceof HttpServer) {
+      server.closeIdleConnections();
+      setTimeout(() => server.closeAllConnections(), graceMs).unref();
+    }
+  });
 }
