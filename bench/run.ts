@@ -16,6 +16,20 @@ function runScript(script: string, out: string, env: Record<string, string>): Pr
   });
 }
 
+type Section = { name: string; what: string; result: BenchResult | { error: string } };
+
+/** When only some benches ran, the others keep their previous results in latest.json. */
+function mergeWithPrevious(sections: Section[]): Section[] {
+  const file = join(resultsDir, 'latest.json');
+  const previous = existsSync(file) ? ((JSON.parse(readFileSync(file, 'utf8')) as { results?: Record<string, BenchResult> }).results ?? {}) : {};
+  return benches.flatMap((bench): Section[] => {
+    const fresh = sections.find((s) => s.name === bench.name);
+    if (fresh) return [fresh];
+    const old = previous[bench.name];
+    return old ? [{ name: bench.name, what: `${bench.what} (from an earlier run)`, result: old }] : [];
+  });
+}
+
 /**
  * `npm run bench [name...]`: brings up (or reuses) the local stack, runs every benchmark (or the named
  * ones) one after another, and writes bench/results/latest.json and latest.md.
@@ -27,7 +41,7 @@ async function main(): Promise<void> {
   const env = serviceEnv(cfg);
   mkdirSync(join(resultsDir, 'tmp'), { recursive: true });
 
-  const sections = [];
+  const sections: Section[] = [];
   for (const bench of benches.filter((b) => only.length === 0 || only.includes(b.name))) {
     console.error(`\n[bench] ${bench.name}: ${bench.what}`);
     const out = join(resultsDir, 'tmp', `${bench.name}.json`);
@@ -47,8 +61,9 @@ async function main(): Promise<void> {
     node: process.version,
     versions: JSON.parse(readFileSync(join(repoRoot, 'versions.json'), 'utf8')) as unknown,
   };
-  writeFileSync(join(resultsDir, 'latest.json'), `${JSON.stringify({ meta, results: Object.fromEntries(sections.map((s) => [s.name, s.result])) }, null, 2)}\n`);
-  writeFileSync(join(resultsDir, 'latest.md'), renderMarkdown(meta, sections));
+  const all = mergeWithPrevious(sections);
+  writeFileSync(join(resultsDir, 'latest.json'), `${JSON.stringify({ meta, results: Object.fromEntries(all.map((s) => [s.name, s.result])) }, null, 2)}\n`);
+  writeFileSync(join(resultsDir, 'latest.md'), renderMarkdown(meta, all));
   console.error(`[bench] wrote ${join(resultsDir, 'latest.json')} and latest.md`);
   if (sections.some((s) => 'error' in s.result)) process.exitCode = 1;
 }
