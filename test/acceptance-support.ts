@@ -74,15 +74,3 @@ export function sorted(sums: Map<string, number>): Record<string, number> {
   return Object.fromEntries([...sums].sort(([a], [b]) => a.localeCompare(b)));
 }
 
-/** Polls `check` until it returns true (or throws with its last answer after `timeoutMs`). */
-export async function eventually(what: string, check: () => Promise<true | string>, timeoutMs: number, everyMs = 1000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let last = '';
-  while (Date.now() < deadline) {
-    const result = await check().catch((err: unknown) => String(err));
-    if (result === true) return;
-    last = result;
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-  throw new Error(`${what}: not reached within ${timeoutMs} ms; last: ${last}`);
-}

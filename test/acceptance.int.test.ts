@@ -7,8 +7,9 @@ import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mysqlAdmin } from '../common/test/support/env.js';
 import { readTopic } from '../common/test/support/kafka.js';
+import { eventually } from '../common/test/support/services.js';
 import { CHROMIUM, CHROMIUM_ARGS, ensureChromium, ServiceProcess } from '../dashboards/test/e2e-support.js';
-import { addTo, endOffsets, eventually, offsetsBetween, pinotQuantitiesByProduct, readRange, sorted } from './acceptance-support.js';
+import { addTo, endOffsets, offsetsBetween, pinotQuantitiesByProduct, readRange, sorted } from './acceptance-support.js';
 
 /**
  * Issue 7 item 3, end to end on the real test stack: the orders-service simulator produces for
@@ -147,6 +148,7 @@ describe('acceptance: simulator → enricher → Pinot → API → dashboard (is
         return delta === produced && same ? true : `totalOrders delta ${delta}/${produced}, enriched quantities equal: ${same}`;
       },
       90_000,
+      1000,
     );
     const settleMs = Date.now() - t0;
     // Settled: stays exact (no late duplicates) a few seconds later.

@@ -1,10 +1,10 @@
 import { createLogger, createMetricsRegistry } from '@pizzashop/common';
-import type { Producer } from 'kafkajs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ordersServiceEnvSchema } from '../orders-service/src/config.js';
 import { createOrdersHttpApp } from '../orders-service/src/http-app.js';
 import { createOrdersServiceMetrics } from '../orders-service/src/metrics.js';
 import { OrderPublisher } from '../orders-service/src/order-publisher.js';
+import { fakeProducer } from '../orders-service/test/fake-producer.js';
 import { mockedApi, standardAnswers } from '../pizzashop-api/test/support.js';
 
 /**
@@ -13,27 +13,10 @@ import { mockedApi, standardAnswers } from '../pizzashop-api/test/support.js';
  * when the input is refused.
  */
 
-/** Records what the orders-service would send to Kafka; always acknowledges. */
-function recordingProducer() {
-  const sent: { messages: { key: string; value: string }[] }[] = [];
-  const handlers = new Map<string, () => void>();
-  const producer = {
-    events: { CONNECT: 'connect', DISCONNECT: 'disconnect' },
-    on: (event: string, fn: () => void) => handlers.set(event, fn),
-    connect: async () => handlers.get('connect')?.(),
-    disconnect: async () => handlers.get('disconnect')?.(),
-    sendBatch: ({ topicMessages }: { topicMessages: (typeof sent)[number][] }) => {
-      sent.push(...topicMessages);
-      return Promise.resolve([]);
-    },
-  };
-  return { producer: producer as unknown as Producer, sent };
-}
-
 /** The orders-service HTTP app with its default body limit, over a recording producer. */
 async function ordersApp() {
   const log = createLogger('hostile-inputs', 'silent');
-  const { producer, sent } = recordingProducer();
+  const { producer, sent } = fakeProducer('ack');
   const publisher = new OrderPublisher(producer, 'orders', ['127.0.0.1:1'], log);
   await publisher.untilConnected();
   const registry = createMetricsRegistry('orders-service-hostile');

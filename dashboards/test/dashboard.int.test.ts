@@ -1,6 +1,5 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { createIdempotentProducer, createKafkaClient, createLogger, ensureTopics, infraEnvSchema, loadConfig, PinotClient, sql, sqlList } from '@pizzashop/common';
 import axe from 'axe-core';
 import type { Producer } from 'kafkajs';
@@ -11,6 +10,7 @@ import { TcpProxy } from '../../pizzashop-api/test/broker-proxy.js';
 import { categoryLabel } from '../src/web/categories.js';
 import { kpisOf } from '../src/web/kpis.js';
 import type { OrdersPerMinute, Overview, Popular } from '../src/web/schemas.js';
+import { eventually } from '../../common/test/support/services.js';
 import { CHROMIUM, CHROMIUM_ARGS, ensureChromium, ordersBetween, prng, randomOrder, repoRoot, ServiceProcess } from './e2e-support.js';
 
 /**
@@ -75,19 +75,6 @@ async function getJson<T>(path: string): Promise<T> {
   const res = await fetch(`${apiBase}${path}`);
   if (!res.ok) throw new Error(`GET ${path} -> ${res.status} ${await res.text()}`);
   return (await res.json()) as T;
-}
-
-/** Polls `check` until it returns true (or throws the last mismatch after `timeoutMs`). */
-async function eventually(what: string, check: () => Promise<true | string>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let last = '';
-  while (Date.now() < deadline) {
-    const result = await check().catch((err: unknown) => String(err));
-    if (result === true) return;
-    last = result;
-    await sleep(300);
-  }
-  throw new Error(`${what}: not reached within ${timeoutMs} ms; last: ${last}`);
 }
 
 async function waitForPinot(orders: SyntheticOrder[]): Promise<void> {

@@ -1,27 +1,9 @@
 import { createLogger, createMetricsRegistry } from '@pizzashop/common';
-import type { Producer } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
 import { createOrdersHttpApp } from '../src/http-app.js';
 import { createOrdersServiceMetrics } from '../src/metrics.js';
 import { OrderPublisher } from '../src/order-publisher.js';
-
-/** A stand-in for the kafkajs producer: records sends, or never answers (Kafka hanging). */
-function fakeProducer(mode: 'ack' | 'hang') {
-  const sent: { topic: string; messages: { key: string; value: string }[] }[] = [];
-  const handlers = new Map<string, () => void>();
-  const producer = {
-    events: { CONNECT: 'connect', DISCONNECT: 'disconnect' },
-    on: (event: string, fn: () => void) => handlers.set(event, fn),
-    connect: async () => handlers.get('connect')?.(),
-    disconnect: async () => handlers.get('disconnect')?.(),
-    sendBatch: ({ topicMessages }: { topicMessages: (typeof sent)[number][] }) => {
-      if (mode === 'hang') return new Promise(() => {});
-      sent.push(...topicMessages);
-      return Promise.resolve([]);
-    },
-  };
-  return { producer: producer as unknown as Producer, sent };
-}
+import { fakeProducer } from './fake-producer.js';
 
 async function appWith(mode: 'ack' | 'hang', connect = true) {
   const log = createLogger('test', 'silent');

@@ -60,3 +60,16 @@ export function waitForHttpOk(url: string, timeoutMs = 120000, service?: Service
     500,
   );
 }
+
+/** Polls `check` until it returns true (or throws with its last answer after `timeoutMs`). */
+export async function eventually(what: string, check: () => Promise<true | string>, timeoutMs = 30_000, everyMs = 300): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < deadline) {
+    const result = await check().catch((err: unknown) => String(err));
+    if (result === true) return;
+    last = result;
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+  throw new Error(`${what}: not reached within ${timeoutMs} ms; last: ${last}`);
+}
