@@ -16,12 +16,11 @@ async function main(): Promise<void> {
   console.log(`stack healthy in ${((Date.now() - t0) / 1000).toFixed(1)}s; logs in ${ctx.paths.root}/logs`);
 
   const env = serviceEnv(cfg);
-  const children: [string, ChildProcess][] = services
-    .filter(available)
-    .map((spec) => [spec.name, runService(spec, env, ctx.paths.log(spec.name))]);
+  const present = services.filter(available);
+  const children: [string, ChildProcess][] = present.map((spec) => [spec.name, runService(spec, env, ctx.paths.log(spec.name))]);
 
   console.log('\nRunning:');
-  for (const spec of services.filter(available)) console.log(`  ${spec.name.padEnd(16)} ${spec.url ?? ''}`);
+  for (const spec of present) console.log(`  ${spec.name.padEnd(16)} ${spec.url ?? ''}`);
   console.log(`  ${'pinot console'.padEnd(16)} http://localhost:${cfg.PINOT_CONTROLLER_PORT}`);
   console.log(`  ${'kafka connect'.padEnd(16)} http://localhost:${cfg.CONNECT_PORT}/connectors`);
   console.log('Ctrl-C stops everything this command started.\n');

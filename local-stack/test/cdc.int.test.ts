@@ -1,12 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel } from 'kafkajs';
 import mysql from 'mysql2/promise';
-import { afterAll, describe, expect, it } from 'vitest';
-import { collect, type Collected } from './collect.js';
+import { describe, expect, it } from 'vitest';
+import { readTopic, testKafka, type ReadRecord } from '../../common/test/support/kafka.js';
 
-const kafka = new Kafka({ clientId: 'cdc-test', brokers: (process.env.KAFKA_BROKERS ?? '').split(','), logLevel: logLevel.NOTHING });
-const consumer = kafka.consumer({ groupId: `cdc-test-${randomUUID()}` });
-afterAll(() => consumer.disconnect());
+const kafka = testKafka((process.env.KAFKA_BROKERS ?? '').split(','));
 
 interface ChangeEvent {
   op: string;
@@ -29,9 +26,9 @@ describe('CDC: MariaDB binlog -> Debezium -> mysql.pizzashop.products', () => {
     await db.execute('DELETE FROM products WHERE id = ?', [id]);
     await db.end();
 
-    const mine = (msgs: Collected[]) => msgs.filter((m) => m.key !== null && (JSON.parse(m.key) as { id: number }).id === id);
+    const mine = (msgs: ReadRecord[]) => msgs.filter((m) => m.key !== null && (JSON.parse(m.key) as { id: number }).id === id);
     const started = Date.now();
-    const events = mine(await collect(consumer, 'mysql.pizzashop.products', (msgs) => mine(msgs).length >= 4, 30_000));
+    const events = mine(await readTopic(kafka, 'mysql.pizzashop.products', (msgs) => mine(msgs).length >= 4, { timeoutMs: 30_000 }));
     expect(Date.now() - started).toBeLessThan(30_000);
 
     const values = events.map((m) => (m.value === null ? null : (JSON.parse(m.value) as ChangeEvent)));

@@ -1,13 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel, type Consumer } from 'kafkajs';
-import { afterAll, describe, expect, it } from 'vitest';
-import { collect } from './collect.js';
+import { describe, expect, it } from 'vitest';
+import { readTopic, testKafka } from '../../common/test/support/kafka.js';
 
-const kafka = new Kafka({ clientId: 'stack-test', brokers: (process.env.KAFKA_BROKERS ?? '').split(','), logLevel: logLevel.NOTHING });
-const consumers: Consumer[] = [];
-afterAll(async () => {
-  await Promise.all(consumers.map((c) => c.disconnect()));
-});
+const kafka = testKafka((process.env.KAFKA_BROKERS ?? '').split(','));
 
 async function freshTopic(): Promise<string> {
   const topic = `stack-test-${randomUUID()}`;
@@ -39,9 +34,7 @@ describe('kafka (KRaft broker from Maven Central)', () => {
     await producer.send({ topic, acks: -1, messages: keys.map((key) => ({ key, value: `v-${key}` })) });
     await producer.disconnect();
 
-    const consumer = kafka.consumer({ groupId: `g-${randomUUID()}` });
-    consumers.push(consumer);
-    const got = await collect(consumer, topic, (msgs) => msgs.length >= keys.length, 30_000);
+    const got = await readTopic(kafka, topic, (msgs) => msgs.length >= keys.length, { timeoutMs: 30_000 });
     expect(got.map((m) => m.key).sort()).toEqual([...keys].sort());
   });
 
@@ -49,8 +42,6 @@ describe('kafka (KRaft broker from Maven Central)', () => {
     const topic = await freshTopic();
     const producer = kafka.producer({ transactionalId: `tx-${randomUUID()}`, idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
-    const reader = kafka.consumer({ groupId: `g-${randomUUID()}`, readUncommitted: false });
-    consumers.push(reader);
 
     const aborted = await producer.transaction();
     await aborted.send({ topic, messages: [{ key: 'a', value: 'aborted' }] });
@@ -58,12 +49,12 @@ describe('kafka (KRaft broker from Maven Central)', () => {
 
     const tx = await producer.transaction();
     await tx.send({ topic, messages: [{ key: 'c', value: 'committed' }] });
-    const beforeCommit = await collect(reader, topic, () => false, 4_000);
+    const beforeCommit = await readTopic(kafka, topic, () => false, { timeoutMs: 4_000 });
     expect(beforeCommit).toEqual([]);
 
     await tx.commit();
     await producer.disconnect();
-    const afterCommit = await collect(reader, topic, (msgs) => msgs.length >= 1, 20_000, { alreadySubscribed: true });
+    const afterCommit = await readTopic(kafka, topic, (msgs) => msgs.length >= 1, { timeoutMs: 20_000 });
     expect(afterCommit.map((m) => m.value)).toEqual(['committed']);
   });
 });

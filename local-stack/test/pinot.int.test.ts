@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
+import { testKafka } from '../../common/test/support/kafka.js';
 
-const kafka = new Kafka({ clientId: 'pinot-test', brokers: (process.env.KAFKA_BROKERS ?? '').split(','), logLevel: logLevel.NOTHING });
+const kafka = testKafka((process.env.KAFKA_BROKERS ?? '').split(','));
 const broker = (process.env.PINOT_BROKER_URLS ?? '').split(',')[0];
 
 async function sql<T = unknown[]>(query: string): Promise<T[]> {

@@ -1,3 +1,5 @@
+import { join } from 'node:path';
+import { repoRoot } from '../config.js';
 import type { StackContext } from './types.js';
 import type { LaunchSpec } from '../processes.js';
 
@@ -19,6 +21,9 @@ export const JDK17_OPENS = [
  * C1-only JIT and the serial collector spend far less CPU while starting on a 2-core machine.
  */
 export const QUICK_START = ['-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC'];
+
+/** Kafka's and Connect's log4j2 config: console only; the launcher sends it to the component's log file. */
+export const LOG4J2_CONFIG = `-Dlog4j2.configurationFile=${join(repoRoot, 'local-stack', 'conf', 'log4j2.properties')}`;
 
 export interface JvmSpec {
   heap: string;

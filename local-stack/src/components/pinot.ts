@@ -12,6 +12,11 @@ function pinotLaunch(ctx: StackContext, heap: string, command: string, args: str
   return javaLaunch(ctx, { heap, classpath: [ctx.paths.lib('pinot')], mainClass: ADMIN, args: [command, ...args], jvmArgs });
 }
 
+/** A Pinot role (controller, broker, server) joining this stack's cluster in its ZooKeeper. */
+function pinotRoleLaunch(ctx: StackContext, heap: string, command: string, args: string[], quickStart = false) {
+  return pinotLaunch(ctx, heap, command, ['-clusterName', CLUSTER, '-zkAddress', zkAddress(ctx), ...args], quickStart);
+}
+
 export const zookeeper: Component = {
   name: 'zookeeper',
   dependsOn: [],
@@ -32,9 +37,7 @@ export const pinotController: Component = {
     mkdirSync(ctx.paths.data('pinot-controller'), { recursive: true });
   },
   launch: (ctx) =>
-    pinotLaunch(ctx, ctx.cfg.PINOT_CONTROLLER_HEAP, 'StartController', [
-      '-clusterName', CLUSTER,
-      '-zkAddress', zkAddress(ctx),
+    pinotRoleLaunch(ctx, ctx.cfg.PINOT_CONTROLLER_HEAP, 'StartController', [
       '-controllerHost', 'localhost',
       '-controllerPort', String(ctx.cfg.PINOT_CONTROLLER_PORT),
       '-dataDir', ctx.paths.data('pinot-controller'),
@@ -49,9 +52,7 @@ export const pinotBroker: Component = {
   address: (cfg) => `http://localhost:${cfg.PINOT_BROKER_PORT}`,
   ports: (cfg) => [cfg.PINOT_BROKER_PORT],
   launch: (ctx) =>
-    pinotLaunch(ctx, ctx.cfg.PINOT_BROKER_HEAP, 'StartBroker', [
-      '-clusterName', CLUSTER,
-      '-zkAddress', zkAddress(ctx),
+    pinotRoleLaunch(ctx, ctx.cfg.PINOT_BROKER_HEAP, 'StartBroker', [
       '-brokerHost', 'localhost',
       '-brokerPort', String(ctx.cfg.PINOT_BROKER_PORT),
     ]),
@@ -65,9 +66,7 @@ export const pinotServer: Component = {
   address: (cfg) => `localhost:${cfg.PINOT_SERVER_PORT} (admin http://localhost:${cfg.PINOT_SERVER_ADMIN_PORT})`,
   ports: (cfg) => [cfg.PINOT_SERVER_PORT, cfg.PINOT_SERVER_ADMIN_PORT, cfg.PINOT_SERVER_GRPC_PORT],
   launch: (ctx) =>
-    pinotLaunch(ctx, ctx.cfg.PINOT_SERVER_HEAP, 'StartServer', [
-      '-clusterName', CLUSTER,
-      '-zkAddress', zkAddress(ctx),
+    pinotRoleLaunch(ctx, ctx.cfg.PINOT_SERVER_HEAP, 'StartServer', [
       '-serverHost', 'localhost',
       '-serverPort', String(ctx.cfg.PINOT_SERVER_PORT),
       '-serverAdminPort', String(ctx.cfg.PINOT_SERVER_ADMIN_PORT),
