@@ -1,6 +1,7 @@
 export * from './config.js';
 export * from './logger.js';
 export * from './shutdown.js';
+export * from './http/not-found.js';
 export * from './http/ops-routes.js';
 export * from './http/serve.js';
 export * from './contracts/time.js';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { completeOrder, describeIssues, orderInputSchema, opsRoutes, type Logger, type ReadinessCheck } from '@pizzashop/common';
+import { completeOrder, describeIssues, notFoundAsJson, orderInputSchema, opsRoutes, type Logger, type ReadinessCheck } from '@pizzashop/common';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { Registry } from 'prom-client';
@@ -19,7 +19,7 @@ export interface OrdersHttpOptions {
 /**
  * `POST /orders`: validates the order, publishes it and answers 202 `{id}` only once Kafka
  * acknowledged it; 400 naming the invalid fields, 413 past the body limit, 503 while Kafka is
- * unavailable. Plus `/healthz`, `/readyz`, `/metrics`.
+ * unavailable. Plus `/healthz`, `/readyz`, `/metrics`; anything else answers 404 JSON.
  */
 export function createOrdersHttpApp(o: OrdersHttpOptions): Hono {
   const app = new Hono();
@@ -67,5 +67,6 @@ export function createOrdersHttpApp(o: OrdersHttpOptions): Hono {
     },
   );
   app.route('/', opsRoutes(o.registry, o.readiness));
+  app.notFound(notFoundAsJson());
   return app;
 }

@@ -1,4 +1,4 @@
-import { opsRoutes, type Logger } from '@pizzashop/common';
+import { notFoundAsJson, opsRoutes, type Logger } from '@pizzashop/common';
 import { Hono, type Context } from 'hono';
 import { cors } from 'hono/cors';
 import { requestId } from 'hono/request-id';
@@ -97,9 +97,7 @@ export function createApi(deps: ApiDependencies): Api {
     else if (mapped.status >= 500) log.warn({ requestId: c.get('requestId'), path: c.req.path, error: mapped.body.message }, 'upstream failure');
     return c.json(mapped.body, mapped.status);
   });
-  app.notFound((c) =>
-    c.json({ error: 'not_found', message: `no route ${c.req.method} ${c.req.path}; the API is documented at /docs`, requestId: c.get('requestId') }, 404),
-  );
+  app.notFound(notFoundAsJson({ hint: 'the API is documented at /docs', fields: (c) => ({ requestId: c.get('requestId') }) }));
 
   app.get('/orders/overview', async (c) => {
     const query = parseInput(overviewQuerySchema, c.req.query());
