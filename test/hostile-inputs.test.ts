@@ -30,8 +30,11 @@ async function ordersApp() {
     sendTimeoutMs: 1000,
     log,
   });
-  const post = (body: string, contentType: string | undefined = 'application/json') =>
-    app.request('/orders', { method: 'POST', body, headers: contentType === undefined ? {} : { 'content-type': contentType } });
+  /** `contentType: null` sends no Content-Type at all (a string body would get text/plain from fetch). */
+  const post = (body: string, contentType: string | null = 'application/json') =>
+    contentType === null
+      ? app.request('/orders', { method: 'POST', body: new TextEncoder().encode(body) })
+      : app.request('/orders', { method: 'POST', body, headers: { 'content-type': contentType } });
   return { app, post, sent, limit: defaults.ORDERS_BODY_LIMIT_BYTES };
 }
 
@@ -92,18 +95,23 @@ describe('orders-service POST /orders with hostile bodies', () => {
     expect(sent).toEqual([]);
   });
 
-  it('finding: ignores the content type, so a JSON order sent as text/plain or without a type is accepted (202)', async () => {
+  it.each([
+    ['text/plain', JSON.stringify(order), 'text/plain'],
+    ['no content type', JSON.stringify(order), null],
+    ['a form-encoded body', 'userId=7&items=3', 'application/x-www-form-urlencoded'],
+  ])('answers 415 for a body not declared JSON, sends nothing: %s', async (_case, body, contentType) => {
     const { post, sent } = await ordersApp();
-    expect((await post(JSON.stringify(order), 'text/plain')).status).toBe(202);
-    expect((await post(JSON.stringify(order), undefined)).status).toBe(202);
-    expect(sent).toHaveLength(2);
+    const res = await post(body, contentType);
+    expect(res.status).toBe(415);
+    expect(((await res.json()) as Rejection).error).toContain('expects Content-Type: application/json');
+    expect(sent).toEqual([]);
   });
 
-  it('a form-encoded body is refused as not JSON (400), sends nothing', async () => {
+  it('accepts a JSON order declared application/json with a charset, or application/*+json (202)', async () => {
     const { post, sent } = await ordersApp();
-    const res = await post('userId=7&items=3', 'application/x-www-form-urlencoded');
-    expect(res.status).toBe(400);
-    expect(sent).toEqual([]);
+    expect((await post(JSON.stringify(order), 'application/json; charset=UTF-8')).status).toBe(202);
+    expect((await post(JSON.stringify(order), 'application/vnd.pizzashop.order+json')).status).toBe(202);
+    expect(sent).toHaveLength(2);
   });
 
   it('finding: an injection string as productId is accepted as an opaque id and passed on verbatim (never interpolated)', async () => {

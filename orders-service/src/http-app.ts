@@ -3,6 +3,7 @@ import { completeOrder, describeIssues, notFoundAsJson, orderInputSchema, opsRou
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { Registry } from 'prom-client';
+import { isJsonContentType } from './json-content-type.js';
 import type { OrdersServiceMetrics } from './metrics.js';
 import { KafkaUnavailableError, type OrderPublisher } from './order-publisher.js';
 
@@ -18,15 +19,23 @@ export interface OrdersHttpOptions {
 
 /**
  * `POST /orders`: validates the order, publishes it and answers 202 `{id}` only once Kafka
- * acknowledged it; 400 naming the invalid fields, 413 past the body limit, 503 while Kafka is
- * unavailable. Plus `/healthz`, `/readyz`, `/metrics`; anything else answers 404 JSON.
+ * acknowledged it; 415 unless the body is declared JSON, 400 naming the invalid fields, 413 past
+ * the body limit, 503 while Kafka is unavailable. Plus `/healthz`, `/readyz`, `/metrics`; any other
+ * route answers 404 JSON.
  */
 export function createOrdersHttpApp(o: OrdersHttpOptions): Hono {
   const app = new Hono();
-  const reject = (status: 400 | 413 | 503) => o.metrics.httpOrdersRejected.inc({ status: String(status) });
+  const reject = (status: 400 | 413 | 415 | 503) => o.metrics.httpOrdersRejected.inc({ status: String(status) });
 
   app.post(
     '/orders',
+    async (c, next) => {
+      const contentType = c.req.header('content-type');
+      if (isJsonContentType(contentType)) return next();
+      reject(415);
+      const got = contentType === undefined ? 'none' : contentType.slice(0, 100);
+      return c.json({ error: `POST /orders expects Content-Type: application/json; got ${got}` }, 415);
+    },
     bodyLimit({
       maxSize: o.bodyLimitBytes,
       onError: (c) => {
