@@ -28,6 +28,7 @@ async function ordersApp() {
     readiness: [],
     bodyLimitBytes: defaults.ORDERS_BODY_LIMIT_BYTES,
     sendTimeoutMs: 1000,
+    dedupCapacity: defaults.ORDERS_DEDUP_CAPACITY,
     log,
   });
   /** `contentType: null` sends no Content-Type at all (a string body would get text/plain from fetch). */

@@ -19,6 +19,8 @@ export const ordersServiceEnvSchema = infraEnvSchema.extend({
   ORDERS_BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(64 * 1024),
   /** How long POST /orders waits for Kafka's acknowledgement before answering 503. */
   ORDERS_SEND_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),
+  /** Acknowledged order ids remembered so a retried POST /orders is not sent again. */
+  ORDERS_DEDUP_CAPACITY: z.coerce.number().int().positive().default(100_000),
   ORDERS_TOPIC_PARTITIONS: z.coerce.number().int().positive().default(3),
 });
 export type OrdersServiceConfig = z.infer<typeof ordersServiceEnvSchema>;

@@ -87,6 +87,7 @@ if (!benchmark) {
     ],
     bodyLimitBytes: cfg.ORDERS_BODY_LIMIT_BYTES,
     sendTimeoutMs: cfg.ORDERS_SEND_TIMEOUT_MS,
+    dedupCapacity: cfg.ORDERS_DEDUP_CAPACITY,
     log,
   });
   server = await listen(app, cfg.ORDERS_HTTP_PORT, cfg.ORDERS_HTTP_HOST, log);

@@ -16,6 +16,12 @@ export function createOrdersServiceMetrics(registry: Registry) {
       labelNames: ['status'] as const,
       registers: [registry],
     }),
+    httpOrderDuplicates: new Counter({
+      name: 'orders_http_duplicates_total',
+      help: 'POST /orders requests answered from an earlier send of the same order id, by whether that send was in flight or acknowledged',
+      labelNames: ['kind'] as const,
+      registers: [registry],
+    }),
     catalogueProducts: new Gauge({
       name: 'orders_catalogue_products',
       help: 'Products the simulator currently orders from',

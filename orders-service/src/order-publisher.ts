@@ -42,19 +42,20 @@ export class OrderPublisher {
   }
 
   /**
-   * Resolves once Kafka acknowledged every order (acks from all in-sync replicas). With
-   * `timeoutMs`, rejects with KafkaUnavailableError when Kafka does not answer in time; the
-   * producer may still deliver those orders later, so a caller that retries may create a
-   * duplicate, never a loss.
+   * Resolves once Kafka acknowledged every order (acks from all in-sync replicas); rejects with
+   * KafkaUnavailableError at once while Kafka is not connected.
    */
-  async publish(orders: Order[], timeoutMs?: number): Promise<void> {
+  async publish(orders: Order[]): Promise<void> {
     if (!this.connected) throw new KafkaUnavailableError(`Kafka at ${this.brokers.join(',')} is not connected`);
     const records = orders.map((o) => ({ key: o.id, value: orderSchema.parse(o) }));
-    const send = sendJson(this.producer, this.topic, records);
-    if (timeoutMs === undefined) {
-      await send;
-      return;
-    }
+    await sendJson(this.producer, this.topic, records);
+  }
+
+  /**
+   * Waits for `ack` (a `publish`) up to `timeoutMs`, then rejects with KafkaUnavailableError. The
+   * send itself goes on: the producer may still deliver those orders later.
+   */
+  async acknowledgedWithin(ack: Promise<void>, timeoutMs: number): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(
@@ -62,9 +63,8 @@ export class OrderPublisher {
         timeoutMs,
       );
     });
-    send.catch((err: unknown) => this.log.warn({ err }, 'order send failed'));
     try {
-      await Promise.race([send, timeout]);
+      await Promise.race([ack, timeout]);
     } finally {
       clearTimeout(timer);
     }

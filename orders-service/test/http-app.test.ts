@@ -5,23 +5,27 @@ import { createOrdersServiceMetrics } from '../src/metrics.js';
 import { OrderPublisher } from '../src/order-publisher.js';
 import { fakeProducer } from './fake-producer.js';
 
-async function appWith(mode: 'ack' | 'hang', connect = true) {
+async function appWith(mode: 'ack' | 'hang' | 'held', connect = true, sendTimeoutMs = 50) {
   const log = createLogger('test', 'silent');
-  const { producer, sent } = fakeProducer(mode);
+  const { producer, sent, held } = fakeProducer(mode);
   const publisher = new OrderPublisher(producer, 'orders', ['127.0.0.1:1'], log);
   if (connect) await publisher.untilConnected();
   const registry = createMetricsRegistry('orders-service-test');
+  const metrics = createOrdersServiceMetrics(registry);
   const app = createOrdersHttpApp({
     publisher,
     registry,
-    metrics: createOrdersServiceMetrics(registry),
+    metrics,
     readiness: [{ name: 'kafka', check: () => publisher.available }],
     bodyLimitBytes: 2048,
-    sendTimeoutMs: 50,
+    sendTimeoutMs,
+    dedupCapacity: 100,
     log,
   });
   const post = (body: string) => app.request('/orders', { method: 'POST', body, headers: { 'content-type': 'application/json' } });
-  return { app, post, sent };
+  const duplicates = async (kind: 'in_flight' | 'acknowledged') =>
+    (await metrics.httpOrderDuplicates.get()).values.find((v) => v.labels.kind === kind)?.value ?? 0;
+  return { app, post, sent, held, duplicates };
 }
 
 const order = {
@@ -75,10 +79,73 @@ describe('POST /orders', () => {
     expect(res.headers.get('retry-after')).toBe('5');
   });
 
+  it('reports the id of an order answered 503, so a client that sent none can retry it', async () => {
+    const { post } = await appWith('hang');
+    const res = await post(JSON.stringify(order));
+    expect(res.status).toBe(503);
+    expect(((await res.json()) as { id: string }).id).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
   it('serves readiness and metrics', async () => {
     const { app, post } = await appWith('ack');
     await post('nope');
     expect((await app.request('/readyz')).status).toBe(200);
     expect(await (await app.request('/metrics')).text()).toMatch(/orders_http_rejected_total\{status="400",component="orders-service-test"\} 1/);
+  });
+});
+
+describe('POST /orders retried with the same id', () => {
+  const withId = JSON.stringify({ ...order, id: '0b7d3a5e-2f6c-4c1e-9b43-7d1f2a6e8c91' });
+  const sendTimeoutMs = 300;
+
+  it('answers 503 past the timeout, then a retry waits on the same pending send and gets 202 once it is acknowledged: one message', async () => {
+    const { post, sent, held, duplicates } = await appWith('held', true, sendTimeoutMs);
+    expect((await post(withId)).status).toBe(503);
+    const retry = post(withId);
+    while ((await duplicates('in_flight')) === 0) await new Promise((r) => setTimeout(r, 2));
+    held[0]!.ack();
+    const res = await retry;
+    expect(res.status).toBe(202);
+    expect(await res.json()).toEqual({ id: '0b7d3a5e-2f6c-4c1e-9b43-7d1f2a6e8c91' });
+    expect(sent).toHaveLength(1);
+  });
+
+  it('answers 503 again when the pending send is still not acknowledged within the timeout, without sending again', async () => {
+    const { post, sent } = await appWith('held', true, sendTimeoutMs);
+    expect((await post(withId)).status).toBe(503);
+    expect((await post(withId)).status).toBe(503);
+    expect(sent).toHaveLength(1);
+  });
+
+  it('answers a retry after the acknowledgement with 202 without sending again', async () => {
+    const { post, sent, duplicates } = await appWith('ack');
+    expect((await post(withId)).status).toBe(202);
+    const res = await post(withId);
+    expect(res.status).toBe(202);
+    expect(await res.json()).toEqual({ id: '0b7d3a5e-2f6c-4c1e-9b43-7d1f2a6e8c91' });
+    expect(sent).toHaveLength(1);
+    expect(await duplicates('acknowledged')).toBe(1);
+  });
+
+  it('sends again when the earlier send failed', async () => {
+    const { post, sent, held } = await appWith('held', true, sendTimeoutMs);
+    const first = post(withId);
+    while (held.length === 0) await new Promise((r) => setTimeout(r, 2));
+    held[0]!.fail(new Error('broker refused the batch'));
+    expect((await first).status).toBe(503);
+    const retry = post(withId);
+    while (held.length === 1) await new Promise((r) => setTimeout(r, 2));
+    held[1]!.ack();
+    expect((await retry).status).toBe(202);
+    expect(sent).toHaveLength(2);
+  });
+
+  it('answers 409 for the same id with a different order, and sends nothing for it', async () => {
+    const { post, sent } = await appWith('ack');
+    expect((await post(withId)).status).toBe(202);
+    const res = await post(JSON.stringify({ ...JSON.parse(withId), userId: 8 }));
+    expect(res.status).toBe(409);
+    expect(((await res.json()) as { error: string }).error).toMatch(/already submitted with different content/);
+    expect(sent).toHaveLength(1);
   });
 });
