@@ -33,33 +33,42 @@ function writeServerConfig(ctx: StackContext): string {
   return dataDir;
 }
 
-/** Schema, catalogue, users and grants from docker/mysql, applied once per datadir. */
-async function bootstrap(ctx: StackContext): Promise<void> {
+/** Schema, catalogue and users from docker/mysql/init, applied once per datadir. */
+async function applyInitFiles(ctx: StackContext, conn: mysql.Connection): Promise<void> {
   const marker = join(ctx.paths.data('mariadb'), '.bootstrapped');
   if (existsSync(marker)) return;
   const initDir = join(mysqlDir, 'init');
+  for (const file of readdirSync(initDir).filter((f) => f.endsWith('.sql')).sort()) {
+    ctx.progress(`[mariadb] applying docker/mysql/init/${file}`);
+    await conn.query(readFileSync(join(initDir, file), 'utf8'));
+  }
+  writeFileSync(marker, new Date().toISOString());
+}
+
+/** The users and their grants, applied at every start so an existing datadir follows the file. */
+async function applyGrants(ctx: StackContext, conn: mysql.Connection): Promise<void> {
+  const templateFile = join(mysqlDir, 'grants.sql.template');
+  const grants = render(
+    readFileSync(templateFile, 'utf8'),
+    {
+      MYSQL_APP_USER: ctx.cfg.MYSQL_USER,
+      MYSQL_APP_PASSWORD: ctx.cfg.MYSQL_PASSWORD,
+      DEBEZIUM_USER: ctx.cfg.DEBEZIUM_USER,
+      DEBEZIUM_PASSWORD: ctx.cfg.DEBEZIUM_PASSWORD,
+    },
+    templateFile,
+  );
+  await conn.query(grants);
+}
+
+async function bootstrap(ctx: StackContext): Promise<void> {
   const conn = await adminConnection(ctx);
   try {
-    for (const file of readdirSync(initDir).filter((f) => f.endsWith('.sql')).sort()) {
-      ctx.progress(`[mariadb] applying docker/mysql/init/${file}`);
-      await conn.query(readFileSync(join(initDir, file), 'utf8'));
-    }
-    const templateFile = join(mysqlDir, 'grants.sql.template');
-    const grants = render(
-      readFileSync(templateFile, 'utf8'),
-      {
-        MYSQL_APP_USER: ctx.cfg.MYSQL_USER,
-        MYSQL_APP_PASSWORD: ctx.cfg.MYSQL_PASSWORD,
-        DEBEZIUM_USER: ctx.cfg.DEBEZIUM_USER,
-        DEBEZIUM_PASSWORD: ctx.cfg.DEBEZIUM_PASSWORD,
-      },
-      templateFile,
-    );
-    await conn.query(grants);
+    await applyInitFiles(ctx, conn);
+    await applyGrants(ctx, conn);
   } finally {
     await conn.end();
   }
-  writeFileSync(marker, new Date().toISOString());
 }
 
 export const mariadb: Component = {
