@@ -21,6 +21,11 @@ export const enricherEnvSchema = infraEnvSchema
     /** How often waiting items are checked for an arrived product or an expired timeout. */
     ENRICHER_RELEASE_INTERVAL_MS: z.coerce.number().int().positive().default(500),
     ENRICHER_TRANSACTION_TIMEOUT_MS: z.coerce.number().int().positive().default(30000),
+    /**
+     * How long the group waits for a silent instance before giving its partitions to the others
+     * (kafkajs has no static membership, so a crashed instance that restarts waits this long too).
+     */
+    ENRICHER_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6000).default(10000),
     ENRICHER_TOPIC_PARTITIONS: z.coerce.number().int().positive().default(3),
   })
   .transform((cfg) => ({ ...cfg, ENRICHER_INSTANCE_ID: cfg.ENRICHER_INSTANCE_ID ?? `${hostname()}-${cfg.ENRICHER_HTTP_PORT}` }));

@@ -83,7 +83,13 @@ export class Enricher {
     private readonly onFatal: (err: Error) => void,
   ) {
     this.producer = createTransactionalProducer(kafka, `enricher-${cfg.ENRICHER_INSTANCE_ID}`, cfg.ENRICHER_TRANSACTION_TIMEOUT_MS);
-    this.consumer = kafka.consumer({ groupId: cfg.ENRICHER_GROUP_ID, readUncommitted: false, maxWaitTimeInMs: 100 });
+    this.consumer = kafka.consumer({
+      groupId: cfg.ENRICHER_GROUP_ID,
+      readUncommitted: false,
+      maxWaitTimeInMs: 100,
+      sessionTimeout: cfg.ENRICHER_SESSION_TIMEOUT_MS,
+      heartbeatInterval: Math.floor(cfg.ENRICHER_SESSION_TIMEOUT_MS / 3),
+    });
     this.productsFollower = new TopicFollower(kafka, {
       topic: cfg.PRODUCTS_CDC_TOPIC,
       groupPrefix: `enricher-products-${cfg.ENRICHER_INSTANCE_ID}`,

@@ -1,4 +1,5 @@
 export { loadStackConfig, serviceEnv, shiftedPortEnv, stackEnvSchema, testStackEnv, repoRoot, type StackConfig } from './config.js';
-export { createContext, down, status, up, type ComponentStatus, type UpResult } from './stack.js';
-export { components } from './components/index.js';
+export { createContext, down, status, stopComponent, up, type ComponentStatus, type UpResult } from './stack.js';
+export { components, type StackContext } from './components/index.js';
 export { formatStatusTable } from './status-table.js';
+export { clientEnv } from './client-env.js';

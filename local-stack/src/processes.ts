@@ -73,9 +73,14 @@ export async function stopProcess(pid: number, graceMs = 20_000): Promise<'stopp
     if (!isAlive(pid)) return 'stopped';
     await sleep(200);
   }
+  await killProcess(pid);
+  return 'killed';
+}
+
+/** kill -9 of the process group, no grace (a crash). Resolves once the pid is gone. */
+export async function killProcess(pid: number): Promise<void> {
   signalGroup(pid, 'SIGKILL');
   while (isAlive(pid)) await sleep(100);
-  return 'killed';
 }
 
 export function removePidFile(pidFile: string): void {

@@ -6,7 +6,7 @@ import { layout } from './layout.js';
 import { ensureClasspath, type MavenProject } from './maven.js';
 import { isPortFree } from './net.js';
 import { checkPrerequisites } from './prerequisites.js';
-import { launchDetached, removePidFile, runningPid, stopProcess, tail } from './processes.js';
+import { killProcess, launchDetached, removePidFile, runningPid, stopProcess, tail } from './processes.js';
 import { withUpLock } from './up-lock.js';
 import { readVersions } from './versions.js';
 
@@ -129,6 +129,20 @@ async function stopPids(ctx: StackContext, entries: [string, number][]): Promise
       ctx.progress(`[stack] ${name}: ${how} (pid ${pid})`);
     }),
   );
+}
+
+/**
+ * Stops one running component by pid, for fault drills: `kill` is kill -9 of its process group (a
+ * crash), `stop` is SIGTERM then SIGKILL after the grace period (a clean shutdown). `up` starts it again.
+ */
+export async function stopComponent(ctx: StackContext, name: string, how: 'kill' | 'stop'): Promise<number> {
+  const pid = runningPid(ctx.paths.pid(name), ctx.paths.root);
+  if (pid === undefined) throw new Error(`${name}: not running in ${ctx.paths.root} (npm run stack:status)`);
+  if (how === 'kill') await killProcess(pid);
+  else await stopProcess(pid);
+  removePidFile(ctx.paths.pid(name));
+  ctx.progress(`[stack] ${name}: ${how === 'kill' ? 'killed with SIGKILL' : 'stopped'} (pid ${pid})`);
+  return pid;
 }
 
 /** Stops every process the launcher started, by pid: dependents first, SIGTERM then SIGKILL. */

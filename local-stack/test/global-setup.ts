@@ -1,5 +1,4 @@
-import { join } from 'node:path';
-import { createContext, down, loadStackConfig, serviceEnv, up } from '../src/index.js';
+import { clientEnv, createContext, down, loadStackConfig, up } from '../src/index.js';
 
 /**
  * Vitest global setup for the integration project: brings up (or reuses) the TEST stack — its own
@@ -17,12 +16,7 @@ export default async function setup(): Promise<() => Promise<void>> {
   const t0 = Date.now();
   const { components, started } = await up(ctx);
   console.error(`[test-stack] ${components.length} components healthy in ${((Date.now() - t0) / 1000).toFixed(1)}s`);
-  Object.assign(process.env, serviceEnv(ctx.cfg), {
-    MYSQL_ADMIN_USER: 'root',
-    MYSQL_ADMIN_PASSWORD: '',
-    MYSQL_ADMIN_SOCKET: join(ctx.paths.data('mariadb'), 'mariadb.sock'),
-    STACK_STATE_DIR: ctx.cfg.STACK_STATE_DIR,
-  });
+  Object.assign(process.env, clientEnv(ctx));
   return async () => {
     if (process.env.TEST_STACK_KEEP === '1' || started.length === 0) return;
     await down(ctx, false);

@@ -9,15 +9,18 @@ export function stackEnv(): InfraConfig {
  * Connection options for a MariaDB account allowed to change products: the admin account the
  * global setup names (over its unix socket when given, else TCP), else the app user over TCP.
  */
-export function mysqlAdmin(cfg: InfraConfig): { host: string; port: number; database: string; user: string; password: string; socketPath?: string } {
-  const admin = process.env.MYSQL_ADMIN_USER;
+export function mysqlAdmin(
+  cfg: InfraConfig,
+  env: Record<string, string | undefined> = process.env,
+): { host: string; port: number; database: string; user: string; password: string; socketPath?: string } {
+  const admin = env.MYSQL_ADMIN_USER;
   return {
     host: cfg.MYSQL_HOST,
     port: cfg.MYSQL_PORT,
     database: cfg.MYSQL_DATABASE,
     user: admin ?? cfg.MYSQL_USER,
-    password: admin === undefined ? cfg.MYSQL_PASSWORD : (process.env.MYSQL_ADMIN_PASSWORD ?? ''),
-    ...(admin !== undefined && process.env.MYSQL_ADMIN_SOCKET ? { socketPath: process.env.MYSQL_ADMIN_SOCKET } : {}),
+    password: admin === undefined ? cfg.MYSQL_PASSWORD : (env.MYSQL_ADMIN_PASSWORD ?? ''),
+    ...(admin !== undefined && env.MYSQL_ADMIN_SOCKET ? { socketPath: env.MYSQL_ADMIN_SOCKET } : {}),
   };
 }
 

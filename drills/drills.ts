@@ -1,0 +1,119 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { orderTotal, sql, sqlList } from '@pizzashop/common';
+import { stopComponent, up } from '../local-stack/src/index.js';
+import type { Drill, DrillContext } from './harness.js';
+import { ProductPriceBurst } from './product-updates.js';
+
+/** Products whose prices the CDC drills change (and restore afterwards). */
+const BURST_PRODUCTS = ['75', '76', '77', '78', '79', '80'];
+
+async function restartStack(ctx: DrillContext): Promise<void> {
+  await up(ctx.stack);
+}
+
+/**
+ * Places one order holding every changed product until the enricher prices all of them at their
+ * final value in `order_items_enriched` (its cache may trail the CDC topic by a moment): a change
+ * applied twice or out of order would leave an older price. Returns the probes it took, or 0.
+ */
+async function probeFinalPrices(ctx: DrillContext, finals: Map<string, number>, attempts = 20): Promise<number> {
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    const id = randomUUID();
+    const items = [...finals.keys()].map((productId) => ({ productId, quantity: 1, price: 1 }));
+    const res = await fetch(`${ctx.pipeline.ordersUrl}/orders`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ id, userId: 1, items, price: orderTotal(items), deliveryLat: 12.97, deliveryLon: 77.59 }),
+    });
+    if (res.status !== 202) throw new Error(`probe order answered ${res.status}: ${await res.text()}`);
+    const priced = new Map<string, number>();
+    for (let i = 0; i < 60 && priced.size < finals.size; i++) {
+      await sleep(500);
+      const result = await ctx.pinot.query(sql`SELECT productId, productPrice FROM order_items_enriched WHERE orderId IN ${sqlList([id])} LIMIT 100`).catch(() => undefined);
+      for (const [productId, price] of result?.rows ?? []) priced.set(String(productId), Number(price));
+    }
+    if ([...finals].every(([productId, price]) => priced.get(productId) === price)) return attempt;
+    await sleep(1000);
+  }
+  return 0;
+}
+
+/** CDC outcome of a price burst: every change on the topic, and the final prices in effect. */
+async function verifyBurst(ctx: DrillContext, burst: ProductPriceBurst): Promise<{ ok: boolean; note: string }> {
+  const cdc = await burst.checkTopic(ctx.kafka, ctx.cdcTopic, 120_000);
+  const probes = await probeFinalPrices(ctx, burst.finalPrices());
+  await burst.restoreOriginals();
+  const ok = cdc.delivered === cdc.expected && probes > 0;
+  const priced = probes > 0 ? `final prices in effect (probe ${probes})` : 'final prices NOT in effect';
+  return { ok, note: `CDC ${cdc.delivered}/${cdc.expected} changes on ${ctx.cdcTopic}, ${cdc.redelivered} redelivered; ${priced}` };
+}
+
+/** The six fault drills of docs/reliability.md, each a fresh object (some keep state between steps). */
+export function createDrills(cdcUpdates: number): Drill[] {
+  const connectBurst = (ctx: DrillContext) => new ProductPriceBurst(ctx.db, BURST_PRODUCTS);
+  let burst: ProductPriceBurst | undefined;
+  let bursting: Promise<void> | undefined;
+  return [
+    {
+      name: 'enricher-kill',
+      fault: 'kill -9 the enricher mid-stream, restart it',
+      inject: (ctx) => ctx.pipeline.stopEnricher('a', 'SIGKILL'),
+      repair: (ctx) => ctx.pipeline.startEnricher('a'),
+    },
+    {
+      name: 'enricher-failover',
+      fault: 'two enricher instances, kill -9 one; the other takes over',
+      enrichers: ['a', 'b'],
+      inject: (ctx) => ctx.pipeline.stopEnricher('a', 'SIGKILL'),
+      repair: async () => undefined,
+    },
+    {
+      name: 'connect-kill',
+      fault: `kill -9 Kafka Connect halfway through ${cdcUpdates} product updates, restart it`,
+      inject: async (ctx) => {
+        burst = connectBurst(ctx);
+        let half!: () => void;
+        const halfway = new Promise<void>((r) => (half = r));
+        bursting = burst.run(cdcUpdates, 20, half);
+        await halfway;
+        await stopComponent(ctx.stack, 'kafka-connect', 'kill');
+      },
+      repair: restartStack,
+      verify: async (ctx) => {
+        await bursting;
+        return verifyBurst(ctx, burst!);
+      },
+    },
+    {
+      name: 'mariadb-restart',
+      fault: `restart MariaDB right after ${Math.ceil(cdcUpdates / 2)} product updates, ${Math.floor(cdcUpdates / 2)} more after`,
+      inject: async (ctx) => {
+        burst = connectBurst(ctx);
+        await burst.run(Math.ceil(cdcUpdates / 2), 50);
+        await stopComponent(ctx.stack, 'mariadb', 'stop');
+      },
+      repair: async (ctx) => {
+        await restartStack(ctx);
+        await burst!.run(Math.floor(cdcUpdates / 2), 50);
+      },
+      verify: (ctx) => verifyBurst(ctx, burst!),
+    },
+    {
+      name: 'pinot-server-kill',
+      fault: 'kill -9 the Pinot server, restart it',
+      inject: async (ctx) => {
+        await stopComponent(ctx.stack, 'pinot-server', 'kill');
+      },
+      repair: restartStack,
+    },
+    {
+      name: 'kafka-restart',
+      fault: 'restart the Kafka broker under load',
+      inject: async (ctx) => {
+        await stopComponent(ctx.stack, 'kafka', 'stop');
+      },
+      repair: restartStack,
+    },
+  ];
+}

@@ -1,0 +1,165 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { PinotClient } from '@pizzashop/common';
+import type { Kafka } from 'kafkajs';
+import mysql, { type ConnectionOptions, type RowDataPacket } from 'mysql2/promise';
+import { status, type StackContext } from '../local-stack/src/index.js';
+import { allPresent, pinotCounts, type PinotCounts } from './pinot-counts.js';
+import type { Pipeline } from './pipeline.js';
+import { OrderWorkload, type CatalogueEntry } from './workload.js';
+
+export interface DrillContext {
+  stack: StackContext;
+  pipeline: Pipeline;
+  kafka: Kafka;
+  pinot: PinotClient;
+  /** Admin account: drills change the catalogue. */
+  db: ConnectionOptions;
+  cdcTopic: string;
+  progress: (line: string) => void;
+}
+
+/** One fault: what breaks, how it is repaired, and what else must hold afterwards. */
+export interface Drill {
+  name: string;
+  fault: string;
+  /** Enricher instances running when the drill starts (default: `a`). */
+  enrichers?: string[];
+  inject(ctx: DrillContext): Promise<void>;
+  /** Resolves once the broken part is back (healthy), or at once when nothing is restarted. */
+  repair(ctx: DrillContext): Promise<void>;
+  /** Checks beyond the order counts, run once Pinot has every order; a note for the report. */
+  verify?(ctx: DrillContext): Promise<{ ok: boolean; note: string }>;
+}
+
+export interface DrillOptions {
+  orders: number;
+  /** Orders per second placed by the workload. */
+  rate: number;
+  /** Fraction of the orders acknowledged before the fault. */
+  faultAt: number;
+  /** How long the fault lasts before the repair starts. */
+  holdMs: number;
+  /** Longest wait for Pinot to hold every order after the workload ended. */
+  convergeTimeoutMs: number;
+}
+
+export interface DrillResult {
+  name: string;
+  fault: string;
+  ordersProduced: number;
+  ordersInPinot: number;
+  itemsExpected: number;
+  itemsInPinot: number;
+  duplicates: number;
+  /** Fault injected -> broken part healthy again. */
+  outageS: number;
+  /** Healthy again -> Pinot holds every order and item acknowledged until then. */
+  recoveryS: number | null;
+  /** POST /orders retried by the client (503 or unreachable) during the drill. */
+  clientRetries: number;
+  notes: string[];
+  passed: boolean;
+}
+
+async function loadCatalogue(db: ConnectionOptions): Promise<CatalogueEntry[]> {
+  const conn = await mysql.createConnection(db);
+  try {
+    const [rows] = await conn.query<RowDataPacket[]>('SELECT id, price FROM products ORDER BY id');
+    return rows.map((r) => ({ id: String(r.id), price: Number(r.price) }));
+  } finally {
+    await conn.end();
+  }
+}
+
+async function countsOrNull(pinot: PinotClient, placed: Parameters<typeof pinotCounts>[1]): Promise<PinotCounts | null> {
+  try {
+    return await pinotCounts(pinot, placed);
+  } catch {
+    return null;
+  }
+}
+
+/** Polls Pinot until every given order and item is present; the time it took, or null on timeout. */
+async function untilPresent(pinot: PinotClient, placed: Parameters<typeof pinotCounts>[1], timeoutMs: number): Promise<number | null> {
+  const t0 = Date.now();
+  while (Date.now() - t0 < timeoutMs) {
+    const counts = await countsOrNull(pinot, placed);
+    if (counts && allPresent(counts, placed.length)) return Date.now() - t0;
+    await sleep(500);
+  }
+  return null;
+}
+
+async function prepare(ctx: DrillContext, drill: Drill): Promise<void> {
+  const wanted = drill.enrichers ?? ['a'];
+  for (const name of ctx.pipeline.enricherNames) if (!wanted.includes(name)) await ctx.pipeline.stopEnricher(name, 'SIGTERM');
+  await ctx.pipeline.startOrdersService();
+  for (const name of wanted) await ctx.pipeline.startEnricher(name);
+}
+
+/** Components of the stack not healthy now, by name. */
+async function unhealthyComponents(stack: StackContext): Promise<string[]> {
+  return (await status(stack)).filter((c) => !c.healthy).map((c) => `${c.name} ${c.state}`);
+}
+
+/**
+ * Runs one drill: a known workload through orders-service, the fault when `faultAt` of it is
+ * acknowledged, the repair after `holdMs`, then waits until Pinot holds every acknowledged order
+ * and item and counts what is there.
+ */
+export async function runDrill(ctx: DrillContext, drill: Drill, o: DrillOptions): Promise<DrillResult> {
+  await prepare(ctx, drill);
+  const exitsBefore = ctx.pipeline.unexpectedExits.length;
+  const workload = new OrderWorkload({ ordersUrl: ctx.pipeline.ordersUrl, products: await loadCatalogue(ctx.db), rate: o.rate });
+  const placing = workload.run(o.orders);
+  while (workload.acknowledged.length < o.orders * o.faultAt) await sleep(50);
+
+  ctx.progress(`[drill] ${drill.name}: ${drill.fault} (${workload.acknowledged.length} orders acknowledged)`);
+  const faultAt = Date.now();
+  await drill.inject(ctx);
+  await sleep(o.holdMs);
+  await drill.repair(ctx);
+  const outageS = (Date.now() - faultAt) / 1000;
+  ctx.progress(`[drill] ${drill.name}: repaired after ${outageS.toFixed(1)} s; waiting for Pinot to catch up`);
+  const recovery = untilPresent(ctx.pinot, [...workload.acknowledged], o.convergeTimeoutMs);
+
+  await placing;
+  const convergedMs = await untilPresent(ctx.pinot, workload.acknowledged, o.convergeTimeoutMs);
+  await sleep(3000);
+  const counts = (await countsOrNull(ctx.pinot, workload.acknowledged)) ?? { orders: 0, orderDuplicates: 0, itemsExpected: 0, items: 0, itemDuplicates: 0 };
+  const recoveryMs = await recovery;
+  const extra = convergedMs === null ? undefined : await drill.verify?.(ctx);
+  const unhealthy = await unhealthyComponents(ctx.stack);
+  const exits = ctx.pipeline.unexpectedExits.slice(exitsBefore);
+  for (const exit of exits) ctx.progress(`[drill] ${drill.name}: ${exit}`);
+
+  const notes = [
+    ...(extra ? [extra.note] : []),
+    ...(convergedMs === null ? [`Pinot did not hold every order within ${o.convergeTimeoutMs / 1000} s`] : []),
+    ...(unhealthy.length > 0 ? [`unhealthy afterwards: ${unhealthy.join(', ')}`] : []),
+    ...exits.map((e) => `unexpected exit: ${e.split('\n')[0]}`),
+  ];
+  const duplicates = counts.orderDuplicates + counts.itemDuplicates;
+  const passed =
+    convergedMs !== null &&
+    counts.orders === workload.acknowledged.length &&
+    counts.items === counts.itemsExpected &&
+    duplicates === 0 &&
+    (extra?.ok ?? true) &&
+    unhealthy.length === 0 &&
+    exits.length === 0;
+  return {
+    name: drill.name,
+    fault: drill.fault,
+    ordersProduced: workload.acknowledged.length,
+    ordersInPinot: counts.orders,
+    itemsExpected: counts.itemsExpected,
+    itemsInPinot: counts.items,
+    duplicates,
+    outageS: Math.round(outageS * 10) / 10,
+    recoveryS: recoveryMs === null ? null : Math.round(recoveryMs / 100) / 10,
+    clientRetries: workload.retries,
+    notes,
+    passed,
+  };
+}

@@ -1,0 +1,94 @@
+import { startService, waitForHttpOk, type ServiceProcess } from '../common/test/support/services.js';
+
+export interface PipelinePorts {
+  orders: number;
+  /** First enricher instance; further instances take the next ports. */
+  enricher: number;
+}
+
+/**
+ * The services under drill, as child processes stopped by pid: one orders-service (HTTP ingest only,
+ * no simulator) and enricher instances `a`, `b`, ... of one consumer group. An instance keeps its
+ * `ENRICHER_INSTANCE_ID` across restarts, so a restart fences its crashed predecessor.
+ */
+export class Pipeline {
+  private orders: ServiceProcess | undefined;
+  private readonly enrichers = new Map<string, ServiceProcess>();
+  /** Services that exited without being told to: a drill fails on any. */
+  readonly unexpectedExits: string[] = [];
+  private readonly stopping = new Set<ServiceProcess>();
+
+  constructor(
+    private readonly env: Record<string, string>,
+    private readonly ports: PipelinePorts,
+  ) {}
+
+  get ordersUrl(): string {
+    return `http://127.0.0.1:${this.ports.orders}`;
+  }
+
+  async startOrdersService(): Promise<void> {
+    if (this.orders) return;
+    this.orders = this.watch('orders-service', startService('orders-service/src/main.ts', {
+      ...this.env,
+      SIMULATOR_ENABLED: 'false',
+      ORDERS_HTTP_PORT: String(this.ports.orders),
+      ORDERS_HTTP_HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+    }));
+    await waitForHttpOk(`${this.ordersUrl}/readyz`, 120_000, this.orders);
+  }
+
+  /** Starts enricher instance `name` (a, b, ...) unless it runs; resolves once it is ready. */
+  async startEnricher(name: string): Promise<void> {
+    if (this.enrichers.has(name)) return;
+    const port = this.ports.enricher + name.charCodeAt(0) - 'a'.charCodeAt(0);
+    const service = this.watch(`enricher ${name}`, startService('enricher/src/main.ts', {
+      ...this.env,
+      ENRICHER_HTTP_PORT: String(port),
+      ENRICHER_HTTP_HOST: '127.0.0.1',
+      ENRICHER_INSTANCE_ID: `drill-${name}`,
+      LOG_LEVEL: 'warn',
+    }));
+    this.enrichers.set(name, service);
+    await waitForHttpOk(`http://127.0.0.1:${port}/readyz`, 150_000, service);
+  }
+
+  /** kill -9 (crash) or SIGTERM (clean stop) of enricher instance `name`. */
+  async stopEnricher(name: string, signal: 'SIGKILL' | 'SIGTERM'): Promise<void> {
+    const service = this.enrichers.get(name);
+    if (!service) return;
+    this.enrichers.delete(name);
+    this.stopping.add(service);
+    await service.stop(signal);
+  }
+
+  get enricherNames(): string[] {
+    return [...this.enrichers.keys()];
+  }
+
+  /** The last lines every running service printed, for a failure message. */
+  output(): string {
+    const all = [...(this.orders ? [['orders-service', this.orders] as const] : []), ...[...this.enrichers].map(([n, s]) => [`enricher ${n}`, s] as const)];
+    return all.map(([name, s]) => `--- ${name} ---\n${s.output().slice(-3000)}`).join('\n');
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([...this.enrichers.keys()].map((name) => this.stopEnricher(name, 'SIGTERM')));
+    if (this.orders) {
+      this.stopping.add(this.orders);
+      await this.orders.stop('SIGTERM');
+      this.orders = undefined;
+    }
+  }
+
+  private watch(name: string, service: ServiceProcess): ServiceProcess {
+    void service.exited.then((code) => {
+      if (this.stopping.has(service)) return;
+      this.unexpectedExits.push(`${name} exited with ${String(code)}:\n${service.output().slice(-3000)}`);
+      if (this.orders === service) this.orders = undefined;
+      for (const [n, s] of this.enrichers) if (s === service) this.enrichers.delete(n);
+    });
+    return service;
+  }
+}

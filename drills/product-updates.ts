@@ -1,0 +1,100 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Kafka } from 'kafkajs';
+import mysql, { type ConnectionOptions, type RowDataPacket } from 'mysql2/promise';
+import { readTopic } from '../common/test/support/kafka.js';
+
+export interface PriceChange {
+  productId: string;
+  price: number;
+}
+
+export interface CdcCheck {
+  /** Changes made in MariaDB. */
+  expected: number;
+  /** Of those, how many appeared on the CDC topic. */
+  delivered: number;
+  /** Extra deliveries of a change already seen (at-least-once redelivery after a crash). */
+  redelivered: number;
+}
+
+/**
+ * Price changes on a few products, each to a value no other change uses, so every change can be
+ * found on the CDC topic. Restores the original prices at the end.
+ */
+export class ProductPriceBurst {
+  readonly changes: PriceChange[] = [];
+  private originals = new Map<string, number>();
+  private readonly base = 100_000 + Math.floor(Math.random() * 800) * 1000;
+
+  constructor(
+    private readonly db: ConnectionOptions,
+    private readonly productIds: string[],
+  ) {}
+
+  /**
+   * Makes `count` updates, `perSecond` of them a second, round-robin over the products, over one
+   * connection (waiting up to a minute for MariaDB to accept it). Calls `onHalf` once half of them
+   * are committed.
+   */
+  async run(count: number, perSecond: number, onHalf?: () => void): Promise<void> {
+    const conn = await this.connect();
+    try {
+      if (this.originals.size === 0) {
+        const [rows] = await conn.query<RowDataPacket[]>('SELECT id, price FROM products WHERE id IN (?)', [this.productIds]);
+        this.originals = new Map(rows.map((r) => [String(r.id), Number(r.price)]));
+      }
+      for (let i = 0; i < count; i++) {
+        const productId = this.productIds[this.changes.length % this.productIds.length]!;
+        const price = this.base + this.changes.length;
+        await conn.query('UPDATE products SET price = ? WHERE id = ?', [price, productId]);
+        this.changes.push({ productId, price });
+        if (i + 1 === Math.ceil(count / 2)) onHalf?.();
+        await sleep(1000 / perSecond);
+      }
+    } finally {
+      await conn.end();
+    }
+  }
+
+  /** The last price each product was given, as MariaDB holds it now. */
+  finalPrices(): Map<string, number> {
+    return new Map(this.changes.map((c) => [c.productId, c.price]));
+  }
+
+  async restoreOriginals(): Promise<void> {
+    const conn = await this.connect();
+    try {
+      for (const [id, price] of this.originals) await conn.query('UPDATE products SET price = ? WHERE id = ?', [price, id]);
+    } finally {
+      await conn.end();
+    }
+  }
+
+  /** Reads the CDC topic until every change is on it (or `timeoutMs`), counting redeliveries. */
+  async checkTopic(kafka: Kafka, topic: string, timeoutMs: number): Promise<CdcCheck> {
+    const wanted = new Set(this.changes.map((c) => `${c.productId}/${c.price}`));
+    const seen = (records: { value: string | null }[]) => {
+      const counts = new Map<string, number>();
+      for (const r of records) {
+        const after = r.value ? (JSON.parse(r.value) as { after?: { id?: unknown; price?: unknown } | null }).after : null;
+        const key = after ? `${String(after.id)}/${String(after.price)}` : '';
+        if (wanted.has(key)) counts.set(key, (counts.get(key) ?? 0) + 1);
+      }
+      return counts;
+    };
+    const records = await readTopic(kafka, topic, (r) => seen(r).size === wanted.size, { timeoutMs, settleMs: 2000 });
+    const counts = seen(records);
+    return { expected: wanted.size, delivered: counts.size, redelivered: [...counts.values()].reduce((n, c) => n + c - 1, 0) };
+  }
+
+  private async connect(): Promise<mysql.Connection> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await mysql.createConnection(this.db);
+      } catch (err) {
+        if (attempt >= 120) throw new Error(`drill: MariaDB not reachable for product updates: ${(err as Error).message}`);
+        await sleep(500);
+      }
+    }
+  }
+}

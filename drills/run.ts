@@ -1,0 +1,75 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createLogger } from '@pizzashop/common';
+import { clientEnv, createContext, down, loadStackConfig, repoRoot, up } from '../local-stack/src/index.js';
+import { closeDrillContext, openDrillContext } from './context.js';
+import { createDrills } from './drills.js';
+import { runDrill, type DrillResult } from './harness.js';
+import { renderMarkdown, reportLine, type DrillRun } from './report.js';
+
+const USAGE = `npm run drills [-- --orders N] [--rate R] [--hold-ms MS] [--only name,name] [--keep-stack]
+
+Runs the fault drills on the TEST stack (its own state dir .stack-test and ports +10000, so
+\`npm start\` can stay up), starting it when it is not running and stopping it afterwards unless
+--keep-stack. Writes drills/results/latest.json and latest.md. Exit code 1 when a drill fails.`;
+
+const { values } = parseArgs({
+  options: {
+    orders: { type: 'string', default: '3000' },
+    rate: { type: 'string', default: '100' },
+    'hold-ms': { type: 'string', default: '5000' },
+    'cdc-updates': { type: 'string', default: '120' },
+    only: { type: 'string' },
+    'keep-stack': { type: 'boolean', default: false },
+    help: { type: 'boolean', default: false },
+  },
+});
+if (values.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+
+function positive(name: string, raw: string): number {
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0) {
+    console.error(`drills: --${name} must be a positive number, got "${raw}"\n\n${USAGE}`);
+    process.exit(2);
+  }
+  return n;
+}
+
+const orders = positive('orders', values.orders);
+const rate = positive('rate', values.rate);
+const holdMs = positive('hold-ms', values['hold-ms']);
+const only = values.only?.split(',').map((s) => s.trim());
+const progress = (line: string) => console.error(line);
+
+const stack = createContext(loadStackConfig({ ...process.env, STACK_PROFILE: 'test' }), progress);
+const { started } = await up(stack);
+const ctx = openDrillContext(stack, { ...process.env, ...clientEnv(stack) } as Record<string, string>, { orders: 18481, enricher: 18482 }, createLogger('drills', 'warn'), progress);
+const drills = createDrills(positive('cdc-updates', values['cdc-updates'])).filter((d) => !only || only.includes(d.name));
+if (drills.length === 0) {
+  console.error(`drills: no drill named ${only?.join(', ')}`);
+  process.exit(2);
+}
+
+const results: DrillResult[] = [];
+try {
+  for (const drill of drills) {
+    const result = await runDrill(ctx, drill, { orders, rate, faultAt: 0.4, holdMs, convergeTimeoutMs: 240_000 });
+    results.push(result);
+    console.log(reportLine(result));
+  }
+} finally {
+  await closeDrillContext(ctx);
+  if (started.length > 0 && !values['keep-stack']) await down(stack, false);
+}
+
+const run: DrillRun = { date: new Date().toISOString(), orders, rate, results };
+const dir = join(repoRoot, 'drills', 'results');
+mkdirSync(dir, { recursive: true });
+writeFileSync(join(dir, 'latest.json'), `${JSON.stringify(run, null, 2)}\n`);
+writeFileSync(join(dir, 'latest.md'), renderMarkdown(run));
+console.error(`[drills] results in ${join(dir, 'latest.md')}`);
+process.exit(results.every((r) => r.passed) ? 0 : 1);

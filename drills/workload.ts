@@ -1,0 +1,104 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { orderTotal, type OrderItem } from '@pizzashop/common';
+
+export interface CatalogueEntry {
+  id: string;
+  price: number;
+}
+
+export interface PlacedOrder {
+  id: string;
+  items: OrderItem[];
+}
+
+export interface WorkloadOptions {
+  /** orders-service base URL, e.g. http://127.0.0.1:18481 */
+  ordersUrl: string;
+  products: CatalogueEntry[];
+  /** Orders started per second. */
+  rate: number;
+  /** Most requests in flight; pacing waits while this many are unanswered (during an outage). */
+  maxInFlight?: number;
+}
+
+const MAX_ITEMS = 5;
+
+/**
+ * Places orders through `POST /orders` like a well-behaved client: paced at a rate, each order
+ * retried with the same id until the service answers 202 (503 and connection errors are retried
+ * with backoff). An order counts as produced once it got its 202.
+ */
+export class OrderWorkload {
+  /** Orders answered 202, in the order they were acknowledged. */
+  readonly acknowledged: PlacedOrder[] = [];
+  retries = 0;
+  private stopped = false;
+  private inFlight = 0;
+
+  constructor(private readonly o: WorkloadOptions) {}
+
+  /** Places `count` orders; resolves once every one is acknowledged (or `stop()` was called). */
+  async run(count: number): Promise<void> {
+    const started = performance.now();
+    const maxInFlight = this.o.maxInFlight ?? 200;
+    const pending: Promise<void>[] = [];
+    for (let i = 0; i < count && !this.stopped; i++) {
+      const due = started + (i * 1000) / this.o.rate;
+      const wait = due - performance.now();
+      if (wait > 0) await sleep(wait);
+      while (this.inFlight >= maxInFlight && !this.stopped) await sleep(20);
+      pending.push(this.place(this.nextOrder()));
+    }
+    await Promise.all(pending);
+  }
+
+  stop(): void {
+    this.stopped = true;
+  }
+
+  private nextOrder(): PlacedOrder {
+    const n = 1 + Math.floor(Math.random() * MAX_ITEMS);
+    const chosen = [...this.o.products].sort(() => Math.random() - 0.5).slice(0, n);
+    return { id: randomUUID(), items: chosen.map((p) => ({ productId: p.id, quantity: 1 + Math.floor(Math.random() * 3), price: p.price })) };
+  }
+
+  private async place(order: PlacedOrder): Promise<void> {
+    this.inFlight++;
+    const body = JSON.stringify({
+      id: order.id,
+      userId: 1 + Math.floor(Math.random() * 3000),
+      items: order.items,
+      price: orderTotal(order.items),
+      deliveryLat: 12.97,
+      deliveryLon: 77.59,
+    });
+    try {
+      for (let attempt = 0; !this.stopped; attempt++) {
+        if (attempt > 0) {
+          this.retries++;
+          await sleep(Math.min(2000, 100 * 2 ** Math.min(attempt, 5)));
+        }
+        const status = await this.post(body);
+        if (status === 202) {
+          this.acknowledged.push(order);
+          return;
+        }
+        if (status !== 503 && status !== 0) throw new Error(`drill workload: POST ${this.o.ordersUrl}/orders answered ${status} for order ${order.id}`);
+      }
+    } finally {
+      this.inFlight--;
+    }
+  }
+
+  /** The HTTP status, or 0 when the service could not be reached. */
+  private async post(body: string): Promise<number> {
+    try {
+      const res = await fetch(`${this.o.ordersUrl}/orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal: AbortSignal.timeout(15_000) });
+      await res.arrayBuffer();
+      return res.status;
+    } catch {
+      return 0;
+    }
+  }
+}

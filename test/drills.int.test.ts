@@ -1,0 +1,41 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { createLogger } from '@pizzashop/common';
+import { createContext, loadStackConfig } from '../local-stack/src/index.js';
+import { closeDrillContext, openDrillContext } from '../drills/context.js';
+import { createDrills } from '../drills/drills.js';
+import { runDrill } from '../drills/harness.js';
+import { reportLine } from '../drills/report.js';
+
+/**
+ * The fault drills of `npm run drills` with small counts, on the test stack the integration setup
+ * brought up: each kills or restarts a real component under a workload and must end with every
+ * acknowledged order and item in Pinot exactly once.
+ */
+const stack = createContext(loadStackConfig(process.env), () => undefined);
+const ctx = openDrillContext(stack, process.env as Record<string, string>, { orders: 18581, enricher: 18582 }, createLogger('drills', 'warn'), (line) =>
+  console.error(line),
+);
+const options = { orders: 240, rate: 40, faultAt: 0.4, holdMs: 2000, convergeTimeoutMs: 240_000 };
+
+afterAll(async () => {
+  await closeDrillContext(ctx);
+});
+
+describe('fault drills', () => {
+  for (const drill of createDrills(30)) {
+    it(`${drill.name}: ${drill.fault}: Pinot holds every acknowledged order and item exactly once`, async () => {
+      const result = await runDrill(ctx, drill, options);
+      console.error(reportLine(result));
+      expect(
+        {
+          ordersInPinot: result.ordersInPinot,
+          itemsInPinot: result.itemsInPinot,
+          duplicates: result.duplicates,
+          notesOk: result.passed,
+        },
+        `${reportLine(result)}\n${ctx.pipeline.output()}`,
+      ).toEqual({ ordersInPinot: options.orders, itemsInPinot: result.itemsExpected, duplicates: 0, notesOk: true });
+      expect(result.itemsExpected).toBeGreaterThanOrEqual(options.orders);
+    }, 600_000);
+  }
+});
