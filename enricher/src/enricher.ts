@@ -60,7 +60,9 @@ export class Enricher {
   private readonly waitingLog = new WaitingItems();
   private readonly lock = new Mutex();
   private readonly producer: Producer;
-  private readonly consumer: Consumer;
+  private consumer: Consumer;
+  private stopped = false;
+  private consumerRestartTimer: NodeJS.Timeout | undefined;
   private readonly productsFollower: TopicFollower;
   private readonly waitingFollower: TopicFollower;
   private assigned = new Set<number>();
@@ -83,13 +85,7 @@ export class Enricher {
     private readonly onFatal: (err: Error) => void,
   ) {
     this.producer = createTransactionalProducer(kafka, `enricher-${cfg.ENRICHER_INSTANCE_ID}`, cfg.ENRICHER_TRANSACTION_TIMEOUT_MS);
-    this.consumer = kafka.consumer({
-      groupId: cfg.ENRICHER_GROUP_ID,
-      readUncommitted: false,
-      maxWaitTimeInMs: 100,
-      sessionTimeout: cfg.ENRICHER_SESSION_TIMEOUT_MS,
-      heartbeatInterval: Math.floor(cfg.ENRICHER_SESSION_TIMEOUT_MS / 3),
-    });
+    this.consumer = this.createConsumer();
     this.productsFollower = new TopicFollower(kafka, {
       topic: cfg.PRODUCTS_CDC_TOPIC,
       groupPrefix: `enricher-products-${cfg.ENRICHER_INSTANCE_ID}`,
@@ -102,7 +98,6 @@ export class Enricher {
       log,
       apply: (records) => this.applyWaitingLog(records),
     });
-    this.watchConsumerGroup();
   }
 
   /** The products cache was read to the end of the CDC topic once. */
@@ -132,20 +127,14 @@ export class Enricher {
     this.metrics.productsCacheSize.set(this.products.size);
     this.log.info({ products: this.products.size, ms: Date.now() - startedAt }, 'products cache restored');
     await this.waitingFollower.start();
-    await this.consumer.connect();
-    await this.consumer.subscribe({ topic: this.cfg.ORDERS_TOPIC, fromBeginning: true });
-    await this.consumer.run({
-      autoCommit: false,
-      eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: await partitionCount(this.kafka, this.cfg.ORDERS_TOPIC),
-      eachBatch: (payload) => this.processBatch(payload),
-    });
-    this.consumerRunning = true;
+    await this.runConsumer();
     this.releaseTimer = setInterval(() => void this.releaseDue(), this.cfg.ENRICHER_RELEASE_INTERVAL_MS);
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     clearInterval(this.releaseTimer);
+    clearTimeout(this.consumerRestartTimer);
     await this.consumer.disconnect();
     await this.lock.run(async () => undefined);
     await this.producer.disconnect();
@@ -187,12 +176,55 @@ export class Enricher {
     await tx.abort();
   }
 
-  private watchConsumerGroup(): void {
-    const { GROUP_JOIN, REBALANCING, CRASH } = this.consumer.events;
-    this.consumer.on(REBALANCING, () => {
+  private createConsumer(): Consumer {
+    const consumer = this.kafka.consumer({
+      groupId: this.cfg.ENRICHER_GROUP_ID,
+      readUncommitted: false,
+      maxWaitTimeInMs: 100,
+      sessionTimeout: this.cfg.ENRICHER_SESSION_TIMEOUT_MS,
+      heartbeatInterval: Math.floor(this.cfg.ENRICHER_SESSION_TIMEOUT_MS / 3),
+    });
+    this.watchConsumerGroup(consumer);
+    return consumer;
+  }
+
+  private async runConsumer(): Promise<void> {
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topic: this.cfg.ORDERS_TOPIC, fromBeginning: true });
+    await this.consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: await partitionCount(this.kafka, this.cfg.ORDERS_TOPIC),
+      eachBatch: (payload) => this.processBatch(payload),
+    });
+    this.consumerRunning = true;
+  }
+
+  /**
+   * kafkajs gives up on a consumer after errors it deems final, e.g. no group coordinator found
+   * while the broker restarts. Nothing is lost (offsets commit only with their transaction), so
+   * a fresh consumer rejoins the group after a growing pause instead of the process exiting.
+   */
+  private restartConsumer(attempt: number): void {
+    if (this.stopped) return;
+    const delayMs = Math.min(30_000, 1000 * 2 ** Math.min(attempt, 5));
+    this.log.warn({ attempt, retryInMs: delayMs, brokers: this.cfg.KAFKA_BROKERS }, 'orders consumer stopped; starting a new one');
+    this.consumerRestartTimer = setTimeout(() => {
+      this.consumer = this.createConsumer();
+      this.runConsumer().catch((err: unknown) => {
+        this.log.error({ err }, 'restarting the orders consumer failed; retrying');
+        void this.consumer.disconnect().catch(() => undefined);
+        this.restartConsumer(attempt + 1);
+      });
+    }, delayMs);
+  }
+
+  private watchConsumerGroup(consumer: Consumer): void {
+    const { GROUP_JOIN, REBALANCING, CRASH } = consumer.events;
+    consumer.on(REBALANCING, () => {
       this.rebalancing = true;
     });
-    this.consumer.on(GROUP_JOIN, ({ payload }) => {
+    consumer.on(GROUP_JOIN, ({ payload }) => {
       const now = new Set(payload.memberAssignment[this.cfg.ORDERS_TOPIC] ?? []);
       for (const p of this.assigned) if (!now.has(p)) this.waiting.dropPartition(p);
       this.assigned = now;
@@ -204,9 +236,9 @@ export class Enricher {
       this.log.info({ partitions: [...now].sort() }, 'orders partitions assigned');
       for (const p of now) this.restore(p).catch((err: unknown) => this.log.error({ err, partition: p }, 'restoring waiting items failed'));
     });
-    this.consumer.on(CRASH, ({ payload }) => {
+    consumer.on(CRASH, ({ payload }) => {
       this.consumerRunning = false;
-      if (!payload.restart) this.onFatal(payload.error);
+      if (!payload.restart) this.restartConsumer(0);
     });
   }
 

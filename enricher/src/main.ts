@@ -10,7 +10,7 @@ const metrics = createEnricherMetrics(registry);
 const kafka = createKafkaClient({ brokers: cfg.KAFKA_BROKERS, clientId: cfg.KAFKA_CLIENT_ID, log });
 
 const enricher = new Enricher(kafka, cfg, log, metrics, (err) => {
-  log.fatal({ err }, 'enricher cannot go on (fenced by another instance with the same ENRICHER_INSTANCE_ID, or the consumer gave up); exiting');
+  log.fatal({ err }, 'enricher cannot go on: fenced by another instance with the same ENRICHER_INSTANCE_ID (give each instance its own); exiting');
   process.exit(1);
 });
 
