@@ -60,6 +60,7 @@ try {
     const result = await runDrill(ctx, drill, { orders, rate, faultAt: 0.4, holdMs, convergeTimeoutMs: 240_000 });
     results.push(result);
     console.log(reportLine(result));
+    if (!result.passed) console.error(`[drills] ${drill.name} failed; last output of the services:\n${ctx.pipeline.output()}`);
   }
 } finally {
   await closeDrillContext(ctx);

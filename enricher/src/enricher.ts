@@ -13,6 +13,7 @@ import {
   type FollowedRecord,
   type Logger,
 } from '@pizzashop/common';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Batch, Consumer, EachBatchPayload, Kafka, Producer, Transaction } from 'kafkajs';
 import type { EnricherConfig } from './config.js';
 import { enrichWaitingItem, joinOrder } from './join.js';
@@ -59,7 +60,7 @@ export class Enricher {
   /** Everything committed on the waiting topic, all partitions: the source for restores. */
   private readonly waitingLog = new WaitingItems();
   private readonly lock = new Mutex();
-  private readonly producer: Producer;
+  private producer: Producer;
   private consumer: Consumer;
   private stopped = false;
   private consumerRestartTimer: NodeJS.Timeout | undefined;
@@ -84,7 +85,7 @@ export class Enricher {
     private readonly metrics: EnricherMetrics,
     private readonly onFatal: (err: Error) => void,
   ) {
-    this.producer = createTransactionalProducer(kafka, `enricher-${cfg.ENRICHER_INSTANCE_ID}`, cfg.ENRICHER_TRANSACTION_TIMEOUT_MS);
+    this.producer = this.createProducer();
     this.consumer = this.createConsumer();
     this.productsFollower = new TopicFollower(kafka, {
       topic: cfg.PRODUCTS_CDC_TOPIC,
@@ -242,6 +243,63 @@ export class Enricher {
     });
   }
 
+  private createProducer(): Producer {
+    return createTransactionalProducer(this.kafka, `enricher-${this.cfg.ENRICHER_INSTANCE_ID}`, this.cfg.ENRICHER_TRANSACTION_TIMEOUT_MS);
+  }
+
+  /**
+   * After a transaction whose outcome this instance cannot know (its abort failed, e.g. while the
+   * broker restarts), a new producer with the same transactional id settles it on the broker: an
+   * open transaction is aborted, a commit already prepared completes. Nothing is sent before that.
+   * Then the waiting items are reloaded from the committed waiting topic, and batches go back to
+   * their committed offsets (see processBatch), so either outcome is neither lost nor repeated.
+   */
+  private async replaceProducer(): Promise<void> {
+    await this.producer.disconnect().catch(() => undefined);
+    for (let attempt = 1; !this.stopped; attempt++) {
+      this.producer = this.createProducer();
+      try {
+        await this.producer.connect();
+        await this.fencePredecessor();
+        this.log.info({ attempt }, 'transactional producer replaced; the unfinished transaction is settled');
+        break;
+      } catch (err) {
+        const retryInMs = Math.min(10_000, 500 * attempt);
+        this.log.warn({ err: (err as Error).message, retryInMs }, 'cannot settle the unfinished transaction yet (is Kafka up?); retrying');
+        await this.producer.disconnect().catch(() => undefined);
+        await sleep(retryInMs);
+      }
+    }
+    this.restores = new Map();
+    this.restored.clear();
+    for (const p of this.assigned) this.restore(p).catch((err: unknown) => this.log.error({ err, partition: p }, 'restoring waiting items failed'));
+  }
+
+  /**
+   * Positions `partition` at the offset committed for the group, so a batch whose transaction
+   * failed is read again only if its offsets were not committed with it. Retries until Kafka answers.
+   */
+  private async seekToCommitted(partition: number, isRunning: () => boolean): Promise<void> {
+    const topic = this.cfg.ORDERS_TOPIC;
+    for (let attempt = 1; isRunning() && !this.stopped; attempt++) {
+      const admin = this.kafka.admin();
+      try {
+        await admin.connect();
+        const [committed] = await admin.fetchOffsets({ groupId: this.cfg.ENRICHER_GROUP_ID, topics: [topic] });
+        const offset = committed?.partitions.find((p) => p.partition === partition)?.offset ?? '-1';
+        const start = offset === '-1' ? (await admin.fetchTopicOffsets(topic)).find((p) => p.partition === partition)?.low ?? '0' : offset;
+        this.consumer.seek({ topic, partition, offset: start });
+        this.log.warn({ topic, partition, offset: start }, 'transaction failed; reading the partition again from its committed offset');
+        return;
+      } catch (err) {
+        await sleep(Math.min(10_000, 500 * attempt));
+        this.log.warn({ err: (err as Error).message, partition }, 'cannot read the committed offset yet; retrying');
+      } finally {
+        await admin.disconnect().catch(() => undefined);
+      }
+    }
+  }
+
   /** Loads the waiting items of `partition` committed on the waiting topic, once per assignment. */
   private restore(partition: number): Promise<void> {
     let restore = this.restores.get(partition);
@@ -270,10 +328,17 @@ export class Enricher {
     if (batch.messages.length === 0) return;
     await this.restore(batch.partition);
     if (!isRunning() || isStale()) return;
-    const ordersIn = await new Promise<number>((resolve, reject) => {
-      this.queued.push({ batch, resolve, reject });
-      if (!this.committing) void this.commitQueued();
-    });
+    let ordersIn: number;
+    try {
+      ordersIn = await new Promise<number>((resolve, reject) => {
+        this.queued.push({ batch, resolve, reject });
+        if (!this.committing) void this.commitQueued();
+      });
+    } catch (err) {
+      this.log.warn({ err, partition: batch.partition }, 'orders batch not committed');
+      await this.seekToCommitted(batch.partition, isRunning);
+      return;
+    }
     resolveOffset(batch.lastOffset());
     this.metrics.ordersIn.inc(ordersIn);
     this.metrics.consumerLag.set({ partition: String(batch.partition) }, Number(batch.offsetLag()));
@@ -386,7 +451,10 @@ export class Enricher {
   /** Sends `output` (plus `extra`, e.g. the offsets) in one transaction; commits or aborts. */
   private async transact(kind: 'batch' | 'release', output: Output, extra?: (tx: Transaction) => Promise<void>): Promise<void> {
     const endTimer = this.metrics.transactionSeconds.startTimer({ kind });
-    const tx = await this.producer.transaction();
+    const tx = await this.producer.transaction().catch(async (err: unknown) => {
+      await this.replaceProducer();
+      throw err;
+    });
     try {
       await sendJsonToTopics(tx, [
         {
@@ -405,8 +473,18 @@ export class Enricher {
       if (extra) await extra(tx);
       await tx.commit();
     } catch (err) {
-      await tx.abort().catch((abortErr: unknown) => this.log.warn({ err: abortErr }, 'aborting the transaction failed'));
-      if (FENCED_ERRORS.has((err as { type?: string }).type ?? '')) this.onFatal(err as Error);
+      if (FENCED_ERRORS.has((err as { type?: string }).type ?? '')) {
+        this.onFatal(err as Error);
+        throw err;
+      }
+      const aborted = await tx.abort().then(
+        () => true,
+        (abortErr: unknown) => {
+          this.log.warn({ err: abortErr }, 'aborting the transaction failed');
+          return false;
+        },
+      );
+      if (!aborted) await this.replaceProducer();
       throw err;
     }
     endTimer();
