@@ -46,7 +46,8 @@ async function verifyBurst(ctx: DrillContext, burst: ProductPriceBurst): Promise
   await burst.restoreOriginals();
   const ok = cdc.delivered === cdc.expected && probes > 0;
   const priced = probes > 0 ? `final prices in effect (probe ${probes})` : 'final prices NOT in effect';
-  return { ok, note: `CDC ${cdc.delivered}/${cdc.expected} changes on ${ctx.cdcTopic}, ${cdc.redelivered} redelivered; ${priced}` };
+  const when = cdc.completeAfterS === null ? '' : ` (all there <= ${cdc.completeAfterS} s after the last change)`;
+  return { ok, note: `CDC ${cdc.delivered}/${cdc.expected} changes on ${ctx.cdcTopic}${when}, ${cdc.redelivered} redelivered; ${priced}` };
 }
 
 /** The six fault drills of docs/reliability.md, each a fresh object (some keep state between steps). */

@@ -15,6 +15,11 @@ export interface CdcCheck {
   delivered: number;
   /** Extra deliveries of a change already seen (at-least-once redelivery after a crash). */
   redelivered: number;
+  /**
+   * Seconds from the last change until the topic was seen holding all of them: an upper bound, as
+   * the check starts only once the drill's orders are all in Pinot.
+   */
+  completeAfterS: number | null;
 }
 
 /**
@@ -23,6 +28,7 @@ export interface CdcCheck {
  */
 export class ProductPriceBurst {
   readonly changes: PriceChange[] = [];
+  private lastChangeAt = 0;
   private originals = new Map<string, number>();
   private readonly base = 100_000 + Math.floor(Math.random() * 800) * 1000;
 
@@ -48,6 +54,7 @@ export class ProductPriceBurst {
         const price = this.base + this.changes.length;
         await conn.query('UPDATE products SET price = ? WHERE id = ?', [price, productId]);
         this.changes.push({ productId, price });
+        this.lastChangeAt = Date.now();
         if (i + 1 === Math.ceil(count / 2)) onHalf?.();
         await sleep(1000 / perSecond);
       }
@@ -82,9 +89,20 @@ export class ProductPriceBurst {
       }
       return counts;
     };
-    const records = await readTopic(kafka, topic, (r) => seen(r).size === wanted.size, { timeoutMs, settleMs: 2000 });
+    let completeAt: number | undefined;
+    const complete = (r: { value: string | null }[]) => {
+      if (seen(r).size < wanted.size) return false;
+      completeAt ??= Date.now();
+      return true;
+    };
+    const records = await readTopic(kafka, topic, complete, { timeoutMs, settleMs: 2000 });
     const counts = seen(records);
-    return { expected: wanted.size, delivered: counts.size, redelivered: [...counts.values()].reduce((n, c) => n + c - 1, 0) };
+    return {
+      expected: wanted.size,
+      delivered: counts.size,
+      redelivered: [...counts.values()].reduce((n, c) => n + c - 1, 0),
+      completeAfterS: completeAt === undefined ? null : Math.round((completeAt - this.lastChangeAt) / 100) / 10,
+    };
   }
 
   private async connect(): Promise<mysql.Connection> {
