@@ -6,21 +6,24 @@ export function stackEnv(): InfraConfig {
 }
 
 /**
- * Connection options for a MariaDB account allowed to change products: the admin account the
- * global setup names (over its unix socket when given, else TCP), else the app user over TCP.
+ * Connection options for the MariaDB admin account the global setup (or `clientEnv` of local-stack)
+ * names, over its unix socket when given: the app user is read-only, so changing products needs it.
  */
 export function mysqlAdmin(
   cfg: InfraConfig,
   env: Record<string, string | undefined> = process.env,
 ): { host: string; port: number; database: string; user: string; password: string; socketPath?: string } {
   const admin = env.MYSQL_ADMIN_USER;
+  if (admin === undefined) {
+    throw new Error('MYSQL_ADMIN_USER is not set: run through the integration global setup, or set MYSQL_ADMIN_USER/PASSWORD/SOCKET (clientEnv of local-stack)');
+  }
   return {
     host: cfg.MYSQL_HOST,
     port: cfg.MYSQL_PORT,
     database: cfg.MYSQL_DATABASE,
-    user: admin ?? cfg.MYSQL_USER,
-    password: admin === undefined ? cfg.MYSQL_PASSWORD : (env.MYSQL_ADMIN_PASSWORD ?? ''),
-    ...(admin !== undefined && env.MYSQL_ADMIN_SOCKET ? { socketPath: env.MYSQL_ADMIN_SOCKET } : {}),
+    user: admin,
+    password: env.MYSQL_ADMIN_PASSWORD ?? '',
+    ...(env.MYSQL_ADMIN_SOCKET ? { socketPath: env.MYSQL_ADMIN_SOCKET } : {}),
   };
 }
 
