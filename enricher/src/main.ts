@@ -1,4 +1,4 @@
-import { closeServer, createKafkaClient, createLogger, createMetricsRegistry, listen, loadConfig, onShutdown, opsRoutes } from '@pizzashop/common';
+import { closeServer, createKafkaClient, createLogger, createMetricsRegistry, listen, loadConfig, notFoundAsJson, onShutdown, opsRoutes } from '@pizzashop/common';
 import { enricherEnvSchema } from './config.js';
 import { COMPONENT, Enricher } from './enricher.js';
 import { createEnricherMetrics } from './metrics.js';
@@ -18,6 +18,7 @@ const app = opsRoutes(registry, [
   { name: 'products-cache', check: () => enricher.productsCacheLoaded },
   { name: 'orders-consumer', check: () => enricher.consuming },
 ]);
+app.notFound(notFoundAsJson({ hint: 'the enricher serves /healthz, /readyz and /metrics' }));
 const server = await listen(app, cfg.ENRICHER_HTTP_PORT, cfg.ENRICHER_HTTP_HOST, log);
 
 onShutdown(log, async () => {

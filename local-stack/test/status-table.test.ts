@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { formatStatusTable } from '../src/status-table.js';
 import { shiftedPortEnv } from '../src/config.js';
 import { connectorClassFor } from '../src/components/debezium-connector.js';
-import { render } from '../src/templates.js';
+import { jsonString, render, sqlString } from '../src/templates.js';
 
 describe('status table', () => {
   it('aligns component, address, state and pid', () => {
@@ -34,7 +34,14 @@ describe('stack config helpers', () => {
   });
 
   it('renders placeholders and names the file when one has no value', () => {
-    expect(render('a ${X} b', { X: '1' }, 'f.json')).toBe('a 1 b');
-    expect(() => render('${MISSING}', {}, 'docker/x.json')).toThrow('docker/x.json: no value for placeholder ${MISSING}');
+    expect(render('a ${X} b', { X: '1' }, 'f.json', jsonString)).toBe('a 1 b');
+    expect(() => render('${MISSING}', {}, 'docker/x.json', jsonString)).toThrow('docker/x.json: no value for placeholder ${MISSING}');
+  });
+
+  it('escapes values so a quote in a password cannot end the string it is written into', () => {
+    const password = `p'w"\\x`;
+    const json = render('{"password": "${P}"}', { P: password }, 'c.json', jsonString);
+    expect((JSON.parse(json) as { password: string }).password).toBe(password);
+    expect(render("IDENTIFIED BY '${P}';", { P: password }, 'grants.sql', sqlString)).toBe(`IDENTIFIED BY 'p''w"\\\\x';`);
   });
 });

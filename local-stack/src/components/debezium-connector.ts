@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { repoRoot } from '../config.js';
-import { render } from '../templates.js';
+import { render, jsonString } from '../templates.js';
 import { adminConnection } from './mariadb.js';
 import type { Component, StackContext } from './types.js';
 
@@ -42,6 +42,7 @@ export async function renderConnector(ctx: StackContext): Promise<z.infer<typeof
       KAFKA_BOOTSTRAP: `localhost:${cfg.KAFKA_PORT}`,
     },
     connectorFile,
+    jsonString,
   );
   const body = connectorBodySchema.parse(JSON.parse(text));
   body.config['topic.prefix'] = cfg.PRODUCTS_CDC_TOPIC_PREFIX;

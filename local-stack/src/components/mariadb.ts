@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path';
 import mysql from 'mysql2/promise';
 import { repoRoot } from '../config.js';
-import { render } from '../templates.js';
+import { render, sqlString } from '../templates.js';
 import { writeConf } from '../layout.js';
 import type { Component, StackContext } from './types.js';
 
@@ -57,6 +57,7 @@ async function applyGrants(ctx: StackContext, conn: mysql.Connection): Promise<v
       DEBEZIUM_PASSWORD: ctx.cfg.DEBEZIUM_PASSWORD,
     },
     templateFile,
+    sqlString,
   );
   await conn.query(grants);
 }

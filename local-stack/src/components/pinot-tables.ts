@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '../config.js';
-import { render } from '../templates.js';
+import { render, jsonString } from '../templates.js';
 import type { Component, StackContext } from './types.js';
 
 export const PINOT_TABLES = ['orders', 'order_items_enriched'] as const;
@@ -19,6 +19,7 @@ export function renderTableConfig(ctx: StackContext, table: string): string {
       PINOT_RETENTION_DAYS: String(ctx.cfg.PINOT_RETENTION_DAYS),
     },
     file,
+    jsonString,
   );
 }
 
