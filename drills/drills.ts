@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { orderTotal, sql, sqlList } from '@pizzashop/common';
+import { sql, sqlList } from '@pizzashop/common';
 import { stopComponent, up } from '../local-stack/src/index.js';
 import type { Drill, DrillContext } from './harness.js';
 import { ProductPriceBurst } from './product-updates.js';
+import { postOrder } from './workload.js';
 
 /** Products whose prices the CDC drills change (and restore afterwards). */
 const BURST_PRODUCTS = ['75', '76', '77', '78', '79', '80'];
@@ -19,18 +20,13 @@ async function restartStack(ctx: DrillContext): Promise<void> {
  */
 async function probeFinalPrices(ctx: DrillContext, finals: Map<string, number>, attempts = 20): Promise<number> {
   for (let attempt = 1; attempt <= attempts; attempt++) {
-    const id = randomUUID();
-    const items = [...finals.keys()].map((productId) => ({ productId, quantity: 1, price: 1 }));
-    const res = await fetch(`${ctx.pipeline.ordersUrl}/orders`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ id, userId: 1, items, price: orderTotal(items), deliveryLat: 12.97, deliveryLon: 77.59 }),
-    });
-    if (res.status !== 202) throw new Error(`probe order answered ${res.status}: ${await res.text()}`);
+    const probe = { id: randomUUID(), items: [...finals.keys()].map((productId) => ({ productId, quantity: 1, price: 1 })) };
+    const status = await postOrder(ctx.pipeline.ordersUrl, probe, 1);
+    if (status !== 202) throw new Error(`drill probe order: POST ${ctx.pipeline.ordersUrl}/orders answered ${status}`);
     const priced = new Map<string, number>();
     for (let i = 0; i < 60 && priced.size < finals.size; i++) {
       await sleep(500);
-      const result = await ctx.pinot.query(sql`SELECT productId, productPrice FROM order_items_enriched WHERE orderId IN ${sqlList([id])} LIMIT 100`).catch(() => undefined);
+      const result = await ctx.pinot.query(sql`SELECT productId, productPrice FROM order_items_enriched WHERE orderId IN ${sqlList([probe.id])} LIMIT 100`).catch(() => undefined);
       for (const [productId, price] of result?.rows ?? []) priced.set(String(productId), Number(price));
     }
     if ([...finals].every(([productId, price]) => priced.get(productId) === price)) return attempt;
@@ -52,7 +48,7 @@ async function verifyBurst(ctx: DrillContext, burst: ProductPriceBurst): Promise
 
 /** The six fault drills of docs/reliability.md, each a fresh object (some keep state between steps). */
 export function createDrills(cdcUpdates: number): Drill[] {
-  const connectBurst = (ctx: DrillContext) => new ProductPriceBurst(ctx.db, BURST_PRODUCTS);
+  const newBurst = (ctx: DrillContext) => new ProductPriceBurst(ctx.db, BURST_PRODUCTS);
   let burst: ProductPriceBurst | undefined;
   let bursting: Promise<void> | undefined;
   return [
@@ -73,7 +69,7 @@ export function createDrills(cdcUpdates: number): Drill[] {
       name: 'connect-kill',
       fault: `kill -9 Kafka Connect halfway through ${cdcUpdates} product updates, restart it`,
       inject: async (ctx) => {
-        burst = connectBurst(ctx);
+        burst = newBurst(ctx);
         let half!: () => void;
         const halfway = new Promise<void>((r) => (half = r));
         bursting = burst.run(cdcUpdates, 20, half);
@@ -90,7 +86,7 @@ export function createDrills(cdcUpdates: number): Drill[] {
       name: 'mariadb-restart',
       fault: `restart MariaDB right after ${Math.ceil(cdcUpdates / 2)} product updates, ${Math.floor(cdcUpdates / 2)} more after`,
       inject: async (ctx) => {
-        burst = connectBurst(ctx);
+        burst = newBurst(ctx);
         await burst.run(Math.ceil(cdcUpdates / 2), 50);
         await stopComponent(ctx.stack, 'mariadb', 'stop');
       },

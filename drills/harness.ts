@@ -1,11 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { PinotClient } from '@pizzashop/common';
 import type { Kafka } from 'kafkajs';
-import mysql, { type ConnectionOptions, type RowDataPacket } from 'mysql2/promise';
+import mysql, { type ConnectionOptions } from 'mysql2/promise';
 import { status, type StackContext } from '../local-stack/src/index.js';
+import { loadProducts, type CatalogueProduct } from '../orders-service/src/catalogue.js';
 import { allPresent, pinotCounts, type PinotCounts } from './pinot-counts.js';
 import type { Pipeline } from './pipeline.js';
-import { OrderWorkload, type CatalogueEntry } from './workload.js';
+import { OrderWorkload } from './workload.js';
 
 export interface DrillContext {
   stack: StackContext;
@@ -61,13 +62,12 @@ export interface DrillResult {
   passed: boolean;
 }
 
-async function loadCatalogue(db: ConnectionOptions): Promise<CatalogueEntry[]> {
-  const conn = await mysql.createConnection(db);
+async function loadCatalogue(db: ConnectionOptions): Promise<CatalogueProduct[]> {
+  const pool = mysql.createPool(db);
   try {
-    const [rows] = await conn.query<RowDataPacket[]>('SELECT id, price FROM products ORDER BY id');
-    return rows.map((r) => ({ id: String(r.id), price: Number(r.price) }));
+    return await loadProducts(pool);
   } finally {
-    await conn.end();
+    await pool.end();
   }
 }
 

@@ -80,23 +80,22 @@ export class ProductPriceBurst {
   /** Reads the CDC topic until every change is on it (or `timeoutMs`), counting redeliveries. */
   async checkTopic(kafka: Kafka, topic: string, timeoutMs: number): Promise<CdcCheck> {
     const wanted = new Set(this.changes.map((c) => `${c.productId}/${c.price}`));
-    const seen = (records: { value: string | null }[]) => {
-      const counts = new Map<string, number>();
-      for (const r of records) {
-        const after = r.value ? (JSON.parse(r.value) as { after?: { id?: unknown; price?: unknown } | null }).after : null;
+    const counts = new Map<string, number>();
+    let read = 0;
+    let completeAt: number | undefined;
+    /** Counts the records not counted yet; true once every change was seen. */
+    const tally = (records: { value: string | null }[]) => {
+      for (; read < records.length; read++) {
+        const value = records[read]!.value;
+        const after = value ? (JSON.parse(value) as { after?: { id?: unknown; price?: unknown } | null }).after : null;
         const key = after ? `${String(after.id)}/${String(after.price)}` : '';
         if (wanted.has(key)) counts.set(key, (counts.get(key) ?? 0) + 1);
       }
-      return counts;
-    };
-    let completeAt: number | undefined;
-    const complete = (r: { value: string | null }[]) => {
-      if (seen(r).size < wanted.size) return false;
+      if (counts.size < wanted.size) return false;
       completeAt ??= Date.now();
       return true;
     };
-    const records = await readTopic(kafka, topic, complete, { timeoutMs, settleMs: 2000 });
-    const counts = seen(records);
+    tally(await readTopic(kafka, topic, tally, { timeoutMs, settleMs: 2000 }));
     return {
       expected: wanted.size,
       delivered: counts.size,

@@ -47,7 +47,7 @@ const progress = (line: string) => console.error(line);
 
 const stack = createContext(loadStackConfig({ ...process.env, STACK_PROFILE: 'test' }), progress);
 const { started } = await up(stack);
-const ctx = openDrillContext(stack, { ...process.env, ...clientEnv(stack) } as Record<string, string>, { orders: 18481, enricher: 18482 }, createLogger('drills', 'warn'), progress);
+const ctx = openDrillContext(stack, { ...process.env, ...clientEnv(stack) } as Record<string, string>, { orders: 18491, enricher: 18492 }, createLogger('drills', 'warn'), progress);
 const drills = createDrills(positive('cdc-updates', values['cdc-updates'])).filter((d) => !only || only.includes(d.name));
 if (drills.length === 0) {
   console.error(`drills: no drill named ${only?.join(', ')}`);

@@ -1,11 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { orderTotal, type OrderItem } from '@pizzashop/common';
-
-export interface CatalogueEntry {
-  id: string;
-  price: number;
-}
+import type { CatalogueProduct } from '../orders-service/src/catalogue.js';
 
 export interface PlacedOrder {
   id: string;
@@ -15,7 +11,7 @@ export interface PlacedOrder {
 export interface WorkloadOptions {
   /** orders-service base URL, e.g. http://127.0.0.1:18481 */
   ordersUrl: string;
-  products: CatalogueEntry[];
+  products: CatalogueProduct[];
   /** Orders started per second. */
   rate: number;
   /** Most requests in flight; pacing waits while this many are unanswered (during an outage). */
@@ -65,21 +61,14 @@ export class OrderWorkload {
 
   private async place(order: PlacedOrder): Promise<void> {
     this.inFlight++;
-    const body = JSON.stringify({
-      id: order.id,
-      userId: 1 + Math.floor(Math.random() * 3000),
-      items: order.items,
-      price: orderTotal(order.items),
-      deliveryLat: 12.97,
-      deliveryLon: 77.59,
-    });
+    const userId = 1 + Math.floor(Math.random() * 3000);
     try {
       for (let attempt = 0; !this.stopped; attempt++) {
         if (attempt > 0) {
           this.retries++;
           await sleep(Math.min(2000, 100 * 2 ** Math.min(attempt, 5)));
         }
-        const status = await this.post(body);
+        const status = await postOrder(this.o.ordersUrl, order, userId);
         if (status === 202) {
           this.acknowledged.push(order);
           return;
@@ -90,15 +79,16 @@ export class OrderWorkload {
       this.inFlight--;
     }
   }
+}
 
-  /** The HTTP status, or 0 when the service could not be reached. */
-  private async post(body: string): Promise<number> {
-    try {
-      const res = await fetch(`${this.o.ordersUrl}/orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal: AbortSignal.timeout(15_000) });
-      await res.arrayBuffer();
-      return res.status;
-    } catch {
-      return 0;
-    }
+/** `POST /orders` of one order with its client-chosen id: the HTTP status, or 0 when unreachable. */
+export async function postOrder(ordersUrl: string, order: PlacedOrder, userId: number): Promise<number> {
+  const body = JSON.stringify({ id: order.id, userId, items: order.items, price: orderTotal(order.items), deliveryLat: 12.97, deliveryLon: 77.59 });
+  try {
+    const res = await fetch(`${ordersUrl}/orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal: AbortSignal.timeout(15_000) });
+    await res.arrayBuffer();
+    return res.status;
+  } catch {
+    return 0;
   }
 }

@@ -7,8 +7,8 @@ import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mysqlAdmin } from '../common/test/support/env.js';
 import { readTopic } from '../common/test/support/kafka.js';
-import { eventually } from '../common/test/support/services.js';
-import { CHROMIUM, CHROMIUM_ARGS, ensureChromium, ServiceProcess } from '../dashboards/test/e2e-support.js';
+import { eventually, ManagedService } from '../common/test/support/services.js';
+import { CHROMIUM, CHROMIUM_ARGS, ensureChromium } from '../dashboards/test/e2e-support.js';
 import { addTo, endOffsets, offsetsBetween, pinotQuantitiesByProduct, readRange, sorted } from './acceptance-support.js';
 
 /**
@@ -30,21 +30,21 @@ const runId = randomUUID().slice(0, 8);
 const enricherGroup = `enricher-acceptance-${runId}`;
 
 const ordersEnv = { ORDERS_HTTP_PORT: String(ORDERS_PORT), ORDERS_HTTP_HOST: '127.0.0.1' };
-const simulator = new ServiceProcess(
+const simulator = new ManagedService(
   'orders-service (simulator)',
   'orders-service/src/main.ts',
   { ...ordersEnv, SIMULATOR_ENABLED: 'true', SIMULATOR_RATE: '20', SIMULATOR_BATCH_SIZE: '20' },
   `${ordersBase}/readyz`,
 );
-const ordersHttp = new ServiceProcess('orders-service (HTTP only)', 'orders-service/src/main.ts', { ...ordersEnv, SIMULATOR_ENABLED: 'false' }, `${ordersBase}/readyz`);
-const enricher = new ServiceProcess(
+const ordersHttp = new ManagedService('orders-service (HTTP only)', 'orders-service/src/main.ts', { ...ordersEnv, SIMULATOR_ENABLED: 'false' }, `${ordersBase}/readyz`);
+const enricher = new ManagedService(
   'enricher',
   'enricher/src/main.ts',
   { ENRICHER_HTTP_PORT: String(ENRICHER_PORT), ENRICHER_HTTP_HOST: '127.0.0.1', ENRICHER_GROUP_ID: enricherGroup, ENRICHER_INSTANCE_ID: `acceptance-${runId}` },
   `http://127.0.0.1:${ENRICHER_PORT}/readyz`,
 );
-const api = new ServiceProcess('pizzashop-api', 'pizzashop-api/src/main.ts', { API_PORT: String(API_PORT), API_HOST: '127.0.0.1', QUERY_CACHE_TTL_MS: '0' }, `${apiBase}/readyz`);
-const dashboard = new ServiceProcess(
+const api = new ManagedService('pizzashop-api', 'pizzashop-api/src/main.ts', { API_PORT: String(API_PORT), API_HOST: '127.0.0.1', QUERY_CACHE_TTL_MS: '0' }, `${apiBase}/readyz`);
+const dashboard = new ManagedService(
   'dashboard',
   'dashboards/src/server/main.ts',
   { DASHBOARD_PORT: String(DASHBOARD_PORT), DASHBOARD_HOST: '127.0.0.1', API_URL: apiBase },

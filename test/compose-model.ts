@@ -2,10 +2,9 @@
 // would merge), so the static tests can check it without a Docker engine.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
+import { repoRoot } from '../common/test/support/services.js';
 
-export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const composeFiles = ['compose.yaml', 'compose-pinot.yaml', 'compose-dashboard.yaml'];
 
 export interface PortMapping {

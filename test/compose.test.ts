@@ -18,9 +18,9 @@ import {
   isOneShot,
   loadComposeModel,
   readEnvFile,
-  repoRoot,
   type Service,
 } from './compose-model.js';
+import { repoRoot } from '../common/test/support/services.js';
 
 const model = loadComposeModel();
 const services = [...model.services.values()];

@@ -12,7 +12,7 @@ import { reportLine } from '../drills/report.js';
  * acknowledged order and item in Pinot exactly once.
  */
 const stack = createContext(loadStackConfig(process.env), () => undefined);
-const ctx = openDrillContext(stack, process.env as Record<string, string>, { orders: 18581, enricher: 18582 }, createLogger('drills', 'warn'), (line) =>
+const ctx = openDrillContext(stack, process.env as Record<string, string>, { orders: 18595, enricher: 18596 }, createLogger('drills', 'warn'), (line) =>
   console.error(line),
 );
 const options = { orders: 240, rate: 40, faultAt: 0.4, holdMs: 2000, convergeTimeoutMs: 240_000 };

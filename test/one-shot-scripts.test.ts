@@ -7,7 +7,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadComposeModel, repoRoot } from './compose-model.js';
+import { loadComposeModel } from './compose-model.js';
+import { repoRoot } from '../common/test/support/services.js';
 
 interface Recorded {
   method: string;

@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { dockerfileInstructions, loadComposeModel, repoRoot, type Service } from './compose-model.js';
+import { dockerfileInstructions, loadComposeModel, type Service } from './compose-model.js';
+import { repoRoot } from '../common/test/support/services.js';
 
 const model = loadComposeModel();
 const built = [...model.services.values()].filter((s) => s.build);

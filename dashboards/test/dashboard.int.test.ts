@@ -1,17 +1,17 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { createIdempotentProducer, createKafkaClient, createLogger, ensureTopics, infraEnvSchema, loadConfig, PinotClient, sql, sqlList } from '@pizzashop/common';
+import { createKafkaClient, createLogger, infraEnvSchema, loadConfig, PinotClient, sql, sqlList } from '@pizzashop/common';
 import axe from 'axe-core';
 import type { Producer } from 'kafkajs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { produceOrders, type SyntheticOrder } from '../../pizzashop-api/bench/synthetic-orders.js';
+import { connectOrderProducer, produceOrders, type SyntheticOrder } from '../../pizzashop-api/bench/synthetic-orders.js';
 import { TcpProxy } from '../../pizzashop-api/test/broker-proxy.js';
 import { categoryLabel } from '../src/web/categories.js';
 import { kpisOf } from '../src/web/kpis.js';
 import type { OrdersPerMinute, Overview, Popular } from '../src/web/schemas.js';
-import { eventually } from '../../common/test/support/services.js';
-import { CHROMIUM, CHROMIUM_ARGS, ensureChromium, ordersBetween, prng, randomOrder, repoRoot, ServiceProcess } from './e2e-support.js';
+import { eventually, ManagedService, repoRoot } from '../../common/test/support/services.js';
+import { CHROMIUM, CHROMIUM_ARGS, ensureChromium, ordersBetween, prng, randomOrder } from './e2e-support.js';
 
 /**
  * The dashboard end to end on the real test stack: orders produced to Kafka, ingested by Pinot,
@@ -41,8 +41,8 @@ const history: SyntheticOrder[] = [
 ];
 
 const apiEnv = { API_HOST: '127.0.0.1', STREAM_INTERVAL_MS: '1000' };
-const api = new ServiceProcess('pizzashop-api', 'pizzashop-api/src/main.ts', { ...apiEnv, API_PORT: String(API_PORT) }, `${apiBase}/healthz`);
-const dashboard = new ServiceProcess(
+const api = new ManagedService('pizzashop-api', 'pizzashop-api/src/main.ts', { ...apiEnv, API_PORT: String(API_PORT) }, `${apiBase}/healthz`);
+const dashboard = new ManagedService(
   'dashboard',
   'dashboards/src/server/main.ts',
   { DASHBOARD_HOST: '127.0.0.1', DASHBOARD_PORT: String(DASHBOARD_PORT), API_URL: apiBase },
@@ -50,13 +50,13 @@ const dashboard = new ServiceProcess(
 );
 const brokerUrl = new URL(infra.PINOT_BROKER_URLS[0]!);
 const pinotProxy = new TcpProxy(PINOT_PROXY_PORT, { host: brokerUrl.hostname, port: Number(brokerUrl.port) });
-const cutApi = new ServiceProcess(
+const cutApi = new ManagedService(
   'pizzashop-api (Pinot via proxy)',
   'pizzashop-api/src/main.ts',
   { ...apiEnv, API_PORT: String(CUT_API_PORT), PINOT_BROKER_URLS: pinotProxy.url, PINOT_QUERY_TIMEOUT_MS: '1500' },
   `http://127.0.0.1:${CUT_API_PORT}/healthz`,
 );
-const cutDashboard = new ServiceProcess(
+const cutDashboard = new ManagedService(
   'dashboard (second)',
   'dashboards/src/server/main.ts',
   { DASHBOARD_HOST: '127.0.0.1', DASHBOARD_PORT: String(CUT_DASHBOARD_PORT), API_URL: `http://127.0.0.1:${CUT_API_PORT}` },
@@ -120,16 +120,7 @@ const rowNames = (p: Page, table: string) => p.$$eval(`#${table} tbody tr th`, (
 beforeAll(async () => {
   ensureChromium();
   const kafka = createKafkaClient({ brokers: infra.KAFKA_BROKERS, clientId: 'dashboard-e2e', log });
-  await ensureTopics(
-    kafka,
-    [
-      { topic: topics.orders, numPartitions: 3 },
-      { topic: topics.enrichedOrderItems, numPartitions: 3 },
-    ],
-    log,
-  );
-  producer = createIdempotentProducer(kafka);
-  await producer.connect();
+  producer = await connectOrderProducer(kafka, topics, log);
   await produceOrders(producer, topics, history);
   pinot = new PinotClient({ brokerUrls: infra.PINOT_BROKER_URLS, timeoutMs: 5000 });
   await waitForPinot(history);

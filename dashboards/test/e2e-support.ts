@@ -1,11 +1,8 @@
-import { execSync, spawn, type ChildProcess } from 'node:child_process';
+import { execSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import type { Product } from '@pizzashop/common';
 import { buildOrder, type SyntheticOrder } from '../../pizzashop-api/bench/synthetic-orders.js';
 
-export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 export const CHROMIUM = '/usr/bin/chromium';
 export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'];
 
@@ -19,58 +16,6 @@ export function ensureChromium(): void {
     timeout: 20 * 60_000,
   });
   if (!existsSync(CHROMIUM)) throw new Error(`dashboard e2e: apt-get finished but ${CHROMIUM} is still missing; install Debian's "chromium" package by hand`);
-}
-
-/** A service run as `node --import tsx <entry>` from the repository root, its output kept for error messages. */
-export class ServiceProcess {
-  private child: ChildProcess | undefined;
-  private output = '';
-
-  constructor(
-    readonly name: string,
-    private readonly entry: string,
-    private readonly env: Record<string, string>,
-    readonly healthUrl: string,
-  ) {}
-
-  get pid(): number | undefined {
-    return this.child?.pid;
-  }
-
-  /** Starts the process and waits until `healthUrl` answers 200. */
-  async start(timeoutMs = 90_000): Promise<void> {
-    const child = spawn(process.execPath, ['--import', 'tsx', this.entry], {
-      cwd: repoRoot,
-      env: { ...process.env, LOG_LEVEL: 'warn', ...this.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    this.child = child;
-    for (const stream of [child.stdout, child.stderr]) stream?.on('data', (chunk: Buffer) => (this.output = (this.output + chunk.toString()).slice(-8000)));
-    const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
-      if (child.exitCode !== null) throw new Error(`${this.name} exited with code ${child.exitCode} while starting:\n${this.output}`);
-      const ok = await fetch(this.healthUrl, { signal: AbortSignal.timeout(1000) }).then((r) => r.ok, () => false);
-      if (ok) return;
-      await sleep(250);
-    }
-    throw new Error(`${this.name} did not answer ${this.healthUrl} within ${timeoutMs} ms:\n${this.output}`);
-  }
-
-  /** SIGTERM (SIGKILL after 15 s), resolved once the process has exited. */
-  async stop(): Promise<void> {
-    const child = this.child;
-    this.child = undefined;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-    await exited;
-    clearTimeout(timer);
-  }
-
-  get log(): string {
-    return this.output;
-  }
 }
 
 /** Catalogue products (ids, names, categories, prices and image paths of docker/mysql/init/10-products.sql): six categories. */

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LiveFeed, type EventSourceLike, type FeedDependencies, type FeedState } from '../src/web/live-feed.js';
-import { DEFAULT_BACKOFF } from '../src/web/backoff.js';
+import { DEFAULT_FEED_OPTIONS, LiveFeed, type EventSourceLike, type FeedDependencies, type FeedState } from '../src/web/live-feed.js';
 import { snapshot, T0 } from './fixtures.js';
 
 type Listener = (event: MessageEvent<string>) => void;
@@ -54,14 +53,7 @@ function harness(rest: (url: string) => Answer) {
     },
     random: () => 0.5,
   };
-  const feed = new LiveFeed('5m', (s) => states.push(s), deps, {
-    basePath: '/api',
-    limit: 5,
-    minutes: 60,
-    backoff: DEFAULT_BACKOFF,
-    pollIntervalMs: 3000,
-    silenceMs: 15_000,
-  });
+  const feed = new LiveFeed('5m', (s) => states.push(s), deps, DEFAULT_FEED_OPTIONS);
   /** Advances the clock, firing due timers in order, and lets pending promises settle. */
   const advance = async (ms: number) => {
     const end = now + ms;

@@ -138,10 +138,13 @@ async function stopPids(ctx: StackContext, entries: [string, number][]): Promise
 export async function stopComponent(ctx: StackContext, name: string, how: 'kill' | 'stop'): Promise<number> {
   const pid = runningPid(ctx.paths.pid(name), ctx.paths.root);
   if (pid === undefined) throw new Error(`${name}: not running in ${ctx.paths.root} (npm run stack:status)`);
-  if (how === 'kill') await killProcess(pid);
-  else await stopProcess(pid);
+  if (how === 'stop') {
+    await stopPids(ctx, [[name, pid]]);
+    return pid;
+  }
+  await killProcess(pid);
   removePidFile(ctx.paths.pid(name));
-  ctx.progress(`[stack] ${name}: ${how === 'kill' ? 'killed with SIGKILL' : 'stopped'} (pid ${pid})`);
+  ctx.progress(`[stack] ${name}: killed with SIGKILL (pid ${pid})`);
   return pid;
 }
 

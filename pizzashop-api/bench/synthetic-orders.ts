@@ -1,5 +1,5 @@
-import { orderTotal, sql, type EnrichedOrderItem, type Order, type PinotClient, type Product } from '@pizzashop/common';
-import type { Producer } from 'kafkajs';
+import { createIdempotentProducer, ensureTopics, orderTotal, sql, type EnrichedOrderItem, type Logger, type Order, type PinotClient, type Product } from '@pizzashop/common';
+import type { Kafka, Producer } from 'kafkajs';
 
 /** An `orders` message together with the `enriched-order-items` messages the enricher would make of it. */
 export interface SyntheticOrder {
@@ -25,6 +25,21 @@ export function buildOrder(id: string, createdAtMs: number, userId: number, line
 export interface OrderTopics {
   orders: string;
   enrichedOrderItems: string;
+}
+
+/** Creates both topics when missing (3 partitions) and returns a connected idempotent producer for `produceOrders`. */
+export async function connectOrderProducer(kafka: Kafka, topics: OrderTopics, log: Logger): Promise<Producer> {
+  await ensureTopics(
+    kafka,
+    [
+      { topic: topics.orders, numPartitions: 3 },
+      { topic: topics.enrichedOrderItems, numPartitions: 3 },
+    ],
+    log,
+  );
+  const producer = createIdempotentProducer(kafka);
+  await producer.connect();
+  return producer;
 }
 
 /** Produces the orders and their enriched items (key = order id) in one batch request. */

@@ -1,9 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
-  createIdempotentProducer,
   createKafkaClient,
   createLogger,
-  ensureTopics,
   infraEnvSchema,
   loadConfig,
   PinotClient,
@@ -13,7 +11,7 @@ import {
 } from '@pizzashop/common';
 import type { Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildOrder, produceOrders, type SyntheticOrder } from '../bench/synthetic-orders.js';
+import { buildOrder, connectOrderProducer, produceOrders, type SyntheticOrder } from '../bench/synthetic-orders.js';
 import { apiEnvSchema } from '../src/config.js';
 import { createApiService, type ApiService } from '../src/service.js';
 import { TcpProxy } from './broker-proxy.js';
@@ -90,17 +88,9 @@ async function waitForPinot(): Promise<void> {
 
 beforeAll(async () => {
   const kafka = createKafkaClient({ brokers: infra.KAFKA_BROKERS, clientId: 'pizzashop-api-it', log });
-  await ensureTopics(
-    kafka,
-    [
-      { topic: infra.ORDERS_TOPIC, numPartitions: 3 },
-      { topic: infra.ENRICHED_ORDER_ITEMS_TOPIC, numPartitions: 3 },
-    ],
-    log,
-  );
-  producer = createIdempotentProducer(kafka);
-  await producer.connect();
-  await produceOrders(producer, { orders: infra.ORDERS_TOPIC, enrichedOrderItems: infra.ENRICHED_ORDER_ITEMS_TOPIC }, all);
+  const topics = { orders: infra.ORDERS_TOPIC, enrichedOrderItems: infra.ENRICHED_ORDER_ITEMS_TOPIC };
+  producer = await connectOrderProducer(kafka, topics, log);
+  await produceOrders(producer, topics, all);
   pinot = new PinotClient({ brokerUrls: infra.PINOT_BROKER_URLS, timeoutMs: 5000 });
   await waitForPinot();
 

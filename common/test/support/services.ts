@@ -6,12 +6,18 @@ export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '
 
 export interface ServiceProcess {
   child: ChildProcess;
-  /** Everything the process printed so far (pino JSON lines). */
+  /** The last OUTPUT_KEPT characters the process printed (pino JSON lines). */
   output: () => string;
   exited: Promise<number | null>;
-  /** SIGTERM (graceful) or SIGKILL (crash), by PID; resolves when the process is gone. */
+  /**
+   * SIGTERM (graceful, SIGKILL after STOP_GRACE_MS) or SIGKILL (crash), by PID; resolves when the
+   * process is gone.
+   */
   stop: (signal?: 'SIGTERM' | 'SIGKILL') => Promise<void>;
 }
+
+const OUTPUT_KEPT = 64_000;
+const STOP_GRACE_MS = 15_000;
 
 /** Starts `entry` (e.g. `enricher/src/main.ts`) with tsx as a child process with extra env. */
 export function startService(entry: string, env: Record<string, string>, args: string[] = []): ServiceProcess {
@@ -21,16 +27,20 @@ export function startService(entry: string, env: Record<string, string>, args: s
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+  const keep = (d: Buffer) => (output = (output + d.toString()).slice(-OUTPUT_KEPT));
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
   return {
     child,
     output: () => output,
     exited,
     stop: async (signal = 'SIGTERM') => {
-      if (child.exitCode === null && child.signalCode === null) process.kill(child.pid!, signal);
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      process.kill(child.pid!, signal);
+      const escalate = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
       await exited;
+      clearTimeout(escalate);
     },
   };
 }
@@ -51,14 +61,63 @@ export async function waitFor<T>(what: string, check: () => Promise<T | undefine
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`);
 }
 
-/** Waits until `GET url` answers 200. */
-export function waitForHttpOk(url: string, timeoutMs = 120000, service?: ServiceProcess): Promise<true> {
-  return waitFor(
-    `${url} to answer 200${service ? `\n--- service output ---\n${service.output().slice(-4000)}` : ''}`,
-    async () => (await fetch(url)).status === 200,
-    timeoutMs,
-    500,
-  );
+/** Waits until `GET url` answers 200; fails at once when `service` exits meanwhile. */
+export async function waitForHttpOk(url: string, timeoutMs = 120000, service?: ServiceProcess): Promise<true> {
+  const outputOf = () => (service ? `\n--- service output ---\n${service.output().slice(-4000)}` : '');
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const { exitCode, signalCode } = service?.child ?? {};
+    if (exitCode != null || signalCode != null) throw new Error(`service exited (${exitCode ?? signalCode}) before ${url} answered 200${outputOf()}`);
+    const ok = await fetch(url, { signal: AbortSignal.timeout(1000) }).then(
+      async (res) => {
+        await res.arrayBuffer();
+        return res.status === 200;
+      },
+      () => false,
+    );
+    if (ok) return true;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${url} to answer 200${outputOf()}`);
+}
+
+/**
+ * A named service that can be started, stopped and started again, ready once `healthUrl` answers
+ * 200; its output stays readable after it stopped.
+ */
+export class ManagedService {
+  private current: ServiceProcess | undefined;
+  private last: ServiceProcess | undefined;
+
+  constructor(
+    readonly name: string,
+    private readonly entry: string,
+    private readonly env: Record<string, string>,
+    readonly healthUrl: string,
+  ) {}
+
+  get pid(): number | undefined {
+    return this.current?.child.pid;
+  }
+
+  async start(timeoutMs = 90_000): Promise<void> {
+    this.current = this.last = startService(this.entry, { LOG_LEVEL: 'warn', ...this.env });
+    try {
+      await waitForHttpOk(this.healthUrl, timeoutMs, this.current);
+    } catch (err) {
+      throw new Error(`${this.name}: ${(err as Error).message}`);
+    }
+  }
+
+  async stop(): Promise<void> {
+    const service = this.current;
+    this.current = undefined;
+    await service?.stop();
+  }
+
+  get log(): string {
+    return this.last?.output() ?? '';
+  }
 }
 
 /** Polls `check` until it returns true (or throws with its last answer after `timeoutMs`). */
