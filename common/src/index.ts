@@ -1,5 +1,6 @@
 export * from './config.js';
 export * from './logger.js';
+export * from './retry.js';
 export * from './shutdown.js';
 export * from './http/not-found.js';
 export * from './http/ops-routes.js';

@@ -5,6 +5,7 @@ import {
   enrichedOrderItemSchema,
   ensureTopics,
   partitionCount,
+  retryUntilDone,
   sendJsonToTopics,
   TopicFollower,
   waitForTopics,
@@ -13,7 +14,6 @@ import {
   type FollowedRecord,
   type Logger,
 } from '@pizzashop/common';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Batch, Consumer, EachBatchPayload, Kafka, Producer, Transaction } from 'kafkajs';
 import type { EnricherConfig } from './config.js';
 import { enrichWaitingItem, joinOrder } from './join.js';
@@ -256,20 +256,25 @@ export class Enricher {
    */
   private async replaceProducer(): Promise<void> {
     await this.producer.disconnect().catch(() => undefined);
-    for (let attempt = 1; !this.stopped; attempt++) {
-      this.producer = this.createProducer();
-      try {
-        await this.producer.connect();
-        await this.fencePredecessor();
+    await retryUntilDone(
+      async (attempt) => {
+        this.producer = this.createProducer();
+        try {
+          await this.producer.connect();
+          await this.fencePredecessor();
+        } catch (err) {
+          await this.producer.disconnect().catch(() => undefined);
+          throw err;
+        }
         this.log.info({ attempt }, 'transactional producer replaced; the unfinished transaction is settled');
-        break;
-      } catch (err) {
-        const retryInMs = Math.min(10_000, 500 * attempt);
-        this.log.warn({ err: (err as Error).message, retryInMs }, 'cannot settle the unfinished transaction yet (is Kafka up?); retrying');
-        await this.producer.disconnect().catch(() => undefined);
-        await sleep(retryInMs);
-      }
-    }
+      },
+      {
+        stepMs: 500,
+        keepGoing: () => !this.stopped,
+        onFailure: (err, retryInMs) =>
+          this.log.warn({ err: (err as Error).message, retryInMs }, 'cannot settle the unfinished transaction yet (is Kafka up?); retrying'),
+      },
+    );
     this.restores = new Map();
     this.restored.clear();
     for (const p of this.assigned) this.restore(p).catch((err: unknown) => this.log.error({ err, partition: p }, 'restoring waiting items failed'));
@@ -281,23 +286,26 @@ export class Enricher {
    */
   private async seekToCommitted(partition: number, isRunning: () => boolean): Promise<void> {
     const topic = this.cfg.ORDERS_TOPIC;
-    for (let attempt = 1; isRunning() && !this.stopped; attempt++) {
-      const admin = this.kafka.admin();
-      try {
-        await admin.connect();
-        const [committed] = await admin.fetchOffsets({ groupId: this.cfg.ENRICHER_GROUP_ID, topics: [topic] });
-        const offset = committed?.partitions.find((p) => p.partition === partition)?.offset ?? '-1';
-        const start = offset === '-1' ? (await admin.fetchTopicOffsets(topic)).find((p) => p.partition === partition)?.low ?? '0' : offset;
-        this.consumer.seek({ topic, partition, offset: start });
-        this.log.warn({ topic, partition, offset: start }, 'transaction failed; reading the partition again from its committed offset');
-        return;
-      } catch (err) {
-        await sleep(Math.min(10_000, 500 * attempt));
-        this.log.warn({ err: (err as Error).message, partition }, 'cannot read the committed offset yet; retrying');
-      } finally {
-        await admin.disconnect().catch(() => undefined);
-      }
-    }
+    await retryUntilDone(
+      async () => {
+        const admin = this.kafka.admin();
+        try {
+          await admin.connect();
+          const [committed] = await admin.fetchOffsets({ groupId: this.cfg.ENRICHER_GROUP_ID, topics: [topic] });
+          const offset = committed?.partitions.find((p) => p.partition === partition)?.offset ?? '-1';
+          const start = offset === '-1' ? (await admin.fetchTopicOffsets(topic)).find((p) => p.partition === partition)?.low ?? '0' : offset;
+          this.consumer.seek({ topic, partition, offset: start });
+          this.log.warn({ topic, partition, offset: start }, 'transaction failed; reading the partition again from its committed offset');
+        } finally {
+          await admin.disconnect().catch(() => undefined);
+        }
+      },
+      {
+        stepMs: 500,
+        keepGoing: () => isRunning() && !this.stopped,
+        onFailure: (err, retryInMs) => this.log.warn({ err: (err as Error).message, partition, retryInMs }, 'cannot read the committed offset yet; retrying'),
+      },
+    );
   }
 
   /** Loads the waiting items of `partition` committed on the waiting topic, once per assignment. */

@@ -8,6 +8,7 @@ import {
   listen,
   loadConfig,
   onShutdown,
+  retryUntilDone,
 } from '@pizzashop/common';
 import type { ServerType } from '@hono/node-server';
 import { CatalogueStore } from './catalogue-store.js';
@@ -46,16 +47,7 @@ const simulator = new Simulator(
 );
 
 async function loadCatalogueWithRetry(): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await catalogue.load();
-      return;
-    } catch (err) {
-      const retryInMs = Math.min(10000, 1000 * attempt);
-      log.warn({ retryInMs }, describeDatabaseError(err, cfg));
-      await new Promise((r) => setTimeout(r, retryInMs));
-    }
-  }
+  await retryUntilDone(() => catalogue.load(), { stepMs: 1000, onFailure: (err, retryInMs) => log.warn({ retryInMs }, describeDatabaseError(err, cfg)) });
 }
 
 async function ensureOrdersTopic(): Promise<void> {

@@ -1,4 +1,4 @@
-import { orderSchema, sendJson, type Logger, type Order } from '@pizzashop/common';
+import { orderSchema, retryUntilDone, sendJson, type Logger, type Order } from '@pizzashop/common';
 import type { Producer } from 'kafkajs';
 
 export class KafkaUnavailableError extends Error {}
@@ -76,19 +76,20 @@ export class OrderPublisher {
   }
 
   private async connectLoop(): Promise<void> {
-    for (let attempt = 1; !this.stopped; attempt++) {
-      try {
+    await retryUntilDone(
+      async () => {
         await this.producer.connect();
         this.log.info({ brokers: this.brokers }, 'connected to Kafka');
-        return;
-      } catch (err) {
-        const delayMs = Math.min(10000, 500 * attempt);
-        this.log.warn(
-          { err: (err as Error).message, brokers: this.brokers, retryInMs: delayMs },
-          'cannot reach Kafka; is the stack up (npm run stack:status) and KAFKA_BROKERS right? retrying',
-        );
-        await new Promise((r) => setTimeout(r, delayMs));
-      }
-    }
+      },
+      {
+        stepMs: 500,
+        keepGoing: () => !this.stopped,
+        onFailure: (err, retryInMs) =>
+          this.log.warn(
+            { err: (err as Error).message, brokers: this.brokers, retryInMs },
+            'cannot reach Kafka; is the stack up (npm run stack:status) and KAFKA_BROKERS right? retrying',
+          ),
+      },
+    );
   }
 }
