@@ -7,6 +7,7 @@ import { closeDrillContext, openDrillContext } from './context.js';
 import { createDrills } from './drills.js';
 import { runDrill, type DrillResult } from './harness.js';
 import { renderMarkdown, reportLine, type DrillRun } from './report.js';
+import { testPort } from '../common/test/support/env.js';
 
 const USAGE = `npm run drills [-- --orders N] [--rate R] [--hold-ms MS] [--only name,name] [--keep-stack]
 
@@ -47,7 +48,7 @@ const progress = (line: string) => console.error(line);
 
 const stack = createContext(loadStackConfig({ ...process.env, STACK_PROFILE: 'test' }), progress);
 const { started } = await up(stack);
-const ctx = openDrillContext(stack, { ...process.env, ...clientEnv(stack) } as Record<string, string>, { orders: 18491, enricher: 18492 }, createLogger('drills', 'warn'), progress);
+const ctx = openDrillContext(stack, { ...process.env, ...clientEnv(stack) } as Record<string, string>, { orders: testPort(8491), enricher: testPort(8492) }, createLogger('drills', 'warn'), progress);
 const drills = createDrills(positive('cdc-updates', values['cdc-updates'])).filter((d) => !only || only.includes(d.name));
 if (drills.length === 0) {
   console.error(`drills: no drill named ${only?.join(', ')}`);

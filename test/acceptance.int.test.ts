@@ -5,7 +5,7 @@ import type { Admin, Kafka } from 'kafkajs';
 import mysql from 'mysql2/promise';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mysqlAdmin } from '../common/test/support/env.js';
+import { mysqlAdmin, testPort } from '../common/test/support/env.js';
 import { readTopic } from '../common/test/support/kafka.js';
 import { eventually, ManagedService } from '../common/test/support/services.js';
 import { CHROMIUM, CHROMIUM_ARGS, ensureChromium } from '../dashboards/test/e2e-support.js';
@@ -18,10 +18,10 @@ import { addTo, endOffsets, offsetsBetween, pinotQuantitiesByProduct, readRange,
  */
 const log = createLogger('acceptance', process.env.LOG_LEVEL ?? 'warn');
 const infra = loadConfig(infraEnvSchema, process.env, 'acceptance test');
-const ORDERS_PORT = 18701;
-const ENRICHER_PORT = 18702;
-const API_PORT = 18703;
-const DASHBOARD_PORT = 18704;
+const ORDERS_PORT = testPort(8701);
+const ENRICHER_PORT = testPort(8702);
+const API_PORT = testPort(8703);
+const DASHBOARD_PORT = testPort(8704);
 const SIMULATION_MS = 60_000;
 const apiBase = `http://127.0.0.1:${API_PORT}`;
 const ordersBase = `http://127.0.0.1:${ORDERS_PORT}`;

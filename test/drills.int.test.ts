@@ -5,6 +5,7 @@ import { closeDrillContext, openDrillContext } from '../drills/context.js';
 import { createDrills } from '../drills/drills.js';
 import { runDrill } from '../drills/harness.js';
 import { reportLine } from '../drills/report.js';
+import { testPort } from '../common/test/support/env.js';
 
 /**
  * The fault drills of `npm run drills` with small counts, on the test stack the integration setup
@@ -12,7 +13,7 @@ import { reportLine } from '../drills/report.js';
  * acknowledged order and item in Pinot exactly once.
  */
 const stack = createContext(loadStackConfig(process.env), () => undefined);
-const ctx = openDrillContext(stack, process.env as Record<string, string>, { orders: 18595, enricher: 18596 }, createLogger('drills', 'warn'), (line) =>
+const ctx = openDrillContext(stack, process.env as Record<string, string>, { orders: testPort(8595), enricher: testPort(8596) }, createLogger('drills', 'warn'), (line) =>
   console.error(line),
 );
 const options = { orders: 240, rate: 40, faultAt: 0.4, holdMs: 2000, convergeTimeoutMs: 240_000 };

@@ -4,7 +4,7 @@ import type { Message } from 'kafkajs';
 import mysql from 'mysql2/promise';
 import type { Connection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mysqlAdmin, serviceEnvOf, stackEnv } from '../common/test/support/env.js';
+import { mysqlAdmin, serviceEnvOf, stackEnv, testPort } from '../common/test/support/env.js';
 import { readTopic, testKafka } from '../common/test/support/kafka.js';
 import { startService, waitFor, waitForHttpOk, type ServiceProcess } from '../common/test/support/services.js';
 import { orderFor } from '../enricher/test/pipeline-support.js';
@@ -15,7 +15,7 @@ import { orderFor } from '../enricher/test/pipeline-support.js';
  */
 const cfg = stackEnv();
 const kafka = testKafka(cfg.KAFKA_BROKERS);
-const PORT = 18770;
+const PORT = testPort(8770);
 const ORDERS = 'orders';
 const DEAD_LETTERS = 'dead-letters';
 const ENRICHED = 'enriched-order-items';

@@ -12,6 +12,7 @@ import { kpisOf } from '../src/web/kpis.js';
 import type { OrdersPerMinute, Overview, Popular } from '../src/web/schemas.js';
 import { eventually, ManagedService, repoRoot } from '../../common/test/support/services.js';
 import { CHROMIUM, CHROMIUM_ARGS, ensureChromium, ordersBetween, prng, randomOrder } from './e2e-support.js';
+import { testPort } from '../../common/test/support/env.js';
 
 /**
  * The dashboard end to end on the real test stack: orders produced to Kafka, ingested by Pinot,
@@ -21,11 +22,11 @@ import { CHROMIUM, CHROMIUM_ARGS, ensureChromium, ordersBetween, prng, randomOrd
  */
 const log = createLogger('dashboard-e2e', process.env.LOG_LEVEL ?? 'warn');
 const infra = loadConfig(infraEnvSchema, process.env, 'dashboard e2e');
-const API_PORT = 18580;
-const DASHBOARD_PORT = 18501;
-const CUT_API_PORT = 18581;
-const CUT_DASHBOARD_PORT = 18502;
-const PINOT_PROXY_PORT = 18582;
+const API_PORT = testPort(8580);
+const DASHBOARD_PORT = testPort(8501);
+const CUT_API_PORT = testPort(8581);
+const CUT_DASHBOARD_PORT = testPort(8502);
+const PINOT_PROXY_PORT = testPort(8582);
 const MINUTE = 60_000;
 const apiBase = `http://127.0.0.1:${API_PORT}`;
 const dashboardUrl = `http://127.0.0.1:${DASHBOARD_PORT}`;

@@ -1,7 +1,7 @@
 import { enrichedOrderItemSchema, orderSchema } from '@pizzashop/common';
 import mysql from 'mysql2/promise';
 import { afterAll, describe, expect, it } from 'vitest';
-import { mysqlAdmin, stackEnv } from '../../common/test/support/env.js';
+import { mysqlAdmin, stackEnv, testPort } from '../../common/test/support/env.js';
 import { readTopic, testKafka } from '../../common/test/support/kafka.js';
 import { waitFor, type ServiceProcess } from '../../common/test/support/services.js';
 import { orderFor, privateTopics, produce, simulate, startEnricher } from './pipeline-support.js';
@@ -9,7 +9,7 @@ import { orderFor, privateTopics, produce, simulate, startEnricher } from './pip
 const cfg = stackEnv();
 const kafka = testKafka(cfg.KAFKA_BROKERS);
 const ORDERS = 10000;
-const PORT = 18391;
+const PORT = testPort(8391);
 
 const running: ServiceProcess[] = [];
 afterAll(async () => {

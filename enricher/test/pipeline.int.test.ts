@@ -2,7 +2,7 @@ import { deadLetterSchema, enrichedOrderItemSchema, orderSchema, type DeadLetter
 import mysql from 'mysql2/promise';
 import type { Connection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mysqlAdmin, stackEnv } from '../../common/test/support/env.js';
+import { mysqlAdmin, stackEnv, testPort } from '../../common/test/support/env.js';
 import { readTopic, testKafka, type ReadRecord } from '../../common/test/support/kafka.js';
 import { waitFor, type ServiceProcess } from '../../common/test/support/services.js';
 import { orderFor, privateTopics, produce, simulate, startEnricher } from './pipeline-support.js';
@@ -19,7 +19,7 @@ const lettersOf = (records: ReadRecord[]) => records.map((r) => deadLetterSchema
 
 beforeAll(async () => {
   db = await mysql.createConnection(mysqlAdmin(cfg));
-  enricher = await startEnricher(cfg, topics, 18381, { ENRICHER_UNKNOWN_PRODUCT_TIMEOUT_MS: String(UNKNOWN_PRODUCT_TIMEOUT_MS) });
+  enricher = await startEnricher(cfg, topics, testPort(8381), { ENRICHER_UNKNOWN_PRODUCT_TIMEOUT_MS: String(UNKNOWN_PRODUCT_TIMEOUT_MS) });
 });
 
 afterAll(async () => {
@@ -135,6 +135,6 @@ describe('enricher on the real stack', () => {
     const records = await readTopic(kafka, topics.ENRICHED_ORDER_ITEMS_TOPIC, (r) => r.some((x) => x.key === valid.id), { timeoutMs: 30000 });
     const items: EnrichedOrderItem[] = enrichedOf(records.filter((r) => r.key === valid.id));
     expect(items).toHaveLength(1);
-    expect((await fetch('http://127.0.0.1:18381/metrics').then((r) => r.text())).match(/enricher_dead_letters_total\{reason="malformed JSON",component="enricher"\} (\d+)/)?.[1]).toBe('2');
+    expect((await fetch(`http://127.0.0.1:${testPort(8381)}/metrics`).then((r) => r.text())).match(/enricher_dead_letters_total\{reason="malformed JSON",component="enricher"\} (\d+)/)?.[1]).toBe('2');
   });
 });

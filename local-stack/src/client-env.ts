@@ -14,5 +14,6 @@ export function clientEnv(ctx: StackContext): Record<string, string> {
     MYSQL_ADMIN_PASSWORD: '',
     MYSQL_ADMIN_SOCKET: join(ctx.paths.data('mariadb'), 'mariadb.sock'),
     STACK_STATE_DIR: ctx.cfg.STACK_STATE_DIR,
+    STACK_PORT_OFFSET: String(ctx.cfg.STACK_PORT_OFFSET),
   };
 }

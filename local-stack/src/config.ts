@@ -14,6 +14,8 @@ export const stackEnvSchema = z.object({
   STACK_BIND_HOST: z.string().default('127.0.0.1'),
   STACK_START_TIMEOUT_MS: z.coerce.number().int().positive().default(240_000),
   STACK_JAVA_HOME: z.string().optional(),
+  /** How far the test profile shifts every port (see testStackEnv). */
+  STACK_PORT_OFFSET: z.coerce.number().int().min(0).default(0),
   MARIADB_PORT: port(3307),
   KAFKA_PORT: port(9092),
   KAFKA_CONTROLLER_PORT: port(9093),
@@ -44,14 +46,33 @@ export const stackEnvSchema = z.object({
 
 export type StackConfig = z.infer<typeof stackEnvSchema>;
 
-/** The test stack: its own state dir and every port shifted by +10000 (MariaDB 13307, Kafka 19092, ...). */
-export function testStackEnv(): Record<string, string> {
-  return { ...shiftedPortEnv(10_000), STACK_STATE_DIR: join(repoRoot, '.stack-test') };
+/** The test stack's default port shift (MariaDB 13307, Kafka 19092, ...). */
+export const TEST_PORT_OFFSET = 10_000;
+
+/**
+ * The test stack: its own state dir and every port shifted by STACK_PORT_OFFSET (default +10000).
+ * A second checkout running its tests at the same time picks another offset (e.g. 4000), and the
+ * test services follow it (testPort in the test kit).
+ */
+export function testStackEnv(env: NodeJS.ProcessEnv = {}): Record<string, string> {
+  const offset = testPortOffset(env);
+  return { ...shiftedPortEnv(offset), STACK_PORT_OFFSET: String(offset), STACK_STATE_DIR: join(repoRoot, '.stack-test') };
+}
+
+/** STACK_PORT_OFFSET from env (a whole number that keeps every port below 65536), or the test default. */
+export function testPortOffset(env: NodeJS.ProcessEnv): number {
+  const raw = env.STACK_PORT_OFFSET;
+  if (raw === undefined || raw === '') return TEST_PORT_OFFSET;
+  const offset = Number(raw);
+  if (!Number.isInteger(offset) || offset < 0 || offset > 55_000) {
+    throw new Error(`local-stack: STACK_PORT_OFFSET must be a whole number from 0 to 55000, got "${raw}"`);
+  }
+  return offset;
 }
 
 /** Stack settings from env; STACK_PROFILE=test selects the test stack's defaults (explicit env still wins). */
 export function loadStackConfig(env: NodeJS.ProcessEnv = process.env): StackConfig {
-  const profileDefaults = env.STACK_PROFILE === 'test' ? testStackEnv() : {};
+  const profileDefaults = env.STACK_PROFILE === 'test' ? testStackEnv(env) : {};
   const cfg = loadConfig(stackEnvSchema, { ...profileDefaults, ...env }, 'local-stack');
   return { ...cfg, STACK_STATE_DIR: resolve(cfg.STACK_STATE_DIR) };
 }

@@ -1,14 +1,14 @@
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { orderSchema } from '@pizzashop/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serviceEnvOf, stackEnv } from '../../common/test/support/env.js';
+import { serviceEnvOf, stackEnv, testPort } from '../../common/test/support/env.js';
 import { readTopic, testKafka, uniqueTopic } from '../../common/test/support/kafka.js';
 import { startService, waitFor, waitForHttpOk, type ServiceProcess } from '../../common/test/support/services.js';
 
 const cfg = stackEnv();
 const ordersTopic = uniqueTopic('orders');
-const PORT = 18281;
-const DOWN_PORT = 18282;
+const PORT = testPort(8281);
+const DOWN_PORT = testPort(8282);
 const base = `http://127.0.0.1:${PORT}`;
 
 const order = {
@@ -69,7 +69,7 @@ describe('POST /orders against the real broker', () => {
 describe('POST /orders while Kafka is unreachable', () => {
   let down: ServiceProcess;
   let proxy: Server | undefined;
-  const kafkaPort = 18290;
+  const kafkaPort = testPort(8290);
   const downBase = `http://127.0.0.1:${DOWN_PORT}`;
 
   afterAll(async () => {

@@ -15,12 +15,13 @@ import { buildOrder, connectOrderProducer, produceOrders, type SyntheticOrder } 
 import { apiEnvSchema } from '../src/config.js';
 import { createApiService, type ApiService } from '../src/service.js';
 import { TcpProxy } from './broker-proxy.js';
+import { testPort } from '../../common/test/support/env.js';
 
 const log = createLogger('pizzashop-api-it', process.env.LOG_LEVEL ?? 'warn');
 const infra = loadConfig(infraEnvSchema, process.env, 'pizzashop-api integration test');
-const API_PORT = 18481;
-const PROXIED_API_PORT = 18482;
-const PROXY_PORT = 18483;
+const API_PORT = testPort(8481);
+const PROXIED_API_PORT = testPort(8482);
+const PROXY_PORT = testPort(8483);
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
 
