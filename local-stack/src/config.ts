@@ -70,9 +70,13 @@ export function testPortOffset(env: NodeJS.ProcessEnv): number {
   return offset;
 }
 
-/** Stack settings from env; STACK_PROFILE=test selects the test stack's defaults (explicit env still wins). */
+/**
+ * Stack settings from env; STACK_PROFILE=test selects the test stack's defaults, STACK_PORT_OFFSET alone
+ * shifts the default stack's ports (a bench stack beside `npm start`); explicit env still wins.
+ */
 export function loadStackConfig(env: NodeJS.ProcessEnv = process.env): StackConfig {
-  const profileDefaults = env.STACK_PROFILE === 'test' ? testStackEnv(env) : {};
+  const profileDefaults =
+    env.STACK_PROFILE === 'test' ? testStackEnv(env) : env.STACK_PORT_OFFSET ? { ...shiftedPortEnv(testPortOffset(env)), STACK_PORT_OFFSET: env.STACK_PORT_OFFSET } : {};
   const cfg = loadConfig(stackEnvSchema, { ...profileDefaults, ...env }, 'local-stack');
   return { ...cfg, STACK_STATE_DIR: resolve(cfg.STACK_STATE_DIR) };
 }
