@@ -17,6 +17,8 @@ export function openDrillContext(stack: StackContext, env: Record<string, string
     pinot: new PinotClient({ brokerUrls: infra.PINOT_BROKER_URLS, timeoutMs: 10_000 }),
     db: mysqlAdmin(infra, env),
     cdcTopic: infra.PRODUCTS_CDC_TOPIC,
+    topics: { orders: infra.ORDERS_TOPIC, enriched: infra.ENRICHED_ORDER_ITEMS_TOPIC },
+    log,
     progress,
   };
 }

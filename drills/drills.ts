@@ -46,7 +46,7 @@ async function verifyBurst(ctx: DrillContext, burst: ProductPriceBurst): Promise
   return { ok, note: `CDC ${cdc.delivered}/${cdc.expected} changes on ${ctx.cdcTopic}${when}, ${cdc.redelivered} redelivered; ${priced}` };
 }
 
-/** The six fault drills of docs/reliability.md, each a fresh object (some keep state between steps). */
+/** The fault drills of docs/reliability.md, each a fresh object (some keep state between steps). */
 export function createDrills(cdcUpdates: number): Drill[] {
   const newBurst = (ctx: DrillContext) => new ProductPriceBurst(ctx.db, BURST_PRODUCTS);
   let burst: ProductPriceBurst | undefined;
@@ -109,6 +109,14 @@ export function createDrills(cdcUpdates: number): Drill[] {
       fault: 'restart the Kafka broker under load',
       inject: async (ctx) => {
         await stopComponent(ctx.stack, 'kafka', 'stop');
+      },
+      repair: restartStack,
+    },
+    {
+      name: 'kafka-kill',
+      fault: 'kill -9 the Kafka broker under load, restart it',
+      inject: async (ctx) => {
+        await stopComponent(ctx.stack, 'kafka', 'kill');
       },
       repair: restartStack,
     },

@@ -1,11 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { PinotClient } from '@pizzashop/common';
+import type { Logger, PinotClient } from '@pizzashop/common';
 import type { Kafka } from 'kafkajs';
 import mysql, { type ConnectionOptions } from 'mysql2/promise';
 import { status, type StackContext } from '../local-stack/src/index.js';
 import { loadProducts, type CatalogueProduct } from '../orders-service/src/catalogue.js';
-import { allPresent, pinotCounts, type PinotCounts } from './pinot-counts.js';
+import { allPresent, countRows, pinotCounts, pinotRows, type PinotCounts } from './pinot-counts.js';
 import type { Pipeline } from './pipeline.js';
+import { findStages, kafkaRows, summariseStages, type StageFinding } from './stages.js';
 import { OrderWorkload } from './workload.js';
 
 export interface DrillContext {
@@ -16,6 +17,8 @@ export interface DrillContext {
   /** Admin account: drills change the catalogue. */
   db: ConnectionOptions;
   cdcTopic: string;
+  topics: { orders: string; enriched: string };
+  log: Logger;
   progress: (line: string) => void;
 }
 
@@ -58,6 +61,10 @@ export interface DrillResult {
   recoveryS: number | null;
   /** POST /orders retried by the client (503 or unreachable) during the drill. */
   clientRetries: number;
+  /** The same orders and items counted on the Kafka topics (read committed). */
+  kafka: { orders: number; items: number };
+  /** Every order or item missing or doubled, with the stage where it went wrong. */
+  findings: StageFinding[];
   notes: string[];
   passed: boolean;
 }
@@ -126,7 +133,11 @@ export async function runDrill(ctx: DrillContext, drill: Drill, o: DrillOptions)
   await placing;
   const convergedMs = await untilPresent(ctx.pinot, workload.acknowledged, o.convergeTimeoutMs);
   await sleep(3000);
-  const counts = (await countsOrNull(ctx.pinot, workload.acknowledged)) ?? { orders: 0, orderDuplicates: 0, itemsExpected: 0, items: 0, itemDuplicates: 0 };
+  const placed = workload.acknowledged;
+  const rows = await pinotRows(ctx.pinot, placed).catch(() => ({ orders: new Map<string, number>(), items: new Map<string, number>() }));
+  const counts = countRows(rows, placed);
+  const onTopics = await kafkaRows(ctx.kafka, ctx.topics, placed, ctx.log);
+  const findings = findStages(placed, onTopics, rows);
   const recoveryMs = await recovery;
   const extra = convergedMs === null ? undefined : await drill.verify?.(ctx);
   const unhealthy = await unhealthyComponents(ctx.stack);
@@ -134,6 +145,7 @@ export async function runDrill(ctx: DrillContext, drill: Drill, o: DrillOptions)
   for (const exit of exits) ctx.progress(`[drill] ${drill.name}: ${exit}`);
 
   const notes = [
+    ...summariseStages(findings),
     ...(extra ? [extra.note] : []),
     ...(convergedMs === null ? [`Pinot did not hold every order within ${o.convergeTimeoutMs / 1000} s`] : []),
     ...(unhealthy.length > 0 ? [`unhealthy afterwards: ${unhealthy.join(', ')}`] : []),
@@ -145,6 +157,7 @@ export async function runDrill(ctx: DrillContext, drill: Drill, o: DrillOptions)
     counts.orders === workload.acknowledged.length &&
     counts.items === counts.itemsExpected &&
     duplicates === 0 &&
+    findings.length === 0 &&
     (extra?.ok ?? true) &&
     unhealthy.length === 0 &&
     exits.length === 0;
@@ -159,6 +172,8 @@ export async function runDrill(ctx: DrillContext, drill: Drill, o: DrillOptions)
     outageS: Math.round(outageS * 10) / 10,
     recoveryS: recoveryMs === null ? null : Math.round(recoveryMs / 100) / 10,
     clientRetries: workload.retries,
+    kafka: { orders: onTopics.orders.size, items: onTopics.items.size },
+    findings,
     notes,
     passed,
   };

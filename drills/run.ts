@@ -5,15 +5,16 @@ import { createLogger } from '@pizzashop/common';
 import { clientEnv, createContext, down, loadStackConfig, repoRoot, up } from '../local-stack/src/index.js';
 import { closeDrillContext, openDrillContext } from './context.js';
 import { createDrills } from './drills.js';
-import { runDrill, type DrillResult } from './harness.js';
-import { renderMarkdown, reportLine, type DrillRun } from './report.js';
+import { runDrill } from './harness.js';
+import { renderMarkdown, reportLine, type DrillRun, type RepeatedResult } from './report.js';
 import { testPort } from '../common/test/support/env.js';
 
-const USAGE = `npm run drills [-- --orders N] [--rate R] [--hold-ms MS] [--only name,name] [--keep-stack]
+const USAGE = `npm run drills [-- --orders N] [--rate R] [--hold-ms MS] [--only name,name] [--repeat N] [--keep-stack]
 
 Runs the fault drills on the TEST stack (its own state dir .stack-test and ports +10000, so
 \`npm start\` can stay up), starting it when it is not running and stopping it afterwards unless
---keep-stack. Writes drills/results/latest.json and latest.md. Exit code 1 when a drill fails.`;
+--keep-stack. --repeat N runs the whole set N times (drills are judged on repetition). Writes
+drills/results/latest.json and latest.md. Exit code 1 when any run of any drill fails.`;
 
 const { values } = parseArgs({
   options: {
@@ -22,6 +23,7 @@ const { values } = parseArgs({
     'hold-ms': { type: 'string', default: '5000' },
     'cdc-updates': { type: 'string', default: '120' },
     only: { type: 'string' },
+    repeat: { type: 'string', default: '1' },
     'keep-stack': { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
@@ -43,6 +45,7 @@ function positive(name: string, raw: string): number {
 const orders = positive('orders', values.orders);
 const rate = positive('rate', values.rate);
 const holdMs = positive('hold-ms', values['hold-ms']);
+const repeat = Math.floor(positive('repeat', values.repeat));
 const only = values.only?.split(',').map((s) => s.trim());
 const progress = (line: string) => console.error(line);
 
@@ -55,20 +58,23 @@ if (drills.length === 0) {
   process.exit(2);
 }
 
-const results: DrillResult[] = [];
+const results: RepeatedResult[] = [];
 try {
-  for (const drill of drills) {
-    const result = await runDrill(ctx, drill, { orders, rate, faultAt: 0.4, holdMs, convergeTimeoutMs: 240_000 });
-    results.push(result);
-    console.log(reportLine(result));
-    if (!result.passed) console.error(`[drills] ${drill.name} failed; last output of the services:\n${ctx.pipeline.output()}`);
+  for (let repetition = 1; repetition <= repeat; repetition++) {
+    for (const drill of drills) {
+      if (repeat > 1) progress(`[drills] run ${repetition}/${repeat}: ${drill.name}`);
+      const result = await runDrill(ctx, drill, { orders, rate, faultAt: 0.4, holdMs, convergeTimeoutMs: 240_000 });
+      results.push({ ...result, repetition });
+      console.log(`${repeat > 1 ? `[run ${repetition}] ` : ''}${reportLine(result)}`);
+      if (!result.passed) console.error(`[drills] ${drill.name} failed; last output of the services:\n${ctx.pipeline.output()}`);
+    }
   }
 } finally {
   await closeDrillContext(ctx);
   if (started.length > 0 && !values['keep-stack']) await down(stack, false);
 }
 
-const run: DrillRun = { date: new Date().toISOString(), orders, rate, results };
+const run: DrillRun = { date: new Date().toISOString(), orders, rate, repeat, results };
 const dir = join(repoRoot, 'drills', 'results');
 mkdirSync(dir, { recursive: true });
 writeFileSync(join(dir, 'latest.json'), `${JSON.stringify(run, null, 2)}\n`);
