@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { jsonMessage, splitIntoRequests } from '../src/index.js';
+import type { Producer } from 'kafkajs';
+import { jsonMessage, oneSendAtATime, splitIntoRequests } from '../src/index.js';
 
 const msg = (bytes: number) => ({ key: null, value: 'x'.repeat(bytes) });
 
@@ -33,5 +34,30 @@ describe('jsonMessage', () => {
   it('serialises values, keeps tombstones and explicit partitions', () => {
     expect(jsonMessage({ key: 'k', value: { a: 1 } })).toEqual({ key: 'k', value: '{"a":1}' });
     expect(jsonMessage({ key: 'k', value: null, partition: 2 })).toEqual({ key: 'k', value: null, partition: 2 });
+  });
+});
+
+describe('oneSendAtATime', () => {
+  it('runs sends one after the other, in call order, and a failed one does not block the next', async () => {
+    let running = 0;
+    let most = 0;
+    const order: string[] = [];
+    const fake = {
+      send: async ({ topic }: { topic: string }) => {
+        running++;
+        most = Math.max(most, running);
+        await new Promise((r) => setTimeout(r, 5));
+        running--;
+        order.push(topic);
+        if (topic === 'fails') throw new Error('broker gone');
+        return [];
+      },
+      sendBatch: async () => [],
+    };
+    const producer = oneSendAtATime(fake as unknown as Producer);
+    const results = await Promise.allSettled(['a', 'fails', 'b', 'c'].map((topic) => producer.send({ topic, messages: [] })));
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+    expect(order).toEqual(['a', 'fails', 'b', 'c']);
+    expect(most).toBe(1);
   });
 });

@@ -29,8 +29,11 @@ export const REASON_UNKNOWN_PRODUCT = 'unknown product';
 export const REASON_BUFFER_FULL = 'waiting buffer full';
 /** Most items released in one transaction. */
 const RELEASE_LIMIT = 20000;
-/** Transaction errors after which this instance must not go on: another one took its transactional id. */
+/** Transaction errors meaning this producer epoch is over: the coordinator aborted its transaction, or another instance took its transactional id. */
 const FENCED_ERRORS = new Set(['INVALID_PRODUCER_EPOCH', 'PRODUCER_FENCED', 'TRANSACTIONAL_ID_AUTHORIZATION_FAILED']);
+/** Fencings within FENCING_WINDOW_MS after which another live instance must be using our transactional id. */
+const FENCINGS_FATAL = 3;
+const FENCING_WINDOW_MS = 120_000;
 
 /** What one transaction writes. */
 interface Output {
@@ -74,6 +77,10 @@ export class Enricher {
   private consumerRunning = false;
   private releaseTimer: NodeJS.Timeout | undefined;
   private releaseScheduled = false;
+  /** Per orders partition, the offset after the last order a transaction of this process committed. */
+  private readonly committedPositions = new Map<number, bigint>();
+  /** When each recent fencing happened, to tell a timed-out transaction from a second instance with our id. */
+  private fencings: number[] = [];
   /** Batches waiting for the next group commit. */
   private queued: { batch: Batch; resolve: (ordersIn: number) => void; reject: (err: unknown) => void }[] = [];
   private committing = false;
@@ -360,18 +367,16 @@ export class Enricher {
       try {
         const counts = await this.lock.run(async () => {
           const output: Output = { enriched: [], deadLetters: [], parked: [], released: [] };
-          const counts = group.map(({ batch }) => this.planBatch(batch, output));
+          const positions = new Map(this.committedPositions);
+          const counts = group.map(({ batch }) => this.planBatch(batch, output, positions));
+          const partitions = [...new Set(group.map(({ batch }) => batch.partition))];
           await this.transact('batch', output, (tx) =>
             tx.sendOffsets({
               consumerGroupId: this.cfg.ENRICHER_GROUP_ID,
-              topics: [
-                {
-                  topic: this.cfg.ORDERS_TOPIC,
-                  partitions: group.map(({ batch }) => ({ partition: batch.partition, offset: (BigInt(batch.lastOffset()) + 1n).toString() })),
-                },
-              ],
+              topics: [{ topic: this.cfg.ORDERS_TOPIC, partitions: partitions.map((partition) => ({ partition, offset: positions.get(partition)!.toString() })) }],
             }),
           );
+          for (const p of partitions) this.committedPositions.set(p, positions.get(p)!);
           this.waiting.add(output.parked);
           return counts;
         });
@@ -383,12 +388,25 @@ export class Enricher {
     this.committing = false;
   }
 
-  /** Adds one batch's enriched items, dead letters and parked items to `output`; returns its valid orders. */
-  private planBatch(batch: Batch, output: Output): number {
+  /**
+   * Adds one batch's enriched items, dead letters and parked items to `output`; returns its valid
+   * orders. Orders below `positions` (the next offset per partition committed by this process, or
+   * planned earlier in the same transaction) were committed already and are skipped: kafkajs reads
+   * them again when a replaced consumer rejoins while the transaction holding them still commits.
+   */
+  private planBatch(batch: Batch, output: Output, positions: Map<number, bigint>): number {
     let ordersIn = 0;
     const now = new Date();
     const lookup = (id: string) => this.products.get(id);
-    for (const m of batch.messages) {
+    const from = positions.get(batch.partition) ?? -1n;
+    const fresh = batch.messages.filter((m) => BigInt(m.offset) >= from);
+    if (fresh.length < batch.messages.length) {
+      this.metrics.ordersRedelivered.inc(batch.messages.length - fresh.length);
+      this.log.warn({ partition: batch.partition, skipped: batch.messages.length - fresh.length, committedUpTo: from.toString() }, 'orders read again that this instance already committed; skipped');
+    }
+    const next = BigInt(batch.lastOffset()) + 1n;
+    positions.set(batch.partition, next > from ? next : from);
+    for (const m of fresh) {
       const decoded = decodeOrder(m.value);
       if (!decoded.ok) {
         output.deadLetters.push(
@@ -481,24 +499,38 @@ export class Enricher {
       if (extra) await extra(tx);
       await tx.commit();
     } catch (err) {
-      if (FENCED_ERRORS.has((err as { type?: string }).type ?? '')) {
-        this.onFatal(err as Error);
-        throw err;
-      }
-      const aborted = await tx.abort().then(
-        () => true,
-        (abortErr: unknown) => {
-          this.log.warn({ err: abortErr }, 'aborting the transaction failed');
-          return false;
-        },
-      );
-      if (!aborted) await this.replaceProducer();
+      await this.settleFailedTransaction(err);
       throw err;
     }
     endTimer();
     this.metrics.itemsOut.inc(output.enriched.length);
     for (const dl of output.deadLetters) this.metrics.deadLetters.inc({ reason: dl.reason });
     this.metrics.waitingItems.set(this.waiting.size + output.parked.length - output.released.length);
+  }
+
+  /**
+   * After a failed transaction a new producer with the same transactional id settles it on the
+   * broker (an open one is aborted, a prepared commit completes) and starts a new producer epoch.
+   * Reusing the old producer is not safe: kafkajs rolls sequence numbers back after a failed
+   * request, so a batch the broker did write would make the next one with those numbers look like a
+   * duplicate and be dropped. Fencing (the coordinator aborted a transaction that ran past its
+   * timeout, e.g. while the broker restarted) is recovered the same way; only repeated fencing in a
+   * short time means another live instance uses our ENRICHER_INSTANCE_ID, and that is fatal.
+   */
+  private async settleFailedTransaction(err: unknown): Promise<void> {
+    const type = (err as { type?: string }).type ?? '';
+    if (FENCED_ERRORS.has(type)) {
+      const now = Date.now();
+      this.fencings = [...this.fencings.filter((t) => now - t < FENCING_WINDOW_MS), now];
+      if (this.fencings.length >= FENCINGS_FATAL) {
+        this.onFatal(err as Error);
+        return;
+      }
+      this.log.warn({ err, fencings: this.fencings.length }, 'transaction fenced (the coordinator aborted it, e.g. past its timeout); re-initialising the producer');
+    } else {
+      this.log.warn({ err }, 'transaction failed; settling it with a new producer and reading its batches again from the committed offsets');
+    }
+    await this.replaceProducer();
   }
 
   private waitingDeadLetter(item: WaitingItem, reason: string, detail: string, now: Date): DeadLetter {

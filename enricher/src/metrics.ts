@@ -5,6 +5,11 @@ export type EnricherMetrics = ReturnType<typeof createEnricherMetrics>;
 export function createEnricherMetrics(registry: Registry) {
   return {
     ordersIn: new Counter({ name: 'enricher_orders_in_total', help: 'Valid orders consumed and committed', registers: [registry] }),
+    ordersRedelivered: new Counter({
+      name: 'enricher_orders_redelivered_total',
+      help: 'Orders read again after this instance had committed them (skipped, not enriched twice)',
+      registers: [registry],
+    }),
     itemsOut: new Counter({
       name: 'enricher_items_out_total',
       help: 'Enriched order items committed to the output topic',

@@ -11,16 +11,37 @@ const UNLIMITED_RETRIES = { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 
 
 /**
  * An idempotent producer (no duplicates from internal retries), with the default murmur2
- * partitioner (same key -> same partition as the Java client). Sends must use `acks: -1`; use
- * `sendJson` below, which does.
+ * partitioner (same key -> same partition as the Java client), whose sends run one at a time (see
+ * `oneSendAtATime`). Sends must use `acks: -1`; use `sendJson` below, which does.
  */
 export function createIdempotentProducer(kafka: Kafka): Producer {
-  return kafka.producer({
-    idempotent: true,
-    retry: UNLIMITED_RETRIES,
-    maxInFlightRequests: 1,
-    createPartitioner: Partitioners.DefaultPartitioner,
-  });
+  return oneSendAtATime(
+    kafka.producer({
+      idempotent: true,
+      retry: UNLIMITED_RETRIES,
+      maxInFlightRequests: 1,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    }),
+  );
+}
+
+/**
+ * Makes `send` and `sendBatch` of an idempotent producer wait for the previous one to settle.
+ * kafkajs numbers the records of a request when it sends it and rolls the numbers back when the
+ * request fails; if the broker had written it (the connection broke before the answer, e.g. while
+ * the broker shuts down), a concurrent send that takes the same numbers next is taken by the
+ * broker for a duplicate of the written batch: acknowledged, never stored. One send at a time, a
+ * failed request is retried with its own records under its own numbers, so the broker's duplicate
+ * check answers for the right batch. Throughput comes from putting many records in one send.
+ */
+export function oneSendAtATime(producer: Producer): Producer {
+  let tail: Promise<unknown> = Promise.resolve();
+  const queued = <A, R>(fn: (arg: A) => Promise<R>) => (arg: A): Promise<R> => {
+    const result = tail.then(() => fn(arg));
+    tail = result.catch(() => undefined);
+    return result;
+  };
+  return Object.assign(producer, { send: queued(producer.send.bind(producer)), sendBatch: queued(producer.sendBatch.bind(producer)) });
 }
 
 /**
