@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { infraEnvSchema } from '@pizzashop/common';
 import { readVersions } from '../local-stack/src/versions.js';
+import { stackEnvSchema } from '../local-stack/src/config.js';
 import {
   composeFiles,
   dockerfileInstructions,
@@ -436,14 +437,24 @@ describe('configs shared with the local stack', () => {
     const connector = z
       .object({ config: z.object({ 'topic.prefix': z.string(), 'table.include.list': z.string() }) })
       .parse(JSON.parse(readFileSync(join(repoRoot, 'docker/debezium/pizzashop-products.json'), 'utf8')));
-    const { 'topic.prefix': prefix, 'table.include.list': table } = connector.config;
-    expect(`${prefix}.${table}`).toBe(servicesEnv.PRODUCTS_CDC_TOPIC);
+    const { 'topic.prefix': prefix, 'table.include.list': tables } = connector.config;
+    expect(`${prefix}.${tables.split(',')[0]}`).toBe(servicesEnv.PRODUCTS_CDC_TOPIC);
   });
 
   it('creates the pipeline topics with the services\' names', () => {
     const init = svc('kafka-init');
     expect(hostPathOf(init, init.command.at(-1)!)).toBe('docker/kafka/create-topics.sh');
     expect(init.env.TOPIC_PARTITIONS).toBe('3');
+  });
+
+  it('give the topics the retention and size limits the local stack gives them', () => {
+    const stack = stackEnvSchema.parse({});
+    const init = svc('kafka-init');
+    expect(init.env.TOPIC_PARTITIONS).toBe(String(stack.KAFKA_PARTITIONS));
+    for (const key of ['TOPIC_RETENTION_MS', 'DEAD_LETTER_RETENTION_MS', 'DEAD_LETTER_MAX_MESSAGE_BYTES'] as const) {
+      expect(init.env[key], key).toBe(String(stack[key]));
+    }
+    expect(svc('kafka').env.KAFKA_AUTO_CREATE_TOPICS_ENABLE).toBe('false');
   });
 });
 

@@ -165,20 +165,32 @@ describe.skipIf(!tools)('apply-config.sh', () => {
 });
 
 describe('create-topics.sh', () => {
-  it('creates the three pipeline topics idempotently with 3 partitions', async () => {
+  it('creates every topic of topics.conf with its configs and sets them again, idempotently', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'create-topics-'));
     try {
       const log = join(dir, 'calls.log');
-      const fake = join(dir, 'kafka-topics.sh');
-      writeFileSync(fake, `#!/bin/sh\necho "$*" >> '${log}'\n`);
-      chmodSync(fake, 0o755);
-      const result = await run('docker/kafka/create-topics.sh', [], { ...envOf('kafka-init'), KAFKA_TOPICS_SH: fake });
+      for (const tool of ['kafka-topics.sh', 'kafka-configs.sh']) {
+        writeFileSync(join(dir, tool), `#!/bin/sh\necho "${tool} $*" >> '${log}'\n`);
+        chmodSync(join(dir, tool), 0o755);
+      }
+      const result = await run('docker/kafka/create-topics.sh', [], { ...envOf('kafka-init'), KAFKA_BIN: dir });
+      expect(result.stderr).toBe('');
       expect(result.code).toBe(0);
-      const flags = '--partitions 3 --replication-factor 1';
-      expect(readFileSync(log, 'utf8').trim().split('\n')).toEqual(
-        ['orders', 'enriched-order-items', 'dead-letters'].map(
-          (topic) => `--bootstrap-server kafka:9092 --create --if-not-exists --topic ${topic} ${flags}`,
-        ),
+      const calls = readFileSync(log, 'utf8').trim().split('\n');
+      const retention = 'cleanup.policy=delete,retention.ms=604800000';
+      const expected: [string, number, string][] = [
+        ['orders', 3, retention],
+        ['enriched-order-items', 3, retention],
+        ['dead-letters', 3, 'cleanup.policy=delete,retention.ms=2592000000,max.message.bytes=2097152'],
+        ['mysql.pizzashop.products', 1, 'cleanup.policy=compact'],
+        ['enricher-waiting-items', 3, 'cleanup.policy=compact'],
+      ];
+      expect(calls).toEqual(
+        expected.flatMap(([topic, partitions, configs]) => [
+          `kafka-topics.sh --bootstrap-server kafka:9092 --create --if-not-exists --topic ${topic} --partitions ${partitions} --replication-factor 1 ` +
+            configs.split(',').map((c) => `--config ${c}`).join(' '),
+          `kafka-configs.sh --bootstrap-server kafka:9092 --alter --entity-type topics --entity-name ${topic} --add-config ${configs}`,
+        ]),
       );
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -16,6 +16,8 @@ export const infraEnvSchema = z.object({
   ENRICHED_ORDER_ITEMS_TOPIC: z.string().default('enriched-order-items'),
   PRODUCTS_CDC_TOPIC: z.string().default('mysql.pizzashop.products'),
   DEAD_LETTER_TOPIC: z.string().default('dead-letters'),
+  /** Compacted topic of order items waiting for their product (the enricher's, see its README). */
+  ENRICHER_WAITING_TOPIC: z.string().min(1).default('enricher-waiting-items'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 export type InfraConfig = z.infer<typeof infraEnvSchema>;

@@ -129,6 +129,7 @@ describe('enrichedOrderItemSchema', () => {
     const item = {
       orderId: validOrder.id,
       createdAt: validOrder.createdAt,
+      itemIndex: 0,
       product: productFromRow(row),
       orderItem: { productId: '3', quantity: 3, price: 60 },
     };

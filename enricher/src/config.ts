@@ -14,8 +14,6 @@ export const enricherEnvSchema = infraEnvSchema
      * predecessor's transaction at once) and unique between live instances. Default host-port.
      */
     ENRICHER_INSTANCE_ID: z.string().min(1).optional(),
-    /** Compacted topic holding items that wait for their product (see README). */
-    ENRICHER_WAITING_TOPIC: z.string().min(1).default('enricher-waiting-items'),
     ENRICHER_UNKNOWN_PRODUCT_TIMEOUT_MS: z.coerce.number().int().positive().default(60000),
     ENRICHER_MAX_WAITING_ITEMS: z.coerce.number().int().positive().default(100000),
     /** How often waiting items are checked for an arrived product or an expired timeout. */

@@ -8,6 +8,7 @@ import {
   retryUntilDone,
   sendJsonToTopics,
   TopicFollower,
+  topicConfig,
   waitForTopics,
   type DeadLetter,
   type EnrichedOrderItem,
@@ -128,6 +129,7 @@ export class Enricher {
       this.log,
       `the products CDC topic appears with Debezium's snapshot: is the connector registered (${this.cfg.KAFKA_CONNECT_URL}/connectors)?`,
     );
+    await this.checkProductsTopicCompacted();
     const startedAt = Date.now();
     await this.productsFollower.start();
     await this.productsFollower.caughtUp();
@@ -173,6 +175,23 @@ export class Enricher {
           `add partitions to ${this.cfg.ENRICHER_WAITING_TOPIC} (kafka-topics.sh --alter --partitions ${ordersPartitions}) before starting`,
       );
     }
+  }
+
+  /**
+   * The products cache is rebuilt from the CDC topic at every start, so that topic must keep the
+   * latest change of every product for ever: compacted, not deleted by retention (Debezium does not
+   * snapshot again). On a topic with `cleanup.policy=delete` the enricher would work for a week,
+   * then forget every product not changed since; it refuses to start instead.
+   */
+  private async checkProductsTopicCompacted(): Promise<void> {
+    const topic = this.cfg.PRODUCTS_CDC_TOPIC;
+    const policy = await topicConfig(this.kafka, topic, 'cleanup.policy');
+    if (policy?.split(',').includes('compact')) return;
+    throw new Error(
+      `enricher: topic ${topic} has cleanup.policy=${policy ?? 'unset'}, but the products cache is rebuilt from it at every start and needs every product's latest change kept: ` +
+        `make it compacted (kafka-configs.sh --bootstrap-server ${this.cfg.KAFKA_BROKERS.join(',')} --alter --entity-type topics --entity-name ${topic} --add-config cleanup.policy=compact; ` +
+        'the local stack does this itself at `npm run stack:up`), then start the enricher again',
+    );
   }
 
   /**

@@ -22,7 +22,7 @@ export function joinOrder(
   order.items.forEach((orderItem, itemIndex) => {
     const product = lookup(orderItem.productId);
     if (product) {
-      result.enriched.push({ orderId: order.id, createdAt: order.createdAt, product, orderItem });
+      result.enriched.push({ orderId: order.id, createdAt: order.createdAt, itemIndex, product, orderItem });
     } else {
       result.waiting.push({
         orderId: order.id,
@@ -39,5 +39,5 @@ export function joinOrder(
 }
 
 export function enrichWaitingItem(item: WaitingItem, product: Product): EnrichedOrderItem {
-  return { orderId: item.orderId, createdAt: item.createdAt, product, orderItem: item.orderItem };
+  return { orderId: item.orderId, createdAt: item.createdAt, itemIndex: item.itemIndex, product, orderItem: item.orderItem };
 }

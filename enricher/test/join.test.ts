@@ -23,7 +23,7 @@ describe('joinOrder', () => {
     const { enriched, waiting } = joinOrder(order, (id) => known.get(id), { partition: 1, offset: '7' }, now);
     expect(waiting).toEqual([]);
     expect(enriched).toHaveLength(3);
-    expect(enriched[1]).toEqual({ orderId: order.id, createdAt: order.createdAt, product: product('2'), orderItem: order.items[1] });
+    expect(enriched[1]).toEqual({ orderId: order.id, createdAt: order.createdAt, itemIndex: 1, product: product('2'), orderItem: order.items[1] });
   });
 
   it('parks items whose product is unknown, with their source and index', () => {
@@ -37,6 +37,7 @@ describe('joinOrder', () => {
     expect(enrichWaitingItem(waiting[0]!, product('2', 'late'))).toEqual({
       orderId: order.id,
       createdAt: order.createdAt,
+      itemIndex: 1,
       product: product('2', 'late'),
       orderItem: order.items[1],
     });

@@ -1,7 +1,7 @@
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { loadConfig } from '@pizzashop/common';
+import { infraEnvSchema, loadConfig } from '@pizzashop/common';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -32,10 +32,13 @@ export const stackEnvSchema = z.object({
   MYSQL_PASSWORD: z.string().default('mysqlpw'),
   DEBEZIUM_USER: z.string().default('debezium'),
   DEBEZIUM_PASSWORD: z.string().default('dbz'),
-  ORDERS_TOPIC: z.string().default('orders'),
-  ENRICHED_ORDER_ITEMS_TOPIC: z.string().default('enriched-order-items'),
+  ...infraEnvSchema.pick({ ORDERS_TOPIC: true, ENRICHED_ORDER_ITEMS_TOPIC: true, DEAD_LETTER_TOPIC: true, ENRICHER_WAITING_TOPIC: true }).shape,
   PRODUCTS_CDC_TOPIC_PREFIX: z.string().default('mysql'),
-  DEAD_LETTER_TOPIC: z.string().default('dead-letters'),
+  /** How long `orders` and `enriched-order-items` keep records (the replay window); 7 days. */
+  TOPIC_RETENTION_MS: z.coerce.number().int().positive().default(7 * 24 * 3600 * 1000),
+  /** Dead letters are kept longer (30 days) and may be larger than any order (2 MiB). */
+  DEAD_LETTER_RETENTION_MS: z.coerce.number().int().positive().default(30 * 24 * 3600 * 1000),
+  DEAD_LETTER_MAX_MESSAGE_BYTES: z.coerce.number().int().min(1_100_000).default(2 * 1024 * 1024),
   KAFKA_HEAP: heap('768m'),
   CONNECT_HEAP: heap('512m'),
   ZOOKEEPER_HEAP: heap('256m'),
@@ -104,5 +107,6 @@ export function serviceEnv(cfg: StackConfig): Record<string, string> {
     ENRICHED_ORDER_ITEMS_TOPIC: cfg.ENRICHED_ORDER_ITEMS_TOPIC,
     PRODUCTS_CDC_TOPIC: `${cfg.PRODUCTS_CDC_TOPIC_PREFIX}.pizzashop.products`,
     DEAD_LETTER_TOPIC: cfg.DEAD_LETTER_TOPIC,
+    ENRICHER_WAITING_TOPIC: cfg.ENRICHER_WAITING_TOPIC,
   };
 }

@@ -18,7 +18,7 @@ export function buildOrder(id: string, createdAtMs: number, userId: number, line
   const items = lines.map(({ product, quantity }) => ({ productId: product.id, quantity, price: product.price }));
   return {
     order: { id, createdAt, userId, status: 'PLACED_ORDER', price: orderTotal(items), items, deliveryLat: 12.97, deliveryLon: 77.59 },
-    enrichedItems: lines.map(({ product }, i) => ({ orderId: id, createdAt, product, orderItem: items[i] as EnrichedOrderItem['orderItem'] })),
+    enrichedItems: lines.map(({ product }, i) => ({ orderId: id, createdAt, itemIndex: i, product, orderItem: items[i] as EnrichedOrderItem['orderItem'] })),
   };
 }
 

@@ -1,10 +1,13 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { isoUtcTimestampSchema } from './time.js';
 
 /**
- * A message on `dead-letters`: what could not be processed, why, and where it came from, with
- * the original bytes so nothing is lost. `key` and `value` are UTF-8 text when the bytes are valid
- * UTF-8, else base64 (`encoding` says which); null when the original had none.
+ * A message on `dead-letters`: what could not be processed, why, and where it came from, with the
+ * original bytes (the first DEAD_LETTER_VALUE_CAP of them when larger: `truncated`, with the
+ * original size and sha256 so the full record can be found and checked at its source offset).
+ * `key` and `value` are UTF-8 text when the kept bytes are valid UTF-8, else base64 (`encoding`
+ * says which); null when the original had none, or in a stub letter whose quote did not fit.
  */
 export const deadLetterSchema = z.object({
   reason: z.string().min(1),
@@ -17,6 +20,12 @@ export const deadLetterSchema = z.object({
   value: z.string().nullable(),
   encoding: z.enum(['utf8', 'base64']),
   failedAt: isoUtcTimestampSchema,
+  /** Size of the original value in bytes (absent in letters written before it existed). */
+  valueBytes: z.number().int().nonnegative().optional(),
+  /** Hex sha256 of the original value. */
+  valueSha256: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+  /** The letter quotes only the start of the original key or value (or none of it, in a stub). */
+  truncated: z.boolean().optional(),
 });
 export type DeadLetter = z.infer<typeof deadLetterSchema>;
 
@@ -27,6 +36,11 @@ export interface DeadLetterSource {
   key: Buffer | null;
   value: Buffer | null;
 }
+
+/** Bytes of an original value a dead letter quotes at most. */
+export const DEAD_LETTER_VALUE_CAP = 64 * 1024;
+/** Bytes of an original key a dead letter quotes at most. */
+export const DEAD_LETTER_KEY_CAP = 1024;
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 function isUtf8(bytes: Buffer | null): boolean {
@@ -39,13 +53,25 @@ function isUtf8(bytes: Buffer | null): boolean {
   }
 }
 
-/** Builds the dead letter for `source`, keeping its bytes losslessly. */
+/** The first `cap` bytes, moved back to a UTF-8 character boundary when the bytes are text. */
+function head(bytes: Buffer | null, cap: number): Buffer | null {
+  if (bytes === null || bytes.length <= cap) return bytes;
+  let end = cap;
+  while (end > cap - 4 && end > 0 && (bytes[end]! & 0xc0) === 0x80) end--;
+  const cut = bytes.subarray(0, end);
+  return isUtf8(cut) ? cut : bytes.subarray(0, cap);
+}
+
+/** Builds the dead letter for `source`, quoting its bytes losslessly up to `valueCap`. */
 export function buildDeadLetter(
   source: DeadLetterSource,
   failure: { reason: string; detail?: string; component: string },
   failedAt: Date = new Date(),
+  valueCap = DEAD_LETTER_VALUE_CAP,
 ): DeadLetter {
-  const encoding = isUtf8(source.key) && isUtf8(source.value) ? 'utf8' : 'base64';
+  const key = head(source.key, DEAD_LETTER_KEY_CAP);
+  const value = head(source.value, valueCap);
+  const encoding = isUtf8(key) && isUtf8(value) ? 'utf8' : 'base64';
   const text = (b: Buffer | null) => (b === null ? null : b.toString(encoding));
   return {
     reason: failure.reason,
@@ -54,14 +80,27 @@ export function buildDeadLetter(
     sourceTopic: source.topic,
     partition: source.partition,
     offset: source.offset,
-    key: text(source.key),
-    value: text(source.value),
+    key: text(key),
+    value: text(value),
     encoding,
     failedAt: failedAt.toISOString(),
+    valueBytes: source.value?.length ?? 0,
+    valueSha256: createHash('sha256').update(source.value ?? Buffer.alloc(0)).digest('hex'),
+    truncated: key !== source.key || value !== source.value,
   };
 }
 
-/** The original bytes of a dead letter's value. */
+/**
+ * `letter` as it can be written to a topic whose records may hold `maxBytes`: unchanged when its
+ * JSON fits, else a stub without key and value (reason, source offset, size and sha256 remain).
+ */
+export function fitDeadLetter(letter: DeadLetter, maxBytes: number): DeadLetter {
+  if (Buffer.byteLength(JSON.stringify(letter)) <= maxBytes) return letter;
+  const detail = `${letter.detail ?? ''}${letter.detail ? '; ' : ''}the quote of the original did not fit in ${maxBytes} bytes: read it at the source offset`;
+  return { ...letter, key: null, value: null, encoding: 'utf8', truncated: true, detail: detail.slice(0, 2000) };
+}
+
+/** The original bytes of a dead letter's value (its first bytes when `truncated`). */
 export function deadLetterValueBytes(dl: DeadLetter): Buffer | null {
   return dl.value === null ? null : Buffer.from(dl.value, dl.encoding);
 }

@@ -1,4 +1,4 @@
-import type { ITopicConfig, Kafka } from 'kafkajs';
+import kafkajs, { type ITopicConfig, type Kafka } from 'kafkajs';
 import type { Logger } from '../logger.js';
 
 export interface TopicSpec {
@@ -66,6 +66,18 @@ export async function waitForTopics(kafka: Kafka, topics: string[], log: Logger,
       }
       await new Promise((r) => setTimeout(r, 1000));
     }
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** The current value of one config of a topic (e.g. `cleanup.policy`), or undefined when unset. */
+export async function topicConfig(kafka: Kafka, topic: string, name: string): Promise<string | undefined> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const { resources } = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: kafkajs.ConfigResourceTypes.TOPIC, name: topic, configNames: [name] }] });
+    return resources[0]?.configEntries.find((e) => e.configName === name)?.configValue;
   } finally {
     await admin.disconnect();
   }

@@ -6,6 +6,7 @@ import { createKafkaClient, createLogger } from '@pizzashop/common';
 import { spawnSync } from 'node:child_process';
 import { LOG4J2_CONFIG, javaLaunch } from './jvm.js';
 import { writeConf } from '../layout.js';
+import { ensureStackTopics, stackTopics } from './kafka-topics.js';
 import type { Component, StackContext } from './types.js';
 
 const silent = createLogger('local-stack', 'silent');
@@ -38,7 +39,7 @@ function writeBrokerConfig(ctx: StackContext): string {
     'transaction.state.log.min.isr=1',
     'transaction.state.log.num.partitions=10',
     'group.initial.rebalance.delay.ms=0',
-    'auto.create.topics.enable=true',
+    'auto.create.topics.enable=false',
     'log.retention.hours=168',
   ]);
 }
@@ -84,16 +85,10 @@ export const kafka: Component = {
     }
   },
   async ensure(ctx) {
-    const { cfg } = ctx;
     const admin = kafkaAdminClient(ctx);
     await admin.connect();
     try {
-      const existing = new Set(await admin.listTopics());
-      const wanted = [cfg.ORDERS_TOPIC, cfg.ENRICHED_ORDER_ITEMS_TOPIC, cfg.DEAD_LETTER_TOPIC].filter((t) => !existing.has(t));
-      if (wanted.length > 0) {
-        await admin.createTopics({ waitForLeaders: true, topics: wanted.map((topic) => ({ topic, numPartitions: cfg.KAFKA_PARTITIONS, replicationFactor: 1 })) });
-        ctx.progress(`[kafka] created topics ${wanted.join(', ')} (${cfg.KAFKA_PARTITIONS} partitions)`);
-      }
+      await ensureStackTopics(admin, stackTopics(ctx), ctx.progress);
     } finally {
       await admin.disconnect();
     }
