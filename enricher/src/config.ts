@@ -25,6 +25,10 @@ export const enricherEnvSchema = infraEnvSchema
      */
     ENRICHER_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6000).default(10000),
     ENRICHER_TOPIC_PARTITIONS: z.coerce.number().int().positive().default(3),
+    /** Readiness turns false when an owned orders partition has a backlog and its committed offset did not move for this long. */
+    ENRICHER_STALL_MS: z.coerce.number().int().positive().default(60000),
+    /** How often the committed offsets are compared with the end of the orders topic. */
+    ENRICHER_PROGRESS_CHECK_MS: z.coerce.number().int().positive().default(5000),
   })
   .transform((cfg) => ({ ...cfg, ENRICHER_INSTANCE_ID: cfg.ENRICHER_INSTANCE_ID ?? `${hostname()}-${cfg.ENRICHER_HTTP_PORT}` }));
 export type EnricherConfig = z.infer<typeof enricherEnvSchema>;

@@ -4,6 +4,7 @@ import {
   deadLetterRecords,
   enrichedOrderItemSchema,
   ensureTopics,
+  fitDeadLetter,
   partitionCount,
   retryUntilDone,
   sendJsonToTopics,
@@ -22,12 +23,17 @@ import type { EnricherMetrics } from './metrics.js';
 import { Mutex } from './mutex.js';
 import { decodeOrder } from './order-decoder.js';
 import { ProductsCache } from './products-cache.js';
+import { ProgressWatch } from './progress-watch.js';
 import { parseWaitingItem, waitingItemKey, type WaitingItem } from './waiting-item.js';
 import { WaitingItems } from './waiting-items.js';
 
 export const COMPONENT = 'enricher';
 export const REASON_UNKNOWN_PRODUCT = 'unknown product';
 export const REASON_BUFFER_FULL = 'waiting buffer full';
+/** Bytes a record batch adds around one record: what a dead letter leaves free of the topic's max.message.bytes. */
+const RECORD_OVERHEAD_BYTES = 1024;
+/** The broker's default max.message.bytes, when the dead-letter topic's cannot be read. */
+const BROKER_DEFAULT_MAX_MESSAGE_BYTES = 1048588;
 /** Most items released in one transaction. */
 const RELEASE_LIMIT = 20000;
 /** Transaction errors meaning this producer epoch is over: the coordinator aborted its transaction, or another instance took its transactional id. */
@@ -35,6 +41,13 @@ const FENCED_ERRORS = new Set(['INVALID_PRODUCER_EPOCH', 'PRODUCER_FENCED', 'TRA
 /** Fencings within FENCING_WINDOW_MS after which another live instance must be using our transactional id. */
 const FENCINGS_FATAL = 3;
 const FENCING_WINDOW_MS = 120_000;
+
+/** An orders batch handed to the group commit, settled once its transaction is. */
+interface QueuedBatch {
+  batch: Batch;
+  resolve: (ordersIn: number) => void;
+  reject: (err: unknown) => void;
+}
 
 /** What one transaction writes. */
 interface Output {
@@ -69,6 +82,9 @@ export class Enricher {
   private stopped = false;
   private consumerRestartTimer: NodeJS.Timeout | undefined;
   private readonly productsFollower: TopicFollower;
+  private readonly progress: ProgressWatch;
+  /** The largest dead letter the dead-letter topic accepts (its max.message.bytes, read at start). */
+  private deadLetterMaxBytes = BROKER_DEFAULT_MAX_MESSAGE_BYTES - RECORD_OVERHEAD_BYTES;
   private readonly waitingFollower: TopicFollower;
   private assigned = new Set<number>();
   private restores = new Map<number, Promise<void>>();
@@ -83,7 +99,7 @@ export class Enricher {
   /** When each recent fencing happened, to tell a timed-out transaction from a second instance with our id. */
   private fencings: number[] = [];
   /** Batches waiting for the next group commit. */
-  private queued: { batch: Batch; resolve: (ordersIn: number) => void; reject: (err: unknown) => void }[] = [];
+  private queued: QueuedBatch[] = [];
   private committing = false;
 
   constructor(
@@ -100,6 +116,19 @@ export class Enricher {
       groupPrefix: `enricher-products-${cfg.ENRICHER_INSTANCE_ID}`,
       log,
       apply: (records) => this.applyProductEvents(records),
+    });
+    this.progress = new ProgressWatch(kafka, {
+      groupId: cfg.ENRICHER_GROUP_ID,
+      topic: cfg.ORDERS_TOPIC,
+      stallMs: cfg.ENRICHER_STALL_MS,
+      everyMs: cfg.ENRICHER_PROGRESS_CHECK_MS,
+      owned: () => this.assigned,
+      log,
+      onStalled: (partitions) => {
+        metrics.stalledPartitions.set(partitions.length);
+        if (partitions.length > 0) log.error({ partitions, stallMs: cfg.ENRICHER_STALL_MS }, 'orders partitions have a backlog but no progress; not ready (see the errors above)');
+        else log.info('every owned orders partition makes progress again; ready');
+      },
     });
     this.waitingFollower = new TopicFollower(kafka, {
       topic: cfg.ENRICHER_WAITING_TOPIC,
@@ -119,6 +148,11 @@ export class Enricher {
     return this.consumerRunning;
   }
 
+  /** No owned orders partition is stuck with a backlog (see ProgressWatch). */
+  get progressing(): boolean {
+    return this.progress.stalledNow.length === 0;
+  }
+
   async start(): Promise<void> {
     await this.prepareTopics();
     await this.producer.connect();
@@ -130,6 +164,8 @@ export class Enricher {
       `the products CDC topic appears with Debezium's snapshot: is the connector registered (${this.cfg.KAFKA_CONNECT_URL}/connectors)?`,
     );
     await this.checkProductsTopicCompacted();
+    const deadLetterLimit = Number((await topicConfig(this.kafka, this.cfg.DEAD_LETTER_TOPIC, 'max.message.bytes')) ?? BROKER_DEFAULT_MAX_MESSAGE_BYTES);
+    this.deadLetterMaxBytes = deadLetterLimit - RECORD_OVERHEAD_BYTES;
     const startedAt = Date.now();
     await this.productsFollower.start();
     await this.productsFollower.caughtUp();
@@ -139,11 +175,13 @@ export class Enricher {
     await this.waitingFollower.start();
     await this.runConsumer();
     this.releaseTimer = setInterval(() => void this.releaseDue(), this.cfg.ENRICHER_RELEASE_INTERVAL_MS);
+    this.progress.start();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.releaseTimer);
+    this.progress.stop();
     clearTimeout(this.consumerRestartTimer);
     await this.consumer.disconnect();
     await this.lock.run(async () => undefined);
@@ -379,32 +417,47 @@ export class Enricher {
     await heartbeat();
   }
 
+  /**
+   * Commits the queued batches, all partitions in one transaction. When that fails, each batch is
+   * tried in a transaction of its own, so a batch that cannot be committed (e.g. a record the
+   * broker refuses) holds up only its own partition, which is read again from its committed offset.
+   */
   private async commitQueued(): Promise<void> {
     this.committing = true;
     while (this.queued.length > 0) {
       const group = this.queued.splice(0);
       try {
-        const counts = await this.lock.run(async () => {
-          const output: Output = { enriched: [], deadLetters: [], parked: [], released: [] };
-          const positions = new Map(this.committedPositions);
-          const counts = group.map(({ batch }) => this.planBatch(batch, output, positions));
-          const partitions = [...new Set(group.map(({ batch }) => batch.partition))];
-          await this.transact('batch', output, (tx) =>
-            tx.sendOffsets({
-              consumerGroupId: this.cfg.ENRICHER_GROUP_ID,
-              topics: [{ topic: this.cfg.ORDERS_TOPIC, partitions: partitions.map((partition) => ({ partition, offset: positions.get(partition)!.toString() })) }],
-            }),
-          );
-          for (const p of partitions) this.committedPositions.set(p, positions.get(p)!);
-          this.waiting.add(output.parked);
-          return counts;
-        });
-        group.forEach((g, i) => g.resolve(counts[i]!));
+        await this.commitGroup(group);
       } catch (err) {
-        for (const g of group) g.reject(err);
+        if (group.length === 1) {
+          group[0]!.reject(err);
+          continue;
+        }
+        this.log.warn({ err, batches: group.length }, 'group commit failed; committing its batches one by one so one partition cannot hold up the others');
+        for (const queued of group) await this.commitGroup([queued]).catch((e: unknown) => queued.reject(e));
       }
     }
     this.committing = false;
+  }
+
+  /** One transaction for `group`: its output, its offsets; resolves each batch with its valid orders. */
+  private async commitGroup(group: QueuedBatch[]): Promise<void> {
+    const counts = await this.lock.run(async () => {
+      const output: Output = { enriched: [], deadLetters: [], parked: [], released: [] };
+      const positions = new Map(this.committedPositions);
+      const counts = group.map(({ batch }) => this.planBatch(batch, output, positions));
+      const partitions = [...new Set(group.map(({ batch }) => batch.partition))];
+      await this.transact('batch', output, (tx) =>
+        tx.sendOffsets({
+          consumerGroupId: this.cfg.ENRICHER_GROUP_ID,
+          topics: [{ topic: this.cfg.ORDERS_TOPIC, partitions: partitions.map((partition) => ({ partition, offset: positions.get(partition)!.toString() })) }],
+        }),
+      );
+      for (const p of partitions) this.committedPositions.set(p, positions.get(p)!);
+      this.waiting.add(output.parked);
+      return counts;
+    });
+    group.forEach((g, i) => g.resolve(counts[i]!));
   }
 
   /**
@@ -506,7 +559,7 @@ export class Enricher {
           topic: this.cfg.ENRICHED_ORDER_ITEMS_TOPIC,
           records: output.enriched.map((e) => ({ key: e.orderId, value: enrichedOrderItemSchema.parse(e) })),
         },
-        { topic: this.cfg.DEAD_LETTER_TOPIC, records: deadLetterRecords(output.deadLetters) },
+        { topic: this.cfg.DEAD_LETTER_TOPIC, records: deadLetterRecords(output.deadLetters.map((dl) => fitDeadLetter(dl, this.deadLetterMaxBytes))) },
         {
           topic: this.cfg.ENRICHER_WAITING_TOPIC,
           records: [

@@ -17,6 +17,7 @@ const enricher = new Enricher(kafka, cfg, log, metrics, (err) => {
 const app = opsRoutes(registry, [
   { name: 'products-cache', check: () => enricher.productsCacheLoaded },
   { name: 'orders-consumer', check: () => enricher.consuming },
+  { name: 'progress', check: () => enricher.progressing },
 ]);
 app.notFound(notFoundAsJson({ hint: 'the enricher serves /healthz, /readyz and /metrics' }));
 const server = await listen(app, cfg.ENRICHER_HTTP_PORT, cfg.ENRICHER_HTTP_HOST, log);
@@ -31,6 +32,6 @@ try {
   await enricher.start();
   log.info('enricher running');
 } catch (err) {
-  log.fatal({ err }, `enricher failed to start: is Kafka reachable at ${cfg.KAFKA_BROKERS.join(',')} (npm run stack:status)?`);
+  log.fatal({ err }, `enricher failed to start (Kafka at ${cfg.KAFKA_BROKERS.join(',')}; npm run stack:status shows the stack)`);
   process.exit(1);
 }

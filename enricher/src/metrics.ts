@@ -27,6 +27,11 @@ export function createEnricherMetrics(registry: Registry) {
       help: 'Product change events that could not be applied (logged with the reason)',
       registers: [registry],
     }),
+    stalledPartitions: new Gauge({
+      name: 'enricher_stalled_partitions',
+      help: 'Owned orders partitions with a backlog whose committed offset has not moved for ENRICHER_STALL_MS',
+      registers: [registry],
+    }),
     waitingItems: new Gauge({
       name: 'enricher_waiting_items',
       help: 'Order items waiting for their product on the partitions this instance owns',
