@@ -59,6 +59,25 @@ export async function assertPortsFree(ctx: StackContext, c: Component): Promise<
   }
 }
 
+/**
+ * Runs a component's set-up step, trying again while it fails for up to STACK_START_TIMEOUT_MS: on
+ * a busy machine a just-started server may time out a first connection. The last error is the one
+ * reported, naming the component.
+ */
+async function ensureWithRetries(ctx: StackContext, c: Component, ensure: (ctx: StackContext) => Promise<void>): Promise<void> {
+  const deadline = Date.now() + ctx.cfg.STACK_START_TIMEOUT_MS;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await ensure(ctx);
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      if (Date.now() + 2000 * attempt > deadline) throw new StackStartError(`${c.name}: set-up failed: ${message}`);
+      ctx.progress(`[stack] ${c.name}: set-up failed (${message.split('\n')[0]}); trying again in ${2 * attempt} s`);
+      await sleep(2000 * attempt);
+    }
+  }
+}
+
 /** Starts (or adopts, when already running) one component once its dependencies are ready. */
 async function bringUp(ctx: StackContext, c: Component, started: Map<string, number>): Promise<void> {
   const t0 = Date.now();
@@ -71,7 +90,7 @@ async function bringUp(ctx: StackContext, c: Component, started: Map<string, num
     ctx.progress(`[stack] ${c.name}: started (pid ${pid}), waiting until healthy; log ${ctx.paths.log(c.name)}`);
   }
   if (c.launch) await waitHealthy(ctx, c, pid);
-  await c.ensure?.(ctx);
+  if (c.ensure) await ensureWithRetries(ctx, c, c.ensure);
   if (!c.launch) await waitHealthy(ctx, c, null);
   ctx.progress(`[stack] ${c.name}: healthy${started.has(c.name) || !c.launch ? ` in ${((Date.now() - t0) / 1000).toFixed(1)}s` : ' (already running)'}`);
 }

@@ -13,7 +13,7 @@ const socketOf = (ctx: StackContext) => join(ctx.paths.data('mariadb'), 'mariadb
 
 /** A root connection over the instance's own unix socket (root has no password on this private instance). */
 export function adminConnection(ctx: StackContext, database?: string): Promise<mysql.Connection> {
-  return mysql.createConnection({ socketPath: socketOf(ctx), user: 'root', database, multipleStatements: true, connectTimeout: 2000 });
+  return mysql.createConnection({ socketPath: socketOf(ctx), user: 'root', database, multipleStatements: true, connectTimeout: 10_000 });
 }
 
 function writeServerConfig(ctx: StackContext): string {
