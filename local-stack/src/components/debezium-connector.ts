@@ -60,12 +60,29 @@ async function connectorStatus(ctx: StackContext): Promise<z.infer<typeof status
   }
 }
 
+/**
+ * True when Connect already runs the connector with exactly this config: then nothing is PUT, since
+ * every PUT is a new config version that restarts the connector and rebalances the workers.
+ */
+async function sameConfig(ctx: StackContext, body: z.infer<typeof connectorBodySchema>): Promise<boolean> {
+  try {
+    const res = await fetch(`${connectUrl(ctx)}/connectors/${body.name}/config`, { signal: AbortSignal.timeout(5000) });
+    if (!res.ok) return false;
+    const current = z.record(z.string(), z.string()).parse(await res.json());
+    const wanted = { ...body.config, name: body.name };
+    return Object.keys(wanted).length === Object.keys(current).length && Object.entries(wanted).every(([k, v]) => current[k] === v);
+  } catch {
+    return false;
+  }
+}
+
 export const debeziumConnector: Component = {
   name: 'debezium-connector',
   dependsOn: ['kafka-connect', 'mariadb'],
   address: (cfg) => `http://localhost:${cfg.CONNECT_PORT}/connectors/pizzashop-products`,
   async ensure(ctx) {
     const body = await renderConnector(ctx);
+    if (await sameConfig(ctx, body)) return;
     const res = await fetch(`${connectUrl(ctx)}/connectors/${body.name}/config`, {
       method: 'PUT',
       headers: { 'Content-Type': 'application/json' },

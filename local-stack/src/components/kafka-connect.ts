@@ -15,6 +15,9 @@ function writeWorkerConfig(ctx: StackContext): string {
     'offset.storage.replication.factor=1',
     'status.storage.replication.factor=1',
     'offset.flush.interval.ms=1000',
+    // One worker: a connector it lost while the broker restarted is assigned back at once, not after
+    // the default 5 minutes the incremental protocol waits for a departed worker to return.
+    'scheduled.rebalance.max.delay.ms=0',
     'key.converter=org.apache.kafka.connect.json.JsonConverter',
     'value.converter=org.apache.kafka.connect.json.JsonConverter',
     'key.converter.schemas.enable=false',
