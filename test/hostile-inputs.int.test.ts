@@ -1,5 +1,13 @@
-import { randomUUID } from 'node:crypto';
-import { createIdempotentProducer, deadLetterSchema, enrichedOrderItemSchema, type DeadLetter, type EnrichedOrderItem } from '@pizzashop/common';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import {
+  createIdempotentProducer,
+  DEAD_LETTER_VALUE_CAP,
+  deadLetterSchema,
+  deadLetterValueBytes,
+  enrichedOrderItemSchema,
+  type DeadLetter,
+  type EnrichedOrderItem,
+} from '@pizzashop/common';
 import type { Message } from 'kafkajs';
 import mysql from 'mysql2/promise';
 import type { Connection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
@@ -70,25 +78,30 @@ afterAll(async () => {
 });
 
 describe('hostile messages on the orders topic', () => {
-  it('dead-letters an empty value, a tombstone, a bare number and a 900 KB malformed value with reasons; a null-keyed valid order after them is enriched', async () => {
+  it('dead-letters an empty value, a tombstone, a bare number, a 900 KB malformed value and a 1,000,000-byte binary value with reasons, quoting at most 64 KiB; a null-keyed valid order after them is enriched', async () => {
     const run = randomUUID();
     const key = (name: string) => `hostile-${run}-${name}`;
     const big = `{"id":"${'x'.repeat(900_000)}`;
+    const binary = randomBytes(1_000_000);
     const valid = orderFor([await catalogueItem()]);
     await send([
       { key: key('empty'), value: '' },
       { key: key('tombstone'), value: null },
       { key: key('number'), value: '42' },
       { key: key('big'), value: big },
-      { key: null, value: JSON.stringify(valid) },
     ]);
+    await send([{ key: key('binary'), value: binary }]);
+    await send([{ key: null, value: JSON.stringify(valid) }]);
 
-    const letters = await deadLettersKeyed([key('empty'), key('tombstone'), key('number'), key('big')]);
-    expect(letters.get(key('empty'))).toMatchObject({ reason: 'malformed JSON', value: '', sourceTopic: ORDERS, component: 'enricher' });
+    const letters = await deadLettersKeyed([key('empty'), key('tombstone'), key('number'), key('big'), key('binary')]);
+    expect(letters.get(key('empty'))).toMatchObject({ reason: 'malformed JSON', value: '', sourceTopic: ORDERS, component: 'enricher', truncated: false });
     expect(letters.get(key('tombstone'))).toMatchObject({ reason: 'schema invalid', detail: expect.stringContaining('tombstone'), value: null });
     expect(letters.get(key('number'))).toMatchObject({ reason: 'schema invalid', value: '42' });
-    expect(letters.get(key('big'))).toMatchObject({ reason: 'malformed JSON', encoding: 'utf8' });
-    expect(letters.get(key('big'))!.value).toBe(big);
+    const sha = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
+    expect(letters.get(key('big'))).toMatchObject({ reason: 'malformed JSON', encoding: 'utf8', truncated: true, valueBytes: big.length, valueSha256: sha(big) });
+    expect(letters.get(key('big'))!.value).toBe(big.slice(0, DEAD_LETTER_VALUE_CAP));
+    expect(letters.get(key('binary'))).toMatchObject({ reason: 'malformed JSON', encoding: 'base64', truncated: true, valueBytes: binary.length, valueSha256: sha(binary) });
+    expect(deadLetterValueBytes(letters.get(key('binary'))!)).toEqual(binary.subarray(0, DEAD_LETTER_VALUE_CAP));
 
     const items = await enrichedItemsOf(valid.id);
     expect(items).toHaveLength(1);

@@ -1,0 +1,44 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { readServicesState, type ServicesFile } from '../local-stack/src/services-state.js';
+import { restartDelayMs, Supervisor } from '../scripts/supervisor.js';
+import { waitFor } from '../common/test/support/services.js';
+
+describe('restartDelayMs', () => {
+  it('doubles from 1 s to at most 30 s', () => {
+    expect([1, 2, 3, 4, 5, 6, 7, 20].map(restartDelayMs)).toEqual([1000, 2000, 4000, 8000, 16000, 30000, 30000, 30000]);
+  });
+});
+
+describe('Supervisor', () => {
+  const dirs: string[] = [];
+  afterEach(() => {
+    for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  });
+
+  it('starts a service that exits again, counts the restarts and records them for stack:status; stop ends it for good', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'supervisor-'));
+    dirs.push(dir);
+    const entry = join(dir, 'crashes.ts');
+    writeFileSync(entry, 'setTimeout(() => process.exit(3), 100);\n');
+    const said: string[] = [];
+    const supervisor = new Supervisor(
+      [{ spec: { name: 'crashy', entry, portVar: 'CRASHY_PORT', port: 1, path: '/' }, url: 'http://localhost:1/', env: {} }],
+      { stateDir: dir, logFile: (name) => join(dir, `${name}.log`), say: (line) => said.push(line) },
+    );
+    supervisor.start();
+    await waitFor('two restarts', () => supervisor.snapshot()[0]!.restarts >= 2, 20_000);
+    const recorded = readServicesState(dir)[0]!;
+    expect(recorded).toMatchObject({ name: 'crashy', url: 'http://localhost:1/' });
+    expect(recorded.restarts).toBeGreaterThanOrEqual(1);
+    expect(recorded.lastExit).toMatch(/^code 3 after \d+\.\d s at /);
+    expect(said[0]).toMatch(/^\[start\] crashy exited \(code 3\) after \d+\.\d s; restart 1 in 1 s/);
+    await supervisor.stop();
+    const restarts = supervisor.snapshot()[0]!.restarts;
+    await new Promise((r) => setTimeout(r, 2500));
+    expect(supervisor.snapshot()[0]).toMatchObject({ state: 'stopped', restarts });
+    expect((JSON.parse(readFileSync(join(dir, 'services.json'), 'utf8')) as ServicesFile).services[0]!.state).toBe('stopped');
+  }, 30_000);
+});
