@@ -2,28 +2,39 @@ import { createKafkaClient, infraEnvSchema, loadConfig, PinotClient, type Logger
 import { mysqlAdmin } from '../common/test/support/env.js';
 import type { StackContext } from '../local-stack/src/index.js';
 import type { DrillContext } from './harness.js';
+import { NpmStartPipeline } from './npm-start.js';
 import { Pipeline, type PipelinePorts } from './pipeline.js';
 
 /**
  * Everything the drills use, from the env of a running stack (`clientEnv` of local-stack): Kafka,
- * Pinot and MariaDB admin clients, and the services under drill on `ports`.
+ * Pinot and MariaDB admin clients, and the services under drill on `ports` (as separate processes, or
+ * under `npm start` for the supervision drills).
  */
-export function openDrillContext(stack: StackContext, env: Record<string, string>, ports: PipelinePorts, log: Logger, progress: (line: string) => void): DrillContext {
+export function openDrillContext(
+  stack: StackContext,
+  env: Record<string, string>,
+  ports: PipelinePorts & { api: number; dashboard: number },
+  log: Logger,
+  progress: (line: string) => void,
+): DrillContext {
   const infra = loadConfig(infraEnvSchema, env, 'drills');
+  const processes = new Pipeline(env, ports);
   return {
     stack,
-    pipeline: new Pipeline(env, ports),
+    pipeline: processes,
+    processes,
+    npmStart: new NpmStartPipeline(env, ports, stack.paths.root),
     kafka: createKafkaClient({ brokers: infra.KAFKA_BROKERS, clientId: 'drills', log }),
     pinot: new PinotClient({ brokerUrls: infra.PINOT_BROKER_URLS, timeoutMs: 10_000 }),
     db: mysqlAdmin(infra, env),
     cdcTopic: infra.PRODUCTS_CDC_TOPIC,
-    topics: { orders: infra.ORDERS_TOPIC, enriched: infra.ENRICHED_ORDER_ITEMS_TOPIC },
+    topics: { orders: infra.ORDERS_TOPIC, enriched: infra.ENRICHED_ORDER_ITEMS_TOPIC, deadLetters: infra.DEAD_LETTER_TOPIC },
     log,
     progress,
   };
 }
 
 export async function closeDrillContext(ctx: DrillContext): Promise<void> {
-  await ctx.pipeline.stop();
+  await Promise.all([ctx.processes.stop(), ctx.npmStart.stop()]);
   await ctx.pinot.close();
 }

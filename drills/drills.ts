@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { sql, sqlList } from '@pizzashop/common';
 import { stopComponent, up } from '../local-stack/src/index.js';
 import type { Drill, DrillContext } from './harness.js';
+import { compactionDrill, oversizedRecordsDrill } from './day8.js';
 import { ProductPriceBurst } from './product-updates.js';
 import { postOrder } from './workload.js';
 
@@ -44,6 +45,33 @@ async function verifyBurst(ctx: DrillContext, burst: ProductPriceBurst): Promise
   const priced = probes > 0 ? `final prices in effect (probe ${probes})` : 'final prices NOT in effect';
   const when = cdc.completeAfterS === null ? '' : ` (all there <= ${cdc.completeAfterS} s after the last change)`;
   return { ok, note: `CDC ${cdc.delivered}/${cdc.expected} changes on ${ctx.cdcTopic}${when}, ${cdc.redelivered} redelivered; ${priced}` };
+}
+
+/** Longest a service killed under `npm start` may take to be back and ready. */
+const SUPERVISED_RESTART_LIMIT_MS = 30_000;
+
+/**
+ * kill -9 of one service `npm start` supervises, mid-workload: the supervisor must start it again
+ * and it must be ready within SUPERVISED_RESTART_LIMIT_MS, with nothing lost or doubled.
+ */
+function supervisedKill(service: 'enricher' | 'orders-service'): Drill {
+  let killed: { pid: number; at: number } | undefined;
+  let backAfterMs: number | null = null;
+  return {
+    name: `npm-start-${service}-kill`,
+    fault: `kill -9 the ${service} npm start supervises; it must be back and ready within ${SUPERVISED_RESTART_LIMIT_MS / 1000} s`,
+    underNpmStart: true,
+    inject: async (ctx) => {
+      killed = { pid: await ctx.npmStart.kill(service), at: Date.now() };
+    },
+    repair: async (ctx) => {
+      backAfterMs = await ctx.npmStart.untilBack(service, killed!.pid, killed!.at, 120_000);
+    },
+    verify: async () => ({
+      ok: backAfterMs !== null && backAfterMs <= SUPERVISED_RESTART_LIMIT_MS,
+      note: backAfterMs === null ? `${service} not back within 120 s` : `${service} restarted by npm start and ready ${(backAfterMs / 1000).toFixed(1)} s after the kill`,
+    }),
+  };
 }
 
 /** The fault drills of docs/reliability.md, each a fresh object (some keep state between steps). */
@@ -112,6 +140,10 @@ export function createDrills(cdcUpdates: number): Drill[] {
       },
       repair: restartStack,
     },
+    compactionDrill(),
+    oversizedRecordsDrill(),
+    supervisedKill('enricher'),
+    supervisedKill('orders-service'),
     {
       name: 'kafka-kill',
       fault: 'kill -9 the Kafka broker under load, restart it',

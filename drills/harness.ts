@@ -5,19 +5,23 @@ import mysql, { type ConnectionOptions } from 'mysql2/promise';
 import { status, type StackContext } from '../local-stack/src/index.js';
 import { loadProducts, type CatalogueProduct } from '../orders-service/src/catalogue.js';
 import { allPresent, countRows, pinotCounts, pinotRows, type PinotCounts } from './pinot-counts.js';
-import type { Pipeline } from './pipeline.js';
+import type { NpmStartPipeline } from './npm-start.js';
+import type { DrillPipeline, Pipeline } from './pipeline.js';
 import { findStages, kafkaRows, summariseStages, type StageFinding } from './stages.js';
 import { OrderWorkload } from './workload.js';
 
 export interface DrillContext {
   stack: StackContext;
-  pipeline: Pipeline;
+  /** The services the current drill runs: `processes`, or `npmStart` for drills with `underNpmStart`. */
+  pipeline: DrillPipeline;
+  processes: Pipeline;
+  npmStart: NpmStartPipeline;
   kafka: Kafka;
   pinot: PinotClient;
   /** Admin account: drills change the catalogue. */
   db: ConnectionOptions;
   cdcTopic: string;
-  topics: { orders: string; enriched: string };
+  topics: { orders: string; enriched: string; deadLetters: string };
   log: Logger;
   progress: (line: string) => void;
 }
@@ -28,6 +32,8 @@ export interface Drill {
   fault: string;
   /** Enricher instances running when the drill starts (default: `a`). */
   enrichers?: string[];
+  /** The services run as `npm start` runs them (supervised) instead of as separate processes. */
+  underNpmStart?: boolean;
   inject(ctx: DrillContext): Promise<void>;
   /** Resolves once the broken part is back (healthy), or at once when nothing is restarted. */
   repair(ctx: DrillContext): Promise<void>;
@@ -97,11 +103,16 @@ async function untilPresent(pinot: PinotClient, placed: Parameters<typeof pinotC
   return null;
 }
 
-async function prepare(ctx: DrillContext, drill: Drill): Promise<void> {
+/** Starts the services the drill runs (stopping the other set, so one enricher group is up), and returns the context with them. */
+async function prepare(base: DrillContext, drill: Drill): Promise<DrillContext> {
+  const [active, other] = drill.underNpmStart ? [base.npmStart, base.processes] : [base.processes, base.npmStart];
+  await other.stop();
+  const ctx = { ...base, pipeline: active };
   const wanted = drill.enrichers ?? ['a'];
   for (const name of ctx.pipeline.enricherNames) if (!wanted.includes(name)) await ctx.pipeline.stopEnricher(name, 'SIGTERM');
   await ctx.pipeline.startOrdersService();
   for (const name of wanted) await ctx.pipeline.startEnricher(name);
+  return ctx;
 }
 
 /** Components of the stack not healthy now, by name. */
@@ -114,8 +125,8 @@ async function unhealthyComponents(stack: StackContext): Promise<string[]> {
  * acknowledged, the repair after `holdMs`, then waits until Pinot holds every acknowledged order
  * and item and counts what is there.
  */
-export async function runDrill(ctx: DrillContext, drill: Drill, o: DrillOptions): Promise<DrillResult> {
-  await prepare(ctx, drill);
+export async function runDrill(base: DrillContext, drill: Drill, o: DrillOptions): Promise<DrillResult> {
+  const ctx = await prepare(base, drill);
   const exitsBefore = ctx.pipeline.unexpectedExits.length;
   const workload = new OrderWorkload({ ordersUrl: ctx.pipeline.ordersUrl, products: await loadCatalogue(ctx.db), rate: o.rate });
   const placing = workload.run(o.orders);

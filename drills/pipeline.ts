@@ -6,12 +6,28 @@ export interface PipelinePorts {
   enricher: number;
 }
 
+/** What a drill needs of the services it runs: orders-service's URL and the enricher instances. */
+export interface DrillPipeline {
+  readonly ordersUrl: string;
+  readonly enricherNames: string[];
+  /** Services that exited without being told to: a drill fails on any. */
+  readonly unexpectedExits: string[];
+  startOrdersService(): Promise<void>;
+  startEnricher(name: string): Promise<void>;
+  stopEnricher(name: string, signal: 'SIGKILL' | 'SIGTERM'): Promise<void>;
+  /** Base URL of enricher instance `name`'s ops server (/readyz, /metrics). */
+  enricherUrl(name: string): string;
+  /** The last lines the services printed, for a failure message. */
+  output(): string;
+  stop(): Promise<void>;
+}
+
 /**
  * The services under drill, as child processes stopped by pid: one orders-service (HTTP ingest only,
  * no simulator) and enricher instances `a`, `b`, ... of one consumer group. An instance keeps its
  * `ENRICHER_INSTANCE_ID` across restarts, so a restart fences its crashed predecessor.
  */
-export class Pipeline {
+export class Pipeline implements DrillPipeline {
   private orders: ServiceProcess | undefined;
   private readonly enrichers = new Map<string, ServiceProcess>();
   /** Services that exited without being told to: a drill fails on any. */
@@ -39,10 +55,14 @@ export class Pipeline {
     await waitForHttpOk(`${this.ordersUrl}/readyz`, 120_000, this.orders);
   }
 
+  enricherUrl(name: string): string {
+    return `http://127.0.0.1:${this.ports.enricher + name.charCodeAt(0) - 'a'.charCodeAt(0)}`;
+  }
+
   /** Starts enricher instance `name` (a, b, ...) unless it runs; resolves once it is ready. */
   async startEnricher(name: string): Promise<void> {
     if (this.enrichers.has(name)) return;
-    const port = this.ports.enricher + name.charCodeAt(0) - 'a'.charCodeAt(0);
+    const port = Number(new URL(this.enricherUrl(name)).port);
     const service = this.watch(`enricher ${name}`, startService('enricher/src/main.ts', {
       ...this.env,
       ENRICHER_HTTP_PORT: String(port),

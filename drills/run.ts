@@ -51,7 +51,7 @@ const progress = (line: string) => console.error(line);
 
 const stack = createContext(loadStackConfig({ ...process.env, STACK_PROFILE: 'test' }), progress);
 const { started } = await up(stack);
-const ctx = openDrillContext(stack, { ...process.env, ...clientEnv(stack) } as Record<string, string>, { orders: testPort(8491), enricher: testPort(8492) }, createLogger('drills', 'warn'), progress);
+const ctx = openDrillContext(stack, { ...process.env, ...clientEnv(stack) } as Record<string, string>, { orders: testPort(8491), enricher: testPort(8492), api: testPort(8494), dashboard: testPort(8495) }, createLogger('drills', 'warn'), progress);
 const drills = createDrills(positive('cdc-updates', values['cdc-updates'])).filter((d) => !only || only.includes(d.name));
 if (drills.length === 0) {
   console.error(`drills: no drill named ${only?.join(', ')}`);

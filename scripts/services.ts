@@ -1,22 +1,51 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { repoRoot } from '../local-stack/src/config.js';
 
 export interface ServiceSpec {
   name: string;
   entry: string;
-  url?: string;
+  /** The variable the service reads its HTTP port from, and its default. */
+  portVar: string;
+  port: number;
+  /** Where to point a browser (or a health check) on that port. */
+  path: string;
 }
 
 /** The TypeScript services `npm start` runs after the stack, in this order. */
 export const services: ServiceSpec[] = [
-  { name: 'orders-service', entry: 'orders-service/src/main.ts', url: 'http://localhost:8081' },
-  { name: 'enricher', entry: 'enricher/src/main.ts', url: 'http://localhost:8082/metrics' },
-  { name: 'pizzashop-api', entry: 'pizzashop-api/src/main.ts', url: 'http://localhost:8080/docs' },
-  { name: 'dashboard', entry: 'dashboards/src/server/main.ts', url: 'http://localhost:8501' },
+  { name: 'orders-service', entry: 'orders-service/src/main.ts', portVar: 'ORDERS_HTTP_PORT', port: 8081, path: '/readyz' },
+  { name: 'enricher', entry: 'enricher/src/main.ts', portVar: 'ENRICHER_HTTP_PORT', port: 8082, path: '/readyz' },
+  { name: 'pizzashop-api', entry: 'pizzashop-api/src/main.ts', portVar: 'API_PORT', port: 8080, path: '/docs' },
+  { name: 'dashboard', entry: 'dashboards/src/server/main.ts', portVar: 'DASHBOARD_PORT', port: 8501, path: '/' },
 ];
+
+/**
+ * Each service's port: its variable when set in `env`, else its default shifted by `offset` (the
+ * stack's STACK_PORT_OFFSET, so a second system beside `npm start` takes other ports too).
+ */
+export function servicePort(spec: ServiceSpec, offset: number, env: NodeJS.ProcessEnv = process.env): number {
+  const given = env[spec.portVar];
+  return given ? Number(given) : spec.port + offset;
+}
+
+/**
+ * The env of each service on a stack: the stack's connection keys, its port, and the API's URL for
+ * the dashboard (which proxies to it).
+ */
+export function serviceEnvs(present: ServiceSpec[], stackEnv: Record<string, string>, offset: number, env: NodeJS.ProcessEnv = process.env) {
+  const api = services.find((s) => s.name === 'pizzashop-api')!;
+  return present.map((spec) => {
+    const port = servicePort(spec, offset, env);
+    return {
+      spec,
+      url: `http://localhost:${port}${spec.path}`,
+      env: { ...stackEnv, [spec.portVar]: String(port), API_URL: env.API_URL ?? `http://localhost:${servicePort(api, offset, env)}` },
+    };
+  });
+}
 
 export const available = (spec: ServiceSpec) => existsSync(join(repoRoot, spec.entry));
 
@@ -41,7 +70,7 @@ export function compactLine(name: string, line: string): string {
 export function runService(spec: ServiceSpec, env: Record<string, string>, logFile: string): ChildProcess {
   mkdirSync(dirname(logFile), { recursive: true });
   const log = createWriteStream(logFile, { flags: 'a' });
-  const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, spec.entry)], {
+  const child = spawn(process.execPath, ['--import', 'tsx', resolve(repoRoot, spec.entry)], {
     cwd: repoRoot,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,11 +1,10 @@
-import type { ChildProcess } from 'node:child_process';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { createContext, down, formatStatusTable, loadStackConfig, serviceEnv, up } from '../local-stack/src/index.js';
-import { available, runService, services } from './services.js';
+import { available, serviceEnvs, services } from './services.js';
+import { Supervisor } from './supervisor.js';
 
 /**
- * `npm start`: the stack (started or adopted), then every TypeScript service in the foreground.
- * Ctrl-C stops the services, then the stack components this run started.
+ * `npm start`: the stack (started or adopted), then every TypeScript service, supervised (a crashed
+ * service is started again). Ctrl-C stops the services, then the stack components this run started.
  */
 async function main(): Promise<void> {
   const cfg = loadStackConfig();
@@ -15,12 +14,12 @@ async function main(): Promise<void> {
   console.log(formatStatusTable(components));
   console.log(`stack healthy in ${((Date.now() - t0) / 1000).toFixed(1)}s; logs in ${ctx.paths.root}/logs`);
 
-  const env = serviceEnv(cfg);
-  const present = services.filter(available);
-  const children: [string, ChildProcess][] = present.map((spec) => [spec.name, runService(spec, env, ctx.paths.log(spec.name))]);
+  const runs = serviceEnvs(services.filter(available), serviceEnv(cfg), cfg.STACK_PORT_OFFSET);
+  const supervisor = new Supervisor(runs, { stateDir: ctx.paths.root, logFile: (name) => ctx.paths.log(name), say: (line) => console.error(line) });
+  supervisor.start();
 
-  console.log('\nRunning:');
-  for (const spec of present) console.log(`  ${spec.name.padEnd(16)} ${spec.url ?? ''}`);
+  console.log('\nRunning (a service that crashes is started again; npm run stack:status shows restarts):');
+  for (const { spec, url } of runs) console.log(`  ${spec.name.padEnd(16)} ${url}`);
   console.log(`  ${'pinot console'.padEnd(16)} http://localhost:${cfg.PINOT_CONTROLLER_PORT}`);
   console.log(`  ${'kafka connect'.padEnd(16)} http://localhost:${cfg.CONNECT_PORT}/connectors`);
   console.log('Ctrl-C stops everything this command started.\n');
@@ -30,17 +29,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     console.error('\n[start] stopping services');
-    await Promise.all(
-      children.map(
-        ([, child]) =>
-          new Promise<void>((resolve) => {
-            if (child.exitCode !== null || child.signalCode !== null) return resolve();
-            child.once('exit', () => resolve());
-            child.kill('SIGTERM');
-            void sleep(15_000).then(() => child.kill('SIGKILL'));
-          }),
-      ),
-    );
+    await supervisor.stop();
     if (started.length > 0) await down(ctx, false);
     else console.error('[start] the stack was already running before this command; left running (npm run stack:down stops it)');
     process.exit(0);
