@@ -1,5 +1,8 @@
 import { z } from 'zod';
 
+const pinotTable = (fallback: string) =>
+  z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a Pinot table name (letters, digits, underscore)').default(fallback);
+
 /** Connection settings every service shares; each service extends this with its own keys. */
 export const infraEnvSchema = z.object({
   KAFKA_BROKERS: z.string().default('localhost:9092').transform((s) => s.split(',').map((b) => b.trim()).filter(Boolean)),
@@ -16,6 +19,9 @@ export const infraEnvSchema = z.object({
   ENRICHED_ORDER_ITEMS_TOPIC: z.string().default('enriched-order-items'),
   PRODUCTS_CDC_TOPIC: z.string().default('mysql.pizzashop.products'),
   DEAD_LETTER_TOPIC: z.string().default('dead-letters'),
+  /** The Pinot tables readers query (a bench points its own API at private copies). */
+  PINOT_ORDERS_TABLE: pinotTable('orders'),
+  PINOT_ORDER_ITEMS_TABLE: pinotTable('order_items_enriched'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 export type InfraConfig = z.infer<typeof infraEnvSchema>;
