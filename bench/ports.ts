@@ -1,10 +1,11 @@
 /**
- * Ports of the services the benches start, from one place: 7600 + a slot, shifted by the stack's
- * STACK_PORT_OFFSET (0 for the default stack the benches use). Stack components use 2181-9093 and
- * the services tests start use testPort(8281..8770) (+10000 by default), so for offsets that are
- * multiples of 1000 (0, 2000, 4000, 10000, ...) a bench never takes a port a stack or a test run uses.
+ * Ports of the services the benches start, from one place: 7900 + a slot, shifted by the stack's
+ * STACK_PORT_OFFSET (0 for the default stack the benches use). Stack ports end in 000-093, 181 or
+ * 307 (mod 1000) and the services tests start use testPort(8281..8770), so with every offset a
+ * multiple of 1000 (0, 2000, 4000, 10000, ...) a bench port (ending in 901-921) is never a port of
+ * any stack or test run.
  */
-export const BENCH_PORT_BASE = 7600;
+export const BENCH_PORT_BASE = 7900;
 
 const SLOTS = {
   freshnessEnricher: 1,
