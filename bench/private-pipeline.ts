@@ -26,11 +26,13 @@ export interface PrivatePipeline {
   /** `scratch` is read by nothing (e.g. to measure a producer alone). */
   topics: { orders: string; enrichedOrderItems: string; deadLetters: string; enricherWaiting: string; scratch: string };
   enricherGroup: string;
+  /** A consumer group name of this run (deleted by drop() like the enricher group). */
+  group(name: string): string;
   /** Pinot tables, empty when the bench asked for Kafka only. */
   tables: { orders: string; orderItems: string } | null;
   /** ORDERS_TOPIC, ..., ENRICHER_GROUP_ID, PINOT_ORDERS_TABLE, ...: the env a service reads them from. */
   env: Record<string, string>;
-  /** Deletes the tables, their schemas, the topics and the enricher group (each failure logged, none thrown). */
+  /** Deletes the tables, their schemas, the topics and the run's consumer groups (each failure logged, none thrown). */
   drop(): Promise<void>;
 }
 
@@ -99,6 +101,13 @@ async function waitQueryable(cfg: InfraConfig, table: string, timeoutMs = 120_00
 async function dropTable(cfg: InfraConfig, name: string, log: Logger): Promise<void> {
   const table = await controller(cfg, 'DELETE', `/tables/${name}?type=realtime`).catch((err: unknown) => err as Error);
   if (table instanceof Error || (!table.ok && table.status !== 404)) log.warn({ table: name, status: table instanceof Error ? table.message : table.status }, 'could not drop private Pinot table');
+  // Until the server has dropped its consuming segments it keeps fetching, and a fetch of a deleted
+  // topic makes the broker create it again (auto.create.topics.enable): wait for the external view to go.
+  for (let attempt = 1; attempt <= 60; attempt++) {
+    const view = await controller(cfg, 'GET', `/tables/${name}/externalview`).catch(() => undefined);
+    if (view?.status === 404) break;
+    await new Promise((r) => setTimeout(r, 1000));
+  }
   // The schema can only go once the table is gone, which the controller finishes asynchronously.
   for (let attempt = 1; attempt <= 10; attempt++) {
     const res = await controller(cfg, 'DELETE', `/schemas/${name}`).catch(() => undefined);
@@ -108,14 +117,26 @@ async function dropTable(cfg: InfraConfig, name: string, log: Logger): Promise<v
   log.warn({ schema: name }, `could not drop private Pinot schema; delete it with DELETE ${cfg.PINOT_CONTROLLER_URL}/schemas/${name}`);
 }
 
-async function dropKafka(kafka: Kafka, topics: string[], groups: string[], log: Logger): Promise<void> {
+/** Deletes `topics` and every consumer group `isMine` accepts. */
+async function dropKafka(kafka: Kafka, topics: string[], isMine: (group: string) => boolean, log: Logger): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   try {
-    const existing = new Set(await admin.listTopics());
-    const present = topics.filter((t) => existing.has(t));
-    if (present.length > 0) await admin.deleteTopics({ topics: present, timeout: 30_000 }).catch((err: unknown) => log.warn({ err, topics: present }, 'could not delete private topics'));
-    if (groups.length > 0) await admin.deleteGroups(groups).catch((err: unknown) => log.warn({ err, groups }, 'could not delete private consumer groups'));
+    // A consumer still polling a deleted topic re-creates it (empty): check again and delete again.
+    const present = async () => {
+      const existing = new Set(await admin.listTopics());
+      return topics.filter((t) => existing.has(t));
+    };
+    for (let attempt = 1, left = await present(); left.length > 0; attempt++, left = await present()) {
+      if (attempt > 3) {
+        log.warn({ topics: left }, 'private topics keep coming back; delete them by hand (kafka-topics.sh --delete)');
+        break;
+      }
+      await admin.deleteTopics({ topics: left, timeout: 30_000 }).catch((err: unknown) => log.warn({ err, topics: left }, 'could not delete private topics'));
+      await new Promise((r) => setTimeout(r, 3000));
+    }
+    const used = (await admin.listGroups()).groups.map((g) => g.groupId).filter(isMine);
+    if (used.length > 0) await admin.deleteGroups(used).catch((err: unknown) => log.warn({ err, groups: used }, 'could not delete private consumer groups'));
   } finally {
     await admin.disconnect();
   }
@@ -143,7 +164,7 @@ export async function createPrivatePipeline(cfg: InfraConfig, bench: string, log
   const created: string[] = [];
   const drop = async () => {
     for (const name of created) await dropTable(cfg, name, log);
-    await dropKafka(kafka, Object.values(topics), [enricherGroup], log);
+    await dropKafka(kafka, Object.values(topics), (group) => group.startsWith(topic('')), log);
   };
   try {
     for (const table of options.pinot ? PINOT_TABLES : []) {
@@ -163,6 +184,7 @@ export async function createPrivatePipeline(cfg: InfraConfig, bench: string, log
     runId,
     topics,
     enricherGroup,
+    group: topic,
     tables,
     env: {
       ORDERS_TOPIC: topics.orders,
@@ -211,6 +233,6 @@ async function sweepLeftovers(cfg: InfraConfig, kafka: Kafka, log: Logger): Prom
   }
   if (topics.length > 0 || groups.length > 0) {
     log.warn({ topics, groups }, 'deleting private bench topics and groups left by a run that died');
-    await dropKafka(kafka, topics, groups, log);
+    await dropKafka(kafka, topics, (group) => groups.includes(group), log);
   }
 }

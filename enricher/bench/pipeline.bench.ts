@@ -37,8 +37,8 @@ const kafka = testKafka(cfg.KAFKA_BROKERS);
 const ORDERS = Number(values.orders);
 const log = createLogger('pipeline-bench', 'warn');
 
-/** Private topics and group for one phase, deleted when `phase` is done. */
-async function withPrivateTopics<T>(phase: (topics: PrivateTopics) => Promise<T>): Promise<T> {
+/** Private topics and groups for one phase (`group` names a reader's), deleted when `phase` is done. */
+async function withPrivateTopics<T>(phase: (topics: PrivateTopics, group: (name: string) => string) => Promise<T>): Promise<T> {
   const pipeline = await createPrivatePipeline(cfg, 'pipeline', log, { pinot: false });
   const { orders, enrichedOrderItems, deadLetters, enricherWaiting } = pipeline.topics;
   try {
@@ -48,7 +48,7 @@ async function withPrivateTopics<T>(phase: (topics: PrivateTopics) => Promise<T>
       DEAD_LETTER_TOPIC: deadLetters,
       ENRICHER_WAITING_TOPIC: enricherWaiting,
       ENRICHER_GROUP_ID: pipeline.enricherGroup,
-    });
+    }, pipeline.group);
   } finally {
     await pipeline.drop();
   }
@@ -76,14 +76,14 @@ async function throughput(topics: PrivateTopics) {
   }
 }
 
-async function latency(topics: PrivateTopics) {
+async function latency(topics: PrivateTopics, group: (name: string) => string) {
   const port = benchPort('pipelineLatencyEnricher');
   const rate = Number(values['latency-rate']);
   const count = rate * Number(values['latency-seconds']);
   const enricher = await startEnricher(cfg, topics, port);
   try {
     const latencies: number[] = [];
-    const consumer = kafka.consumer({ groupId: `bench-latency-${Date.now()}`, readUncommitted: false, maxWaitTimeInMs: 50 });
+    const consumer = kafka.consumer({ groupId: group('latency-reader'), readUncommitted: false, maxWaitTimeInMs: 50 });
     await consumer.connect();
     await consumer.subscribe({ topic: topics.ENRICHED_ORDER_ITEMS_TOPIC, fromBeginning: true });
     await consumer.run({
