@@ -20,6 +20,7 @@ import {
   createLogger,
   infraEnvSchema,
   loadConfig,
+  onShutdown,
   orderTotal,
   PinotClient,
   sendJson,
@@ -172,7 +173,6 @@ async function startServices(pipeline: PrivatePipeline): Promise<{ enricher: Ser
   const enricher = startService('enricher/src/main.ts', {
     ...serviceEnvOf(cfg),
     ...pipeline.env,
-    ENRICHER_INSTANCE_ID: `bench-freshness-${pipeline.runId}`,
     ENRICHER_HTTP_PORT: String(enricherPort),
     ENRICHER_HTTP_HOST: '127.0.0.1',
     LOG_LEVEL: 'warn',
@@ -198,8 +198,15 @@ async function main(): Promise<void> {
   const stages: StageRecord[] = [];
   let planned: number[] = [];
   let ceiling = 0;
+  let services: Awaited<ReturnType<typeof startServices>> | undefined;
+  // Interrupted (Ctrl-C, kill): stop the bench's services and drop its private copies before exiting.
+  onShutdown(log, async () => {
+    await producer.disconnect();
+    if (services) await Promise.all([services.enricher.stop(), services.api.stop()]);
+    await pipeline.drop();
+  });
   try {
-    const services = await startServices(pipeline);
+    services = await startServices(pipeline);
     try {
       await producer.connect();
       for (let attempt = 1; attempt <= WARM_UP.attempts; attempt++) {

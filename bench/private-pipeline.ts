@@ -30,7 +30,7 @@ export interface PrivatePipeline {
   group(name: string): string;
   /** Pinot tables, empty when the bench asked for Kafka only. */
   tables: { orders: string; orderItems: string } | null;
-  /** ORDERS_TOPIC, ..., ENRICHER_GROUP_ID, PINOT_ORDERS_TABLE, ...: the env a service reads them from. */
+  /** ORDERS_TOPIC, ..., ENRICHER_GROUP_ID, ENRICHER_INSTANCE_ID, PINOT_ORDERS_TABLE, ...: the env a service reads them from. */
   env: Record<string, string>;
   /** Deletes the tables, their schemas, the topics and the run's consumer groups (each failure logged, none thrown). */
   drop(): Promise<void>;
@@ -158,15 +158,16 @@ export async function createPrivatePipeline(cfg: InfraConfig, bench: string, log
   };
   const enricherGroup = topic('enricher');
   const partitions = (await partitionCount(kafka, cfg.ORDERS_TOPIC)) || 3;
-  await ensureTopics(kafka, [topics.orders, topics.enrichedOrderItems, topics.deadLetters, topics.scratch].map((t) => ({ topic: t, numPartitions: partitions })), log);
   const tableName = (table: string) => `bench_${bench}_${runId}_${table}`;
   const tables = options.pinot ? { orders: tableName('orders'), orderItems: tableName('order_items_enriched') } : null;
   const created: string[] = [];
   const drop = async () => {
     for (const name of created) await dropTable(cfg, name, log);
-    await dropKafka(kafka, Object.values(topics), (group) => group.startsWith(topic('')), log);
+    // the run's groups, and the enricher's follower groups (named after its instance id, bench-<bench>-<run id>-enricher)
+    await dropKafka(kafka, Object.values(topics), (group) => group.includes(topic('')), log);
   };
   try {
+    await ensureTopics(kafka, [topics.orders, topics.enrichedOrderItems, topics.deadLetters, topics.scratch].map((t) => ({ topic: t, numPartitions: partitions })), log);
     for (const table of options.pinot ? PINOT_TABLES : []) {
       const name = tableName(table);
       const { schema, tableConfig } = privateTableConfigs(table, name, { brokers: cfg.KAFKA_BROKERS.join(','), ordersTopic: topics.orders, enrichedOrderItemsTopic: topics.enrichedOrderItems });
@@ -192,6 +193,7 @@ export async function createPrivatePipeline(cfg: InfraConfig, bench: string, log
       DEAD_LETTER_TOPIC: topics.deadLetters,
       ENRICHER_WAITING_TOPIC: topics.enricherWaiting,
       ENRICHER_GROUP_ID: enricherGroup,
+      ENRICHER_INSTANCE_ID: topic('enricher'),
       ...(tables ? { [TABLE_ENV.orders]: tables.orders, [TABLE_ENV.order_items_enriched]: tables.orderItems } : {}),
     },
     drop,

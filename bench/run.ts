@@ -1,3 +1,4 @@
+/** `npm run bench`: runs the benches against the stack and records every run as a dated file (see bench/README.md). */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -27,6 +28,7 @@ async function runBench(bench: BenchSpec, env: Record<string, string>): Promise<
   rmSync(out, { force: true });
   const brokers = env.KAFKA_BROKERS?.split(',') ?? [];
   const topic = env.ORDERS_TOPIC ?? 'orders';
+  const runVersions = await versions();
   const startedAt = new Date();
   const before = loadAverage();
   const endBefore = await devOrdersEnd(brokers, topic);
@@ -46,7 +48,7 @@ async function runBench(bench: BenchSpec, env: Record<string, string>): Promise<
     endedAt: endedAt.toISOString(),
     loadAverage: { before, after },
     machine: machine(),
-    versions: await versions(),
+    versions: runVersions,
     devOrdersTraffic: traffic,
     exitCode: code,
   };

@@ -15,10 +15,10 @@
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { createLogger, infraEnvSchema, loadConfig } from '@pizzashop/common';
+import { createLogger, infraEnvSchema, loadConfig, onShutdown } from '@pizzashop/common';
 import { summariseLatencies, type Percentile } from '../../bench/latency.js';
 import { benchPort } from '../../bench/ports.js';
-import { createPrivatePipeline } from '../../bench/private-pipeline.js';
+import { createPrivatePipeline, type PrivatePipeline } from '../../bench/private-pipeline.js';
 import type { Figure } from '../../bench/result-format.js';
 import { readTopic, testKafka } from '../../common/test/support/kafka.js';
 import { waitFor } from '../../common/test/support/services.js';
@@ -37,9 +37,14 @@ const kafka = testKafka(cfg.KAFKA_BROKERS);
 const ORDERS = Number(values.orders);
 const log = createLogger('pipeline-bench', 'warn');
 
+let current: PrivatePipeline | undefined;
+// Interrupted (Ctrl-C, kill): drop the phase's private topics before exiting.
+onShutdown(log, async () => current?.drop());
+
 /** Private topics and groups for one phase (`group` names a reader's), deleted when `phase` is done. */
 async function withPrivateTopics<T>(phase: (topics: PrivateTopics, group: (name: string) => string) => Promise<T>): Promise<T> {
   const pipeline = await createPrivatePipeline(cfg, 'pipeline', log, { pinot: false });
+  current = pipeline;
   const { orders, enrichedOrderItems, deadLetters, enricherWaiting } = pipeline.topics;
   try {
     return await phase({

@@ -12,7 +12,7 @@ import { cpus, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import { createLogger, infraEnvSchema, loadConfig, PinotClient } from '@pizzashop/common';
+import { createLogger, infraEnvSchema, loadConfig, onShutdown, PinotClient } from '@pizzashop/common';
 import { z } from 'zod';
 import { createPrivatePipeline } from '../../bench/private-pipeline.js';
 import { ensureOrders } from './load-orders.js';
@@ -158,6 +158,7 @@ async function main() {
   const output = process.argv[2];
   if (!output) throw new Error('usage: tsx pizzashop-api/bench/api-bench.ts <result.json>');
   const pipeline = await createPrivatePipeline(loadConfig(benchEnvSchema, process.env, 'api-bench'), 'api', log, { pinot: true });
+  onShutdown(log, () => pipeline.drop());
   try {
     await benchmark(output, loadConfig(benchEnvSchema, { ...process.env, ...pipeline.env }, 'api-bench'), pipeline.env);
   } finally {
