@@ -1,12 +1,14 @@
+/** `npm run bench`: runs the benches against the stack and records every run as a dated file (see bench/README.md). */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, totalmem } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createContext, loadStackConfig, repoRoot, serviceEnv, up } from '../local-stack/src/index.js';
-import { benches } from './benches.js';
-import { renderMarkdown, type BenchResult } from './markdown.js';
+import { benches, type BenchSpec } from './benches.js';
+import { writeReports } from './report.js';
+import type { BenchResult } from './result-format.js';
+import { resultsDir, writeRunFile, type RunFile, type RunMeta } from './results.js';
+import { loadAverage, machine, topicEnd, versions } from './run-meta.js';
 
-const resultsDir = join(repoRoot, 'bench', 'results');
 const only = process.argv.slice(2);
 
 function runScript(script: string, out: string, env: Record<string, string>): Promise<number> {
@@ -16,56 +18,68 @@ function runScript(script: string, out: string, env: Record<string, string>): Pr
   });
 }
 
-type Section = { name: string; what: string; result: BenchResult | { error: string } };
+async function devOrdersEnd(brokers: string[], topic: string): Promise<number | string> {
+  return topicEnd(brokers, topic).catch((err: unknown) => `could not read the end offsets of ${topic}: ${(err as Error).message}`);
+}
 
-/** When only some benches ran, the others keep their previous results in latest.json. */
-function mergeWithPrevious(sections: Section[]): Section[] {
-  const file = join(resultsDir, 'latest.json');
-  const previous = existsSync(file) ? ((JSON.parse(readFileSync(file, 'utf8')) as { results?: Record<string, BenchResult> }).results ?? {}) : {};
-  return benches.flatMap((bench): Section[] => {
-    const fresh = sections.find((s) => s.name === bench.name);
-    if (fresh) return [fresh];
-    const old = previous[bench.name];
-    return old ? [{ name: bench.name, what: `${bench.what} (from an earlier run)`, result: old }] : [];
-  });
+/** Runs one bench script and records it as a dated run file. */
+async function runBench(bench: BenchSpec, env: Record<string, string>): Promise<RunFile> {
+  const out = join(resultsDir, 'tmp', `${bench.name}.json`);
+  rmSync(out, { force: true });
+  const brokers = env.KAFKA_BROKERS?.split(',') ?? [];
+  const topic = env.ORDERS_TOPIC ?? 'orders';
+  const runVersions = await versions();
+  const startedAt = new Date();
+  const before = loadAverage();
+  const endBefore = await devOrdersEnd(brokers, topic);
+  const code = await runScript(bench.script, out, { ...env, ...bench.env?.(env) });
+  const endedAt = new Date();
+  const after = loadAverage();
+  const endAfter = await devOrdersEnd(brokers, topic);
+  const seconds = (endedAt.getTime() - startedAt.getTime()) / 1000;
+  const traffic: RunMeta['devOrdersTraffic'] =
+    typeof endBefore === 'number' && typeof endAfter === 'number'
+      ? { topic, messages: endAfter - endBefore, perSecond: Math.round((endAfter - endBefore) / seconds) }
+      : { error: [endBefore, endAfter].find((e) => typeof e === 'string') as string };
+  const meta: RunMeta = {
+    bench: bench.name,
+    what: bench.what,
+    startedAt: startedAt.toISOString(),
+    endedAt: endedAt.toISOString(),
+    loadAverage: { before, after },
+    machine: machine(),
+    versions: runVersions,
+    devOrdersTraffic: traffic,
+    exitCode: code,
+  };
+  if (code === 0 && existsSync(out)) return { meta, result: JSON.parse(readFileSync(out, 'utf8')) as BenchResult };
+  return { meta, result: null, error: `${bench.script} exited with code ${code}${existsSync(out) ? '' : ' without writing its result'}` };
 }
 
 /**
  * `npm run bench [name...]`: brings up (or reuses) the local stack, runs every benchmark (or the named
- * ones) one after another, and writes bench/results/latest.json and latest.md.
+ * ones) one after another, records each as bench/results/runs/<start>-<name>.json, then regenerates
+ * latest.json, latest.md and the README's benchmark block from the run files.
  */
 async function main(): Promise<void> {
+  const unknown = only.filter((name) => !benches.some((b) => b.name === name));
+  if (unknown.length > 0) throw new Error(`bench: unknown bench ${unknown.join(', ')}; known: ${benches.map((b) => b.name).join(', ')}`);
   const cfg = loadStackConfig();
   const ctx = createContext(cfg, (line) => console.error(line));
   await up(ctx);
-  const env = serviceEnv(cfg);
+  const env = { ...serviceEnv(cfg), STACK_PORT_OFFSET: String(cfg.STACK_PORT_OFFSET) };
   mkdirSync(join(resultsDir, 'tmp'), { recursive: true });
 
-  const sections: Section[] = [];
+  let failed = false;
   for (const bench of benches.filter((b) => only.length === 0 || only.includes(b.name))) {
     console.error(`\n[bench] ${bench.name}: ${bench.what}`);
-    const out = join(resultsDir, 'tmp', `${bench.name}.json`);
-    const t0 = Date.now();
-    const code = await runScript(bench.script, out, env);
-    const result: BenchResult | { error: string } =
-      code === 0 && existsSync(out) ? (JSON.parse(readFileSync(out, 'utf8')) as BenchResult) : { error: `${bench.script} exited with code ${code}` };
-    console.error(`[bench] ${bench.name}: ${code === 0 ? 'done' : 'FAILED'} in ${((Date.now() - t0) / 1000).toFixed(0)}s`);
-    sections.push({ name: bench.name, what: bench.what, result });
+    const run = await runBench(bench, env);
+    const file = writeRunFile(run);
+    failed ||= run.result === null;
+    console.error(`[bench] ${bench.name}: ${run.result ? 'done' : `FAILED (${run.error})`}; load average ${run.meta.loadAverage.before?.[0]} -> ${run.meta.loadAverage.after?.[0]}; wrote ${file}`);
   }
-
-  const meta = {
-    at: new Date().toISOString(),
-    cpus: `${cpus().length} x ${cpus()[0]?.model ?? '?'}`,
-    memoryGiB: Math.round(totalmem() / 2 ** 30),
-    loadAverage1mAtEnd: Number(loadavg()[0]?.toFixed(2)),
-    node: process.version,
-    versions: JSON.parse(readFileSync(join(repoRoot, 'versions.json'), 'utf8')) as unknown,
-  };
-  const all = mergeWithPrevious(sections);
-  writeFileSync(join(resultsDir, 'latest.json'), `${JSON.stringify({ meta, results: Object.fromEntries(all.map((s) => [s.name, s.result])) }, null, 2)}\n`);
-  writeFileSync(join(resultsDir, 'latest.md'), renderMarkdown(meta, all));
-  console.error(`[bench] wrote ${join(resultsDir, 'latest.json')} and latest.md`);
-  if (sections.some((s) => 'error' in s.result)) process.exitCode = 1;
+  for (const file of writeReports()) console.error(`[bench] wrote ${file}`);
+  if (failed) process.exitCode = 1;
 }
 
 main().catch((err: unknown) => {

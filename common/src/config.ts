@@ -1,5 +1,8 @@
 import { z } from 'zod';
 
+const pinotTable = (fallback: string) =>
+  z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a Pinot table name (letters, digits, underscore)').default(fallback);
+
 /** Connection settings every service shares; each service extends this with its own keys. */
 export const infraEnvSchema = z.object({
   KAFKA_BROKERS: z.string().default('localhost:9092').transform((s) => s.split(',').map((b) => b.trim()).filter(Boolean)),
@@ -18,6 +21,9 @@ export const infraEnvSchema = z.object({
   DEAD_LETTER_TOPIC: z.string().default('dead-letters'),
   /** Compacted topic of order items waiting for their product (the enricher's, see its README). */
   ENRICHER_WAITING_TOPIC: z.string().min(1).default('enricher-waiting-items'),
+  /** The Pinot tables readers query (a bench points its own API at private copies). */
+  PINOT_ORDERS_TABLE: pinotTable('orders'),
+  PINOT_ORDER_ITEMS_TABLE: pinotTable('order_items_enriched'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 export type InfraConfig = z.infer<typeof infraEnvSchema>;

@@ -1,6 +1,7 @@
 /**
  * Order pipeline benchmark against a running stack (default: the `npm start` stack; set the
- * common env keys to point elsewhere). Uses private topics, so it does not disturb the stack's data.
+ * common env keys to point elsewhere). Uses private topics (bench/private-pipeline.ts), deleted at
+ * the end, so it neither disturbs nor adds to the stack's data; its enrichers listen on bench ports.
  *
  *   npx tsx enricher/bench/pipeline.bench.ts [OUT.json] [--orders 50000] [--latency-rate 1000] [--latency-seconds 20]
  *
@@ -10,14 +11,18 @@
  * Measures: simulator maximum produce rate (orders/s); enricher sustained throughput with
  * transactions on a backlog (enriched items/s); enrichment latency p50/p99 (order created and
  * produced -> enriched item committed and read by a read_committed consumer) at a steady rate.
- * Prints JSON and a Markdown table; never asserts.
+ * Prints JSON; fails only if a latency comes out negative (bench/latency.ts).
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { infraEnvSchema, loadConfig } from '@pizzashop/common';
+import { createLogger, infraEnvSchema, loadConfig, onShutdown } from '@pizzashop/common';
+import { summariseLatencies, type Percentile } from '../../bench/latency.js';
+import { benchPort } from '../../bench/ports.js';
+import { createPrivatePipeline, type PrivatePipeline } from '../../bench/private-pipeline.js';
+import type { Figure } from '../../bench/result-format.js';
 import { readTopic, testKafka } from '../../common/test/support/kafka.js';
 import { waitFor } from '../../common/test/support/services.js';
-import { privateTopics, simulate, startEnricher } from '../test/pipeline-support.js';
+import { simulate, startEnricher, type PrivateTopics } from '../test/pipeline-support.js';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -30,27 +35,45 @@ const { values, positionals } = parseArgs({
 const cfg = loadConfig(infraEnvSchema, process.env, 'pipeline bench');
 const kafka = testKafka(cfg.KAFKA_BROKERS);
 const ORDERS = Number(values.orders);
-const PORT = 18591;
+const log = createLogger('pipeline-bench', 'warn');
+
+let current: PrivatePipeline | undefined;
+// Interrupted (Ctrl-C, kill): drop the phase's private topics before exiting.
+onShutdown(log, async () => current?.drop());
+
+/** Private topics and groups for one phase (`group` names a reader's), deleted when `phase` is done. */
+async function withPrivateTopics<T>(phase: (topics: PrivateTopics, group: (name: string) => string) => Promise<T>): Promise<T> {
+  const pipeline = await createPrivatePipeline(cfg, 'pipeline', log, { pinot: false });
+  current = pipeline;
+  const { orders, enrichedOrderItems, deadLetters, enricherWaiting } = pipeline.topics;
+  try {
+    return await phase({
+      ORDERS_TOPIC: orders,
+      ENRICHED_ORDER_ITEMS_TOPIC: enrichedOrderItems,
+      DEAD_LETTER_TOPIC: deadLetters,
+      ENRICHER_WAITING_TOPIC: enricherWaiting,
+      ENRICHER_GROUP_ID: pipeline.enricherGroup,
+    }, pipeline.group);
+  } finally {
+    await pipeline.drop();
+  }
+}
 
 async function itemsOut(port: number): Promise<number> {
   const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
   return Number(text.match(/^enricher_items_out_total\{[^}]*\} (\d+)/m)?.[1] ?? 0);
 }
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-
-async function throughput() {
-  const topics = privateTopics();
+async function throughput(topics: PrivateTopics) {
+  const port = benchPort('pipelineThroughputEnricher');
   const sim = await simulate(cfg, topics, ORDERS, 'max');
   const orders = await readTopic(kafka, topics.ORDERS_TOPIC, (r) => r.length >= ORDERS);
   const items = orders.reduce((n, r) => n + (JSON.parse(r.value!) as { items: unknown[] }).items.length, 0);
-  const enricher = await startEnricher(cfg, topics, PORT);
+  const enricher = await startEnricher(cfg, topics, port);
   try {
-    const first = await waitFor('the first enriched items', async () => ((await itemsOut(PORT)) > 0 ? performance.now() : undefined), 120000, 50);
-    const startCount = await itemsOut(PORT);
-    const done = await waitFor('the whole backlog', async () => ((await itemsOut(PORT)) >= items ? performance.now() : undefined), 600000, 100);
+    const first = await waitFor('the first enriched items', async () => ((await itemsOut(port)) > 0 ? performance.now() : undefined), 120000, 50);
+    const startCount = await itemsOut(port);
+    const done = await waitFor('the whole backlog', async () => ((await itemsOut(port)) >= items ? performance.now() : undefined), 600000, 100);
     const seconds = (done - first) / 1000;
     return { simulatorOrdersPerSecond: sim.ordersPerSecond, orders: ORDERS, items, enricherItemsPerSecond: Math.round((items - startCount) / seconds) };
   } finally {
@@ -58,14 +81,14 @@ async function throughput() {
   }
 }
 
-async function latency() {
-  const topics = privateTopics();
+async function latency(topics: PrivateTopics, group: (name: string) => string) {
+  const port = benchPort('pipelineLatencyEnricher');
   const rate = Number(values['latency-rate']);
   const count = rate * Number(values['latency-seconds']);
-  const enricher = await startEnricher(cfg, topics, PORT + 1);
+  const enricher = await startEnricher(cfg, topics, port);
   try {
     const latencies: number[] = [];
-    const consumer = kafka.consumer({ groupId: `bench-latency-${Date.now()}`, readUncommitted: false, maxWaitTimeInMs: 50 });
+    const consumer = kafka.consumer({ groupId: group('latency-reader'), readUncommitted: false, maxWaitTimeInMs: 50 });
     await consumer.connect();
     await consumer.subscribe({ topic: topics.ENRICHED_ORDER_ITEMS_TOPIC, fromBeginning: true });
     await consumer.run({
@@ -75,22 +98,30 @@ async function latency() {
     });
     await new Promise((r) => setTimeout(r, 5000));
     await simulate(cfg, topics, count, String(rate));
-    await waitFor('latency samples', async () => ((await itemsOut(PORT + 1)) > 0 && latencies.length >= (await itemsOut(PORT + 1)) ? true : undefined), 120000, 500);
+    await waitFor('latency samples', async () => ((await itemsOut(port)) > 0 && latencies.length >= (await itemsOut(port)) ? true : undefined), 120000, 500);
     await consumer.disconnect();
-    const sorted = [...latencies].sort((a, b) => a - b);
-    return { rate, orders: count, samples: sorted.length, p50Ms: percentile(sorted, 50), p99Ms: percentile(sorted, 99), maxMs: sorted.at(-1) };
+    return { rate, orders: count, ...summariseLatencies(latencies, 'enrichment latency (order createdAt -> enriched item read)') };
   } finally {
     await enricher.stop();
   }
 }
 
-const measured = { throughput: await throughput(), latency: await latency() };
+const measured = { throughput: await withPrivateTopics(throughput), latency: await withPrivateTopics(latency) };
+const { rate } = measured.latency;
+const pct = (name: string, p: Percentile, target?: string): Figure => ({ name, value: p.ms, unit: 'ms', ...(p.ms === null ? { reason: p.reason } : {}), ...(target ? { target } : {}) });
+const figures: Figure[] = [
+  { name: 'simulator max produce rate', value: measured.throughput.simulatorOrdersPerSecond, unit: 'orders/s', target: '>= 20000' },
+  { name: 'enricher sustained throughput (transactions)', value: measured.throughput.enricherItemsPerSecond, unit: 'items/s', target: '>= 20000' },
+  pct(`enrichment latency p50 at ${rate} orders/s`, measured.latency.p50),
+  pct(`enrichment latency p99 at ${rate} orders/s`, measured.latency.p99, '< 500'),
+];
+const ms = (p: Percentile) => (p.ms === null ? `not measured (${p.reason})` : `${p.ms} ms`);
 const result = {
-  figures: [
-    { name: 'simulator max produce rate', value: measured.throughput.simulatorOrdersPerSecond, unit: 'orders/s', target: '>= 20000' },
-    { name: 'enricher sustained throughput (transactions)', value: measured.throughput.enricherItemsPerSecond, unit: 'items/s', target: '>= 20000' },
-    { name: `enrichment latency p50 at ${measured.latency.rate} orders/s`, value: measured.latency.p50Ms, unit: 'ms' },
-    { name: `enrichment latency p99 at ${measured.latency.rate} orders/s`, value: measured.latency.p99Ms, unit: 'ms', target: '< 500' },
+  figures,
+  readme: [
+    { what: 'simulator max produce rate', measured: `${measured.throughput.simulatorOrdersPerSecond.toLocaleString('en')} orders/s`, target: '20,000' },
+    { what: 'enricher sustained throughput, with transactions', measured: `${measured.throughput.enricherItemsPerSecond.toLocaleString('en')} items/s`, target: '20,000' },
+    { what: `enrichment latency at ${rate.toLocaleString('en')} orders/s`, measured: `p50 ${ms(measured.latency.p50)}, p99 ${ms(measured.latency.p99)}`, target: 'p99 < 500 ms' },
   ],
   ...measured,
 };

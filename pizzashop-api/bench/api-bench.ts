@@ -12,8 +12,9 @@ import { cpus, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import { createLogger, infraEnvSchema, loadConfig, PinotClient } from '@pizzashop/common';
+import { createLogger, infraEnvSchema, loadConfig, onShutdown, PinotClient } from '@pizzashop/common';
 import { z } from 'zod';
+import { createPrivatePipeline } from '../../bench/private-pipeline.js';
 import { ensureOrders } from './load-orders.js';
 
 const benchEnvSchema = infraEnvSchema.extend({
@@ -35,10 +36,10 @@ async function waitReady(url: string, timeoutMs: number): Promise<void> {
   throw new Error(`pizzashop-api did not become ready at ${url} within ${timeoutMs} ms`);
 }
 
-function startApi(port: number, cacheTtlMs: number): ChildProcess {
+function startApi(port: number, cacheTtlMs: number, privateEnv: Record<string, string>): ChildProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', join(here, '..', 'src', 'main.ts')], {
     cwd: join(here, '..', '..'),
-    env: { ...process.env, API_PORT: String(port), API_HOST: '127.0.0.1', QUERY_CACHE_TTL_MS: String(cacheTtlMs) },
+    env: { ...process.env, ...privateEnv, API_PORT: String(port), API_HOST: '127.0.0.1', QUERY_CACHE_TTL_MS: String(cacheTtlMs) },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   child.on('exit', (code, signal) => log.debug({ code, signal, pid: child.pid }, 'api exited'));
@@ -114,10 +115,7 @@ async function run(baseUrl: string, path: string, connections: number, duration:
   };
 }
 
-async function main() {
-  const output = process.argv[2];
-  if (!output) throw new Error('usage: tsx pizzashop-api/bench/api-bench.ts <result.json>');
-  const config = loadConfig(benchEnvSchema, process.env, 'api-bench');
+async function benchmark(output: string, config: z.infer<typeof benchEnvSchema>, privateEnv: Record<string, string>) {
   const pinot = new PinotClient({ brokerUrls: config.PINOT_BROKER_URLS, timeoutMs: 10_000 });
   const load = await ensureOrders(config, pinot, config.BENCH_ORDERS, log);
   await pinot.close();
@@ -125,7 +123,7 @@ async function main() {
 
   const runs = [];
   for (const cacheTtlMs of [1000, 0]) {
-    const api = startApi(config.BENCH_API_PORT, cacheTtlMs);
+    const api = startApi(config.BENCH_API_PORT, cacheTtlMs, privateEnv);
     const baseUrl = `http://127.0.0.1:${config.BENCH_API_PORT}`;
     try {
       await waitReady(`${baseUrl}/readyz`, 30_000);
@@ -153,6 +151,19 @@ async function main() {
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
   log.info({ file }, 'benchmark written');
+}
+
+/** The bench loads its orders into private topics and Pinot tables (dropped at the end), never into the stack's. */
+async function main() {
+  const output = process.argv[2];
+  if (!output) throw new Error('usage: tsx pizzashop-api/bench/api-bench.ts <result.json>');
+  const pipeline = await createPrivatePipeline(loadConfig(benchEnvSchema, process.env, 'api-bench'), 'api', log, { pinot: true });
+  onShutdown(log, () => pipeline.drop());
+  try {
+    await benchmark(output, loadConfig(benchEnvSchema, { ...process.env, ...pipeline.env }, 'api-bench'), pipeline.env);
+  } finally {
+    await pipeline.drop();
+  }
 }
 
 main().catch((err: unknown) => {

@@ -53,7 +53,7 @@ export interface LoadReport {
  * Pinot counts them.
  */
 export async function ensureOrders(config: InfraConfig, pinot: PinotClient, target: number, log: Logger): Promise<LoadReport> {
-  const ordersBefore = await waitForOrderCount(pinot, 0, 30_000);
+  const ordersBefore = await waitForOrderCount(pinot, config.PINOT_ORDERS_TABLE, 0, 30_000);
   const missing = Math.max(0, target - ordersBefore);
   const report: LoadReport = { ordersBefore, ordersProduced: missing, produceSeconds: 0, produceOrdersPerSecond: 0, ordersInPinot: ordersBefore, ingestSeconds: 0 };
   if (missing === 0) return report;
@@ -83,7 +83,7 @@ export async function ensureOrders(config: InfraConfig, pinot: PinotClient, targ
   report.produceSeconds = (Date.now() - started) / 1000;
   report.produceOrdersPerSecond = Math.round(missing / report.produceSeconds);
   log.info({ produced: missing, seconds: report.produceSeconds }, 'orders produced, waiting for Pinot');
-  report.ordersInPinot = await waitForOrderCount(pinot, target, 15 * 60_000, (count) => log.debug({ count }, 'Pinot order count'));
+  report.ordersInPinot = await waitForOrderCount(pinot, config.PINOT_ORDERS_TABLE, target, 15 * 60_000, (count) => log.debug({ count }, 'Pinot order count'));
   report.ingestSeconds = (Date.now() - started) / 1000;
   if (report.ordersInPinot < target) throw new Error(`Pinot holds ${report.ordersInPinot} of ${target} orders after 15 minutes: check the Pinot server log`);
   return report;

@@ -1,4 +1,4 @@
-import { createIdempotentProducer, ensureTopics, orderTotal, sql, type EnrichedOrderItem, type Logger, type Order, type PinotClient, type Product } from '@pizzashop/common';
+import { createIdempotentProducer, ensureTopics, identifier, orderTotal, sql, type EnrichedOrderItem, type Logger, type Order, type PinotClient, type Product } from '@pizzashop/common';
 import type { Kafka, Producer } from 'kafkajs';
 
 /** An `orders` message together with the `enriched-order-items` messages the enricher would make of it. */
@@ -56,12 +56,12 @@ export async function produceOrders(producer: Producer, topics: OrderTopics, ord
   });
 }
 
-/** Polls `SELECT COUNT(*) FROM orders` until it reaches `expected`; returns the count seen last. */
-export async function waitForOrderCount(pinot: PinotClient, expected: number, timeoutMs: number, onProgress?: (count: number) => void): Promise<number> {
+/** Polls `SELECT COUNT(*) FROM <table>` until it reaches `expected`; returns the count seen last. */
+export async function waitForOrderCount(pinot: PinotClient, table: string, expected: number, timeoutMs: number, onProgress?: (count: number) => void): Promise<number> {
   const deadline = Date.now() + timeoutMs;
   let count = 0;
   while (Date.now() < deadline) {
-    const result = await pinot.query(sql`SELECT COUNT(*) FROM orders`, { name: 'bench-count' }).catch(() => undefined);
+    const result = await pinot.query(sql`SELECT COUNT(*) FROM ${identifier(table)}`, { name: 'bench-count' }).catch(() => undefined);
     count = Number(result?.rows[0]?.[0] ?? 0);
     onProgress?.(count);
     if (count >= expected) return count;

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import {
   orderProductsQuery,
   orderQuery,
+  type PinotTables,
   ordersPerMinuteQuery,
   periodsQuery,
   popularCategoriesQuery,
@@ -38,14 +39,15 @@ const storedItemsSchema = z.array(z.object({ productId: z.coerce.string(), quant
 export class OrdersAnalytics {
   constructor(
     private readonly pinot: PinotQuerier,
+    private readonly tables: PinotTables,
     private readonly clock: () => number = Date.now,
   ) {}
 
   async overview({ window, at }: OverviewQuery): Promise<Overview> {
     const { current, previous } = comparedPeriods(window, at);
     const [stats, periods] = await Promise.all([
-      this.pinot.query(tableStatsQuery(), { name: 'table-stats' }),
-      this.pinot.query(periodsQuery(current, previous), { name: 'overview-periods' }),
+      this.pinot.query(tableStatsQuery(this.tables), { name: 'table-stats' }),
+      this.pinot.query(periodsQuery(this.tables, current, previous), { name: 'overview-periods' }),
     ]);
     const [totalOrders, newestTs] = firstRow(stats);
     const [currentOrders, currentTotal, previousOrders, previousTotal] = firstRow(periods);
@@ -62,8 +64,8 @@ export class OrdersAnalytics {
   async popular({ window, limit, at }: PopularQuery): Promise<Popular> {
     const range = trailingWindow(window, at);
     const [items, categories] = await Promise.all([
-      this.pinot.query(popularItemsQuery(range, limit), { name: 'popular-items' }),
-      this.pinot.query(popularCategoriesQuery(range, limit), { name: 'popular-categories' }),
+      this.pinot.query(popularItemsQuery(this.tables, range, limit), { name: 'popular-items' }),
+      this.pinot.query(popularCategoriesQuery(this.tables, range, limit), { name: 'popular-categories' }),
     ]);
     return {
       items: items.rows.map(([product, image, orders, quantity, category]) => ({
@@ -84,7 +86,7 @@ export class OrdersAnalytics {
   /** One row per minute, oldest first; minutes without orders are present with zeros. */
   async ordersPerMinute({ minutes, at }: OrdersPerMinuteQuery): Promise<OrdersPerMinute> {
     const { starts, range } = minuteBuckets(minutes, at, this.clock());
-    const result = await this.pinot.query(ordersPerMinuteQuery(range, minutes), { name: 'orders-per-minute' });
+    const result = await this.pinot.query(ordersPerMinuteQuery(this.tables, range, minutes), { name: 'orders-per-minute' });
     const byMinute = new Map(result.rows.map(([minute, orders, revenue]) => [num(minute) * MINUTE_MS, { orders: num(orders), revenue: num(revenue) }]));
     return starts.map((start) => ({ timestamp: formatMinute(start), ...(byMinute.get(start) ?? { orders: 0, revenue: 0 }) }));
   }
@@ -92,8 +94,8 @@ export class OrdersAnalytics {
   /** The order with its items, each joined with the product the enricher attached; null when unknown. */
   async order(id: string): Promise<OrderDetail | null> {
     const [orderResult, productsResult] = await Promise.all([
-      this.pinot.query(orderQuery(id), { name: 'order' }),
-      this.pinot.query(orderProductsQuery(id), { name: 'order-products' }),
+      this.pinot.query(orderQuery(this.tables, id), { name: 'order' }),
+      this.pinot.query(orderProductsQuery(this.tables, id), { name: 'order-products' }),
     ]);
     const row = orderResult.rows[0];
     if (!row) return null;

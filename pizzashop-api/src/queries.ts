@@ -1,4 +1,4 @@
-import { sql, type SqlFragment } from '@pizzashop/common';
+import { identifier, sql, type SqlFragment } from '@pizzashop/common';
 import type { SqlRange } from './time-windows.js';
 
 /**
@@ -10,27 +10,38 @@ import type { SqlRange } from './time-windows.js';
  * fails with "sum not found").
  */
 
+/** The tables the statements read (PINOT_ORDERS_TABLE, PINOT_ORDER_ITEMS_TABLE). */
+export interface PinotTables {
+  orders: SqlFragment;
+  orderItems: SqlFragment;
+}
+
+/** The configured table names as checked identifiers. */
+export function pinotTables(names: { PINOT_ORDERS_TABLE: string; PINOT_ORDER_ITEMS_TABLE: string }): PinotTables {
+  return { orders: identifier(names.PINOT_ORDERS_TABLE), orderItems: identifier(names.PINOT_ORDER_ITEMS_TABLE) };
+}
+
 /** [totalOrders, newestTs]: all orders Pinot holds and the newest order time (for freshness). */
-export function tableStatsQuery(): SqlFragment {
-  return sql`SELECT COUNT(*) AS totalOrders, MAX(ts) AS newestTs FROM orders`;
+export function tableStatsQuery(tables: PinotTables): SqlFragment {
+  return sql`SELECT COUNT(*) AS totalOrders, MAX(ts) AS newestTs FROM ${tables.orders}`;
 }
 
 /** [currentOrders, currentTotal, previousOrders, previousTotal] for two adjacent periods. */
-export function periodsQuery(current: SqlRange, previous: SqlRange): SqlFragment {
+export function periodsQuery(tables: PinotTables, current: SqlRange, previous: SqlRange): SqlFragment {
   return sql`
     SELECT COUNT(*) FILTER (WHERE ts >= ${current.from}) AS currentOrders,
            SUM(price) FILTER (WHERE ts >= ${current.from}) AS currentTotal,
            COUNT(*) FILTER (WHERE ts < ${current.from}) AS previousOrders,
            SUM(price) FILTER (WHERE ts < ${current.from}) AS previousTotal
-    FROM orders
+    FROM ${tables.orders}
     WHERE ts >= ${previous.from} AND ts < ${current.to}`;
 }
 
 /** Rows [product, image, distinct orders, quantity, category], most ordered first. */
-export function popularItemsQuery(range: SqlRange, limit: number): SqlFragment {
+export function popularItemsQuery(tables: PinotTables, range: SqlRange, limit: number): SqlFragment {
   return sql`
     SELECT productName, image, DISTINCTCOUNT(orderId) AS orderCount, SUM(quantity) AS units, category
-    FROM order_items_enriched
+    FROM ${tables.orderItems}
     WHERE ts >= ${range.from} AND ts < ${range.to}
     GROUP BY productName, image, category
     ORDER BY DISTINCTCOUNT(orderId) DESC, SUM(quantity) DESC, productName
@@ -38,10 +49,10 @@ export function popularItemsQuery(range: SqlRange, limit: number): SqlFragment {
 }
 
 /** Rows [category, distinct orders, quantity], most ordered first. */
-export function popularCategoriesQuery(range: SqlRange, limit: number): SqlFragment {
+export function popularCategoriesQuery(tables: PinotTables, range: SqlRange, limit: number): SqlFragment {
   return sql`
     SELECT category, DISTINCTCOUNT(orderId) AS orderCount, SUM(quantity) AS units
-    FROM order_items_enriched
+    FROM ${tables.orderItems}
     WHERE ts >= ${range.from} AND ts < ${range.to}
     GROUP BY category
     ORDER BY DISTINCTCOUNT(orderId) DESC, SUM(quantity) DESC, category
@@ -49,10 +60,10 @@ export function popularCategoriesQuery(range: SqlRange, limit: number): SqlFragm
 }
 
 /** Rows [epoch minute, orders, revenue] for the newest `maxMinutes` minutes that have orders, newest first. */
-export function ordersPerMinuteQuery(range: SqlRange, maxMinutes: number): SqlFragment {
+export function ordersPerMinuteQuery(tables: PinotTables, range: SqlRange, maxMinutes: number): SqlFragment {
   return sql`
     SELECT ToEpochMinutes(ts) AS minute, COUNT(*) AS orderCount, SUM(price) AS revenue
-    FROM orders
+    FROM ${tables.orders}
     WHERE ts >= ${range.from} AND ts < ${range.to}
     GROUP BY ToEpochMinutes(ts)
     ORDER BY ToEpochMinutes(ts) DESC
@@ -60,19 +71,19 @@ export function ordersPerMinuteQuery(range: SqlRange, maxMinutes: number): SqlFr
 }
 
 /** One row [id, createdAt, userId, status, price, deliveryLat, deliveryLon, items JSON] or none. */
-export function orderQuery(orderId: string): SqlFragment {
+export function orderQuery(tables: PinotTables, orderId: string): SqlFragment {
   return sql`
     SELECT id, createdAt, userId, status, price, deliveryLat, deliveryLon, items
-    FROM orders
+    FROM ${tables.orders}
     WHERE id = ${orderId}
     LIMIT 1`;
 }
 
 /** Rows [productId, productName, category, image, productPrice] of the order's enriched items. */
-export function orderProductsQuery(orderId: string): SqlFragment {
+export function orderProductsQuery(tables: PinotTables, orderId: string): SqlFragment {
   return sql`
     SELECT productId, productName, category, image, productPrice
-    FROM order_items_enriched
+    FROM ${tables.orderItems}
     WHERE orderId = ${orderId}
     LIMIT 1000`;
 }

@@ -3,6 +3,7 @@ import { closeServer, createMetricsRegistry, listen, PinotClient, SharedQueryCac
 import type { Dispatcher } from 'undici';
 import pkg from '../package.json' with { type: 'json' };
 import { OrdersAnalytics } from './analytics.js';
+import { pinotTables } from './queries.js';
 import { createApi, type Api } from './app.js';
 import type { ApiConfig } from './config.js';
 import { createApiMetrics } from './metrics.js';
@@ -36,8 +37,9 @@ export function createApiService(config: ApiConfig, log: Logger, options: ApiSer
     ...(options.pinotDispatcher ? { dispatcher: options.pinotDispatcher } : {}),
   });
   const cache = new SharedQueryCache(pinot, { ttlMs: config.QUERY_CACHE_TTL_MS, onLookup: metrics.onCacheLookup });
-  const analytics = new OrdersAnalytics(cache, options.clock);
-  const streamAnalytics = new OrdersAnalytics(pinot, options.clock);
+  const tables = pinotTables(config);
+  const analytics = new OrdersAnalytics(cache, tables, options.clock);
+  const streamAnalytics = new OrdersAnalytics(pinot, tables, options.clock);
   const hub = new SnapshotHub<Snapshot>(config.STREAM_INTERVAL_MS, log);
   const api = createApi({
     analytics,

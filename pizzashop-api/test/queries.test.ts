@@ -6,20 +6,21 @@ import { comparedPeriods } from '../src/time-windows.js';
 const schemaColumns = ['orders', 'order_items_enriched'].flatMap((table) => {
   const schema = JSON.parse(readFileSync(new URL(`../../docker/pinot/config/${table}/schema.json`, import.meta.url), 'utf8')) as Record<
     string,
-    Array<{ name: string }> | string
+    Array<{ name: string } | string> | string
   >;
-  return Object.values(schema).flatMap((specs) => (Array.isArray(specs) ? specs.map((s) => s.name.toLowerCase()) : []));
+  return Object.values(schema).flatMap((specs) => (Array.isArray(specs) ? specs.flatMap((s) => (typeof s === 'string' ? [] : [s.name.toLowerCase()])) : []));
 });
 
 const { current: range, previous } = comparedPeriods('5m', undefined);
+const tables = queries.pinotTables({ PINOT_ORDERS_TABLE: 'orders', PINOT_ORDER_ITEMS_TABLE: 'order_items_enriched' });
 const all = [
-  queries.tableStatsQuery(),
-  queries.periodsQuery(range, previous),
-  queries.popularItemsQuery(range, 5),
-  queries.popularCategoriesQuery(range, 5),
-  queries.ordersPerMinuteQuery(range, 60),
-  queries.orderQuery('0b7d3a5e-2f6c-4c1e-9b43-7d1f2a6e8c90'),
-  queries.orderProductsQuery('0b7d3a5e-2f6c-4c1e-9b43-7d1f2a6e8c90'),
+  queries.tableStatsQuery(tables),
+  queries.periodsQuery(tables, range, previous),
+  queries.popularItemsQuery(tables, range, 5),
+  queries.popularCategoriesQuery(tables, range, 5),
+  queries.ordersPerMinuteQuery(tables, range, 60),
+  queries.orderQuery(tables, '0b7d3a5e-2f6c-4c1e-9b43-7d1f2a6e8c90'),
+  queries.orderProductsQuery(tables, '0b7d3a5e-2f6c-4c1e-9b43-7d1f2a6e8c90'),
 ];
 
 describe('Pinot queries', () => {
@@ -31,7 +32,14 @@ describe('Pinot queries', () => {
     }
   });
 
+  it('reads the configured tables, e.g. a bench\'s private copies', () => {
+    const own = queries.pinotTables({ PINOT_ORDERS_TABLE: 'bench_x_orders', PINOT_ORDER_ITEMS_TABLE: 'bench_x_order_items_enriched' });
+    expect(queries.tableStatsQuery(own).text).toContain('FROM bench_x_orders');
+    expect(queries.popularItemsQuery(own, range, 5).text).toContain('FROM bench_x_order_items_enriched');
+    expect(() => queries.pinotTables({ PINOT_ORDERS_TABLE: 'orders; DROP', PINOT_ORDER_ITEMS_TABLE: 'x' })).toThrow(/identifier/);
+  });
+
   it('carries the order id only as a quoted literal', () => {
-    expect(queries.orderQuery("x' OR '1'='1").text).toContain("WHERE id = 'x'' OR ''1''=''1'");
+    expect(queries.orderQuery(tables, "x' OR '1'='1").text).toContain("WHERE id = 'x'' OR ''1''=''1'");
   });
 });

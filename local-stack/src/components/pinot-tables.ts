@@ -7,20 +7,33 @@ import type { Component, StackContext } from './types.js';
 export const PINOT_TABLES = ['orders', 'order_items_enriched'] as const;
 const configDir = join(repoRoot, 'docker', 'pinot', 'config');
 
+/** The values of the `${...}` placeholders in docker/pinot/config/<table>/table.json. */
+export interface TableTemplateValues {
+  KAFKA_BROKER_LIST: string;
+  ORDERS_TOPIC: string;
+  ENRICHED_ORDER_ITEMS_TOPIC: string;
+  PINOT_RETENTION_DAYS: string;
+}
+
+/** docker/pinot/config/<table>/table.json with its placeholders filled in (JSON text). */
+export function renderTableTemplate(table: string, values: TableTemplateValues): string {
+  const file = join(configDir, table, 'table.json');
+  return render(readFileSync(file, 'utf8'), { ...values }, file, jsonString);
+}
+
+/** docker/pinot/config/<table>/schema.json (JSON text). */
+export function readTableSchema(table: string): string {
+  return readFileSync(join(configDir, table, 'schema.json'), 'utf8');
+}
+
 /** docker/pinot/config/<table>/table.json with this stack's broker list, topics and retention. */
 export function renderTableConfig(ctx: StackContext, table: string): string {
-  const file = join(configDir, table, 'table.json');
-  return render(
-    readFileSync(file, 'utf8'),
-    {
-      KAFKA_BROKER_LIST: `localhost:${ctx.cfg.KAFKA_PORT}`,
-      ORDERS_TOPIC: ctx.cfg.ORDERS_TOPIC,
-      ENRICHED_ORDER_ITEMS_TOPIC: ctx.cfg.ENRICHED_ORDER_ITEMS_TOPIC,
-      PINOT_RETENTION_DAYS: String(ctx.cfg.PINOT_RETENTION_DAYS),
-    },
-    file,
-    jsonString,
-  );
+  return renderTableTemplate(table, {
+    KAFKA_BROKER_LIST: `localhost:${ctx.cfg.KAFKA_PORT}`,
+    ORDERS_TOPIC: ctx.cfg.ORDERS_TOPIC,
+    ENRICHED_ORDER_ITEMS_TOPIC: ctx.cfg.ENRICHED_ORDER_ITEMS_TOPIC,
+    PINOT_RETENTION_DAYS: String(ctx.cfg.PINOT_RETENTION_DAYS),
+  });
 }
 
 async function post(url: string, body: string, what: string, method = 'POST'): Promise<Response> {
@@ -31,8 +44,7 @@ async function post(url: string, body: string, what: string, method = 'POST'): P
 
 async function applyTable(ctx: StackContext, table: string): Promise<void> {
   const controller = `http://localhost:${ctx.cfg.PINOT_CONTROLLER_PORT}`;
-  const schemaFile = join(configDir, table, 'schema.json');
-  await post(`${controller}/schemas?override=true`, readFileSync(schemaFile, 'utf8'), schemaFile);
+  await post(`${controller}/schemas?override=true`, readTableSchema(table), `docker/pinot/config/${table}/schema.json`);
   const tableConfig = renderTableConfig(ctx, table);
   const created = await post(`${controller}/tables`, tableConfig, `table ${table}`);
   if (created.status === 409) await post(`${controller}/tables/${table}`, tableConfig, `table ${table} update`, 'PUT');
