@@ -119,14 +119,17 @@ export function oversizedRecordsDrill(): Drill {
     repair: async () => undefined,
     verify: async (ctx) => {
       const found = new Map<string, DeadLetter>();
+      let read = 0;
       await readTopic(
         ctx.kafka,
         ctx.topics.deadLetters,
         (records) => {
-          for (const r of records) {
-            if (!r.value?.includes(run)) continue;
+          for (; read < records.length; read++) {
+            const r = records[read]!;
+            if (!r.value) continue;
             const letter = deadLetterSchema.parse(JSON.parse(r.value));
-            if (letter.key) found.set(letter.key, letter);
+            const key = letter.key === null ? '' : Buffer.from(letter.key, letter.encoding).toString('utf8');
+            if (key.includes(run)) found.set(key, letter);
           }
           return found.size === 2;
         },

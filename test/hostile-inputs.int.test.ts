@@ -42,11 +42,13 @@ async function send(messages: Message[]): Promise<void> {
   }
 }
 
+/** Dead letters by the original key they quote (base64 in a letter whose key or value is not UTF-8). */
 async function deadLettersKeyed(keys: string[]): Promise<Map<string, DeadLetter>> {
-  const wanted = new Set(keys);
-  const records = await readTopic(kafka, DEAD_LETTERS, (r) => keys.every((k) => r.some((x) => x.value?.includes(`"key":"${k}"`))), { timeoutMs: 40000 });
-  const letters = records.map((r) => deadLetterSchema.parse(JSON.parse(r.value!))).filter((l) => l.key !== null && wanted.has(l.key));
-  return new Map(letters.map((l) => [l.key!, l]));
+  const quoted = (k: string) => [`"key":"${k}"`, `"key":"${Buffer.from(k).toString('base64')}"`];
+  const records = await readTopic(kafka, DEAD_LETTERS, (r) => keys.every((k) => r.some((x) => quoted(k).some((q) => x.value?.includes(q)))), { timeoutMs: 40000 });
+  const letters = records.map((r) => deadLetterSchema.parse(JSON.parse(r.value!))).filter((l) => l.key !== null);
+  const byKey = new Map(letters.map((l) => [Buffer.from(l.key!, l.encoding).toString('utf8'), l]));
+  return new Map(keys.filter((k) => byKey.has(k)).map((k) => [k, byKey.get(k)!]));
 }
 
 async function enrichedItemsOf(orderId: string, until: (items: EnrichedOrderItem[]) => boolean = (i) => i.length > 0): Promise<EnrichedOrderItem[]> {

@@ -35,12 +35,28 @@ export async function ensureTopics(kafka: Kafka, specs: TopicSpec[], log: Logger
   }
 }
 
+/**
+ * Runs `fn` again for a few seconds while the broker answers that it does not know the topic yet:
+ * a topic created a moment ago (by us or by the launcher) can be missing from the metadata one more
+ * round trip, and the broker no longer creates topics on a metadata request.
+ */
+async function whileTopicIsNew<T>(fn: () => Promise<T>, attempts = 40): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (err) {
+      if ((err as { type?: string }).type !== 'UNKNOWN_TOPIC_OR_PARTITION' || attempt >= attempts) throw err;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+}
+
 /** Number of partitions of an existing topic. */
 export async function partitionCount(kafka: Kafka, topic: string): Promise<number> {
   const admin = kafka.admin();
   await admin.connect();
   try {
-    const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
+    const { topics } = await whileTopicIsNew(() => admin.fetchTopicMetadata({ topics: [topic] }));
     return topics[0]?.partitions.length ?? 0;
   } finally {
     await admin.disconnect();
@@ -76,7 +92,9 @@ export async function topicConfig(kafka: Kafka, topic: string, name: string): Pr
   const admin = kafka.admin();
   await admin.connect();
   try {
-    const { resources } = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: kafkajs.ConfigResourceTypes.TOPIC, name: topic, configNames: [name] }] });
+    const { resources } = await whileTopicIsNew(() =>
+      admin.describeConfigs({ includeSynonyms: false, resources: [{ type: kafkajs.ConfigResourceTypes.TOPIC, name: topic, configNames: [name] }] }),
+    );
     return resources[0]?.configEntries.find((e) => e.configName === name)?.configValue;
   } finally {
     await admin.disconnect();
