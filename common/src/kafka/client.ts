@@ -15,14 +15,21 @@ const levelNames = {
   [logLevel.WARN]: 'warn',
   [logLevel.INFO]: 'info',
   [logLevel.DEBUG]: 'debug',
-} as const;
+} as const satisfies Record<number, string>;
+
+/**
+ * kafkajs errors that are a normal moment of a healthy client and that it retries by itself: right
+ * after a commit the coordinator answers the next transaction's first request with
+ * CONCURRENT_TRANSACTIONS until its markers are written. Logged at debug, not error.
+ */
+const ROUTINE_RETRIES = /another concurrent operation on the same transaction was ongoing/;
 
 /** kafkajs logs routed to the service's pino logger, tagged with kafkajs' namespace. */
 function pinoLogCreator(log: Logger) {
   return () =>
     ({ namespace, level, log: entry }: LogEntry) => {
       const { message, timestamp: _timestamp, ...extra } = entry;
-      const name = levelNames[level];
+      const name = level === logLevel.ERROR && ROUTINE_RETRIES.test(message) ? 'debug' : levelNames[level];
       if (name !== 'silent') log[name]({ kafkajs: namespace, ...extra }, message);
     };
 }
