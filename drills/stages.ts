@@ -25,8 +25,9 @@ export interface StageFinding {
  *   Pinot skipped it (or has not ingested it yet);
  * - an item missing: its order not on `orders` -> lost at ingest; not on `enriched-order-items` -> the
  *   enricher never committed it; there -> Pinot skipped it;
- * - a duplicate: twice on the topic -> the producer wrote it twice (orders-service for an order, an
- *   exactly-once breach of the enricher for an item); once on the topic -> Pinot ingested it twice.
+ * - a duplicate: twice on the topic -> the producer wrote it twice (orders-service for an order; for
+ *   an item, the enricher enriching an order that is twice on `orders`, else an exactly-once breach
+ *   of the enricher); once on the topic -> Pinot ingested it twice.
  */
 export function findStages(placed: readonly PlacedOrder[], kafka: KafkaRows, pinot: PinotRows): StageFinding[] {
   const findings: StageFinding[] = [];
@@ -59,7 +60,9 @@ export function findStages(placed: readonly PlacedOrder[], kafka: KafkaRows, pin
         : inPinot === 0
           ? 'pinot: on enriched-order-items but not in order_items_enriched'
           : inKafka > 1
-            ? `enricher: committed ${inKafka} times to enriched-order-items (exactly-once breach)`
+            ? (kafka.orders.get(key.split('/')[0]!) ?? 0) >= inKafka
+              ? `ingest: its order is ${inKafka} times on the orders topic, so the item was enriched ${inKafka} times`
+              : `enricher: committed ${inKafka} times to enriched-order-items (exactly-once breach)`
             : inPinot > 1
               ? `pinot: once on enriched-order-items, ${inPinot} rows in order_items_enriched`
               : `enriched-order-items ${inKafka}, table ${inPinot}`;

@@ -34,6 +34,15 @@ describe('findStages', () => {
     ]);
   });
 
+  it('blames ingest, not the enricher, for items doubled because their order is twice on the orders topic', () => {
+    const kafka = rows([['o1', 1], ['o2', 2], ['o3', 1]], [['o1/1', 1], ['o1/2', 1], ['o2/3', 2], ['o3/4', 1]]);
+    const pinot = rows([['o1', 1], ['o2', 1], ['o3', 1]], [['o1/1', 1], ['o1/2', 1], ['o2/3', 2], ['o3/4', 1]]);
+    expect(findStages(placed, kafka, pinot).map((f) => `${f.key}: ${f.stage}`)).toEqual([
+      'o2: ingest: written 2 times to the orders topic',
+      'o2/3: ingest: its order is 2 times on the orders topic, so the item was enriched 2 times',
+    ]);
+  });
+
   it('blames the enricher for an item of an order on the topic that never reached enriched-order-items, and Pinot for one it skipped', () => {
     const kafka = rows([['o1', 1], ['o2', 1], ['o3', 1]], [['o1/1', 1], ['o2/3', 1], ['o3/4', 1]]);
     const pinot = rows([['o1', 1], ['o2', 1], ['o3', 1]], [['o1/1', 1], ['o2/3', 1]]);
