@@ -9,16 +9,15 @@ import {
   popularItemsQuery,
   tableStatsQuery,
 } from './queries.js';
-import type {
-  OrderDetail,
-  OrdersPerMinute,
-  OrdersPerMinuteQuery,
-  Overview,
-  OverviewQuery,
-  Popular,
-  PopularQuery,
-  Snapshot,
-  StreamQuery,
+import {
+  WINDOWS,
+  type OrderDetail,
+  type OrdersPerMinute,
+  type OrdersPerMinuteQuery,
+  type Overview,
+  type OverviewQuery,
+  type Popular,
+  type PopularQuery,
 } from './schemas.js';
 import { comparedPeriods, formatMinute, MINUTE_MS, minuteBuckets, trailingWindow } from './time-windows.js';
 
@@ -27,6 +26,9 @@ function num(cell: unknown): number {
   const n = typeof cell === 'number' ? cell : Number(cell);
   return Number.isFinite(n) ? n : 0;
 }
+
+/** The longest window whose distinct order counts are exact (a few thousand orders at most). */
+const EXACT_DISTINCT_MAX_WINDOW_MS = 5 * MINUTE_MS;
 
 function firstRow(result: PinotResult): unknown[] {
   return result.rows[0] ?? [];
@@ -59,11 +61,13 @@ export class OrdersAnalytics {
     };
   }
 
+  /** Distinct orders are counted exactly in windows up to 5 minutes and approximately (HyperLogLog) beyond. */
   async popular({ window, limit, at }: PopularQuery): Promise<Popular> {
     const range = trailingWindow(window, at);
+    const mode = WINDOWS[window] <= EXACT_DISTINCT_MAX_WINDOW_MS ? 'exact' : 'approximate';
     const [items, categories] = await Promise.all([
-      this.pinot.query(popularItemsQuery(range, limit), { name: 'popular-items' }),
-      this.pinot.query(popularCategoriesQuery(range, limit), { name: 'popular-categories' }),
+      this.pinot.query(popularItemsQuery(range, limit, mode), { name: 'popular-items' }),
+      this.pinot.query(popularCategoriesQuery(range, limit, mode), { name: 'popular-categories' }),
     ]);
     return {
       items: items.rows.map(([product, image, orders, quantity, category]) => ({
@@ -116,17 +120,6 @@ export class OrdersAnalytics {
       deliveryLon: num(deliveryLon),
       items: items.map((item) => ({ ...item, product: products.get(item.productId) ?? null })),
     };
-  }
-
-  /** Overview, popular and the per-minute series in one round of parallel Pinot queries. */
-  async snapshot({ window, limit, minutes }: StreamQuery): Promise<Snapshot> {
-    const generatedAt = new Date(this.clock()).toISOString();
-    const [overview, popular, ordersPerMinute] = await Promise.all([
-      this.overview({ window, at: undefined }),
-      this.popular({ window, limit, at: undefined }),
-      this.ordersPerMinute({ minutes, at: undefined }),
-    ]);
-    return { generatedAt, overview, popular, ordersPerMinute };
   }
 }
 

@@ -1,45 +1,40 @@
-import { notFoundAsJson, opsRoutes, type Logger } from '@pizzashop/common';
+import { opsRoutes, type Logger } from '@pizzashop/common';
 import { Hono, type Context } from 'hono';
-import { cors } from 'hono/cors';
-import { requestId } from 'hono/request-id';
 import { routePath } from 'hono/route';
-import { secureHeaders } from 'hono/secure-headers';
-import { streamSSE } from 'hono/streaming';
+import { streamSSE, type SSEStreamingApi } from 'hono/streaming';
 import type { Registry } from 'prom-client';
 import type { z } from 'zod';
 import type { OrdersAnalytics } from './analytics.js';
 import { renderDocsPage } from './docs-page.js';
-import { BadRequestError, mapError } from './errors.js';
+import { BadRequestError, mapError, NotFoundError } from './errors.js';
+import { HttpHeaders, requestHeader, requestIdOf } from './http-headers.js';
 import type { ApiMetrics } from './metrics.js';
 import { buildOpenApiDocument } from './openapi.js';
+import type { Rendered } from './rendered.js';
 import {
   orderDetailResponseSchema,
   orderIdParamSchema,
   ordersPerMinuteQuerySchema,
-  ordersPerMinuteResponseSchema,
   overviewQuerySchema,
-  overviewResponseSchema,
   popularQuerySchema,
-  popularResponseSchema,
-  snapshotSchema,
   streamQuerySchema,
-  type Snapshot,
 } from './schemas.js';
 import type { HubEvent, SnapshotHub } from './stream.js';
+import type { ApiViews, Lookup } from './views.js';
 
 export interface ApiDependencies {
-  /** Read model for the REST routes (through the shared-query cache). */
+  /** Read model for the order detail (through the shared-query cache). */
   analytics: OrdersAnalytics;
-  /**
-   * Read model for the SSE hub, straight to Pinot: the hub already makes one round per tick for all
-   * subscribers, and a cached round would lag a tick behind.
-   */
-  streamAnalytics: OrdersAnalytics;
+  /** Cached, pre-serialised answers of overview, popular and ordersPerMinute, shared by REST and the stream. */
+  views: ApiViews;
   /** True when a Pinot broker answers; backs /readyz. */
   pinotReachable: () => Promise<boolean>;
   registry: Registry;
   metrics: ApiMetrics;
-  hub: SnapshotHub<Snapshot>;
+  /** Fan-out of stream snapshots; each snapshot is the Snapshot JSON text. */
+  hub: SnapshotHub<string>;
+  /** A stream subscriber whose write has been pending this long is disconnected. */
+  streamStallMs: number;
   corsOrigins: string[];
   log: Logger;
   version: string;
@@ -52,6 +47,8 @@ export interface Api {
 }
 
 const QUIET_ROUTES = new Set(['/healthz', '/readyz', '/metrics']);
+/** Requests slower than this are logged at info; the others at debug only (the access log is off the hot path). */
+const SLOW_REQUEST_MS = 1000;
 
 /** Parses request input with its zod schema; failures become 400 with zod's message. */
 function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
@@ -60,96 +57,121 @@ function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> 
   return parsed.data;
 }
 
-/** Validates the response against its schema before sending, so the documented contract holds. */
-function respond<S extends z.ZodType>(c: Context, schema: S, data: z.input<S>) {
-  return c.json(schema.parse(data) as object);
-}
-
 export function createApi(deps: ApiDependencies): Api {
-  const { analytics, streamAnalytics, hub, metrics, log } = deps;
+  const { analytics, views, hub, metrics, log } = deps;
   const app = new Hono();
   const openApiDocument = buildOpenApiDocument(deps.version);
   const docsPage = renderDocsPage(openApiDocument);
   const streamClosers = new Set<() => void>();
+  const headers = new HttpHeaders(deps.corsOrigins);
+  /** Responses that already carry every header (the cached routes); the others get them added after the handler. */
+  const complete = new WeakSet<Response>();
 
-  app.use(requestId());
+  /** Sends a cached answer as its bytes, or 304 when the client holds this ETag. */
+  const sendRendered = (c: Context, rendered: Rendered): Response => {
+    const h = headers.forResponse(requestHeader(c, 'origin'), c.get('requestId'));
+    h.etag = rendered.etag;
+    h['cache-control'] = 'no-cache';
+    let res: Response;
+    if (requestHeader(c, 'if-none-match') === rendered.etag) res = new Response(null, { status: 304, headers: h });
+    else {
+      h['content-type'] = 'application/json';
+      res = new Response(rendered.body, { status: 200, headers: h });
+    }
+    complete.add(res);
+    return res;
+  };
+  const reply = (c: Context, lookup: Lookup<Rendered>): Response | Promise<Response> =>
+    lookup instanceof Promise ? lookup.then((rendered) => sendRendered(c, rendered)) : sendRendered(c, lookup);
+
   app.use(async (c, next) => {
     const started = performance.now();
+    const requestId = requestIdOf(c);
+    c.set('requestId', requestId);
+    if (c.req.method === 'OPTIONS') {
+      return headers.preflight(requestHeader(c, 'origin'), requestHeader(c, 'access-control-request-headers'), requestId);
+    }
     await next();
-    const seconds = (performance.now() - started) / 1000;
+    const res = c.res;
+    if (!complete.has(res)) {
+      for (const [name, value] of Object.entries(headers.forResponse(requestHeader(c, 'origin'), requestId))) res.headers.set(name, value);
+    }
+    const durationMs = performance.now() - started;
     const matched = routePath(c);
     const route = matched === '*' || matched === '/*' || matched === '' ? 'unmatched' : matched;
-    metrics.observeRequest(c.req.method, route, c.res.status, seconds);
-    const entry = { requestId: c.get('requestId'), method: c.req.method, path: c.req.path, route, status: c.res.status, durationMs: Math.round(seconds * 1e4) / 10 };
-    if (QUIET_ROUTES.has(route)) log.debug(entry, 'request');
-    else log.info(entry, 'request');
+    metrics.observeRequest(c.req.method, route, res.status, durationMs / 1000);
+    const quiet = QUIET_ROUTES.has(route);
+    if (durationMs >= SLOW_REQUEST_MS && !quiet) log.info({ requestId, method: c.req.method, path: c.req.path, route, status: res.status, durationMs: Math.round(durationMs) }, 'slow request');
+    else if (log.isLevelEnabled('debug')) log.debug({ requestId, method: c.req.method, path: c.req.path, route, status: res.status, durationMs: Math.round(durationMs * 10) / 10 }, 'request');
   });
-  app.use(
-    secureHeaders({
-      contentSecurityPolicy: { defaultSrc: ["'none'"], styleSrc: ["'unsafe-inline'"], frameAncestors: ["'none'"] },
-    }),
-  );
-  app.use(cors({ origin: deps.corsOrigins, allowMethods: ['GET', 'OPTIONS'], exposeHeaders: ['X-Request-Id'], maxAge: 600 }));
 
-  app.onError((err, c) => {
-    const mapped = mapError(err, c.get('requestId'));
-    if (mapped.unexpected) log.error({ err, requestId: c.get('requestId'), path: c.req.path }, 'request failed');
-    else if (mapped.status >= 500) log.warn({ requestId: c.get('requestId'), path: c.req.path, error: mapped.body.message }, 'upstream failure');
+  /** Every error answer goes through here: mapError's body, and the internals in the log. */
+  const errorResponse = (err: Error, c: Context) => {
+    const requestId = c.get('requestId');
+    const mapped = mapError(err, requestId);
+    if (mapped.log === 'error') log.error({ err, requestId, path: c.req.path }, 'request failed');
+    else if (mapped.log === 'warn') log.warn({ requestId, path: c.req.path, error: err.message }, 'upstream failure');
     return c.json(mapped.body, mapped.status);
-  });
-  app.notFound(notFoundAsJson({ hint: 'the API is documented at /docs', fields: (c) => ({ requestId: c.get('requestId') }) }));
+  };
+  app.onError(errorResponse);
+  app.notFound((c) => errorResponse(new NotFoundError(`no route ${c.req.method} ${c.req.path}; the API is documented at /docs`), c));
 
-  app.get('/orders/overview', async (c) => {
-    const query = parseInput(overviewQuerySchema, c.req.query());
-    return respond(c, overviewResponseSchema, await analytics.overview(query));
-  });
-
-  app.get('/orders/popular', async (c) => {
-    const query = parseInput(popularQuerySchema, c.req.query());
-    return respond(c, popularResponseSchema, await analytics.popular(query));
-  });
-
-  app.get('/orders/ordersPerMinute', async (c) => {
-    const query = parseInput(ordersPerMinuteQuerySchema, c.req.query());
-    return respond(c, ordersPerMinuteResponseSchema, await analytics.ordersPerMinute(query));
-  });
+  app.get('/orders/overview', (c) => reply(c, views.overview(parseInput(overviewQuerySchema, c.req.query()))));
+  app.get('/orders/popular', (c) => reply(c, views.popular(parseInput(popularQuerySchema, c.req.query()))));
+  app.get('/orders/ordersPerMinute', (c) => reply(c, views.ordersPerMinute(parseInput(ordersPerMinuteQuerySchema, c.req.query()))));
 
   app.get('/orders/stream', (c) => {
     const query = parseInput(streamQuerySchema, c.req.query());
-    const channel = `${query.window}|${query.limit}|${query.minutes}`;
-    const id = c.get('requestId');
-    const produce = async () => snapshotSchema.parse(await streamAnalytics.snapshot(query));
-    return streamSSE(c, async (stream) => {
-      metrics.streamSubscribers.inc();
-      let writing = false;
-      const send = (event: HubEvent<Snapshot>) => {
-        if (writing || stream.closed) return;
-        writing = true;
-        const message =
-          event.kind === 'snapshot'
-            ? { event: 'snapshot', data: JSON.stringify(event.data) }
-            : { event: 'failure', data: JSON.stringify(mapError(event.error, id).body) };
-        stream
-          .writeSSE(message)
-          .catch(() => undefined)
-          .finally(() => {
-            writing = false;
-          });
-      };
-      await stream.write(': connected\n\n');
-      let close = () => {};
-      const closed = new Promise<void>((resolve) => {
-        close = resolve;
+    const requestId = c.get('requestId');
+    let sse: SSEStreamingApi | undefined;
+    /** An event that arrived before the stream was open (the channel's current snapshot); sent first. */
+    let early: HubEvent<string> | undefined;
+    let writing = false;
+    let lastWrite = performance.now();
+    let close = () => {};
+    const closed = new Promise<void>((resolve) => {
+      close = resolve;
+    });
+    const evict = () => {
+      metrics.streamEvictions.inc();
+      log.info({ requestId, stalledMs: Math.round(performance.now() - lastWrite) }, 'stream subscriber stopped reading; disconnected');
+      (c.env as { outgoing?: { destroy(): void } } | undefined)?.outgoing?.destroy();
+      sse?.abort();
+      close();
+    };
+    const send = (event: HubEvent<string>) => {
+      if (!sse) {
+        early = event;
+        return;
+      }
+      if (sse.closed || sse.aborted) return;
+      if (writing) {
+        if (performance.now() - lastWrite > deps.streamStallMs) evict();
+        return;
+      }
+      writing = true;
+      const frame = event.kind === 'snapshot' ? `event: snapshot\ndata: ${event.data}\n\n` : `event: failure\ndata: ${JSON.stringify(mapError(event.error, requestId).body)}\n\n`;
+      void sse.write(frame).finally(() => {
+        writing = false;
+        lastWrite = performance.now();
       });
+    };
+    const unsubscribe = hub.subscribe(`${query.window}|${query.limit}|${query.minutes}`, () => views.snapshot(query), send);
+    metrics.streamSubscribers.set(hub.subscriberCount);
+    metrics.streamChannels.set(hub.channelCount);
+    return streamSSE(c, async (stream) => {
+      sse = stream;
       streamClosers.add(close);
       stream.onAbort(close);
-      const unsubscribe = hub.subscribe(channel, produce, send);
       try {
+        await stream.write(': connected\n\n');
+        if (early) send(early);
         await closed;
       } finally {
         streamClosers.delete(close);
         unsubscribe();
-        metrics.streamSubscribers.dec();
+        metrics.streamSubscribers.set(hub.subscriberCount);
+        metrics.streamChannels.set(hub.channelCount);
       }
     });
   });
@@ -157,8 +179,8 @@ export function createApi(deps: ApiDependencies): Api {
   app.get('/orders/:id', async (c) => {
     const { id } = parseInput(orderIdParamSchema, { id: c.req.param('id') });
     const order = await analytics.order(id);
-    if (!order) return c.json({ error: 'not_found', message: `no order with id ${id} in Pinot`, requestId: c.get('requestId') }, 404);
-    return respond(c, orderDetailResponseSchema, order);
+    if (!order) throw new NotFoundError(`no order with id ${id}`);
+    return c.json(orderDetailResponseSchema.parse(order));
   });
 
   app.get('/openapi.json', (c) => c.json(openApiDocument));

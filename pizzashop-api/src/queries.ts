@@ -26,25 +26,36 @@ export function periodsQuery(current: SqlRange, previous: SqlRange): SqlFragment
     WHERE ts >= ${previous.from} AND ts < ${current.to}`;
 }
 
+/**
+ * How `orders` (distinct orders containing a product or category) is counted: exactly with
+ * DISTINCTCOUNT, or with HyperLogLog (DISTINCTCOUNTHLL, Pinot's default precision) where the window
+ * holds too many orders for an exact count in milliseconds; the star-tree index pre-aggregates it.
+ */
+export type DistinctOrders = 'exact' | 'approximate';
+
+const distinctOrders = (mode: DistinctOrders) => (mode === 'exact' ? sql`DISTINCTCOUNT(orderId)` : sql`DISTINCTCOUNTHLL(orderId)`);
+
 /** Rows [product, image, distinct orders, quantity, category], most ordered first. */
-export function popularItemsQuery(range: SqlRange, limit: number): SqlFragment {
+export function popularItemsQuery(range: SqlRange, limit: number, mode: DistinctOrders = 'exact'): SqlFragment {
+  const orders = distinctOrders(mode);
   return sql`
-    SELECT productName, image, DISTINCTCOUNT(orderId) AS orderCount, SUM(quantity) AS units, category
+    SELECT productName, image, ${orders} AS orderCount, SUM(quantity) AS units, category
     FROM order_items_enriched
     WHERE ts >= ${range.from} AND ts < ${range.to}
     GROUP BY productName, image, category
-    ORDER BY DISTINCTCOUNT(orderId) DESC, SUM(quantity) DESC, productName
+    ORDER BY ${orders} DESC, SUM(quantity) DESC, productName
     LIMIT ${limit}`;
 }
 
 /** Rows [category, distinct orders, quantity], most ordered first. */
-export function popularCategoriesQuery(range: SqlRange, limit: number): SqlFragment {
+export function popularCategoriesQuery(range: SqlRange, limit: number, mode: DistinctOrders = 'exact'): SqlFragment {
+  const orders = distinctOrders(mode);
   return sql`
-    SELECT category, DISTINCTCOUNT(orderId) AS orderCount, SUM(quantity) AS units
+    SELECT category, ${orders} AS orderCount, SUM(quantity) AS units
     FROM order_items_enriched
     WHERE ts >= ${range.from} AND ts < ${range.to}
     GROUP BY category
-    ORDER BY DISTINCTCOUNT(orderId) DESC, SUM(quantity) DESC, category
+    ORDER BY ${orders} DESC, SUM(quantity) DESC, category
     LIMIT ${limit}`;
 }
 

@@ -17,6 +17,8 @@ const all = [
   queries.periodsQuery(range, previous),
   queries.popularItemsQuery(range, 5),
   queries.popularCategoriesQuery(range, 5),
+  queries.popularItemsQuery(range, 5, 'approximate'),
+  queries.popularCategoriesQuery(range, 5, 'approximate'),
   queries.ordersPerMinuteQuery(range, 60),
   queries.orderQuery('0b7d3a5e-2f6c-4c1e-9b43-7d1f2a6e8c90'),
   queries.orderProductsQuery('0b7d3a5e-2f6c-4c1e-9b43-7d1f2a6e8c90'),

@@ -1,0 +1,102 @@
+/**
+ * Pinot time of the API's own queries, uncached, over a 1-hour window holding >= PINOT_BENCH_ORDERS orders.
+ * Usage: tsx pizzashop-api/bench/pinot-bench.ts <result.json>
+ * Fills [BENCH_HOUR_END - 1 h, BENCH_HOUR_END) (default: the current minute) with orders in time
+ * order when it holds fewer, then runs overview and popular for that hour (`at` = its end) one
+ * after another, straight to the broker, and reports Pinot's `timeUsedMs` p50/p95/max per query.
+ * Pass the `hourEnd` of an earlier result as BENCH_HOUR_END to measure the same data again (e.g.
+ * before and after a table change).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { dirname, resolve } from 'node:path';
+import { createLogger, infraEnvSchema, loadConfig, PinotClient, type PinotQueryEvent } from '@pizzashop/common';
+import { z } from 'zod';
+import { OrdersAnalytics } from '../src/analytics.js';
+import { ensureOrders } from './load-orders.js';
+
+const HOUR_MS = 3_600_000;
+const benchEnvSchema = infraEnvSchema.extend({
+  PINOT_BENCH_ORDERS: z.coerce.number().int().min(0).default(1_000_000),
+  PINOT_BENCH_ROUNDS: z.coerce.number().int().min(1).default(100),
+  BENCH_HOUR_END: z.iso.datetime({ offset: true }).optional(),
+});
+
+const log = createLogger('pinot-bench');
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? 0;
+}
+
+async function main() {
+  const output = process.argv[2];
+  if (!output) throw new Error('usage: tsx pizzashop-api/bench/pinot-bench.ts <result.json>');
+  const config = loadConfig(benchEnvSchema, process.env, 'pinot-bench');
+  const hourEnd = config.BENCH_HOUR_END ? Date.parse(config.BENCH_HOUR_END) : Math.floor(Date.now() / 60_000) * 60_000;
+  const range = { fromMs: hourEnd - HOUR_MS, toMs: hourEnd };
+
+  const loader = new PinotClient({ brokerUrls: config.PINOT_BROKER_URLS, timeoutMs: 10_000 });
+  const load = await ensureOrders(config, loader, config.PINOT_BENCH_ORDERS, log, { range });
+  await loader.close();
+  log.info(load, 'data ready');
+
+  const samples = new Map<string, { timeUsedMs: number[]; roundTripMs: number[] }>();
+  const record = (event: PinotQueryEvent) => {
+    if (event.outcome !== 'ok' || event.timeUsedMs === undefined) return;
+    const entry = samples.get(event.name) ?? { timeUsedMs: [], roundTripMs: [] };
+    entry.timeUsedMs.push(event.timeUsedMs);
+    entry.roundTripMs.push(event.durationMs);
+    samples.set(event.name, entry);
+  };
+  const pinot = new PinotClient({ brokerUrls: config.PINOT_BROKER_URLS, timeoutMs: 30_000, onQuery: record });
+  const analytics = new OrdersAnalytics(pinot);
+  const at = hourEnd;
+  const loadAverageBefore = loadavg()[0];
+  const warmUp = async () => {
+    await analytics.overview({ window: '1h', at });
+    await analytics.popular({ window: '1h', limit: 5, at });
+  };
+  for (let i = 0; i < 5; i++) await warmUp();
+  samples.clear();
+  const answers: Record<string, unknown> = {};
+  for (let i = 0; i < config.PINOT_BENCH_ROUNDS; i++) {
+    answers.overview = await analytics.overview({ window: '1h', at });
+    answers.popular = await analytics.popular({ window: '1h', limit: 5, at });
+  }
+  await pinot.close();
+
+  const queries = Object.fromEntries(
+    [...samples].map(([name, s]) => {
+      const used = [...s.timeUsedMs].sort((a, b) => a - b);
+      const trip = [...s.roundTripMs].sort((a, b) => a - b);
+      return [
+        name,
+        {
+          calls: used.length,
+          timeUsedMs: { p50: percentile(used, 50), p95: percentile(used, 95), max: used.at(-1) ?? 0 },
+          roundTripMs: { p50: Math.round(percentile(trip, 50) * 10) / 10, p95: Math.round(percentile(trip, 95) * 10) / 10 },
+        },
+      ];
+    }),
+  );
+  const report = {
+    benchmark: 'pinot-queries',
+    at: new Date().toISOString(),
+    machine: { cpus: cpus().length, node: process.version, loadAverage1mBefore: loadAverageBefore, loadAverage1mAfter: loadavg()[0] },
+    hourEnd: new Date(hourEnd).toISOString(),
+    window: '1h',
+    target: { maxTimeUsedP95Ms: 20 },
+    load,
+    queries,
+    answers,
+  };
+  const file = resolve(output);
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+  log.info({ file, queries }, 'pinot benchmark written');
+}
+
+main().catch((err: unknown) => {
+  log.error({ err }, 'pinot benchmark failed');
+  process.exitCode = 1;
+});
