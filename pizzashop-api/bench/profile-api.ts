@@ -73,17 +73,22 @@ async function main() {
   const service = createApiService(config, createLogger('pizzashop-api', process.env.LOG_LEVEL ?? 'info'));
   await service.start();
   const url = `http://127.0.0.1:${port}${path}`;
-  const warm = await fetch(url);
-  if (!warm.ok) throw new Error(`GET ${url} answered ${warm.status}: is the stack up (PINOT_BROKER_URLS)?`);
-  const session = new Session();
-  session.connect();
-  await session.post('Profiler.enable');
-  await session.post('Profiler.setSamplingInterval', { interval: 200 });
-  await session.post('Profiler.start');
-  const load = JSON.parse(await runAutocannon(url, Number(seconds))) as { requests: { average: number }; latency: { p50: number; p99: number } };
-  const { profile } = (await session.post('Profiler.stop')) as { profile: Profile };
-  session.disconnect();
-  await service.stop();
+  let profile: Profile;
+  let load: { requests: { average: number }; latency: { p50: number; p99: number } };
+  try {
+    const warm = await fetch(url);
+    if (!warm.ok) throw new Error(`GET ${url} answered ${warm.status}: is the stack up (PINOT_BROKER_URLS)? ${await warm.text()}`);
+    const session = new Session();
+    session.connect();
+    await session.post('Profiler.enable');
+    await session.post('Profiler.setSamplingInterval', { interval: 200 });
+    await session.post('Profiler.start');
+    load = JSON.parse(await runAutocannon(url, Number(seconds))) as typeof load;
+    profile = ((await session.post('Profiler.stop')) as { profile: Profile }).profile;
+    session.disconnect();
+  } finally {
+    await service.stop();
+  }
   const dir = resolve(outDir);
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'api.cpuprofile'), JSON.stringify(profile));

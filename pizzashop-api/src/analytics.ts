@@ -4,7 +4,7 @@ import {
   orderProductsQuery,
   orderQuery,
   ordersPerMinuteQuery,
-  periodsQuery,
+  periodQuery,
   popularCategoriesQuery,
   popularItemsQuery,
   tableStatsQuery,
@@ -45,12 +45,14 @@ export class OrdersAnalytics {
 
   async overview({ window, at }: OverviewQuery): Promise<Overview> {
     const { current, previous } = comparedPeriods(window, at);
-    const [stats, periods] = await Promise.all([
+    const [stats, currentPeriod, previousPeriod] = await Promise.all([
       this.pinot.query(tableStatsQuery(), { name: 'table-stats' }),
-      this.pinot.query(periodsQuery(current, previous), { name: 'overview-periods' }),
+      this.pinot.query(periodQuery(current), { name: 'overview-current' }),
+      this.pinot.query(periodQuery(previous), { name: 'overview-previous' }),
     ]);
     const [totalOrders, newestTs] = firstRow(stats);
-    const [currentOrders, currentTotal, previousOrders, previousTotal] = firstRow(periods);
+    const [currentOrders, currentTotal] = firstRow(currentPeriod);
+    const [previousOrders, previousTotal] = firstRow(previousPeriod);
     const total = num(totalOrders);
     return {
       totalOrders: total,

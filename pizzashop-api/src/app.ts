@@ -3,13 +3,13 @@ import { Hono, type Context } from 'hono';
 import { routePath } from 'hono/route';
 import { streamSSE, type SSEStreamingApi } from 'hono/streaming';
 import type { Registry } from 'prom-client';
-import type { z } from 'zod';
 import type { OrdersAnalytics } from './analytics.js';
 import { renderDocsPage } from './docs-page.js';
 import { BadRequestError, mapError, NotFoundError } from './errors.js';
-import { HttpHeaders, requestHeader, requestIdOf } from './http-headers.js';
+import { HttpHeaders, rawQuery, requestHeader, requestIdOf } from './http-headers.js';
 import type { ApiMetrics } from './metrics.js';
 import { buildOpenApiDocument } from './openapi.js';
+import { QueryInput } from './query-input.js';
 import type { Rendered } from './rendered.js';
 import {
   orderDetailResponseSchema,
@@ -50,41 +50,96 @@ const QUIET_ROUTES = new Set(['/healthz', '/readyz', '/metrics']);
 /** Requests slower than this are logged at info; the others at debug only (the access log is off the hot path). */
 const SLOW_REQUEST_MS = 1000;
 
-/** Parses request input with its zod schema; failures become 400 with zod's message. */
-function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
-  const parsed = schema.safeParse(input);
-  if (!parsed.success) throw BadRequestError.fromZod(parsed.error);
-  return parsed.data;
-}
 
 export function createApi(deps: ApiDependencies): Api {
   const { analytics, views, hub, metrics, log } = deps;
+  /**
+   * Two apps: `app` holds only the cached routes, so a request for one matches exactly one handler
+   * and Hono answers it synchronously; everything else falls through (notFound) to `routes`, which
+   * has the middleware and the other routes.
+   */
   const app = new Hono();
+  const routes = new Hono();
   const openApiDocument = buildOpenApiDocument(deps.version);
   const docsPage = renderDocsPage(openApiDocument);
   const streamClosers = new Set<() => void>();
   const headers = new HttpHeaders(deps.corsOrigins);
   /** Responses that already carry every header (the cached routes); the others get them added after the handler. */
   const complete = new WeakSet<Response>();
+  const overviewInput = new QueryInput(overviewQuerySchema);
+  const popularInput = new QueryInput(popularQuerySchema);
+  const ordersPerMinuteInput = new QueryInput(ordersPerMinuteQuerySchema);
+  const streamInput = new QueryInput(streamQuerySchema);
 
-  /** Sends a cached answer as its bytes, or 304 when the client holds this ETag. */
-  const sendRendered = (c: Context, rendered: Rendered): Response => {
-    const h = headers.forResponse(requestHeader(c, 'origin'), c.get('requestId'));
-    h.etag = rendered.etag;
-    h['cache-control'] = 'no-cache';
-    let res: Response;
-    if (requestHeader(c, 'if-none-match') === rendered.etag) res = new Response(null, { status: 304, headers: h });
-    else {
-      h['content-type'] = 'application/json';
-      res = new Response(rendered.body, { status: 200, headers: h });
-    }
+  /** Metrics for every request, and the access log: at debug, or at info when slower than SLOW_REQUEST_MS. */
+  const observe = (c: Context, route: string, status: number, started: number) => {
+    const durationMs = performance.now() - started;
+    metrics.observeRequest(c.req.method, route, status, durationMs / 1000);
+    const slow = durationMs >= SLOW_REQUEST_MS && !QUIET_ROUTES.has(route);
+    if (!slow && !log.isLevelEnabled('debug')) return;
+    const entry = { requestId: c.get('requestId'), method: c.req.method, path: c.req.path, route, status, durationMs: Math.round(durationMs * 10) / 10 };
+    if (slow) log.info(entry, 'slow request');
+    else log.debug(entry, 'request');
+  };
+
+  /** Every error answer goes through here: mapError's body with every header, and the internals in the log. */
+  const errorResponse = (err: Error, c: Context) => {
+    const requestId = c.get('requestId') ?? requestIdOf(c);
+    c.set('requestId', requestId);
+    const mapped = mapError(err, requestId);
+    if (mapped.log === 'error') log.error({ err, requestId, path: c.req.path }, 'request failed');
+    else if (mapped.log === 'warn') log.warn({ requestId, path: c.req.path, error: err.message }, 'upstream failure');
+    const h = headers.forResponse(requestHeader(c, 'origin'), requestId);
+    h['content-type'] = 'application/json';
+    const res = new Response(JSON.stringify(mapped.body), { status: mapped.status, headers: h });
     complete.add(res);
     return res;
   };
-  const reply = (c: Context, lookup: Lookup<Rendered>): Response | Promise<Response> =>
-    lookup instanceof Promise ? lookup.then((rendered) => sendRendered(c, rendered)) : sendRendered(c, lookup);
 
-  app.use(async (c, next) => {
+  /** Sends a cached answer as its bytes, or 304 (no body, no type) when the client holds this ETag. */
+  const sendRendered = (c: Context, rendered: Rendered): Response => {
+    const h = headers.forCachedJson(requestHeader(c, 'origin'), requestHeader(c, 'x-request-id'), rendered.etag);
+    let res: Response;
+    if (requestHeader(c, 'if-none-match') === rendered.etag) {
+      delete h['content-type'];
+      res = new Response(null, { status: 304, headers: h });
+    } else res = new Response(rendered.body, { status: 200, headers: h });
+    complete.add(res);
+    return res;
+  };
+
+  /**
+   * A route answered from the response cache. It does the middleware's work itself (headers,
+   * metrics, errors), so a cached answer costs no middleware chain, no request id and, when ready,
+   * not even a promise. Errors get a request id as usual.
+   */
+  const cachedRoute = (route: string, lookup: (c: Context) => Lookup<Rendered>) => (c: Context) => {
+    const started = performance.now();
+    let res: Response;
+    try {
+      const found = lookup(c);
+      if (found instanceof Promise) {
+        return found.then(
+          (rendered) => finish(c, route, started, sendRendered(c, rendered)),
+          (err: Error) => finish(c, route, started, errorResponse(err, c)),
+        );
+      }
+      res = sendRendered(c, found);
+    } catch (err) {
+      res = errorResponse(err as Error, c);
+    }
+    return finish(c, route, started, res);
+  };
+  const finish = (c: Context, route: string, started: number, res: Response) => {
+    observe(c, route, res.status, started);
+    return res;
+  };
+
+  app.get('/orders/overview', cachedRoute('/orders/overview', (c) => views.overview(overviewInput.parse(rawQuery(c)))));
+  app.get('/orders/popular', cachedRoute('/orders/popular', (c) => views.popular(popularInput.parse(rawQuery(c)))));
+  app.get('/orders/ordersPerMinute', cachedRoute('/orders/ordersPerMinute', (c) => views.ordersPerMinute(ordersPerMinuteInput.parse(rawQuery(c)))));
+
+  routes.use(async (c, next) => {
     const started = performance.now();
     const requestId = requestIdOf(c);
     c.set('requestId', requestId);
@@ -94,34 +149,20 @@ export function createApi(deps: ApiDependencies): Api {
     await next();
     const res = c.res;
     if (!complete.has(res)) {
-      for (const [name, value] of Object.entries(headers.forResponse(requestHeader(c, 'origin'), requestId))) res.headers.set(name, value);
+      const page = res.headers.get('content-type')?.startsWith('text/html') ?? false;
+      for (const [name, value] of Object.entries(headers.forResponse(requestHeader(c, 'origin'), requestId, page))) res.headers.set(name, value);
     }
-    const durationMs = performance.now() - started;
     const matched = routePath(c);
-    const route = matched === '*' || matched === '/*' || matched === '' ? 'unmatched' : matched;
-    metrics.observeRequest(c.req.method, route, res.status, durationMs / 1000);
-    const quiet = QUIET_ROUTES.has(route);
-    if (durationMs >= SLOW_REQUEST_MS && !quiet) log.info({ requestId, method: c.req.method, path: c.req.path, route, status: res.status, durationMs: Math.round(durationMs) }, 'slow request');
-    else if (log.isLevelEnabled('debug')) log.debug({ requestId, method: c.req.method, path: c.req.path, route, status: res.status, durationMs: Math.round(durationMs * 10) / 10 }, 'request');
+    observe(c, matched === '*' || matched === '/*' || matched === '' ? 'unmatched' : matched, res.status, started);
   });
 
-  /** Every error answer goes through here: mapError's body, and the internals in the log. */
-  const errorResponse = (err: Error, c: Context) => {
-    const requestId = c.get('requestId');
-    const mapped = mapError(err, requestId);
-    if (mapped.log === 'error') log.error({ err, requestId, path: c.req.path }, 'request failed');
-    else if (mapped.log === 'warn') log.warn({ requestId, path: c.req.path, error: err.message }, 'upstream failure');
-    return c.json(mapped.body, mapped.status);
-  };
   app.onError(errorResponse);
-  app.notFound((c) => errorResponse(new NotFoundError(`no route ${c.req.method} ${c.req.path}; the API is documented at /docs`), c));
+  app.notFound((c) => routes.fetch(c.req.raw, c.env));
+  routes.onError(errorResponse);
+  routes.notFound((c) => errorResponse(new NotFoundError(`no route ${c.req.method} ${c.req.path}; the API is documented at /docs`), c));
 
-  app.get('/orders/overview', (c) => reply(c, views.overview(parseInput(overviewQuerySchema, c.req.query()))));
-  app.get('/orders/popular', (c) => reply(c, views.popular(parseInput(popularQuerySchema, c.req.query()))));
-  app.get('/orders/ordersPerMinute', (c) => reply(c, views.ordersPerMinute(parseInput(ordersPerMinuteQuerySchema, c.req.query()))));
-
-  app.get('/orders/stream', (c) => {
-    const query = parseInput(streamQuerySchema, c.req.query());
+  routes.get('/orders/stream', (c) => {
+    const query = streamInput.parse(rawQuery(c));
     const requestId = c.get('requestId');
     let sse: SSEStreamingApi | undefined;
     /** An event that arrived before the stream was open (the channel's current snapshot); sent first. */
@@ -176,16 +217,18 @@ export function createApi(deps: ApiDependencies): Api {
     });
   });
 
-  app.get('/orders/:id', async (c) => {
-    const { id } = parseInput(orderIdParamSchema, { id: c.req.param('id') });
+  routes.get('/orders/:id', async (c) => {
+    const parsed = orderIdParamSchema.safeParse({ id: c.req.param('id') });
+    if (!parsed.success) throw BadRequestError.fromZod(parsed.error);
+    const { id } = parsed.data;
     const order = await analytics.order(id);
     if (!order) throw new NotFoundError(`no order with id ${id}`);
     return c.json(orderDetailResponseSchema.parse(order));
   });
 
-  app.get('/openapi.json', (c) => c.json(openApiDocument));
-  app.get('/docs', (c) => c.html(docsPage));
-  app.route('/', opsRoutes(deps.registry, [{ name: 'pinot-broker', check: deps.pinotReachable }]));
+  routes.get('/openapi.json', (c) => c.json(openApiDocument));
+  routes.get('/docs', (c) => c.html(docsPage));
+  routes.route('/', opsRoutes(deps.registry, [{ name: 'pinot-broker', check: deps.pinotReachable }]));
 
   return {
     app,

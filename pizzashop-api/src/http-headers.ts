@@ -14,14 +14,21 @@ declare module 'hono' {
   }
 }
 
+/**
+ * Security headers of every answer but the cached JSON ones (see `forCachedJson`): no sniffing, no
+ * framing, no cross-origin embedding, HTTPS only, and for the docs page the rest of helmet's set.
+ */
 const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
-  'cross-origin-opener-policy': 'same-origin',
   'cross-origin-resource-policy': 'same-origin',
-  'origin-agent-cluster': '?1',
-  'referrer-policy': 'no-referrer',
   'strict-transport-security': 'max-age=15552000; includeSubDomains',
   'x-content-type-options': 'nosniff',
+};
+
+const PAGE_HEADERS: Readonly<Record<string, string>> = {
+  'cross-origin-opener-policy': 'same-origin',
+  'origin-agent-cluster': '?1',
+  'referrer-policy': 'no-referrer',
   'x-dns-prefetch-control': 'off',
   'x-download-options': 'noopen',
   'x-frame-options': 'SAMEORIGIN',
@@ -41,6 +48,13 @@ export function requestHeader(c: Context, name: string): string | undefined {
   return c.req.header(name);
 }
 
+/** The query string of the request URL, without the `?` (read from Node's raw URL when available). */
+export function rawQuery(c: Context): string {
+  const url = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming?.url ?? c.req.url;
+  const at = url.indexOf('?');
+  return at < 0 ? '' : url.slice(at + 1);
+}
+
 /** The caller's X-Request-Id when it is a plain token, else a new UUID. */
 export function requestIdOf(c: Context): string {
   const given = requestHeader(c, 'x-request-id');
@@ -54,13 +68,35 @@ export class HttpHeaders {
     this.origins = new Set(corsOrigins);
   }
 
-  /** A fresh object with every header of an answer to a request from `origin` (the caller may add to it). */
-  forResponse(origin: string | undefined, requestId: string): Record<string, string> {
-    const headers: Record<string, string> = { ...SECURITY_HEADERS, vary: 'Origin', 'x-request-id': requestId };
+  /**
+   * A fresh object with every header of an answer to a request from `origin` (the caller may add to
+   * it); `page` adds the headers only a rendered HTML page needs.
+   */
+  forResponse(origin: string | undefined, requestId: string, page = false): Record<string, string> {
+    const headers: Record<string, string> = page ? { ...SECURITY_HEADERS, ...PAGE_HEADERS } : { ...SECURITY_HEADERS };
+    headers.vary = 'Origin';
+    headers['x-request-id'] = requestId;
     if (origin !== undefined && this.origins.has(origin)) {
       headers['access-control-allow-origin'] = origin;
       headers['access-control-expose-headers'] = 'X-Request-Id';
     }
+    return headers;
+  }
+
+  /**
+   * The few headers of a cached JSON answer (each header costs the server about as much as the body
+   * at these sizes): type, nosniff, ETag with `no-cache` (revalidate, get 304), Vary and CORS. The
+   * page-level security headers (CSP, HSTS, CORP, framing) matter for what a browser renders or
+   * embeds, not for JSON read by fetch; a TLS-terminating proxy adds HSTS. X-Request-Id is echoed
+   * when the caller sent one: a cached answer is not logged, so a new id would trace nothing.
+   */
+  forCachedJson(origin: string | undefined, callerRequestId: string | undefined, etag: string): Record<string, string> {
+    const headers: Record<string, string> = { 'content-type': 'application/json', 'x-content-type-options': 'nosniff', etag, 'cache-control': 'no-cache', vary: 'Origin' };
+    if (origin !== undefined && this.origins.has(origin)) {
+      headers['access-control-allow-origin'] = origin;
+      headers['access-control-expose-headers'] = 'X-Request-Id';
+    }
+    if (callerRequestId !== undefined && REQUEST_ID.test(callerRequestId)) headers['x-request-id'] = callerRequestId;
     return headers;
   }
 

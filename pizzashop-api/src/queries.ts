@@ -4,7 +4,7 @@ import type { SqlRange } from './time-windows.js';
 /**
  * Every Pinot statement the API runs. Values arrive already validated (UUIDs, allow-listed windows,
  * bounded integers) and are still rendered as literals by `sql`, never concatenated. Checked
- * against Pinot 0.11.0 (v1 engine): FILTER clauses, ago()/now(), DISTINCTCOUNT, ToEpochMinutes,
+ * against Pinot 0.11.0 (v1 engine): ago()/now(), DISTINCTCOUNT, DISTINCTCOUNTHLL, ToEpochMinutes,
  * GROUP BY on expressions. Results are read by position, so aliases only serve readability; an alias must not
  * repeat a column name (Pinot 0.11 substitutes it inside ORDER BY: `SUM(quantity) AS quantity`
  * fails with "sum not found").
@@ -15,15 +15,16 @@ export function tableStatsQuery(): SqlFragment {
   return sql`SELECT COUNT(*) AS totalOrders, MAX(ts) AS newestTs FROM orders`;
 }
 
-/** [currentOrders, currentTotal, previousOrders, previousTotal] for two adjacent periods. */
-export function periodsQuery(current: SqlRange, previous: SqlRange): SqlFragment {
+/**
+ * [orders, total price] in one period. Overview asks once per period rather than with FILTER
+ * clauses: a plain aggregation over a time range is answered from the star-tree index of every
+ * segment the range covers whole (Pinot drops a time predicate that is true for the whole segment).
+ */
+export function periodQuery(period: SqlRange): SqlFragment {
   return sql`
-    SELECT COUNT(*) FILTER (WHERE ts >= ${current.from}) AS currentOrders,
-           SUM(price) FILTER (WHERE ts >= ${current.from}) AS currentTotal,
-           COUNT(*) FILTER (WHERE ts < ${current.from}) AS previousOrders,
-           SUM(price) FILTER (WHERE ts < ${current.from}) AS previousTotal
+    SELECT COUNT(*) AS periodOrders, SUM(price) AS periodTotal
     FROM orders
-    WHERE ts >= ${previous.from} AND ts < ${current.to}`;
+    WHERE ts >= ${period.from} AND ts < ${period.to}`;
 }
 
 /**

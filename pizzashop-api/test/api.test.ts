@@ -28,9 +28,10 @@ describe('GET /orders/overview', () => {
       window: '1m',
       freshnessMs: 1500,
     });
-    const periods = sqls.find((s) => s.includes('FILTER')) ?? '';
-    expect(periods).toContain("WHERE ts >= ago('PT2M') AND ts < now()");
-    expect(periods).toContain("FILTER (WHERE ts >= ago('PT1M'))");
+    const periods = sqls.filter((s) => s.includes('periodTotal'));
+    expect(periods).toEqual(
+      expect.arrayContaining([expect.stringContaining("WHERE ts >= ago('PT1M') AND ts < now()"), expect.stringContaining("WHERE ts >= ago('PT2M') AND ts < ago('PT1M')")]),
+    );
   });
 
   it('uses the allow-listed window and an explicit end time', async () => {
@@ -38,13 +39,14 @@ describe('GET /orders/overview', () => {
     const res = await request('/orders/overview?window=15m&at=2026-11-25T10:00:00Z');
     expect(res.status).toBe(200);
     const end = Date.UTC(2026, 10, 25, 10);
-    expect(sqls.find((s) => s.includes('FILTER'))).toContain(`ts >= ${end - 1_800_000} AND ts < ${end}`);
+    expect(sqls).toEqual(
+      expect.arrayContaining([expect.stringContaining(`ts >= ${end - 900_000} AND ts < ${end}`), expect.stringContaining(`ts >= ${end - 1_800_000} AND ts < ${end - 900_000}`)]),
+    );
+    expect(await res.json()).toMatchObject({ currentTimePeriod: { orders: 968 }, previousTimePeriod: { orders: 958 } });
   });
 
   it('reports freshness as null while Pinot holds no orders', async () => {
-    const { request } = api((sql) =>
-      sql.includes('MAX(ts)') ? { columns: ['t', 'n'], rows: [[0, '-Infinity']] } : { columns: ['a', 'b', 'c', 'd'], rows: [[0, 0, 0, 0]] },
-    );
+    const { request } = api((sql) => (sql.includes('MAX(ts)') ? { columns: ['t', 'n'], rows: [[0, '-Infinity']] } : { columns: ['o', 't'], rows: [[0, null]] }));
     const body = (await (await request('/orders/overview')).json()) as { freshnessMs: unknown; totalOrders: number };
     expect(body).toMatchObject({ totalOrders: 0, freshnessMs: null });
   });
@@ -214,9 +216,9 @@ describe('response cache', () => {
     const again = await request('/orders/overview', { headers: { 'if-none-match': etag as string } });
     expect(again.status).toBe(304);
     expect(await again.text()).toBe('');
-    expect(again.headers.get('x-request-id')).toBeTruthy();
+    expect(again.headers.get('etag')).toBe(etag);
     expect((await request('/orders/overview', { headers: { 'if-none-match': '"other"' } })).status).toBe(200);
-    expect(sqls).toHaveLength(2);
+    expect(sqls).toHaveLength(3);
   });
 
   it('rounds `at` down to the minute, so every `at` within one minute shares one answer', async () => {
@@ -224,33 +226,44 @@ describe('response cache', () => {
     const a = await request('/orders/overview?window=5m&at=2026-11-25T10:00:05Z');
     const b = await request('/orders/overview?window=5m&at=2026-11-25T10:00:59.999Z');
     expect(await a.text()).toBe(await b.text());
-    expect(sqls).toHaveLength(2);
-    expect(sqls.find((s) => s.includes('FILTER'))).toContain(`ts < ${Date.UTC(2026, 10, 25, 10)}`);
+    expect(sqls).toHaveLength(3);
+    expect(sqls.some((s) => s.includes('periodTotal') && s.endsWith(`ts < ${Date.UTC(2026, 10, 25, 10)}`))).toBe(true);
   });
 
   it('serves a burst of identical requests with one Pinot call per query', async () => {
     const { request, sqls } = api();
     const responses = await Promise.all(Array.from({ length: 50 }, () => request('/orders/overview')));
     expect(responses.every((r) => r.status === 200)).toBe(true);
-    expect(sqls).toHaveLength(2);
+    expect(sqls).toHaveLength(3);
   });
 
   it('sends every request to Pinot when switched off', async () => {
     const { request, sqls } = api(standardAnswers, { QUERY_CACHE_TTL_MS: '0' });
     await Promise.all(Array.from({ length: 10 }, () => request('/orders/overview')));
-    expect(sqls).toHaveLength(20);
+    expect(sqls).toHaveLength(30);
   });
 });
 
 describe('cross-cutting', () => {
   it('allows the dashboard origin only, sets security headers and a request id', async () => {
     const { request } = api();
-    const allowed = await request('/orders/overview', { headers: { origin: 'http://localhost:8501' } });
+    const allowed = await request('/orders/overview', { headers: { origin: 'http://localhost:8501', 'x-request-id': 'dash-1' } });
     expect(allowed.headers.get('access-control-allow-origin')).toBe('http://localhost:8501');
-    expect(allowed.headers.get('x-request-id')).toBeTruthy();
+    expect(allowed.headers.get('x-request-id')).toBe('dash-1');
     expect(allowed.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(allowed.headers.get('vary')).toBe('Origin');
     const other = await request('/orders/overview', { headers: { origin: 'http://evil.example' } });
     expect(other.headers.get('access-control-allow-origin')).toBeNull();
+    const preflight = await request('/orders/overview', { method: 'OPTIONS', headers: { origin: 'http://localhost:8501', 'access-control-request-method': 'GET' } });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-methods')).toBe('GET,OPTIONS');
+    const page = await request('/docs');
+    expect(page.headers.get('content-security-policy')).toContain("default-src 'none'");
+    expect(page.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+    expect(page.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    const missing = await request(`/orders/${ORDER_ID}`);
+    expect(missing.headers.get('x-request-id')).toBe(((await missing.json()) as { requestId: string }).requestId);
+    expect(missing.headers.get('strict-transport-security')).toContain('max-age');
   });
 
   it('is read-only', async () => {
@@ -264,7 +277,7 @@ describe('cross-cutting', () => {
     await request('/orders/overview');
     const text = await (await request('/metrics')).text();
     expect(text).toMatch(/http_request_duration_seconds_count\{[^}]*route="\/orders\/overview"/);
-    expect(text).toMatch(/pinot_query_duration_seconds_count\{[^}]*query="overview-periods"[^}]*outcome="ok"/);
+    expect(text).toMatch(/pinot_query_duration_seconds_count\{[^}]*query="overview-current"[^}]*outcome="ok"/);
     expect(text).toMatch(/pinot_query_time_used_seconds_count\{[^}]*query="table-stats"/);
   });
 

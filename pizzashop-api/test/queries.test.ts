@@ -14,7 +14,8 @@ const schemaColumns = ['orders', 'order_items_enriched'].flatMap((table) => {
 const { current: range, previous } = comparedPeriods('5m', undefined);
 const all = [
   queries.tableStatsQuery(),
-  queries.periodsQuery(range, previous),
+  queries.periodQuery(range),
+  queries.periodQuery(previous),
   queries.popularItemsQuery(range, 5),
   queries.popularCategoriesQuery(range, 5),
   queries.popularItemsQuery(range, 5, 'approximate'),

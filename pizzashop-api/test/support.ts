@@ -48,10 +48,16 @@ export function mockedApi(
   return { service, agent, sqls, request: (path: string, init?: RequestInit) => service.app.request(path, init) };
 }
 
+/** The end of the current period in the tests that pass `at` (2026-11-25T10:00:00Z). */
+const currentEnd = Date.UTC(2026, 10, 25, 10);
+
 /** Answers the API's queries with plausible rows, keyed by what the SQL asks for. */
 export function standardAnswers(sql: string): PinotReply {
   if (sql.includes('MAX(ts)')) return { columns: ['totalOrders', 'newestTs'], rows: [[17665, NOW - 1500]] };
-  if (sql.includes('FILTER')) return { columns: ['a', 'b', 'c', 'd'], rows: [[968, 4313950.0, 958, 4281751.0]] };
+  if (sql.includes('periodTotal')) {
+    const current = sql.endsWith('< now()') || sql.endsWith(`< ${currentEnd}`);
+    return { columns: ['o', 't'], rows: [current ? [968, 4313950.0] : [958, 4281751.0]] };
+  }
   if (sql.includes('GROUP BY productName')) {
     return {
       columns: ['p', 'i', 'o', 'q', 'c'],

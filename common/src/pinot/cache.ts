@@ -8,7 +8,9 @@ export interface SharedCacheOptions {
   ttlMs: number;
   /**
    * For this long after a value expired it is still served, while one background load refreshes
-   * it; default `ttlMs`. Callers then never wait while the value is being renewed.
+   * it; default `ttlMs`. Callers then never wait while the value is being renewed. While that load
+   * is still running the old value keeps being served, however long the load takes (it is bounded
+   * by the loader's own timeout), so a slow upstream never stalls every caller at once.
    */
   staleWhileRevalidateMs?: number;
   /** Upper bound on stored values; the oldest is dropped first. */
@@ -20,9 +22,10 @@ export interface SharedCacheOptions {
 
 /**
  * Identical keys share one load: concurrent callers wait for the same in-flight load, and callers
- * within `ttlMs` after it finished get the stored value. After that, for `staleWhileRevalidateMs`,
- * the old value is still served while one load renews it. Failures are shared by the callers
- * already waiting but never stored. Values are shared objects: read-only.
+ * within `ttlMs` after it finished get the stored value. After that, for `staleWhileRevalidateMs`
+ * and for as long as the renewing load runs, the old value is still served while one load renews
+ * it. Failures are shared by the callers already waiting but never stored. Values are shared
+ * objects: read-only.
  */
 export class SharedCache<T> {
   private readonly stored = new Map<string, { expiresAt: number; value: T }>();
@@ -51,9 +54,10 @@ export class SharedCache<T> {
       this.options.onLookup?.('hit', name);
       return entry.value;
     }
-    if (entry.expiresAt + this.staleMs > now) {
+    const renewing = this.inFlight.has(key);
+    if (renewing || entry.expiresAt + this.staleMs > now) {
       this.options.onLookup?.('stale', name);
-      if (!this.inFlight.has(key)) this.load(key, load).catch(() => undefined);
+      if (!renewing) this.load(key, load).catch(() => undefined);
       return entry.value;
     }
     return undefined;
