@@ -96,7 +96,7 @@ export const popularResponseSchema = z
         product: z.string(),
         image: z.string(),
         category: z.string().meta({ description: 'Category slug of the product, e.g. pizzas-veg.' }),
-        orders: count.meta({ description: 'Distinct orders containing the product: exact for windows up to 5m; for 15m and 1h a HyperLogLog estimate (Pinot DISTINCTCOUNTHLL, standard error about 6.5%).' }),
+        orders: count.meta({ description: 'Distinct orders containing the product: exact for windows up to 5m; for 15m and 1h a HyperLogLog estimate (Pinot DISTINCTCOUNTHLL, standard error about 6.5%, so products with close counts can swap places in the ranking).' }),
         quantity: count.meta({ description: 'Units sold.' }),
       }),
     ),
