@@ -1,3 +1,4 @@
+/** Response headers of the API (security, CORS, request id) as plain objects, and cheap reads of request headers. */
 import type { IncomingMessage } from 'node:http';
 import type { Context } from 'hono';
 

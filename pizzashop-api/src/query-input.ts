@@ -1,3 +1,4 @@
+/** Query-string validation with zod, remembered per distinct query string. */
 import type { z } from 'zod';
 import { BadRequestError } from './errors.js';
 

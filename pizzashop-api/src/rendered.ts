@@ -1,3 +1,4 @@
+/** Answers serialised once (JSON bytes + ETag) and values derived once per shared source object. */
 import { createHash } from 'node:crypto';
 import type { z } from 'zod';
 

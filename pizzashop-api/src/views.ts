@@ -1,3 +1,4 @@
+/** The response cache of overview, popular and ordersPerMinute, shared by the REST routes and the stream. */
 import { SharedCache, type SharedCacheOptions } from '@pizzashop/common';
 import type { OrdersAnalytics } from './analytics.js';
 import { DerivedMemo, render, type Rendered } from './rendered.js';

@@ -1,3 +1,4 @@
+/** 1,000 SSE subscribers over every stream channel on the real stack: Pinot queries per channel per tick. */
 import { createLogger, infraEnvSchema, loadConfig } from '@pizzashop/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testPort } from '../../common/test/support/env.js';
