@@ -11,12 +11,13 @@
  * API-to-minimal-Hono ratio of the same run is the figure to compare.
  *
  * Result (JSON): `figures` [{name, value, unit, target}] (per route: API and minimal Hono req/s and
- * p99 at 200 connections and their ratio; stream fan-out), `runs` [{server, cacheTtlMs, path,
- * connections, requestsPerSecond, latencyMs {p50,p90,p99,max}, non2xx, errors, timeouts,
- * loadAverage1m, pinotQueries}], `streamFanOut` (see stream-fanout.ts), `load`, `machine`, `targets`.
+ * p99 at 200 connections, their ratio and the servers' CPU time per request; stream fan-out),
+ * `runs` [{server, cacheTtlMs, path, connections, requestsPerSecond, latencyMs {p50,p90,p99,max},
+ * serverCpuMicrosPerRequest, non2xx, errors, timeouts, loadAverage1m, pinotQueries}],
+ * `streamFanOut` (see stream-fanout.ts), `load`, `machine`, `targets`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -39,6 +40,8 @@ const HOUR_MS = 3_600_000;
 const PATHS = ['/orders/overview?window=1h', '/orders/popular?window=1h'];
 const TARGETS = { minRequestsPerSecond: 10_000, maxP99Ms: 50, minRatioToMinimalHono: 0.6, maxPinotQueriesPerChannelPerTick: 1 };
 const STREAM_INTERVAL_MS = 1000;
+/** USER_HZ of Linux's /proc/<pid>/stat times (100 on every mainstream kernel). */
+const CLOCK_TICKS_PER_SECOND = 100;
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, '..', '..');
@@ -76,6 +79,16 @@ function stopChild(child: ChildProcess): Promise<void> {
   });
 }
 
+/** CPU time (user + system) the process has used, in ms, from /proc (Linux); undefined elsewhere. */
+function cpuMs(pid: number | undefined): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return undefined;
+  }
+}
+
 type PinotTimes = Map<string, { usedSum: number; count: number; roundTripSum: number }>;
 
 /** Sum and count of `pinot_query_time_used_seconds` and round-trip histograms per query name. */
@@ -97,11 +110,13 @@ async function pinotTimes(baseUrl: string): Promise<PinotTimes> {
   return out;
 }
 
-async function run(server: 'api' | 'minimal-hono', baseUrl: string, path: string, connections: number, duration: number, cacheTtlMs: number | undefined) {
+async function run(server: 'api' | 'minimal-hono', pid: number | undefined, baseUrl: string, path: string, connections: number, duration: number, cacheTtlMs: number | undefined) {
   await autocannon({ url: baseUrl + path, connections, duration: 2 });
   const loadAverage1m = loadavg()[0];
   const before = server === 'api' ? await pinotTimes(baseUrl) : undefined;
+  const cpuBefore = cpuMs(pid);
   const result = await autocannon({ url: baseUrl + path, connections, duration });
+  const cpuAfter = cpuMs(pid);
   const after = server === 'api' ? await pinotTimes(baseUrl) : undefined;
   const pinotQueries = Object.fromEntries(
     [...(after ?? [])].flatMap(([query, a]) => {
@@ -122,6 +137,8 @@ async function run(server: 'api' | 'minimal-hono', baseUrl: string, path: string
     requestsPerSecond: Math.round(result.requests.average),
     latencyMs: { p50: result.latency.p50, p90: result.latency.p90, p99: result.latency.p99, max: result.latency.max },
     requests: result.requests.total,
+    /** The server's CPU time per request (independent of how busy the machine is, unlike req/s). */
+    serverCpuMicrosPerRequest: cpuBefore !== undefined && cpuAfter !== undefined && result.requests.total > 0 ? Math.round(((cpuAfter - cpuBefore) * 1000) / result.requests.total) : null,
     non2xx: result.non2xx,
     errors: result.errors,
     timeouts: result.timeouts,
@@ -145,7 +162,7 @@ async function main() {
   const minimalUrl = `http://127.0.0.1:${config.BENCH_MINIMAL_PORT}`;
   const duration = config.BENCH_DURATION_S;
   const runs: Awaited<ReturnType<typeof run>>[] = [];
-  const figures: Array<{ name: string; value: number; unit: string; target?: string }> = [];
+  const figures: Array<{ name: string; value: number | string; unit: string; target?: string }> = [];
   let streamFanOut: Awaited<ReturnType<typeof measureStreamFanOut>> | undefined;
 
   const api = startApi(config.BENCH_API_PORT, 1000);
@@ -158,8 +175,8 @@ async function main() {
     minimal = startChild('bench/minimal-hono.ts', [String(config.BENCH_MINIMAL_PORT)], { MINIMAL_HONO_BODIES: JSON.stringify(bodies) });
     await waitReady(minimalUrl + new URL(PATHS[0] as string, minimalUrl).pathname, 30_000);
     for (const path of PATHS) {
-      const floor = await run('minimal-hono', minimalUrl, path, 200, duration, undefined);
-      const ours = await run('api', apiUrl, path, 200, duration, 1000);
+      const floor = await run('minimal-hono', minimal.pid, minimalUrl, path, 200, duration, undefined);
+      const ours = await run('api', api.pid, apiUrl, path, 200, duration, 1000);
       runs.push(floor, ours);
       const ratio = Math.round((ours.requestsPerSecond / floor.requestsPerSecond) * 100) / 100;
       figures.push(
@@ -168,11 +185,12 @@ async function main() {
         { name: `${path} minimal Hono, same body, same run`, value: floor.requestsPerSecond, unit: 'req/s' },
         { name: `${path} minimal Hono p99`, value: floor.latencyMs.p99, unit: 'ms' },
         { name: `${path} API / minimal Hono`, value: ratio, unit: 'x', target: `>= ${TARGETS.minRatioToMinimalHono}` },
+        { name: `${path} server CPU per request, API / minimal Hono`, value: `${ours.serverCpuMicrosPerRequest ?? '?'} / ${floor.serverCpuMicrosPerRequest ?? '?'}`, unit: 'µs' },
       );
     }
     await stopChild(minimal);
     minimal = undefined;
-    for (const path of PATHS) runs.push(await run('api', apiUrl, path, 50, duration, 1000));
+    for (const path of PATHS) runs.push(await run('api', api.pid, apiUrl, path, 50, duration, 1000));
     streamFanOut = await measureStreamFanOut(apiUrl, config.BENCH_STREAM_SUBSCRIBERS, 10, STREAM_INTERVAL_MS);
     log.info(streamFanOut, 'stream fan-out measured');
     figures.push(
@@ -188,7 +206,7 @@ async function main() {
   const uncached = startApi(config.BENCH_API_PORT, 0);
   try {
     await waitReady(`${apiUrl}/readyz`, 30_000);
-    for (const path of PATHS) runs.push(await run('api', apiUrl, path, 50, duration, 0));
+    for (const path of PATHS) runs.push(await run('api', uncached.pid, apiUrl, path, 50, duration, 0));
   } finally {
     await stopChild(uncached);
   }
