@@ -13,6 +13,7 @@ const SLOTS = {
   pipelineThroughputEnricher: 11,
   pipelineLatencyEnricher: 12,
   apiBench: 21,
+  apiBenchMinimal: 22,
 } as const;
 
 export type BenchService = keyof typeof SLOTS;

@@ -8,14 +8,14 @@ describe('private pipeline', () => {
       ordersTopic: 'bench-freshness-abc-orders',
       enrichedOrderItemsTopic: 'bench-freshness-abc-enriched-order-items',
     });
-    const config = tableConfig as { tableName: string; segmentsConfig: { schemaName: string }; tableIndexConfig: { invertedIndexColumns: string[]; streamConfigs: Record<string, string> } };
+    const config = tableConfig as { tableName: string; segmentsConfig: { schemaName: string }; tableIndexConfig: { bloomFilterColumns: string[]; streamConfigs: Record<string, string> } };
     expect(schema.schemaName).toBe('bench_freshness_abc_order_items_enriched');
     expect(Array.isArray(schema.dimensionFieldSpecs)).toBe(true);
     expect(config.tableName).toBe('bench_freshness_abc_order_items_enriched');
     expect(config.segmentsConfig.schemaName).toBe('bench_freshness_abc_order_items_enriched');
     expect(config.tableIndexConfig.streamConfigs['stream.kafka.topic.name']).toBe('bench-freshness-abc-enriched-order-items');
     expect(config.tableIndexConfig.streamConfigs['stream.kafka.broker.list']).toBe('localhost:9092');
-    expect(config.tableIndexConfig.invertedIndexColumns).toContain('orderId');
+    expect(config.tableIndexConfig.bloomFilterColumns).toContain('orderId');
   });
 
   it('reads the run start from private names only', () => {

@@ -62,6 +62,24 @@ describe('SharedQueryCache', () => {
     expect((await second).rows).toEqual([[2]]);
   });
 
+  it('keeps serving the old result past the stale period while its renewal is still running', async () => {
+    let now = 0;
+    const pinot = fakePinot();
+    const cache = new SharedQueryCache(pinot.querier, { ttlMs: 1000, staleWhileRevalidateMs: 500, now: () => now });
+    const q = sql`SELECT 1`;
+    const first = cache.query(q);
+    pinot.pending[0]?.resolve(result(1));
+    await first;
+    now = 1200;
+    expect((await cache.query(q)).rows).toEqual([[1]]);
+    now = 4000;
+    expect((await cache.query(q)).rows).toEqual([[1]]);
+    expect(pinot.calls()).toBe(2);
+    pinot.pending[1]?.resolve(result(2));
+    await new Promise((r) => setTimeout(r, 0));
+    expect((await cache.query(q)).rows).toEqual([[2]]);
+  });
+
   it('keeps serving the stale result when the background refresh fails', async () => {
     let now = 0;
     const pinot = fakePinot();

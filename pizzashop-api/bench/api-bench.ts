@@ -1,29 +1,51 @@
 /**
- * Load test of pizzashop-api over Pinot holding at least BENCH_ORDERS (default 1,000,000) orders.
+ * Load test of pizzashop-api over Pinot holding at least BENCH_ORDERS (default 1,000,000) orders in
+ * the last hour, measured against the framework's floor in the same run.
  * Usage: tsx pizzashop-api/bench/api-bench.ts <result.json>
- * Runs the API as a child process with the shared-query cache on and off, drives /orders/overview
- * and /orders/popular with autocannon at 50 and 200 connections, and records throughput, p50/p99
- * and, per Pinot query, the time Pinot reported (timeUsedMs) during each run. The machine's load
- * average before each run is recorded too: on a shared box other work shows up in the latencies.
+ * For /orders/overview?window=1h and /orders/popular?window=1h it runs, one after the other,
+ * autocannon at 200 connections against a minimal Hono app serving the API's own answer
+ * (minimal-hono.ts) and against the API with its cache on; then the API at 50 connections and
+ * with the cache off (every request queries Pinot), recording throughput, p50/p99 and Pinot's
+ * timeUsedMs per query; then 1,000 SSE subscribers over every stream channel. The machine's load
+ * average before each run is recorded: on a shared box other work shows up in the latencies, so the
+ * API-to-minimal-Hono ratio of the same run is the figure to compare.
+ *
+ * Result (JSON): `figures` [{name, value, unit, target}] (per route: API and minimal Hono req/s and
+ * p99 at 200 connections, their ratio and the servers' CPU time per request; stream fan-out),
+ * `runs` [{server, cacheTtlMs, path, connections, requestsPerSecond, latencyMs {p50,p90,p99,max},
+ * serverCpuMicrosPerRequest, non2xx, errors, timeouts, loadAverage1m, pinotQueries}],
+ * `streamFanOut` (see stream-fanout.ts), `load`, `machine`, `targets`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { createLogger, infraEnvSchema, loadConfig, onShutdown, PinotClient } from '@pizzashop/common';
 import { z } from 'zod';
+import { benchPort } from '../../bench/ports.js';
 import { createPrivatePipeline } from '../../bench/private-pipeline.js';
 import { ensureOrders } from './load-orders.js';
+import { measureStreamFanOut } from './stream-fanout.js';
 
 const benchEnvSchema = infraEnvSchema.extend({
   BENCH_ORDERS: z.coerce.number().int().min(0).default(1_000_000),
-  BENCH_DURATION_S: z.coerce.number().int().min(1).default(15),
-  BENCH_API_PORT: z.coerce.number().int().default(18490),
+  BENCH_DURATION_S: z.coerce.number().int().min(1).default(10),
+  BENCH_API_PORT: z.coerce.number().int().default(benchPort('apiBench')),
+  BENCH_MINIMAL_PORT: z.coerce.number().int().default(benchPort('apiBenchMinimal')),
+  BENCH_STREAM_SUBSCRIBERS: z.coerce.number().int().min(1).default(1000),
 });
 
+const HOUR_MS = 3_600_000;
+const PATHS = ['/orders/overview?window=1h', '/orders/popular?window=1h'];
+const TARGETS = { minRequestsPerSecond: 10_000, maxP99Ms: 50, minRatioToMinimalHono: 0.6, maxPinotQueriesPerChannelPerTick: 1 };
+const STREAM_INTERVAL_MS = 1000;
+/** USER_HZ of Linux's /proc/<pid>/stat times (100 on every mainstream kernel). */
+const CLOCK_TICKS_PER_SECOND = 100;
+
 const here = dirname(fileURLToPath(import.meta.url));
+const repo = join(here, '..', '..');
 const log = createLogger('api-bench');
 
 async function waitReady(url: string, timeoutMs: number): Promise<void> {
@@ -33,44 +55,54 @@ async function waitReady(url: string, timeoutMs: number): Promise<void> {
     if (ok) return;
     await new Promise((r) => setTimeout(r, 250));
   }
-  throw new Error(`pizzashop-api did not become ready at ${url} within ${timeoutMs} ms`);
+  throw new Error(`${url} did not answer within ${timeoutMs} ms`);
 }
 
-function startApi(port: number, cacheTtlMs: number, privateEnv: Record<string, string>): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(here, '..', 'src', 'main.ts')], {
-    cwd: join(here, '..', '..'),
-    env: { ...process.env, ...privateEnv, API_PORT: String(port), API_HOST: '127.0.0.1', QUERY_CACHE_TTL_MS: String(cacheTtlMs) },
+function startChild(script: string, args: string[], env: Record<string, string>): ChildProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(here, '..', ...script.split('/')), ...args], {
+    cwd: repo,
+    env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
-  child.on('exit', (code, signal) => log.debug({ code, signal, pid: child.pid }, 'api exited'));
+  child.on('exit', (code, signal) => log.debug({ code, signal, pid: child.pid, script }, 'child exited'));
   return child;
 }
 
-function stopApi(child: ChildProcess): Promise<void> {
+function startApi(port: number, cacheTtlMs: number, privateEnv: Record<string, string>): ChildProcess {
+  return startChild('src/main.ts', [], { ...privateEnv, API_PORT: String(port), API_HOST: '127.0.0.1', QUERY_CACHE_TTL_MS: String(cacheTtlMs), STREAM_INTERVAL_MS: String(STREAM_INTERVAL_MS), LOG_LEVEL: 'info' });
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
   return new Promise((resolvePromise) => {
-    if (child.exitCode !== null) return resolvePromise();
+    if (child.exitCode !== null || child.signalCode !== null) return resolvePromise();
     child.once('exit', () => resolvePromise());
     child.kill('SIGTERM');
   });
 }
 
+/** CPU time (user + system) the process has used, in ms, from /proc (Linux); undefined elsewhere. */
+function cpuMs(pid: number | undefined): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return undefined;
+  }
+}
+
+type PinotTimes = Map<string, { usedSum: number; count: number; roundTripSum: number }>;
+
 /** Sum and count of `pinot_query_time_used_seconds` and round-trip histograms per query name. */
-async function pinotTimes(baseUrl: string): Promise<Map<string, { usedSum: number; count: number; roundTripSum: number }>> {
+async function pinotTimes(baseUrl: string): Promise<PinotTimes> {
   const text = await (await fetch(`${baseUrl}/metrics`)).text();
-  const out = new Map<string, { usedSum: number; count: number; roundTripSum: number }>();
-  const entry = (query: string) => {
-    const existing = out.get(query);
-    if (existing) return existing;
-    const created = { usedSum: 0, count: 0, roundTripSum: 0 };
-    out.set(query, created);
-    return created;
-  };
+  const out: PinotTimes = new Map();
   for (const line of text.split('\n')) {
     const m = /^(pinot_query_time_used_seconds|pinot_query_duration_seconds)_(sum|count)\{([^}]*)\} (\S+)$/.exec(line);
     if (!m) continue;
-    const query = /query="([^"]+)"/.exec(m[3] ?? '')?.[1] ?? '?';
     if (/outcome="(?!ok)/.test(m[3] ?? '')) continue;
-    const e = entry(query);
+    const query = /query="([^"]+)"/.exec(m[3] ?? '')?.[1] ?? '?';
+    const e = out.get(query) ?? { usedSum: 0, count: 0, roundTripSum: 0 };
+    out.set(query, e);
     const value = Number(m[4]);
     if (m[1] === 'pinot_query_time_used_seconds' && m[2] === 'sum') e.usedSum += value;
     if (m[1] === 'pinot_query_time_used_seconds' && m[2] === 'count') e.count += value;
@@ -79,73 +111,113 @@ async function pinotTimes(baseUrl: string): Promise<Map<string, { usedSum: numbe
   return out;
 }
 
-async function run(baseUrl: string, path: string, connections: number, duration: number) {
+async function run(server: 'api' | 'minimal-hono', pid: number | undefined, baseUrl: string, path: string, connections: number, duration: number, cacheTtlMs: number | undefined) {
   await autocannon({ url: baseUrl + path, connections, duration: 2 });
   const loadAverage1m = loadavg()[0];
-  const before = await pinotTimes(baseUrl);
+  const before = server === 'api' ? await pinotTimes(baseUrl) : undefined;
+  const cpuBefore = cpuMs(pid);
   const result = await autocannon({ url: baseUrl + path, connections, duration });
-  const after = await pinotTimes(baseUrl);
+  const cpuAfter = cpuMs(pid);
+  const after = server === 'api' ? await pinotTimes(baseUrl) : undefined;
   const pinotQueries = Object.fromEntries(
-    [...after].map(([query, a]) => {
-      const b = before.get(query) ?? { usedSum: 0, count: 0, roundTripSum: 0 };
-      const count = a.count - b.count;
-      return [
-        query,
-        {
-          calls: count,
-          callsPerSecond: Math.round(count / duration),
-          avgPinotTimeUsedMs: count ? Math.round(((a.usedSum - b.usedSum) / count) * 1e4) / 10 : null,
-          avgRoundTripMs: count ? Math.round(((a.roundTripSum - b.roundTripSum) / count) * 1e4) / 10 : null,
-        },
-      ];
-    }).filter(([, v]) => (v as { calls: number }).calls > 0),
+    [...(after ?? [])].flatMap(([query, a]) => {
+      const b = before?.get(query) ?? { usedSum: 0, count: 0, roundTripSum: 0 };
+      const calls = a.count - b.count;
+      if (calls <= 0) return [];
+      const avg = (sum: number) => Math.round((sum / calls) * 1e4) / 10;
+      return [[query, { calls, callsPerSecond: Math.round(calls / duration), avgPinotTimeUsedMs: avg(a.usedSum - b.usedSum), avgRoundTripMs: avg(a.roundTripSum - b.roundTripSum) }]];
+    }),
   );
-  return {
-    path,
+  const row = {
+    server,
+    path: server === 'api' ? path : `${path} (minimal Hono)`,
+    cacheTtlMs: cacheTtlMs ?? null,
     connections,
     durationSeconds: duration,
     loadAverage1m,
     requestsPerSecond: Math.round(result.requests.average),
     latencyMs: { p50: result.latency.p50, p90: result.latency.p90, p99: result.latency.p99, max: result.latency.max },
     requests: result.requests.total,
+    /** The server's CPU time per request (independent of how busy the machine is, unlike req/s). */
+    serverCpuMicrosPerRequest: cpuBefore !== undefined && cpuAfter !== undefined && result.requests.total > 0 ? Math.round(((cpuAfter - cpuBefore) * 1000) / result.requests.total) : null,
     non2xx: result.non2xx,
     errors: result.errors,
     timeouts: result.timeouts,
     pinotQueries,
   };
+  log.info({ server, path, cacheTtlMs, connections, rps: row.requestsPerSecond, latencyMs: row.latencyMs, non2xx: row.non2xx }, 'run done');
+  return row;
 }
 
 async function benchmark(output: string, config: z.infer<typeof benchEnvSchema>, privateEnv: Record<string, string>) {
   const pinot = new PinotClient({ brokerUrls: config.PINOT_BROKER_URLS, timeoutMs: 10_000 });
-  const load = await ensureOrders(config, pinot, config.BENCH_ORDERS, log);
+  const now = Date.now();
+  const load = await ensureOrders(config, pinot, config.BENCH_ORDERS, log, { range: { fromMs: now - HOUR_MS + 5 * 60_000, toMs: now } });
   await pinot.close();
   log.info(load, 'data ready');
 
-  const runs = [];
-  for (const cacheTtlMs of [1000, 0]) {
-    const api = startApi(config.BENCH_API_PORT, cacheTtlMs, privateEnv);
-    const baseUrl = `http://127.0.0.1:${config.BENCH_API_PORT}`;
-    try {
-      await waitReady(`${baseUrl}/readyz`, 30_000);
-      for (const path of ['/orders/overview', '/orders/popular']) {
-        for (const connections of [50, 200]) {
-          const result = await run(baseUrl, path, connections, config.BENCH_DURATION_S);
-          log.info({ cacheTtlMs, path, connections, rps: result.requestsPerSecond, latencyMs: result.latencyMs, non2xx: result.non2xx }, 'run done');
-          runs.push({ cacheTtlMs, ...result });
-        }
-      }
-    } finally {
-      await stopApi(api);
+  const apiUrl = `http://127.0.0.1:${config.BENCH_API_PORT}`;
+  const minimalUrl = `http://127.0.0.1:${config.BENCH_MINIMAL_PORT}`;
+  const duration = config.BENCH_DURATION_S;
+  const runs: Awaited<ReturnType<typeof run>>[] = [];
+  const figures: Array<{ name: string; value: number | string; unit: string; target?: string }> = [];
+  let streamFanOut: Awaited<ReturnType<typeof measureStreamFanOut>> | undefined;
+
+  const api = startApi(config.BENCH_API_PORT, 1000, privateEnv);
+  let minimal: ChildProcess | undefined;
+  try {
+    await waitReady(`${apiUrl}/readyz`, 30_000);
+    const bodies = Object.fromEntries(
+      await Promise.all(PATHS.map(async (p) => [new URL(p, apiUrl).pathname, (await (await fetch(apiUrl + p)).json()) as object] as const)),
+    );
+    minimal = startChild('bench/minimal-hono.ts', [String(config.BENCH_MINIMAL_PORT)], { MINIMAL_HONO_BODIES: JSON.stringify(bodies) });
+    await waitReady(minimalUrl + new URL(PATHS[0] as string, minimalUrl).pathname, 30_000);
+    for (const path of PATHS) {
+      const floor = await run('minimal-hono', minimal.pid, minimalUrl, path, 200, duration, undefined);
+      const ours = await run('api', api.pid, apiUrl, path, 200, duration, 1000);
+      runs.push(floor, ours);
+      const ratio = Math.round((ours.requestsPerSecond / floor.requestsPerSecond) * 100) / 100;
+      figures.push(
+        { name: `${path} API, 200 connections`, value: ours.requestsPerSecond, unit: 'req/s', target: `>= ${TARGETS.minRequestsPerSecond}` },
+        { name: `${path} API p99, 200 connections`, value: ours.latencyMs.p99, unit: 'ms', target: `< ${TARGETS.maxP99Ms}` },
+        { name: `${path} minimal Hono, same body, same run`, value: floor.requestsPerSecond, unit: 'req/s' },
+        { name: `${path} minimal Hono p99`, value: floor.latencyMs.p99, unit: 'ms' },
+        { name: `${path} API / minimal Hono`, value: ratio, unit: 'x', target: `>= ${TARGETS.minRatioToMinimalHono}` },
+        { name: `${path} server CPU per request, API / minimal Hono`, value: `${ours.serverCpuMicrosPerRequest ?? '?'} / ${floor.serverCpuMicrosPerRequest ?? '?'}`, unit: 'µs' },
+      );
     }
+    await stopChild(minimal);
+    minimal = undefined;
+    for (const path of PATHS) runs.push(await run('api', api.pid, apiUrl, path, 50, duration, 1000));
+    streamFanOut = await measureStreamFanOut(apiUrl, config.BENCH_STREAM_SUBSCRIBERS, 10, STREAM_INTERVAL_MS);
+    log.info(streamFanOut, 'stream fan-out measured');
+    figures.push(
+      { name: `stream: ${streamFanOut.subscribers} subscribers over ${streamFanOut.channels} channels, Pinot queries per tick`, value: streamFanOut.pinotQueriesPerTick, unit: 'queries' },
+      { name: 'stream: Pinot queries per channel per tick', value: streamFanOut.pinotQueriesPerChannelPerTick, unit: 'queries', target: `<= ${TARGETS.maxPinotQueriesPerChannelPerTick}` },
+      { name: `stream: fewest snapshots one subscriber got in ${streamFanOut.ticks} ticks`, value: streamFanOut.snapshotsPerSubscriber.min, unit: 'snapshots', target: '>= 1' },
+    );
+  } finally {
+    if (minimal) await stopChild(minimal);
+    await stopChild(api);
+  }
+
+  const uncached = startApi(config.BENCH_API_PORT, 0, privateEnv);
+  try {
+    await waitReady(`${apiUrl}/readyz`, 30_000);
+    for (const path of PATHS) runs.push(await run('api', uncached.pid, apiUrl, path, 50, duration, 0));
+  } finally {
+    await stopChild(uncached);
   }
 
   const report = {
     benchmark: 'pizzashop-api',
     at: new Date().toISOString(),
-    machine: { cpus: cpus().length, node: process.version },
-    targets: { cacheOn200Connections: { minRequestsPerSecond: 2000, maxP99Ms: 50 } },
+    machine: { cpus: cpus().length, node: process.version, loadAverage1mAtEnd: loadavg()[0] },
+    targets: TARGETS,
     load,
+    figures,
     runs,
+    streamFanOut,
   };
   const file = resolve(output);
   mkdirSync(dirname(file), { recursive: true });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createKafkaClient, type InfraConfig, type Logger, type PinotClient, type Product } from '@pizzashop/common';
 import mysql, { type RowDataPacket } from 'mysql2/promise';
-import { buildOrder, produceOrders, waitForOrderCount, type SyntheticOrder } from './synthetic-orders.js';
+import { buildOrder, produceOrders, waitForOrderCount, type SyntheticOrder, type TsRange } from './synthetic-orders.js';
 
 const DAY_MS = 24 * 3_600_000;
 const BATCH = 2000;
@@ -39,6 +39,9 @@ function randomOrder(catalogue: Product[], createdAtMs: number): SyntheticOrder 
 }
 
 export interface LoadReport {
+  /** The timestamps the orders were spread over, as ISO-8601. */
+  from: string;
+  to: string;
   ordersBefore: number;
   ordersProduced: number;
   produceSeconds: number;
@@ -47,15 +50,35 @@ export interface LoadReport {
   ingestSeconds: number;
 }
 
+export interface LoadOptions {
+  /**
+   * Timestamps to fill: orders are counted and produced inside this range only, in ascending
+   * time (as a real shop produces them, so each Pinot segment covers a short time span). Default:
+   * the last 24 h in random order, counting every order of the table.
+   */
+  range?: TsRange;
+}
+
 /**
- * Tops Pinot up to `target` orders: produces the missing ones (1-2 items each, timestamps spread
- * over the last 24 h) with their enriched items straight to Kafka at full speed, then waits until
- * Pinot counts them.
+ * Tops Pinot up to `target` orders (in `options.range` when given): produces the missing ones (1-2
+ * items each) with their enriched items straight to Kafka at full speed, then waits until Pinot
+ * counts them.
  */
-export async function ensureOrders(config: InfraConfig, pinot: PinotClient, target: number, log: Logger): Promise<LoadReport> {
-  const ordersBefore = await waitForOrderCount(pinot, config.PINOT_ORDERS_TABLE, 0, 30_000);
+export async function ensureOrders(config: InfraConfig, pinot: PinotClient, target: number, log: Logger, options: LoadOptions = {}): Promise<LoadReport> {
+  const { range } = options;
+  const ordersBefore = await waitForOrderCount(pinot, config.PINOT_ORDERS_TABLE, 0, 30_000, undefined, range);
   const missing = Math.max(0, target - ordersBefore);
-  const report: LoadReport = { ordersBefore, ordersProduced: missing, produceSeconds: 0, produceOrdersPerSecond: 0, ordersInPinot: ordersBefore, ingestSeconds: 0 };
+  const span = range ?? { fromMs: Date.now() - DAY_MS, toMs: Date.now() };
+  const report: LoadReport = {
+    from: new Date(span.fromMs).toISOString(),
+    to: new Date(span.toMs).toISOString(),
+    ordersBefore,
+    ordersProduced: missing,
+    produceSeconds: 0,
+    produceOrdersPerSecond: 0,
+    ordersInPinot: ordersBefore,
+    ingestSeconds: 0,
+  };
   if (missing === 0) return report;
 
   const catalogue = await loadCatalogue(config);
@@ -64,14 +87,17 @@ export async function ensureOrders(config: InfraConfig, pinot: PinotClient, targ
   await producer.connect();
   const topics = { orders: config.ORDERS_TOPIC, enrichedOrderItems: config.ENRICHED_ORDER_ITEMS_TOPIC };
   const started = Date.now();
-  const windowStart = started - DAY_MS;
+  const length = span.toMs - span.fromMs;
+  /** The i-th missing order: evenly spaced in time when a range is given, anywhere in the last day otherwise. */
+  const createdAt = (i: number) => (range ? span.fromMs + Math.floor((i * length) / missing) : span.fromMs + Math.floor(Math.random() * length));
   let sent = 0;
   try {
     const worker = async () => {
       while (sent < missing) {
+        const first = sent;
         const size = Math.min(BATCH, missing - sent);
         sent += size;
-        const batch = Array.from({ length: size }, () => randomOrder(catalogue, windowStart + Math.floor(Math.random() * DAY_MS)));
+        const batch = Array.from({ length: size }, (_, j) => randomOrder(catalogue, createdAt(first + j)));
         await produceOrders(producer, topics, batch);
         if (sent % 100_000 < BATCH) log.info({ sent, of: missing }, 'producing orders');
       }
@@ -83,7 +109,7 @@ export async function ensureOrders(config: InfraConfig, pinot: PinotClient, targ
   report.produceSeconds = (Date.now() - started) / 1000;
   report.produceOrdersPerSecond = Math.round(missing / report.produceSeconds);
   log.info({ produced: missing, seconds: report.produceSeconds }, 'orders produced, waiting for Pinot');
-  report.ordersInPinot = await waitForOrderCount(pinot, config.PINOT_ORDERS_TABLE, target, 15 * 60_000, (count) => log.debug({ count }, 'Pinot order count'));
+  report.ordersInPinot = await waitForOrderCount(pinot, config.PINOT_ORDERS_TABLE, target, 15 * 60_000, (count) => log.debug({ count }, 'Pinot order count'), range);
   report.ingestSeconds = (Date.now() - started) / 1000;
   if (report.ordersInPinot < target) throw new Error(`Pinot holds ${report.ordersInPinot} of ${target} orders after 15 minutes: check the Pinot server log`);
   return report;

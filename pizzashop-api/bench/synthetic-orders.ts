@@ -56,12 +56,30 @@ export async function produceOrders(producer: Producer, topics: OrderTopics, ord
   });
 }
 
-/** Polls `SELECT COUNT(*) FROM <table>` until it reaches `expected`; returns the count seen last. */
-export async function waitForOrderCount(pinot: PinotClient, table: string, expected: number, timeoutMs: number, onProgress?: (count: number) => void): Promise<number> {
+/** Half-open range [fromMs, toMs) of order timestamps. */
+export interface TsRange {
+  fromMs: number;
+  toMs: number;
+}
+
+/**
+ * Polls `SELECT COUNT(*) FROM <table>` (within `range` when given) until it reaches `expected`;
+ * returns the count seen last.
+ */
+export async function waitForOrderCount(
+  pinot: PinotClient,
+  table: string,
+  expected: number,
+  timeoutMs: number,
+  onProgress?: (count: number) => void,
+  range?: TsRange,
+): Promise<number> {
   const deadline = Date.now() + timeoutMs;
+  const from = identifier(table);
+  const statement = range ? sql`SELECT COUNT(*) FROM ${from} WHERE ts >= ${range.fromMs} AND ts < ${range.toMs}` : sql`SELECT COUNT(*) FROM ${from}`;
   let count = 0;
   while (Date.now() < deadline) {
-    const result = await pinot.query(sql`SELECT COUNT(*) FROM ${identifier(table)}`, { name: 'bench-count' }).catch(() => undefined);
+    const result = await pinot.query(statement, { name: 'bench-count' }).catch(() => undefined);
     count = Number(result?.rows[0]?.[0] ?? 0);
     onProgress?.(count);
     if (count >= expected) return count;

@@ -5,21 +5,20 @@ import {
   orderQuery,
   type PinotTables,
   ordersPerMinuteQuery,
-  periodsQuery,
+  periodQuery,
   popularCategoriesQuery,
   popularItemsQuery,
   tableStatsQuery,
 } from './queries.js';
-import type {
-  OrderDetail,
-  OrdersPerMinute,
-  OrdersPerMinuteQuery,
-  Overview,
-  OverviewQuery,
-  Popular,
-  PopularQuery,
-  Snapshot,
-  StreamQuery,
+import {
+  WINDOWS,
+  type OrderDetail,
+  type OrdersPerMinute,
+  type OrdersPerMinuteQuery,
+  type Overview,
+  type OverviewQuery,
+  type Popular,
+  type PopularQuery,
 } from './schemas.js';
 import { comparedPeriods, formatMinute, MINUTE_MS, minuteBuckets, trailingWindow } from './time-windows.js';
 
@@ -28,6 +27,9 @@ function num(cell: unknown): number {
   const n = typeof cell === 'number' ? cell : Number(cell);
   return Number.isFinite(n) ? n : 0;
 }
+
+/** The longest window whose distinct order counts are exact (a few thousand orders at most). */
+const EXACT_DISTINCT_MAX_WINDOW_MS = 5 * MINUTE_MS;
 
 function firstRow(result: PinotResult): unknown[] {
   return result.rows[0] ?? [];
@@ -45,12 +47,14 @@ export class OrdersAnalytics {
 
   async overview({ window, at }: OverviewQuery): Promise<Overview> {
     const { current, previous } = comparedPeriods(window, at);
-    const [stats, periods] = await Promise.all([
+    const [stats, currentPeriod, previousPeriod] = await Promise.all([
       this.pinot.query(tableStatsQuery(this.tables), { name: 'table-stats' }),
-      this.pinot.query(periodsQuery(this.tables, current, previous), { name: 'overview-periods' }),
+      this.pinot.query(periodQuery(this.tables, current), { name: 'overview-current' }),
+      this.pinot.query(periodQuery(this.tables, previous), { name: 'overview-previous' }),
     ]);
     const [totalOrders, newestTs] = firstRow(stats);
-    const [currentOrders, currentTotal, previousOrders, previousTotal] = firstRow(periods);
+    const [currentOrders, currentTotal] = firstRow(currentPeriod);
+    const [previousOrders, previousTotal] = firstRow(previousPeriod);
     const total = num(totalOrders);
     return {
       totalOrders: total,
@@ -61,11 +65,13 @@ export class OrdersAnalytics {
     };
   }
 
+  /** Distinct orders are counted exactly in windows up to 5 minutes and approximately (HyperLogLog) beyond. */
   async popular({ window, limit, at }: PopularQuery): Promise<Popular> {
     const range = trailingWindow(window, at);
+    const mode = WINDOWS[window] <= EXACT_DISTINCT_MAX_WINDOW_MS ? 'exact' : 'approximate';
     const [items, categories] = await Promise.all([
-      this.pinot.query(popularItemsQuery(this.tables, range, limit), { name: 'popular-items' }),
-      this.pinot.query(popularCategoriesQuery(this.tables, range, limit), { name: 'popular-categories' }),
+      this.pinot.query(popularItemsQuery(this.tables, range, limit, mode), { name: 'popular-items' }),
+      this.pinot.query(popularCategoriesQuery(this.tables, range, limit, mode), { name: 'popular-categories' }),
     ]);
     return {
       items: items.rows.map(([product, image, orders, quantity, category]) => ({
@@ -118,17 +124,6 @@ export class OrdersAnalytics {
       deliveryLon: num(deliveryLon),
       items: items.map((item) => ({ ...item, product: products.get(item.productId) ?? null })),
     };
-  }
-
-  /** Overview, popular and the per-minute series in one round of parallel Pinot queries. */
-  async snapshot({ window, limit, minutes }: StreamQuery): Promise<Snapshot> {
-    const generatedAt = new Date(this.clock()).toISOString();
-    const [overview, popular, ordersPerMinute] = await Promise.all([
-      this.overview({ window, at: undefined }),
-      this.popular({ window, limit, at: undefined }),
-      this.ordersPerMinute({ minutes, at: undefined }),
-    ]);
-    return { generatedAt, overview, popular, ordersPerMinute };
   }
 }
 

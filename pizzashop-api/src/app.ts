@@ -1,45 +1,40 @@
-import { notFoundAsJson, opsRoutes, type Logger } from '@pizzashop/common';
+import { opsRoutes, type Logger } from '@pizzashop/common';
 import { Hono, type Context } from 'hono';
-import { cors } from 'hono/cors';
-import { requestId } from 'hono/request-id';
 import { routePath } from 'hono/route';
-import { secureHeaders } from 'hono/secure-headers';
-import { streamSSE } from 'hono/streaming';
+import { streamSSE, type SSEStreamingApi } from 'hono/streaming';
 import type { Registry } from 'prom-client';
-import type { z } from 'zod';
 import type { OrdersAnalytics } from './analytics.js';
 import { renderDocsPage } from './docs-page.js';
-import { BadRequestError, mapError } from './errors.js';
+import { BadRequestError, mapError, NotFoundError } from './errors.js';
+import { HttpHeaders, rawQuery, requestHeader, requestIdOf } from './http-headers.js';
 import type { ApiMetrics } from './metrics.js';
 import { buildOpenApiDocument } from './openapi.js';
+import { QueryInput } from './query-input.js';
+import type { Rendered } from './rendered.js';
 import {
   orderDetailResponseSchema,
   orderIdParamSchema,
   ordersPerMinuteQuerySchema,
-  ordersPerMinuteResponseSchema,
   overviewQuerySchema,
-  overviewResponseSchema,
   popularQuerySchema,
-  popularResponseSchema,
-  snapshotSchema,
   streamQuerySchema,
-  type Snapshot,
 } from './schemas.js';
 import type { HubEvent, SnapshotHub } from './stream.js';
+import type { ApiViews, Lookup } from './views.js';
 
 export interface ApiDependencies {
-  /** Read model for the REST routes (through the shared-query cache). */
+  /** Read model for the order detail (through the shared-query cache). */
   analytics: OrdersAnalytics;
-  /**
-   * Read model for the SSE hub, straight to Pinot: the hub already makes one round per tick for all
-   * subscribers, and a cached round would lag a tick behind.
-   */
-  streamAnalytics: OrdersAnalytics;
+  /** Cached, pre-serialised answers of overview, popular and ordersPerMinute, shared by REST and the stream. */
+  views: ApiViews;
   /** True when a Pinot broker answers; backs /readyz. */
   pinotReachable: () => Promise<boolean>;
   registry: Registry;
   metrics: ApiMetrics;
-  hub: SnapshotHub<Snapshot>;
+  /** Fan-out of stream snapshots; each snapshot is the Snapshot JSON text. */
+  hub: SnapshotHub<string>;
+  /** A stream subscriber whose write has been pending this long is disconnected. */
+  streamStallMs: number;
   corsOrigins: string[];
   log: Logger;
   version: string;
@@ -52,118 +47,188 @@ export interface Api {
 }
 
 const QUIET_ROUTES = new Set(['/healthz', '/readyz', '/metrics']);
+/** Requests slower than this are logged at info; the others at debug only (the access log is off the hot path). */
+const SLOW_REQUEST_MS = 1000;
 
-/** Parses request input with its zod schema; failures become 400 with zod's message. */
-function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
-  const parsed = schema.safeParse(input);
-  if (!parsed.success) throw BadRequestError.fromZod(parsed.error);
-  return parsed.data;
-}
-
-/** Validates the response against its schema before sending, so the documented contract holds. */
-function respond<S extends z.ZodType>(c: Context, schema: S, data: z.input<S>) {
-  return c.json(schema.parse(data) as object);
-}
 
 export function createApi(deps: ApiDependencies): Api {
-  const { analytics, streamAnalytics, hub, metrics, log } = deps;
+  const { analytics, views, hub, metrics, log } = deps;
+  /**
+   * Two apps: `app` holds only the cached routes, so a request for one matches exactly one handler
+   * and Hono answers it synchronously; everything else falls through (notFound) to `routes`, which
+   * has the middleware and the other routes.
+   */
   const app = new Hono();
+  const routes = new Hono();
   const openApiDocument = buildOpenApiDocument(deps.version);
   const docsPage = renderDocsPage(openApiDocument);
   const streamClosers = new Set<() => void>();
+  const headers = new HttpHeaders(deps.corsOrigins);
+  /** Responses that already carry every header (the cached routes); the others get them added after the handler. */
+  const complete = new WeakSet<Response>();
+  const overviewInput = new QueryInput(overviewQuerySchema);
+  const popularInput = new QueryInput(popularQuerySchema);
+  const ordersPerMinuteInput = new QueryInput(ordersPerMinuteQuerySchema);
+  const streamInput = new QueryInput(streamQuerySchema);
 
-  app.use(requestId());
-  app.use(async (c, next) => {
+  /** Metrics for every request, and the access log: at debug, or at info when slower than SLOW_REQUEST_MS. */
+  const observe = (c: Context, route: string, status: number, started: number) => {
+    const durationMs = performance.now() - started;
+    metrics.observeRequest(c.req.method, route, status, durationMs / 1000);
+    const slow = durationMs >= SLOW_REQUEST_MS && !QUIET_ROUTES.has(route);
+    if (!slow && !log.isLevelEnabled('debug')) return;
+    const entry = { requestId: c.get('requestId'), method: c.req.method, path: c.req.path, route, status, durationMs: Math.round(durationMs * 10) / 10 };
+    if (slow) log.info(entry, 'slow request');
+    else log.debug(entry, 'request');
+  };
+
+  /** Every error answer goes through here: mapError's body with every header, and the internals in the log. */
+  const errorResponse = (err: Error, c: Context) => {
+    const requestId = c.get('requestId') ?? requestIdOf(c);
+    c.set('requestId', requestId);
+    const mapped = mapError(err, requestId);
+    if (mapped.log === 'error') log.error({ err, requestId, path: c.req.path }, 'request failed');
+    else if (mapped.log === 'warn') log.warn({ requestId, path: c.req.path, error: err.message }, 'upstream failure');
+    const h = headers.forResponse(requestHeader(c, 'origin'), requestId);
+    h['content-type'] = 'application/json';
+    const res = new Response(JSON.stringify(mapped.body), { status: mapped.status, headers: h });
+    complete.add(res);
+    return res;
+  };
+
+  /** Sends a cached answer as its bytes, or 304 (no body, no type) when the client holds this ETag. */
+  const sendRendered = (c: Context, rendered: Rendered): Response => {
+    const h = headers.forCachedJson(requestHeader(c, 'origin'), requestHeader(c, 'x-request-id'), rendered.etag);
+    let res: Response;
+    if (requestHeader(c, 'if-none-match') === rendered.etag) {
+      delete h['content-type'];
+      res = new Response(null, { status: 304, headers: h });
+    } else res = new Response(rendered.body, { status: 200, headers: h });
+    complete.add(res);
+    return res;
+  };
+
+  /**
+   * A route answered from the response cache. It does the middleware's work itself (headers,
+   * metrics, errors), so a cached answer costs no middleware chain, no request id and, when ready,
+   * not even a promise. Errors get a request id as usual.
+   */
+  const cachedRoute = (route: string, lookup: (c: Context) => Lookup<Rendered>) => (c: Context) => {
     const started = performance.now();
+    let res: Response;
+    try {
+      const found = lookup(c);
+      if (found instanceof Promise) {
+        return found.then(
+          (rendered) => finish(c, route, started, sendRendered(c, rendered)),
+          (err: Error) => finish(c, route, started, errorResponse(err, c)),
+        );
+      }
+      res = sendRendered(c, found);
+    } catch (err) {
+      res = errorResponse(err as Error, c);
+    }
+    return finish(c, route, started, res);
+  };
+  const finish = (c: Context, route: string, started: number, res: Response) => {
+    observe(c, route, res.status, started);
+    return res;
+  };
+
+  app.get('/orders/overview', cachedRoute('/orders/overview', (c) => views.overview(overviewInput.parse(rawQuery(c)))));
+  app.get('/orders/popular', cachedRoute('/orders/popular', (c) => views.popular(popularInput.parse(rawQuery(c)))));
+  app.get('/orders/ordersPerMinute', cachedRoute('/orders/ordersPerMinute', (c) => views.ordersPerMinute(ordersPerMinuteInput.parse(rawQuery(c)))));
+
+  routes.use(async (c, next) => {
+    const started = performance.now();
+    const requestId = requestIdOf(c);
+    c.set('requestId', requestId);
+    if (c.req.method === 'OPTIONS') {
+      return headers.preflight(requestHeader(c, 'origin'), requestHeader(c, 'access-control-request-headers'), requestId);
+    }
     await next();
-    const seconds = (performance.now() - started) / 1000;
+    const res = c.res;
+    if (!complete.has(res)) {
+      const page = res.headers.get('content-type')?.startsWith('text/html') ?? false;
+      for (const [name, value] of Object.entries(headers.forResponse(requestHeader(c, 'origin'), requestId, page))) res.headers.set(name, value);
+    }
     const matched = routePath(c);
-    const route = matched === '*' || matched === '/*' || matched === '' ? 'unmatched' : matched;
-    metrics.observeRequest(c.req.method, route, c.res.status, seconds);
-    const entry = { requestId: c.get('requestId'), method: c.req.method, path: c.req.path, route, status: c.res.status, durationMs: Math.round(seconds * 1e4) / 10 };
-    if (QUIET_ROUTES.has(route)) log.debug(entry, 'request');
-    else log.info(entry, 'request');
-  });
-  app.use(
-    secureHeaders({
-      contentSecurityPolicy: { defaultSrc: ["'none'"], styleSrc: ["'unsafe-inline'"], frameAncestors: ["'none'"] },
-    }),
-  );
-  app.use(cors({ origin: deps.corsOrigins, allowMethods: ['GET', 'OPTIONS'], exposeHeaders: ['X-Request-Id'], maxAge: 600 }));
-
-  app.onError((err, c) => {
-    const mapped = mapError(err, c.get('requestId'));
-    if (mapped.unexpected) log.error({ err, requestId: c.get('requestId'), path: c.req.path }, 'request failed');
-    else if (mapped.status >= 500) log.warn({ requestId: c.get('requestId'), path: c.req.path, error: mapped.body.message }, 'upstream failure');
-    return c.json(mapped.body, mapped.status);
-  });
-  app.notFound(notFoundAsJson({ hint: 'the API is documented at /docs', fields: (c) => ({ requestId: c.get('requestId') }) }));
-
-  app.get('/orders/overview', async (c) => {
-    const query = parseInput(overviewQuerySchema, c.req.query());
-    return respond(c, overviewResponseSchema, await analytics.overview(query));
+    observe(c, matched === '*' || matched === '/*' || matched === '' ? 'unmatched' : matched, res.status, started);
   });
 
-  app.get('/orders/popular', async (c) => {
-    const query = parseInput(popularQuerySchema, c.req.query());
-    return respond(c, popularResponseSchema, await analytics.popular(query));
-  });
+  app.onError(errorResponse);
+  app.notFound((c) => routes.fetch(c.req.raw, c.env));
+  routes.onError(errorResponse);
+  routes.notFound((c) => errorResponse(new NotFoundError(`no route ${c.req.method} ${c.req.path}; the API is documented at /docs`), c));
 
-  app.get('/orders/ordersPerMinute', async (c) => {
-    const query = parseInput(ordersPerMinuteQuerySchema, c.req.query());
-    return respond(c, ordersPerMinuteResponseSchema, await analytics.ordersPerMinute(query));
-  });
-
-  app.get('/orders/stream', (c) => {
-    const query = parseInput(streamQuerySchema, c.req.query());
-    const channel = `${query.window}|${query.limit}|${query.minutes}`;
-    const id = c.get('requestId');
-    const produce = async () => snapshotSchema.parse(await streamAnalytics.snapshot(query));
-    return streamSSE(c, async (stream) => {
-      metrics.streamSubscribers.inc();
-      let writing = false;
-      const send = (event: HubEvent<Snapshot>) => {
-        if (writing || stream.closed) return;
-        writing = true;
-        const message =
-          event.kind === 'snapshot'
-            ? { event: 'snapshot', data: JSON.stringify(event.data) }
-            : { event: 'failure', data: JSON.stringify(mapError(event.error, id).body) };
-        stream
-          .writeSSE(message)
-          .catch(() => undefined)
-          .finally(() => {
-            writing = false;
-          });
-      };
-      await stream.write(': connected\n\n');
-      let close = () => {};
-      const closed = new Promise<void>((resolve) => {
-        close = resolve;
+  routes.get('/orders/stream', (c) => {
+    const query = streamInput.parse(rawQuery(c));
+    const requestId = c.get('requestId');
+    let sse: SSEStreamingApi | undefined;
+    /** An event that arrived before the stream was open (the channel's current snapshot); sent first. */
+    let early: HubEvent<string> | undefined;
+    let writing = false;
+    let lastWrite = performance.now();
+    let close = () => {};
+    const closed = new Promise<void>((resolve) => {
+      close = resolve;
+    });
+    const evict = () => {
+      metrics.streamEvictions.inc();
+      log.info({ requestId, stalledMs: Math.round(performance.now() - lastWrite) }, 'stream subscriber stopped reading; disconnected');
+      (c.env as { outgoing?: { destroy(): void } } | undefined)?.outgoing?.destroy();
+      sse?.abort();
+      close();
+    };
+    const send = (event: HubEvent<string>) => {
+      if (!sse) {
+        early = event;
+        return;
+      }
+      if (sse.closed || sse.aborted) return;
+      if (writing) {
+        if (performance.now() - lastWrite > deps.streamStallMs) evict();
+        return;
+      }
+      writing = true;
+      const frame = event.kind === 'snapshot' ? `event: snapshot\ndata: ${event.data}\n\n` : `event: failure\ndata: ${JSON.stringify(mapError(event.error, requestId).body)}\n\n`;
+      void sse.write(frame).finally(() => {
+        writing = false;
+        lastWrite = performance.now();
       });
+    };
+    const unsubscribe = hub.subscribe(`${query.window}|${query.limit}|${query.minutes}`, () => views.snapshot(query), send);
+    metrics.streamSubscribers.set(hub.subscriberCount);
+    metrics.streamChannels.set(hub.channelCount);
+    return streamSSE(c, async (stream) => {
+      sse = stream;
       streamClosers.add(close);
       stream.onAbort(close);
-      const unsubscribe = hub.subscribe(channel, produce, send);
       try {
+        await stream.write(': connected\n\n');
+        if (early) send(early);
         await closed;
       } finally {
         streamClosers.delete(close);
         unsubscribe();
-        metrics.streamSubscribers.dec();
+        metrics.streamSubscribers.set(hub.subscriberCount);
+        metrics.streamChannels.set(hub.channelCount);
       }
     });
   });
 
-  app.get('/orders/:id', async (c) => {
-    const { id } = parseInput(orderIdParamSchema, { id: c.req.param('id') });
+  routes.get('/orders/:id', async (c) => {
+    const parsed = orderIdParamSchema.safeParse({ id: c.req.param('id') });
+    if (!parsed.success) throw BadRequestError.fromZod(parsed.error);
+    const { id } = parsed.data;
     const order = await analytics.order(id);
-    if (!order) return c.json({ error: 'not_found', message: `no order with id ${id} in Pinot`, requestId: c.get('requestId') }, 404);
-    return respond(c, orderDetailResponseSchema, order);
+    if (!order) throw new NotFoundError(`no order with id ${id}`);
+    return c.json(orderDetailResponseSchema.parse(order));
   });
 
-  app.get('/openapi.json', (c) => c.json(openApiDocument));
-  app.get('/docs', (c) => c.html(docsPage));
-  app.route('/', opsRoutes(deps.registry, [{ name: 'pinot-broker', check: deps.pinotReachable }]));
+  routes.get('/openapi.json', (c) => c.json(openApiDocument));
+  routes.get('/docs', (c) => c.html(docsPage));
+  routes.route('/', opsRoutes(deps.registry, [{ name: 'pinot-broker', check: deps.pinotReachable }]));
 
   return {
     app,

@@ -9,6 +9,9 @@ export const apiEnvSchema = infraEnvSchema.extend({
   PINOT_CONNECTIONS_PER_BROKER: z.coerce.number().int().min(1).max(1024).default(64),
   QUERY_CACHE_TTL_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
   STREAM_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(1000),
+  STREAM_MAX_SUBSCRIBERS: z.coerce.number().int().min(1).max(100_000).default(2000),
+  STREAM_MAX_CHANNELS: z.coerce.number().int().min(1).max(1000).default(36),
+  STREAM_STALL_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
   CORS_ORIGINS: z
     .string()
     .default('http://localhost:8501')

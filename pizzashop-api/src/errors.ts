@@ -2,37 +2,71 @@ import { PinotError, PinotQueryError } from '@pizzashop/common';
 import { HTTPException } from 'hono/http-exception';
 import type { ZodError } from 'zod';
 import type { ErrorResponse } from './schemas.js';
+import { HubFullError } from './stream.js';
 
 /** A request parameter failed its zod schema: answered with 400 and zod's message. */
-export class BadRequestError extends Error {
+export class BadRequestError extends HTTPException {
   override name = 'BadRequestError';
+
+  constructor(message: string) {
+    super(400, { message });
+  }
 
   static fromZod(error: ZodError): BadRequestError {
     return new BadRequestError(error.issues.map((i) => `${i.path.join('.') || 'request'}: ${i.message}`).join('; '));
   }
 }
 
-export interface MappedError {
-  status: 400 | 404 | 500 | 502 | 503;
-  body: ErrorResponse;
-  /** Whether the server log should carry the full error (unexpected failures only). */
-  unexpected: boolean;
+/** What a resource is not there: answered with 404 and this message. */
+export class NotFoundError extends HTTPException {
+  override name = 'NotFoundError';
+
+  constructor(message: string) {
+    super(404, { message });
+  }
 }
 
-/** Maps any error to the JSON answer the client gets. Messages are ours; stack traces never leave the server. */
-export function mapError(err: unknown, requestId: string | undefined): MappedError {
-  const withId = (error: string, message: string) => ({ error, message, ...(requestId ? { requestId } : {}) });
-  if (err instanceof BadRequestError) return { status: 400, body: withId('bad_request', err.message), unexpected: false };
-  if (err instanceof PinotError) {
-    const kind = err instanceof PinotQueryError ? 'pinot_query_failed' : 'pinot_unavailable';
-    return { status: err.httpStatus, body: withId(kind, err.message), unexpected: false };
+export interface MappedError {
+  status: 400 | 404 | 429 | 500 | 502 | 503;
+  body: ErrorResponse;
+  /**
+   * What the server log should carry: `error` with the full error for unexpected failures, `warn`
+   * with the internal message (broker URL, Pinot's exception) for upstream failures, nothing for
+   * a client's mistake.
+   */
+  log: 'error' | 'warn' | 'none';
+}
+
+const ERROR_KINDS: Record<number, string> = { 400: 'bad_request', 404: 'not_found', 429: 'too_many_requests' };
+
+/**
+ * The one mapping from any error to the JSON answer a client gets (REST responses and the stream's
+ * `failure` events). Messages are written for the user; internals (broker URLs, Pinot's exception
+ * text, stack traces) stay in the server log under the request id the body carries.
+ */
+export function mapError(err: unknown, requestId: string): MappedError {
+  const body = (error: string, message: string): ErrorResponse => ({ error, message, requestId });
+  if (err instanceof HTTPException && ERROR_KINDS[err.status]) {
+    return { status: err.status as 400 | 404 | 429, body: body(ERROR_KINDS[err.status] as string, err.message), log: 'none' };
   }
-  if (err instanceof HTTPException && (err.status === 400 || err.status === 404)) {
-    return { status: err.status, body: withId(err.status === 400 ? 'bad_request' : 'not_found', err.message), unexpected: false };
+  if (err instanceof HubFullError) return { status: 429, body: body('too_many_requests', err.message), log: 'none' };
+  if (err instanceof PinotError) {
+    if (err instanceof PinotQueryError) {
+      return {
+        status: 502,
+        body: body('pinot_query_failed', `the analytics store (Pinot) could not answer this request; the server log has the details under request id ${requestId}`),
+        log: 'warn',
+      };
+    }
+    return {
+      status: 503,
+      body: body('pinot_unavailable', `the analytics store (Pinot) is unavailable or too slow right now; retry in a few seconds (request id ${requestId})`),
+      log: 'warn',
+    };
   }
   return {
     status: 500,
-    body: withId('internal', `internal error in pizzashop-api; the server log has the details under request id ${requestId ?? '(none)'}`),
-    unexpected: true,
+    body: body('internal', `internal error in pizzashop-api; the server log has the details under request id ${requestId}`),
+    log: 'error',
   };
 }

@@ -16,9 +16,12 @@ const json = (schema: JsonSchema, description: string) => ({ description, conten
 const errorResponses = {
   '400': json(ref('Error'), 'A parameter is invalid; the message quotes the validation error.'),
   '500': json(ref('Error'), 'Unexpected failure; the server log has details under the request id.'),
-  '502': json(ref('Error'), 'Pinot answered with a query exception.'),
-  '503': json(ref('Error'), 'No Pinot broker reachable, or the query timed out.'),
+  '502': json(ref('Error'), 'Pinot could not answer the query; the server log has the details under the request id.'),
+  '503': json(ref('Error'), 'No Pinot broker reachable, or the query timed out; retry in a few seconds.'),
 };
+
+/** The cached routes answer with an ETag; a request whose If-None-Match holds it gets 304. */
+const notModified = { '304': { description: 'Not Modified: the answer still has the ETag sent in If-None-Match (no body).' } };
 
 /** OpenAPI parameters from a zod object's fields (input side: what the client sends). */
 function parameters(schema: z.ZodObject, location: 'query' | 'path'): JsonSchema[] {
@@ -49,7 +52,7 @@ export function buildOpenApiDocument(version: string): JsonSchema {
     info: {
       title: 'pizzashop-api',
       version,
-      description: 'Real-time order analytics over Apache Pinot. Read-only. Errors are JSON {error, message}.',
+      description: 'Real-time order analytics over Apache Pinot. Read-only. Errors are JSON {error, message, requestId}.',
     },
     paths: {
       '/orders/overview': operation(
@@ -57,28 +60,32 @@ export function buildOpenApiDocument(version: string): JsonSchema {
         parameters(overviewQuerySchema, 'query'),
         'Overview',
         'Totals for both periods, all-time order count and data freshness.',
+        notModified,
       ),
       '/orders/popular': operation(
         'Top products and categories in the window',
         parameters(popularQuerySchema, 'query'),
         'Popular',
         'Items and categories ordered by distinct orders, then quantity.',
+        notModified,
       ),
       '/orders/ordersPerMinute': operation(
         'Orders and revenue per minute, zero-filled, oldest first',
         parameters(ordersPerMinuteQuerySchema, 'query'),
         'OrdersPerMinute',
         'One row per minute.',
+        notModified,
       ),
       '/orders/stream': {
         get: {
           summary: 'Server-Sent Events: a Snapshot (overview, popular, per-minute series) every tick',
           description:
-            'Events named `snapshot` carry a Snapshot as JSON; events named `failure` carry an Error while Pinot is unavailable. One Pinot round per tick is shared by all subscribers with the same parameters.',
+            'Events named `snapshot` carry a Snapshot as JSON; events named `failure` carry an Error while Pinot is unavailable. `limit` and `minutes` are presets; each parameter set is a channel whose snapshot is computed once per tick for all its subscribers, from the same cached answers as the REST routes. A subscriber that stops reading is disconnected.',
           parameters: parameters(streamQuerySchema, 'query'),
           responses: {
             '200': { description: 'An event stream.', content: { 'text/event-stream': { schema: ref('Snapshot') } } },
             '400': errorResponses['400'],
+            '429': json(ref('Error'), 'The stream has its maximum of channels or subscribers (STREAM_MAX_CHANNELS, STREAM_MAX_SUBSCRIBERS); the message says which.'),
           },
         },
       },

@@ -4,7 +4,7 @@ import type { SqlRange } from './time-windows.js';
 /**
  * Every Pinot statement the API runs. Values arrive already validated (UUIDs, allow-listed windows,
  * bounded integers) and are still rendered as literals by `sql`, never concatenated. Checked
- * against Pinot 0.11.0 (v1 engine): FILTER clauses, ago()/now(), DISTINCTCOUNT, ToEpochMinutes,
+ * against Pinot 0.11.0 (v1 engine): ago()/now(), DISTINCTCOUNT, DISTINCTCOUNTHLL, ToEpochMinutes,
  * GROUP BY on expressions. Results are read by position, so aliases only serve readability; an alias must not
  * repeat a column name (Pinot 0.11 substitutes it inside ORDER BY: `SUM(quantity) AS quantity`
  * fails with "sum not found").
@@ -26,36 +26,48 @@ export function tableStatsQuery(tables: PinotTables): SqlFragment {
   return sql`SELECT COUNT(*) AS totalOrders, MAX(ts) AS newestTs FROM ${tables.orders}`;
 }
 
-/** [currentOrders, currentTotal, previousOrders, previousTotal] for two adjacent periods. */
-export function periodsQuery(tables: PinotTables, current: SqlRange, previous: SqlRange): SqlFragment {
+/**
+ * [orders, total price] in one period. Overview asks once per period rather than with FILTER
+ * clauses: a plain aggregation over a time range is answered from the star-tree index of every
+ * segment the range covers whole (Pinot drops a time predicate that is true for the whole segment).
+ */
+export function periodQuery(tables: PinotTables, period: SqlRange): SqlFragment {
   return sql`
-    SELECT COUNT(*) FILTER (WHERE ts >= ${current.from}) AS currentOrders,
-           SUM(price) FILTER (WHERE ts >= ${current.from}) AS currentTotal,
-           COUNT(*) FILTER (WHERE ts < ${current.from}) AS previousOrders,
-           SUM(price) FILTER (WHERE ts < ${current.from}) AS previousTotal
+    SELECT COUNT(*) AS periodOrders, SUM(price) AS periodTotal
     FROM ${tables.orders}
-    WHERE ts >= ${previous.from} AND ts < ${current.to}`;
+    WHERE ts >= ${period.from} AND ts < ${period.to}`;
 }
 
+/**
+ * How `orders` (distinct orders containing a product or category) is counted: exactly with
+ * DISTINCTCOUNT, or with HyperLogLog (DISTINCTCOUNTHLL, Pinot's default precision) where the window
+ * holds too many orders for an exact count in milliseconds; the star-tree index pre-aggregates it.
+ */
+export type DistinctOrders = 'exact' | 'approximate';
+
+const distinctOrders = (mode: DistinctOrders) => (mode === 'exact' ? sql`DISTINCTCOUNT(orderId)` : sql`DISTINCTCOUNTHLL(orderId)`);
+
 /** Rows [product, image, distinct orders, quantity, category], most ordered first. */
-export function popularItemsQuery(tables: PinotTables, range: SqlRange, limit: number): SqlFragment {
+export function popularItemsQuery(tables: PinotTables, range: SqlRange, limit: number, mode: DistinctOrders = 'exact'): SqlFragment {
+  const orders = distinctOrders(mode);
   return sql`
-    SELECT productName, image, DISTINCTCOUNT(orderId) AS orderCount, SUM(quantity) AS units, category
+    SELECT productName, image, ${orders} AS orderCount, SUM(quantity) AS units, category
     FROM ${tables.orderItems}
     WHERE ts >= ${range.from} AND ts < ${range.to}
     GROUP BY productName, image, category
-    ORDER BY DISTINCTCOUNT(orderId) DESC, SUM(quantity) DESC, productName
+    ORDER BY ${orders} DESC, SUM(quantity) DESC, productName
     LIMIT ${limit}`;
 }
 
 /** Rows [category, distinct orders, quantity], most ordered first. */
-export function popularCategoriesQuery(tables: PinotTables, range: SqlRange, limit: number): SqlFragment {
+export function popularCategoriesQuery(tables: PinotTables, range: SqlRange, limit: number, mode: DistinctOrders = 'exact'): SqlFragment {
+  const orders = distinctOrders(mode);
   return sql`
-    SELECT category, DISTINCTCOUNT(orderId) AS orderCount, SUM(quantity) AS units
+    SELECT category, ${orders} AS orderCount, SUM(quantity) AS units
     FROM ${tables.orderItems}
     WHERE ts >= ${range.from} AND ts < ${range.to}
     GROUP BY category
-    ORDER BY DISTINCTCOUNT(orderId) DESC, SUM(quantity) DESC, category
+    ORDER BY ${orders} DESC, SUM(quantity) DESC, category
     LIMIT ${limit}`;
 }
 

@@ -18,13 +18,18 @@ const windowParam = z
 
 /** Windows end at `at` (default: now); bounded so a typo cannot ask for a scan of decades. */
 const MAX_LOOKBACK_MS = 400 * 24 * 3_600_000;
+export const MINUTE_MS = 60_000;
 const atParam = z.iso
   .datetime({ offset: true, message: 'must be an ISO-8601 timestamp with a zone, e.g. 2026-11-25T13:37:00Z' })
   .transform((s) => Date.parse(s))
-  .refine((ms) => ms <= Date.now() + 60_000, 'must not lie in the future')
+  .refine((ms) => ms <= Date.now() + MINUTE_MS, 'must not lie in the future')
   .refine((ms) => ms >= Date.now() - MAX_LOOKBACK_MS, 'must lie within the last 400 days')
+  .transform((ms) => Math.floor(ms / MINUTE_MS) * MINUTE_MS)
   .optional()
-  .meta({ description: 'End of the time window (ISO-8601 with zone); defaults to now. Lets a client look at a past period.' });
+  .meta({
+    description:
+      'End of the time window (ISO-8601 with zone), rounded down to the minute; defaults to now. Lets a client look at a past period. Requests whose `at` falls in the same minute share one cached answer.',
+  });
 
 export const overviewQuerySchema = z.object({ window: windowParam, at: atParam });
 export const popularQuerySchema = z.object({
@@ -36,10 +41,20 @@ export const ordersPerMinuteQuerySchema = z.object({
   minutes: z.coerce.number().int().min(5).max(1440).default(60).meta({ description: 'How many one-minute buckets, ending with the current minute (5-1440).' }),
   at: atParam,
 });
+/** The `limit` and `minutes` a stream may ask for: every combination is one shared channel, so they are few. */
+export const STREAM_LIMITS = [5, 10, 20] as const;
+export const STREAM_MINUTES = [30, 60, 120] as const;
+const preset = <T extends number>(values: readonly [T, ...T[]], fallback: T, what: string) =>
+  z.coerce
+    .number()
+    .pipe(z.literal(values, { error: `must be one of ${values.join(', ')} (the stream's presets)` }))
+    .default(fallback)
+    .meta({ description: `${what}: one of ${values.join(', ')} (each combination of parameters is one channel shared by its subscribers).` });
+
 export const streamQuerySchema = z.object({
   window: windowParam,
-  limit: popularQuerySchema.shape.limit,
-  minutes: ordersPerMinuteQuerySchema.shape.minutes,
+  limit: preset(STREAM_LIMITS, 5, 'How many items and categories'),
+  minutes: preset(STREAM_MINUTES, 60, 'How many one-minute buckets'),
 });
 export const orderIdParamSchema = z.object({
   id: z
@@ -81,11 +96,17 @@ export const popularResponseSchema = z
         product: z.string(),
         image: z.string(),
         category: z.string().meta({ description: 'Category slug of the product, e.g. pizzas-veg.' }),
-        orders: count.meta({ description: 'Distinct orders containing the product.' }),
+        orders: count.meta({ description: 'Distinct orders containing the product: exact for windows up to 5m; for 15m and 1h a HyperLogLog estimate (Pinot DISTINCTCOUNTHLL, standard error about 6.5%, so products with close counts can swap places in the ranking).' }),
         quantity: count.meta({ description: 'Units sold.' }),
       }),
     ),
-    categories: z.array(z.object({ category: z.string(), orders: count, quantity: count })),
+    categories: z.array(
+      z.object({
+        category: z.string(),
+        orders: count.meta({ description: 'Distinct orders containing the category (exact up to 5m, estimated beyond, like items[].orders).' }),
+        quantity: count,
+      }),
+    ),
   })
   .register(apiSchemas, { id: 'Popular' });
 

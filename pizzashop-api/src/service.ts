@@ -7,8 +7,8 @@ import { pinotTables } from './queries.js';
 import { createApi, type Api } from './app.js';
 import type { ApiConfig } from './config.js';
 import { createApiMetrics } from './metrics.js';
-import type { Snapshot } from './schemas.js';
 import { SnapshotHub } from './stream.js';
+import { ApiViews } from './views.js';
 
 export interface ApiService extends Api {
   pinot: PinotClient;
@@ -25,7 +25,7 @@ export interface ApiServiceOptions {
   clock?: () => number;
 }
 
-/** Wires config, Pinot client, shared-query cache, metrics, SSE hub and routes into one service. */
+/** Wires config, Pinot client, caches (query results, rendered answers), metrics, SSE hub and routes into one service. */
 export function createApiService(config: ApiConfig, log: Logger, options: ApiServiceOptions = {}): ApiService {
   const registry = createMetricsRegistry('pizzashop-api');
   const metrics = createApiMetrics(registry);
@@ -36,14 +36,15 @@ export function createApiService(config: ApiConfig, log: Logger, options: ApiSer
     onQuery: metrics.onPinotQuery,
     ...(options.pinotDispatcher ? { dispatcher: options.pinotDispatcher } : {}),
   });
-  const cache = new SharedQueryCache(pinot, { ttlMs: config.QUERY_CACHE_TTL_MS, onLookup: metrics.onCacheLookup });
+  const cache = new SharedQueryCache(pinot, { ttlMs: config.QUERY_CACHE_TTL_MS, onLookup: metrics.onQueryCacheLookup });
   const tables = pinotTables(config);
   const analytics = new OrdersAnalytics(cache, tables, options.clock);
-  const streamAnalytics = new OrdersAnalytics(pinot, tables, options.clock);
-  const hub = new SnapshotHub<Snapshot>(config.STREAM_INTERVAL_MS, log);
+  const views = new ApiViews(new OrdersAnalytics(pinot, tables, options.clock), { ttlMs: config.QUERY_CACHE_TTL_MS, onLookup: metrics.onViewCacheLookup }, options.clock);
+  const hub = new SnapshotHub<string>(config.STREAM_INTERVAL_MS, log, { maxChannels: config.STREAM_MAX_CHANNELS, maxSubscribers: config.STREAM_MAX_SUBSCRIBERS });
   const api = createApi({
     analytics,
-    streamAnalytics,
+    views,
+    streamStallMs: config.STREAM_STALL_MS,
     pinotReachable: () => pinot.ping(),
     registry,
     metrics,

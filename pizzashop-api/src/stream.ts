@@ -3,6 +3,18 @@ import type { Logger } from '@pizzashop/common';
 export type HubEvent<T> = { kind: 'snapshot'; data: T } | { kind: 'failure'; error: unknown };
 export type HubListener<T> = (event: HubEvent<T>) => void;
 
+export interface HubLimits {
+  /** Channels (distinct parameter sets) that may tick at once. */
+  maxChannels: number;
+  /** Subscribers over all channels. */
+  maxSubscribers: number;
+}
+
+/** A subscription the hub refused because a limit is reached; answered with 429. */
+export class HubFullError extends Error {
+  override name = 'HubFullError';
+}
+
 interface Channel<T> {
   listeners: Set<HubListener<T>>;
   latest: { event: HubEvent<T>; at: number } | undefined;
@@ -14,9 +26,11 @@ interface Channel<T> {
  * channel computes ONE snapshot per tick however many subscribers it has. A channel ticks only
  * while it has subscribers; a tick that overruns the interval delays the next one instead of
  * overlapping it. A new subscriber gets the latest snapshot at once when it is still current.
+ * Channels and subscribers are capped (`HubLimits`): past a cap `subscribe` throws HubFullError.
  */
 export class SnapshotHub<T> {
   private readonly channels = new Map<string, Channel<T>>();
+  private subscribers = 0;
 
   /** Set by close(): a hub that is shutting down starts no new channel. */
   private closed = false;
@@ -24,27 +38,42 @@ export class SnapshotHub<T> {
   constructor(
     private readonly intervalMs: number,
     private readonly log: Logger,
+    private readonly limits: HubLimits = { maxChannels: Number.POSITIVE_INFINITY, maxSubscribers: Number.POSITIVE_INFINITY },
     private readonly now: () => number = Date.now,
   ) {}
 
   subscribe(key: string, produce: () => Promise<T>, listener: HubListener<T>): () => void {
     if (this.closed) return () => undefined;
     let channel = this.channels.get(key);
+    if (this.subscribers >= this.limits.maxSubscribers) {
+      throw new HubFullError(`the stream has its maximum of ${this.limits.maxSubscribers} subscribers; retry later or poll the REST routes`);
+    }
     if (!channel) {
+      if (this.channels.size >= this.limits.maxChannels) {
+        throw new HubFullError(`the stream has its maximum of ${this.limits.maxChannels} channels open; retry later or use the parameters of an open channel`);
+      }
       channel = { listeners: new Set(), latest: undefined, timer: undefined };
       this.channels.set(key, channel);
     }
     channel.listeners.add(listener);
+    this.subscribers++;
     const { latest } = channel;
     if (latest && this.now() - latest.at < this.intervalMs) listener(latest.event);
     if (channel.listeners.size === 1) void this.tick(key, channel, produce);
-    return () => this.unsubscribe(key, listener);
+    let subscribed = true;
+    return () => {
+      if (!subscribed) return;
+      subscribed = false;
+      this.unsubscribe(key, listener);
+    };
   }
 
   get subscriberCount(): number {
-    let total = 0;
-    for (const channel of this.channels.values()) total += channel.listeners.size;
-    return total;
+    return this.subscribers;
+  }
+
+  get channelCount(): number {
+    return this.channels.size;
   }
 
   /** Stops every channel (on shutdown); subscribers are expected to close their own connections. */
@@ -55,12 +84,13 @@ export class SnapshotHub<T> {
       channel.listeners.clear();
     }
     this.channels.clear();
+    this.subscribers = 0;
   }
 
   private unsubscribe(key: string, listener: HubListener<T>): void {
     const channel = this.channels.get(key);
-    if (!channel) return;
-    channel.listeners.delete(listener);
+    if (!channel || !channel.listeners.delete(listener)) return;
+    this.subscribers--;
     if (channel.listeners.size === 0) {
       clearTimeout(channel.timer);
       this.channels.delete(key);

@@ -1,7 +1,7 @@
 import { sql, type SqlFragment } from '@pizzashop/common';
-import { WINDOWS, type WindowName } from './schemas.js';
+import { MINUTE_MS, WINDOWS, type WindowName } from './schemas.js';
 
-export const MINUTE_MS = 60_000;
+export { MINUTE_MS };
 
 /** Half-open interval [from, to) as two SQL expressions of epoch milliseconds. */
 export interface SqlRange {

@@ -28,9 +28,9 @@ const DAY = 24 * 60 * MINUTE;
 /**
  * The data set lives in a 10-minute slot 1 to 6 days in the past, chosen at random per run, so no
  * other test's orders (which are stamped "now") and no earlier run of this test fall into the
- * windows queried with `?at=`. `end` is 30 s into a minute.
+ * windows queried with `?at=`. `end` is the start of a minute (the API rounds `at` down to the minute).
  */
-const end = Math.floor((Date.now() - DAY - Math.random() * 5 * DAY) / MINUTE) * MINUTE + 30_000;
+const end = Math.floor((Date.now() - DAY - Math.random() * 5 * DAY) / MINUTE) * MINUTE;
 const run = randomUUID().slice(0, 8);
 const product = (id: string, name: string, category: string, price: number): Product => ({
   id: `it-${run}-${id}`,
@@ -126,6 +126,31 @@ describe('pizzashop-api on the real stack', () => {
     expect(body.freshnessMs).toEqual(expect.any(Number));
   });
 
+  it('rounds `at` down to the minute: 59 s later in the same minute gives the same answer', async () => {
+    const later = new Date(end + 59_000).toISOString();
+    const [a, b] = await Promise.all([get(`/orders/overview?window=5m&at=${at}`), get(`/orders/overview?window=5m&at=${later}`)]);
+    const periods = (r: typeof a) => ({ current: r.body.currentTimePeriod, previous: r.body.previousTimePeriod });
+    expect(periods(b)).toEqual(periods(a));
+    expect(periods(a).current).toEqual({ orders: 4, totalPrice: 790 });
+  });
+
+  it('popular over 1h counts distinct orders with HyperLogLog (star-tree), close to the exact counts', async () => {
+    const { status, body } = await get(`/orders/popular?window=1h&limit=50&at=${at}`);
+    expect(status).toBe(200);
+    const ours = (body.items as Array<{ product: string; orders: number; quantity: number }>).filter((i) => i.product.startsWith(`it-${run}-`));
+    const exact = new Map([
+      [P3.name, { orders: 3, quantity: 6 }],
+      [P1.name, { orders: 3, quantity: 4 }],
+      [P2.name, { orders: 3, quantity: 4 }],
+    ]);
+    expect(ours.map((i) => i.product).sort()).toEqual([...exact.keys()].sort());
+    for (const item of ours) {
+      const want = exact.get(item.product) as { orders: number; quantity: number };
+      expect(item.quantity).toBe(want.quantity);
+      expect(Math.abs(item.orders - want.orders)).toBeLessThanOrEqual(1);
+    }
+  });
+
   it('popular ranks products and categories by distinct orders, then quantity', async () => {
     const { status, body } = await get(`/orders/popular?window=5m&limit=10&at=${at}`);
     expect(status).toBe(200);
@@ -145,12 +170,11 @@ describe('pizzashop-api on the real stack', () => {
     expect(status).toBe(200);
     const minute = (offset: number) => new Date(end - 30_000 + offset * MINUTE).toISOString().slice(0, 16).replace('T', ' ') + ':00';
     const expected = new Map([
-      [-9, { orders: 1, revenue: 500 }],
+      [-8, { orders: 1, revenue: 500 }],
       [-5, { orders: 1, revenue: 100 }],
-      [-4, { orders: 1, revenue: 240 }],
-      [-3, { orders: 1, revenue: 100 }],
-      [-1, { orders: 1, revenue: 370 }],
-      [0, { orders: 1, revenue: 80 }],
+      [-3, { orders: 1, revenue: 240 }],
+      [-2, { orders: 1, revenue: 100 }],
+      [0, { orders: 2, revenue: 370 + 80 }],
     ]);
     expect(body).toEqual(Array.from({ length: 10 }, (_, i) => ({ timestamp: minute(i - 9), ...(expected.get(i - 9) ?? { orders: 0, revenue: 0 }) })));
   });

@@ -1,3 +1,4 @@
+import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { mockedApi, standardAnswers, type BrokerBehaviour, type PinotReply } from './support.js';
 
@@ -27,9 +28,10 @@ describe('GET /orders/overview', () => {
       window: '1m',
       freshnessMs: 1500,
     });
-    const periods = sqls.find((s) => s.includes('FILTER')) ?? '';
-    expect(periods).toContain("WHERE ts >= ago('PT2M') AND ts < now()");
-    expect(periods).toContain("FILTER (WHERE ts >= ago('PT1M'))");
+    const periods = sqls.filter((s) => s.includes('periodTotal'));
+    expect(periods).toEqual(
+      expect.arrayContaining([expect.stringContaining("WHERE ts >= ago('PT1M') AND ts < now()"), expect.stringContaining("WHERE ts >= ago('PT2M') AND ts < ago('PT1M')")]),
+    );
   });
 
   it('uses the allow-listed window and an explicit end time', async () => {
@@ -37,27 +39,40 @@ describe('GET /orders/overview', () => {
     const res = await request('/orders/overview?window=15m&at=2026-11-25T10:00:00Z');
     expect(res.status).toBe(200);
     const end = Date.UTC(2026, 10, 25, 10);
-    expect(sqls.find((s) => s.includes('FILTER'))).toContain(`ts >= ${end - 1_800_000} AND ts < ${end}`);
+    expect(sqls).toEqual(
+      expect.arrayContaining([expect.stringContaining(`ts >= ${end - 900_000} AND ts < ${end}`), expect.stringContaining(`ts >= ${end - 1_800_000} AND ts < ${end - 900_000}`)]),
+    );
+    expect(await res.json()).toMatchObject({ currentTimePeriod: { orders: 968 }, previousTimePeriod: { orders: 958 } });
   });
 
   it('reports freshness as null while Pinot holds no orders', async () => {
-    const { request } = api((sql) =>
-      sql.includes('MAX(ts)') ? { columns: ['t', 'n'], rows: [[0, '-Infinity']] } : { columns: ['a', 'b', 'c', 'd'], rows: [[0, 0, 0, 0]] },
-    );
+    const { request } = api((sql) => (sql.includes('MAX(ts)') ? { columns: ['t', 'n'], rows: [[0, '-Infinity']] } : { columns: ['o', 't'], rows: [[0, null]] }));
     const body = (await (await request('/orders/overview')).json()) as { freshnessMs: unknown; totalOrders: number };
     expect(body).toMatchObject({ totalOrders: 0, freshnessMs: null });
   });
 });
 
 describe('GET /orders/popular and /orders/ordersPerMinute', () => {
-  it('returns items and categories with the requested limit', async () => {
+  it('returns items and categories with the requested limit, every limit cut from one top-50 query per window', async () => {
     const { request, sqls } = api();
-    const res = await request('/orders/popular?limit=7&window=5m');
+    const res = await request('/orders/popular?limit=1&window=5m');
     expect(await res.json()).toEqual({
       items: [{ product: 'Margherita', image: 'img/m.png', category: 'pizzas-veg', orders: 12, quantity: 30 }],
       categories: [{ category: 'pizzas-veg', orders: 40, quantity: 95 }],
     });
-    expect(sqls.filter((s) => s.endsWith('LIMIT 7'))).toHaveLength(2);
+    const two = (await (await request('/orders/popular?limit=2&window=5m')).json()) as { items: Array<{ product: string }>; categories: unknown[] };
+    expect(two.items.map((i) => i.product)).toEqual(['Margherita', 'Farmhouse']);
+    expect(two.categories).toHaveLength(2);
+    expect(sqls).toHaveLength(2);
+    expect(sqls.every((s) => s.endsWith('LIMIT 50'))).toBe(true);
+  });
+
+  it('counts distinct orders exactly for short windows and with HyperLogLog for 15m and 1h', async () => {
+    const { request, sqls } = api();
+    await request('/orders/popular?window=5m');
+    await request('/orders/popular?window=1h');
+    expect(sqls.filter((s) => s.includes('DISTINCTCOUNT(orderId)'))).toHaveLength(2);
+    expect(sqls.filter((s) => s.includes('DISTINCTCOUNTHLL(orderId)'))).toHaveLength(2);
   });
 
   it('zero-fills every minute, oldest first, in the reference timestamp format', async () => {
@@ -134,6 +149,8 @@ describe('input validation and SQL safety', () => {
     '/orders/ordersPerMinute?minutes=1441',
     '/orders/ordersPerMinute?minutes=60)%20UNION',
     '/orders/stream?window=forever',
+    '/orders/stream?limit=7',
+    '/orders/stream?minutes=45',
   ];
 
   it.each(rejected)('answers 400 with the zod message and never asks Pinot: %s', async (path) => {
@@ -160,11 +177,17 @@ describe('Pinot failures', () => {
     expect(text).not.toContain('at ');
   });
 
-  it('maps connection refused to 503', async () => {
-    const { request } = api(standardAnswers, {}, 'refuses');
-    const res = await request('/orders/popular');
+  it('maps connection refused to 503 with a message for the user and the request id; the broker address stays in the log', async () => {
+    const lines: string[] = [];
+    const log = pino({ level: 'warn' }, { write: (line: string) => lines.push(line) });
+    current = mockedApi(standardAnswers, {}, 'refuses', log);
+    const res = await current.request('/orders/popular', { headers: { 'x-request-id': 'req-503' } });
     expect(res.status).toBe(503);
-    expect(await res.json()).toMatchObject({ error: 'pinot_unavailable', message: expect.stringContaining('ECONNREFUSED') });
+    const text = await res.text();
+    expect(JSON.parse(text)).toEqual({ error: 'pinot_unavailable', message: expect.stringContaining('retry in a few seconds'), requestId: 'req-503' });
+    expect(text).not.toMatch(/ECONNREFUSED|pinot-broker\.test|8099/);
+    const logged = lines.map((l) => JSON.parse(l) as { requestId?: string; error?: string }).find((l) => l.requestId === 'req-503');
+    expect(logged?.error).toMatch(/ECONNREFUSED.*pinot-broker\.test:8099|pinot-broker\.test:8099.*ECONNREFUSED/);
   });
 
   it('maps a query timeout to 503', async () => {
@@ -173,7 +196,7 @@ describe('Pinot failures', () => {
     const res = await request('/orders/ordersPerMinute');
     expect(Date.now() - started).toBeLessThan(2000);
     expect(res.status).toBe(503);
-    expect(await res.json()).toMatchObject({ error: 'pinot_unavailable', message: expect.stringContaining('timed out after 200 ms') });
+    expect(await res.json()).toMatchObject({ error: 'pinot_unavailable', requestId: expect.any(String) });
   });
 
   it('reports an unreachable broker on /readyz', async () => {
@@ -184,30 +207,63 @@ describe('Pinot failures', () => {
   });
 });
 
-describe('shared-query cache', () => {
+describe('response cache', () => {
+  it('answers If-None-Match with 304 and no body while the answer is unchanged', async () => {
+    const { request, sqls } = api();
+    const first = await request('/orders/overview');
+    const etag = first.headers.get('etag');
+    expect(etag).toMatch(/^"[\w-]+"$/);
+    const again = await request('/orders/overview', { headers: { 'if-none-match': etag as string } });
+    expect(again.status).toBe(304);
+    expect(await again.text()).toBe('');
+    expect(again.headers.get('etag')).toBe(etag);
+    expect((await request('/orders/overview', { headers: { 'if-none-match': '"other"' } })).status).toBe(200);
+    expect(sqls).toHaveLength(3);
+  });
+
+  it('rounds `at` down to the minute, so every `at` within one minute shares one answer', async () => {
+    const { request, sqls } = api();
+    const a = await request('/orders/overview?window=5m&at=2026-11-25T10:00:05Z');
+    const b = await request('/orders/overview?window=5m&at=2026-11-25T10:00:59.999Z');
+    expect(await a.text()).toBe(await b.text());
+    expect(sqls).toHaveLength(3);
+    expect(sqls.some((s) => s.includes('periodTotal') && s.endsWith(`ts < ${Date.UTC(2026, 10, 25, 10)}`))).toBe(true);
+  });
+
   it('serves a burst of identical requests with one Pinot call per query', async () => {
     const { request, sqls } = api();
     const responses = await Promise.all(Array.from({ length: 50 }, () => request('/orders/overview')));
     expect(responses.every((r) => r.status === 200)).toBe(true);
-    expect(sqls).toHaveLength(2);
+    expect(sqls).toHaveLength(3);
   });
 
   it('sends every request to Pinot when switched off', async () => {
     const { request, sqls } = api(standardAnswers, { QUERY_CACHE_TTL_MS: '0' });
     await Promise.all(Array.from({ length: 10 }, () => request('/orders/overview')));
-    expect(sqls).toHaveLength(20);
+    expect(sqls).toHaveLength(30);
   });
 });
 
 describe('cross-cutting', () => {
   it('allows the dashboard origin only, sets security headers and a request id', async () => {
     const { request } = api();
-    const allowed = await request('/orders/overview', { headers: { origin: 'http://localhost:8501' } });
+    const allowed = await request('/orders/overview', { headers: { origin: 'http://localhost:8501', 'x-request-id': 'dash-1' } });
     expect(allowed.headers.get('access-control-allow-origin')).toBe('http://localhost:8501');
-    expect(allowed.headers.get('x-request-id')).toBeTruthy();
+    expect(allowed.headers.get('x-request-id')).toBe('dash-1');
     expect(allowed.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(allowed.headers.get('vary')).toBe('Origin');
     const other = await request('/orders/overview', { headers: { origin: 'http://evil.example' } });
     expect(other.headers.get('access-control-allow-origin')).toBeNull();
+    const preflight = await request('/orders/overview', { method: 'OPTIONS', headers: { origin: 'http://localhost:8501', 'access-control-request-method': 'GET' } });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-methods')).toBe('GET,OPTIONS');
+    const page = await request('/docs');
+    expect(page.headers.get('content-security-policy')).toContain("default-src 'none'");
+    expect(page.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+    expect(page.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    const missing = await request(`/orders/${ORDER_ID}`);
+    expect(missing.headers.get('x-request-id')).toBe(((await missing.json()) as { requestId: string }).requestId);
+    expect(missing.headers.get('strict-transport-security')).toContain('max-age');
   });
 
   it('is read-only', async () => {
@@ -221,7 +277,7 @@ describe('cross-cutting', () => {
     await request('/orders/overview');
     const text = await (await request('/metrics')).text();
     expect(text).toMatch(/http_request_duration_seconds_count\{[^}]*route="\/orders\/overview"/);
-    expect(text).toMatch(/pinot_query_duration_seconds_count\{[^}]*query="overview-periods"[^}]*outcome="ok"/);
+    expect(text).toMatch(/pinot_query_duration_seconds_count\{[^}]*query="overview-current"[^}]*outcome="ok"/);
     expect(text).toMatch(/pinot_query_time_used_seconds_count\{[^}]*query="table-stats"/);
   });
 

@@ -15,9 +15,12 @@ const { current: range, previous } = comparedPeriods('5m', undefined);
 const tables = queries.pinotTables({ PINOT_ORDERS_TABLE: 'orders', PINOT_ORDER_ITEMS_TABLE: 'order_items_enriched' });
 const all = [
   queries.tableStatsQuery(tables),
-  queries.periodsQuery(tables, range, previous),
+  queries.periodQuery(tables, range),
+  queries.periodQuery(tables, previous),
   queries.popularItemsQuery(tables, range, 5),
   queries.popularCategoriesQuery(tables, range, 5),
+  queries.popularItemsQuery(tables, range, 5, 'approximate'),
+  queries.popularCategoriesQuery(tables, range, 5, 'approximate'),
   queries.ordersPerMinuteQuery(tables, range, 60),
   queries.orderQuery(tables, '0b7d3a5e-2f6c-4c1e-9b43-7d1f2a6e8c90'),
   queries.orderProductsQuery(tables, '0b7d3a5e-2f6c-4c1e-9b43-7d1f2a6e8c90'),

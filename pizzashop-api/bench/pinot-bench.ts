@@ -1,0 +1,119 @@
+/**
+ * Pinot time of the API's own queries, uncached, over a 1-hour window holding >= PINOT_BENCH_ORDERS orders.
+ * Usage: tsx pizzashop-api/bench/pinot-bench.ts <result.json>
+ * Fills [BENCH_HOUR_END - 1 h, BENCH_HOUR_END) (default: the current minute) with orders in time
+ * order when it holds fewer, then runs overview and popular for that hour (`at` = its end) one
+ * after another, straight to the broker, and reports Pinot's `timeUsedMs` p50/p95/max per query.
+ * The orders go to private topics and Pinot tables made from docker/pinot/config for the run and
+ * dropped at the end (bench/private-pipeline.ts), never into the stack's tables.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { dirname, resolve } from 'node:path';
+import { createLogger, infraEnvSchema, loadConfig, onShutdown, PinotClient, type PinotQueryEvent } from '@pizzashop/common';
+import { z } from 'zod';
+import { createPrivatePipeline } from '../../bench/private-pipeline.js';
+import { OrdersAnalytics } from '../src/analytics.js';
+import { pinotTables } from '../src/queries.js';
+import { ensureOrders } from './load-orders.js';
+
+const HOUR_MS = 3_600_000;
+const benchEnvSchema = infraEnvSchema.extend({
+  PINOT_BENCH_ORDERS: z.coerce.number().int().min(0).default(1_000_000),
+  PINOT_BENCH_ROUNDS: z.coerce.number().int().min(1).default(100),
+  PINOT_BENCH_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
+  /** The end of the hour to fill and measure (default: the current minute). */
+  BENCH_HOUR_END: z.iso.datetime({ offset: true }).optional(),
+});
+
+const log = createLogger('pinot-bench');
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? 0;
+}
+
+async function benchmark(output: string, config: z.infer<typeof benchEnvSchema>) {
+  const hourEnd = config.BENCH_HOUR_END ? Date.parse(config.BENCH_HOUR_END) : Math.floor(Date.now() / 60_000) * 60_000;
+  const range = { fromMs: hourEnd - HOUR_MS, toMs: hourEnd };
+
+  const loader = new PinotClient({ brokerUrls: config.PINOT_BROKER_URLS, timeoutMs: 10_000 });
+  const load = await ensureOrders(config, loader, config.PINOT_BENCH_ORDERS, log, { range });
+  await loader.close();
+  log.info(load, 'data ready');
+
+  const samples = new Map<string, { timeUsedMs: number[]; roundTripMs: number[]; failed: number }>();
+  const record = (event: PinotQueryEvent) => {
+    const entry = samples.get(event.name) ?? { timeUsedMs: [], roundTripMs: [], failed: 0 };
+    samples.set(event.name, entry);
+    if (event.outcome !== 'ok' || event.timeUsedMs === undefined) entry.failed++;
+    else {
+      entry.timeUsedMs.push(event.timeUsedMs);
+      entry.roundTripMs.push(event.durationMs);
+    }
+  };
+  const pinot = new PinotClient({ brokerUrls: config.PINOT_BROKER_URLS, timeoutMs: config.PINOT_BENCH_TIMEOUT_MS, onQuery: record });
+  const analytics = new OrdersAnalytics(pinot, pinotTables(config));
+  const at = hourEnd;
+  const loadAverageBefore = loadavg()[0];
+  const answers: Record<string, unknown> = {};
+  /** One overview and one popular, as the API asks for them; a failed query (e.g. a timeout) is counted, not fatal. */
+  const round = async () => {
+    answers.overview = await analytics.overview({ window: '1h', at }).catch((err: Error) => ({ failed: err.message }));
+    answers.popular = await analytics.popular({ window: '1h', limit: 5, at }).catch((err: Error) => ({ failed: err.message }));
+  };
+  for (let i = 0; i < Math.min(5, config.PINOT_BENCH_ROUNDS); i++) await round();
+  samples.clear();
+  for (let i = 0; i < config.PINOT_BENCH_ROUNDS; i++) {
+    await round();
+    if ((i + 1) % 10 === 0) log.info({ rounds: i + 1, of: config.PINOT_BENCH_ROUNDS }, 'measuring');
+  }
+  await pinot.close();
+
+  const queries = Object.fromEntries(
+    [...samples].map(([name, s]) => {
+      const used = [...s.timeUsedMs].sort((a, b) => a - b);
+      const trip = [...s.roundTripMs].sort((a, b) => a - b);
+      return [
+        name,
+        {
+          calls: used.length,
+          failed: s.failed,
+          timeUsedMs: { p50: percentile(used, 50), p95: percentile(used, 95), max: used.at(-1) ?? 0 },
+          roundTripMs: { p50: Math.round(percentile(trip, 50) * 10) / 10, p95: Math.round(percentile(trip, 95) * 10) / 10 },
+        },
+      ];
+    }),
+  );
+  const report = {
+    benchmark: 'pinot-queries',
+    at: new Date().toISOString(),
+    machine: { cpus: cpus().length, node: process.version, loadAverage1mBefore: loadAverageBefore, loadAverage1mAfter: loadavg()[0] },
+    hourEnd: new Date(hourEnd).toISOString(),
+    window: '1h',
+    target: { maxTimeUsedP95Ms: 20 },
+    load,
+    queries,
+    answers,
+  };
+  const file = resolve(output);
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+  log.info({ file, queries }, 'pinot benchmark written');
+}
+
+async function main() {
+  const output = process.argv[2];
+  if (!output) throw new Error('usage: tsx pizzashop-api/bench/pinot-bench.ts <result.json>');
+  const pipeline = await createPrivatePipeline(loadConfig(benchEnvSchema, process.env, 'pinot-bench'), 'pinot', log, { pinot: true });
+  onShutdown(log, () => pipeline.drop());
+  try {
+    await benchmark(output, loadConfig(benchEnvSchema, { ...process.env, ...pipeline.env }, 'pinot-bench'));
+  } finally {
+    await pipeline.drop();
+  }
+}
+
+main().catch((err: unknown) => {
+  log.error({ err }, 'pinot benchmark failed');
+  process.exitCode = 1;
+});
