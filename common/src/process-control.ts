@@ -3,24 +3,32 @@
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-/** True while a process with this pid exists (EPERM: it exists but belongs to another user). */
+/** Fields 3.. of /proc/<pid>/stat (after the command name, which may hold spaces); undefined when it is gone. */
+function statFields(pid: number): string[] | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * True while a process with this pid runs (EPERM: it exists but belongs to another user). A zombie
+ * (exited, not yet reaped by its parent, e.g. after it was re-parented to an init that reaps late) is not.
+ */
 export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
+    if ((err as NodeJS.ErrnoException).code !== 'EPERM') return false;
   }
+  return statFields(pid)?.[0] !== 'Z';
 }
 
 /** When `pid` started (field 22 of /proc/<pid>/stat, clock ticks since boot); undefined when it is gone. */
 export function processStartTime(pid: number): string | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
-  } catch {
-    return undefined;
-  }
+  return statFields(pid)?.[19];
 }
 
 /** "<pid> <start time>" of a process (this one by default). */

@@ -1,6 +1,6 @@
 // What an interrupted run (a launcher or test run killed in the middle of `up`) leaves in a state dir:
 // found and cleared before the next start, each kind reported in one line.
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { basename, join, relative } from 'node:path';
 import { components, type StackContext } from './components/index.js';
@@ -11,6 +11,29 @@ import { processesUnder, removePidFile, runningPid } from './processes.js';
 const STAGING = /\.staging-\d+$/;
 
 const launched = () => components.filter((c) => c.launch);
+
+/**
+ * Components whose stop (by `down`, or by a failed `up` cleaning after itself) was begun by a run that
+ * was killed before it finished: their processes may still be shutting down, and adopting one would
+ * lose it moments later. The stop is finished.
+ */
+export async function finishInterruptedStops(ctx: StackContext): Promise<string[]> {
+  const names = launched().map((c) => c.name).filter((name) => existsSync(ctx.paths.stopping(name)));
+  const running = names.flatMap((name): [string, number][] => {
+    const pid = runningPid(ctx.paths.pid(name), ctx.paths.root);
+    return pid === undefined ? [] : [[name, pid]];
+  });
+  if (names.length > 0) {
+    const state = (name: string) => running.find(([n]) => n === name)?.[1];
+    ctx.progress(`[stack] finishing the stops an interrupted run began: ${names.map((n) => `${n} (${state(n) ? `pid ${state(n)}` : 'already gone'})`).join(', ')}`);
+    await Promise.all(running.map(([, pid]) => stopProcess(pid)));
+  }
+  for (const name of names) {
+    removePidFile(ctx.paths.pid(name));
+    rmSync(ctx.paths.stopping(name), { force: true });
+  }
+  return running.map(([name]) => name);
+}
 
 /** Pid files whose process is gone, or whose pid now belongs to a process that is not this stack's. */
 export function removeStalePidFiles(ctx: StackContext): string[] {
@@ -56,8 +79,9 @@ export async function removeHalfWrittenDirs(ctx: StackContext): Promise<string[]
   return halfWritten;
 }
 
-/** All of the above, in order: pid files first (so a recycled pid is not taken for ours), then strays, then dirs. */
+/** All of the above, in order: interrupted stops and pid files first (so neither is adopted), then strays, then dirs. */
 export async function clearLeftovers(ctx: StackContext): Promise<void> {
+  await finishInterruptedStops(ctx);
   removeStalePidFiles(ctx);
   await stopUnrecordedProcesses(ctx);
   await removeHalfWrittenDirs(ctx);

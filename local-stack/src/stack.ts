@@ -1,3 +1,4 @@
+import { rmSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { StackConfig } from './config.js';
@@ -5,7 +6,7 @@ import { components, type Component, type StackContext } from './components/inde
 import { layout } from './layout.js';
 import { ensureClasspath, type MavenProject } from './maven.js';
 import { isPortFree } from './net.js';
-import { clearLeftovers, removeStalePidFiles, stopUnrecordedProcesses } from './leftovers.js';
+import { clearLeftovers, finishInterruptedStops, removeStalePidFiles, stopUnrecordedProcesses } from './leftovers.js';
 import { checkJavaVersion, checkPrerequisites } from './prerequisites.js';
 import { killProcess, stopProcess } from '@pizzashop/common';
 import { launchDetached, removePidFile, runningPid, tail } from './processes.js';
@@ -129,8 +130,10 @@ async function upUnlocked(ctx: StackContext): Promise<UpResult> {
 async function stopPids(ctx: StackContext, entries: [string, number][]): Promise<void> {
   await Promise.all(
     entries.map(async ([name, pid]) => {
+      writeFileSync(ctx.paths.stopping(name), String(pid));
       const how = await stopProcess(pid);
       removePidFile(ctx.paths.pid(name));
+      rmSync(ctx.paths.stopping(name), { force: true });
       ctx.progress(`[stack] ${name}: ${how} (pid ${pid})`);
     }),
   );
@@ -158,6 +161,7 @@ export async function stopComponent(ctx: StackContext, name: string, how: 'kill'
  * any process of this state dir that no pid file records (left by an interrupted run).
  */
 export async function down(ctx: StackContext, reset: boolean): Promise<void> {
+  await finishInterruptedStops(ctx);
   const waves: string[][] = [['pinot-broker', 'pinot-server', 'kafka-connect'], ['pinot-controller'], ['zookeeper', 'kafka', 'mariadb']];
   for (const wave of waves) {
     const entries = wave.flatMap((name): [string, number][] => {

@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isRunning, processIdentity } from '@pizzashop/common';
-import { stopLeftoverServices } from '../../common/test/support/service-records.js';
+import { stopLeftoverServices, TEST_RUN_ENV } from '../../common/test/support/service-records.js';
 import { clientEnv, createContext, down, loadStackConfig, up } from '../src/index.js';
 
 /**
@@ -27,11 +27,11 @@ export default async function setup(): Promise<() => Promise<void>> {
   const t0 = Date.now();
   const { components, started } = await up(ctx);
   console.error(`[test-stack] ${components.length} components healthy in ${((Date.now() - t0) / 1000).toFixed(1)}s`);
-  Object.assign(process.env, clientEnv(ctx));
+  Object.assign(process.env, clientEnv(ctx), { [TEST_RUN_ENV]: processIdentity() });
   return async () => {
+    const keep = process.env.TEST_STACK_KEEP === '1' || (started.length === 0 && !run.adoptedInterrupted);
+    if (!keep) await down(ctx, false);
     run.release();
-    if (process.env.TEST_STACK_KEEP === '1' || (started.length === 0 && !run.adoptedInterrupted)) return;
-    await down(ctx, false);
   };
 }
 

@@ -5,12 +5,12 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isAlive, processIdentity } from '@pizzashop/common';
-import { recordService, stopLeftoverServices } from '../../common/test/support/service-records.js';
+import { recordService, stopLeftoverServices, TEST_RUN_ENV } from '../../common/test/support/service-records.js';
 import { repoRoot } from '../../common/test/support/services.js';
 import type { StackContext } from '../src/components/types.js';
 import { loadStackConfig } from '../src/config.js';
 import { layout } from '../src/layout.js';
-import { removeHalfWrittenDirs, removeStalePidFiles, stopUnrecordedProcesses } from '../src/leftovers.js';
+import { finishInterruptedStops, removeHalfWrittenDirs, removeStalePidFiles, stopUnrecordedProcesses } from '../src/leftovers.js';
 import { checkJavaVersion, PrerequisiteError } from '../src/prerequisites.js';
 import { withUpLock } from '../src/up-lock.js';
 import { readVersions } from '../src/versions.js';
@@ -78,6 +78,26 @@ describe('up.lock left by an interrupted start', () => {
 });
 
 describe('pid files, processes and dirs left by an interrupted run', () => {
+  it('finishes a stop an interrupted run began (the process still shutting down is not adopted)', async () => {
+    const ctx = context();
+    // Takes a second to shut down after SIGTERM, like a JVM.
+    const script = 'process.on("SIGTERM", () => setTimeout(() => process.exit(0), 1000)); setInterval(() => {}, 1000); console.log("ready")';
+    const stopping = spawn(process.execPath, ['-e', script, `${ctx.paths.root}/conf/kafka.properties`], { stdio: ['ignore', 'pipe', 'ignore'] });
+    children.push(stopping);
+    await new Promise((r) => stopping.stdout!.once('data', r));
+    mkdirSync(join(ctx.paths.root, 'pids'), { recursive: true });
+    writeFileSync(ctx.paths.pid('kafka'), String(stopping.pid));
+    writeFileSync(ctx.paths.stopping('kafka'), String(stopping.pid));
+    writeFileSync(ctx.paths.pid('mariadb'), String(await deadPid()));
+    writeFileSync(ctx.paths.stopping('mariadb'), '');
+    stopping.kill('SIGTERM');
+
+    expect(await finishInterruptedStops(ctx)).toEqual(['kafka']);
+    expect(ctx.lines).toEqual([`[stack] finishing the stops an interrupted run began: mariadb (already gone), kafka (pid ${stopping.pid})`]);
+    expect(isAlive(stopping.pid!)).toBe(false);
+    expect(readdirSync(join(ctx.paths.root, 'pids'))).toEqual([]);
+  });
+
   it('removes pid files whose process is gone or is not this stack\'s, keeps the live ones, and signals nothing', async () => {
     const ctx = context();
     const ours = idle([`${ctx.paths.root}/conf/mariadb.cnf`]);
@@ -120,30 +140,37 @@ describe('pid files, processes and dirs left by an interrupted run', () => {
     expect(dirs.map((d) => existsSync(join(ctx.paths.root, d)))).toEqual([true, false, false, false, true]);
   });
 
-  it('stops test services whose run was killed, not those of a run that still runs', async () => {
+  it('stops the test services of a killed run, and the worker that started them, not those of a run that still runs', async () => {
     const stateDir = mkdtempSync(join(tmpdir(), 'stack-services-'));
     const entry = join(stateDir, 'service.mjs');
     writeFileSync(entry, 'setInterval(() => {}, 1000);\n');
-    // A "test run" that starts a service through the test kit, then is killed with SIGKILL.
+    // A test run: its main process, and a worker (its child in vitest; here started beside it) that starts a
+    // service through the test kit. Killing the main process leaves worker and service running, as vitest does.
+    const main = idle();
+    await sleep(200);
     const starter = `const { startService } = await import(${JSON.stringify(join(repoRoot, 'common/test/support/services.ts'))});
       console.log(startService(${JSON.stringify(entry)}, {}).child.pid); setInterval(() => {}, 1000);`;
-    const run = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', starter], { cwd: repoRoot, env: { ...process.env, STACK_STATE_DIR: stateDir }, stdio: ['ignore', 'pipe', 'inherit'] });
-    children.push(run);
-    const servicePid = Number(await new Promise<string>((resolve) => run.stdout!.once('data', (d: Buffer) => resolve(d.toString()))));
-    run.kill('SIGKILL');
-    await new Promise((r) => run.once('exit', r));
-    await sleep(200);
-    expect(isAlive(servicePid), 'the service outlives its killed run').toBe(true);
+    const worker = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', starter], {
+      cwd: repoRoot,
+      env: { ...process.env, STACK_STATE_DIR: stateDir, [TEST_RUN_ENV]: processIdentity(main.pid!) },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    children.push(worker);
+    const servicePid = Number(await new Promise<string>((resolve) => worker.stdout!.once('data', (d: Buffer) => resolve(d.toString()))));
+    main.kill('SIGKILL');
+    await new Promise((r) => main.once('exit', r));
+    // A service of a run that still runs (this one).
     const live = idle();
     recordService(live.pid!, 'still-running-run.ts', { STACK_STATE_DIR: stateDir });
+    await sleep(200);
+    expect([isAlive(servicePid), isAlive(worker.pid!)], 'service and worker outlive the killed run').toEqual([true, true]);
 
     const lines: string[] = [];
-    expect(await stopLeftoverServices(stateDir, (l) => lines.push(l))).toEqual([servicePid]);
-    expect(lines).toEqual([`[test-stack] stopping 1 service process(es) left running by an interrupted run (pid ${servicePid} ${entry})`]);
-    expect(isAlive(servicePid)).toBe(false);
-    expect(isAlive(live.pid!)).toBe(true);
+    expect(await stopLeftoverServices(stateDir, (l) => lines.push(l))).toEqual([servicePid, worker.pid]);
+    expect(lines).toEqual([`[test-stack] stopping 2 process(es) left running by an interrupted test run (pid ${servicePid} ${entry}, test worker pid ${worker.pid})`]);
+    expect([isAlive(servicePid), isAlive(worker.pid!), isAlive(live.pid!)]).toEqual([false, false, true]);
     expect(readdirSync(join(stateDir, 'test-services'))).toEqual([`${live.pid}.json`]);
-  });
+  }, 30_000);
 });
 
 describe('java version', () => {
