@@ -94,6 +94,6 @@ export class Supervisor {
   }
 
   private record(): void {
-    writeServicesState(this.o.stateDir, { supervisorPid: process.pid, services: this.snapshot() });
+    writeServicesState(this.o.stateDir, this.snapshot());
   }
 }

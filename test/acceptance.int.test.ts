@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mysqlAdmin, testPort } from '../common/test/support/env.js';
 import { readTopic } from '../common/test/support/kafka.js';
 import { eventually, ManagedService } from '../common/test/support/services.js';
-import { CHROMIUM, CHROMIUM_ARGS, ensureChromium } from '../dashboards/test/e2e-support.js';
+import { CHROMIUM_ARGS, chromiumExecutable } from '../dashboards/test/e2e-support.js';
 import { addTo, endOffsets, offsetsBetween, pinotQuantitiesByProduct, readRange, sorted } from './acceptance-support.js';
 
 /**
@@ -93,7 +93,6 @@ async function stableTotalOrders(): Promise<number> {
 }
 
 beforeAll(async () => {
-  ensureChromium();
   kafka = createKafkaClient({ brokers: infra.KAFKA_BROKERS, clientId: `acceptance-${runId}`, log });
   admin = kafka.admin();
   await admin.connect();
@@ -243,7 +242,7 @@ describe('acceptance: simulator → enricher → Pinot → API → dashboard (is
 
   it('the dashboard\'s orders KPI equals GET /orders/overview at the same moment', async () => {
     await dashboard.start();
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    browser = await chromium.launch({ executablePath: chromiumExecutable(), args: CHROMIUM_ARGS });
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     await page.goto(`${dashboardUrl}/?window=1h`);
     await page.locator('#link-status[data-status="live"]').waitFor({ timeout: 30_000 });

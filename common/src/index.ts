@@ -2,6 +2,7 @@ export * from './config.js';
 export * from './logger.js';
 export * from './retry.js';
 export * from './shutdown.js';
+export * from './process-control.js';
 export * from './http/not-found.js';
 export * from './http/ops-routes.js';
 export * from './http/serve.js';

@@ -10,8 +10,8 @@ import { TcpProxy } from '../../pizzashop-api/test/broker-proxy.js';
 import { categoryLabel } from '../src/web/categories.js';
 import { kpisOf } from '../src/web/kpis.js';
 import type { OrdersPerMinute, Overview, Popular } from '../src/web/schemas.js';
-import { eventually, ManagedService, repoRoot } from '../../common/test/support/services.js';
-import { CHROMIUM, CHROMIUM_ARGS, ensureChromium, ordersBetween, prng, randomOrder } from './e2e-support.js';
+import { eventually, ManagedService } from '../../common/test/support/services.js';
+import { CHROMIUM_ARGS, chromiumExecutable, ordersBetween, prng, randomOrder, screenshotDir } from './e2e-support.js';
 import { testPort } from '../../common/test/support/env.js';
 
 /**
@@ -30,7 +30,7 @@ const PINOT_PROXY_PORT = testPort(8582);
 const MINUTE = 60_000;
 const apiBase = `http://127.0.0.1:${API_PORT}`;
 const dashboardUrl = `http://127.0.0.1:${DASHBOARD_PORT}`;
-const screenshots = join(repoRoot, 'docs');
+const screenshots = screenshotDir();
 
 const seed = Date.now() % 100_000;
 const random = prng(seed);
@@ -119,7 +119,7 @@ async function axeViolations(p: Page): Promise<string[]> {
 const rowNames = (p: Page, table: string) => p.$$eval(`#${table} tbody tr th`, (cells) => cells.map((c) => c.textContent ?? ''));
 
 beforeAll(async () => {
-  ensureChromium();
+  const executablePath = chromiumExecutable();
   const kafka = createKafkaClient({ brokers: infra.KAFKA_BROKERS, clientId: 'dashboard-e2e', log });
   producer = await connectOrderProducer(kafka, topics, log);
   await produceOrders(producer, topics, history);
@@ -129,7 +129,7 @@ beforeAll(async () => {
 
   await pinotProxy.start();
   await Promise.all([api.start(), dashboard.start(), cutApi.start(), cutDashboard.start()]);
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
   page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   page.on('pageerror', (err) => pageErrors.push(err.message));
   page.on('console', (msg) => {
@@ -227,7 +227,7 @@ describe('operator dashboard in Chromium on the real stack', () => {
     expect(cells[2]).toMatch(/^\d+\.\d\d$/);
   });
 
-  it('looks right and passes axe-core\'s WCAG 2.1 AA rules at 1280 px and at 390 px (screenshots in docs/)', async () => {
+  it('looks right and passes axe-core\'s WCAG 2.1 AA rules at 1280 px and at 390 px (screenshots saved)', async () => {
     mkdirSync(screenshots, { recursive: true });
     await page.screenshot({ path: join(screenshots, 'dashboard-desktop.png') });
     expect(await axeViolations(page), 'desktop').toEqual([]);
@@ -240,6 +240,7 @@ describe('operator dashboard in Chromium on the real stack', () => {
       const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       expect(overflow, 'no sideways scrolling on a phone').toBeLessThanOrEqual(0);
       await phone.screenshot({ path: join(screenshots, 'dashboard-phone.png') });
+      console.error(`[dashboard e2e] screenshots in ${screenshots}${process.env.UPDATE_SCREENSHOTS === '1' ? '' : ' (UPDATE_SCREENSHOTS=1 refreshes docs/)'}`);
       expect(await axeViolations(phone), 'phone').toEqual([]);
     } finally {
       await phone.close();

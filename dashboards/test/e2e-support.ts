@@ -1,21 +1,32 @@
-import { execSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Product } from '@pizzashop/common';
 import { buildOrder, type SyntheticOrder } from '../../pizzashop-api/bench/synthetic-orders.js';
+import { repoRoot } from '../../common/test/support/services.js';
+import { isExecutableFile } from '../../local-stack/src/prerequisites.js';
+import { chromiumPath, DEBIAN_PACKAGE } from '../../scripts/chromium.js';
 
-export const CHROMIUM = '/usr/bin/chromium';
 export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'];
 
-/** Debian's chromium, installed with apt-get when missing (needs root and the Debian mirrors; takes minutes). */
-export function ensureChromium(): void {
-  if (existsSync(CHROMIUM)) return;
-  console.error(`[dashboard e2e] ${CHROMIUM} missing: apt-get install chromium`);
-  execSync('apt-get update && apt-get install -y chromium', {
-    stdio: 'inherit',
-    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
-    timeout: 20 * 60_000,
-  });
-  if (!existsSync(CHROMIUM)) throw new Error(`dashboard e2e: apt-get finished but ${CHROMIUM} is still missing; install Debian's "chromium" package by hand`);
+/**
+ * The browser to drive. `npm test` installs it before the test runner starts (scripts/ensure-test-deps.ts):
+ * a test worker never runs an installer, it fails at once with the fix.
+ */
+export function chromiumExecutable(): string {
+  const path = chromiumPath();
+  if (!isExecutableFile(path)) {
+    throw new Error(
+      `dashboard e2e: no Chromium at ${path}. Fix: npx tsx scripts/ensure-test-deps.ts (installs Debian's "${DEBIAN_PACKAGE}" package; npm test runs it first), or set CHROMIUM_PATH`,
+    );
+  }
+  return path;
+}
+
+/**
+ * Where the screenshots go: a gitignored folder, so a test run never rewrites committed files;
+ * UPDATE_SCREENSHOTS=1 refreshes the ones in docs/ that the READMEs show.
+ */
+export function screenshotDir(env: NodeJS.ProcessEnv = process.env): string {
+  return env.UPDATE_SCREENSHOTS === '1' ? join(repoRoot, 'docs') : join(repoRoot, '.test-output', 'screenshots');
 }
 
 /** Catalogue products (ids, names, categories, prices and image paths of docker/mysql/init/10-products.sql): six categories. */

@@ -13,6 +13,8 @@ export function layout(cfg: StackConfig) {
     conf: (file: string) => join(root, 'conf', file),
     log: (component: string) => join(root, 'logs', `${component}.log`),
     pid: (component: string) => join(root, 'pids', `${component}.pid`),
+    /** Present while the launcher stops the component: if it is still there, that stop was interrupted. */
+    stopping: (component: string) => join(root, 'pids', `${component}.stopping`),
     marker: (name: string) => join(root, 'markers', name),
   };
 }

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { repoRoot } from './config.js';
@@ -33,7 +34,7 @@ export async function ensureClasspath(project: MavenProject, outDir: string, ver
   if (existsSync(marker) && readFileSync(marker, 'utf8') === want) return;
 
   const staging = `${outDir}.staging-${process.pid}`;
-  rmSync(staging, { recursive: true, force: true });
+  await rm(staging, { recursive: true, force: true });
   mkdirSync(staging, { recursive: true });
   progress(`[maven] resolving ${project} (first run downloads from Maven Central, later runs use ~/.m2)`);
   const args = ['-B', '-f', pomOf(project), ...properties(versions), 'dependency:copy-dependencies', `-DoutputDirectory=${staging}`, '-DincludeScope=runtime'];
@@ -52,7 +53,7 @@ export async function ensureClasspath(project: MavenProject, outDir: string, ver
   createInterface({ input: child.stderr }).on('line', onLine);
   const code = await new Promise<number>((resolve) => child.on('close', (c) => resolve(c ?? 1)));
   if (code !== 0) {
-    rmSync(staging, { recursive: true, force: true });
+    await rm(staging, { recursive: true, force: true });
     const reason = tailLines.filter((l) => l.includes('ERROR')).slice(0, 3).join('\n') || tailLines.join('\n');
     throw new MavenError(
       `maven: resolving ${project} (${pomOf(project)}) failed with exit code ${code}:\n${reason}\n` +
@@ -60,7 +61,7 @@ export async function ensureClasspath(project: MavenProject, outDir: string, ver
     );
   }
   writeFileSync(join(staging, '.classpath-complete'), want);
-  rmSync(outDir, { recursive: true, force: true });
-  renameSync(staging, outDir);
+  await rm(outDir, { recursive: true, force: true });
+  await rename(staging, outDir);
   progress(`[maven] ${project}: classpath ready${downloaded ? ` (${downloaded} files downloaded)` : ''}`);
 }

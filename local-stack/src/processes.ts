@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
+import { isAlive } from '@pizzashop/common';
 
 export interface LaunchSpec {
   command: string;
@@ -28,13 +28,20 @@ export function launchDetached(spec: LaunchSpec, logFile: string, pidFile: strin
   return child.pid;
 }
 
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
+/** Processes (not this one) whose executable's file name is one of `executables` and whose arguments mention a path under `dir`. */
+export function processesUnder(dir: string, executables: string[]): { pid: number; argv: string[] }[] {
+  const found: { pid: number; argv: string[] }[] = [];
+  for (const entry of readdirSync('/proc')) {
+    const pid = Number(entry);
+    if (!Number.isInteger(pid) || pid === process.pid) continue;
+    try {
+      const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
+      if (executables.includes(basename(argv[0] ?? '')) && argv.some((a) => a.includes(`${dir}/`))) found.push({ pid, argv });
+    } catch {
+      // exited meanwhile
+    }
   }
+  return found;
 }
 
 /**
@@ -51,36 +58,6 @@ export function runningPid(pidFile: string, mustMention: string): number | undef
   } catch {
     return undefined;
   }
-}
-
-function signalGroup(pid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pid, signal);
-  } catch {
-    try {
-      process.kill(pid, signal);
-    } catch {
-      // already gone
-    }
-  }
-}
-
-/** SIGTERM to the process group, then SIGKILL after `graceMs`. Resolves once the pid is gone. */
-export async function stopProcess(pid: number, graceMs = 20_000): Promise<'stopped' | 'killed'> {
-  signalGroup(pid, 'SIGTERM');
-  const deadline = Date.now() + graceMs;
-  while (Date.now() < deadline) {
-    if (!isAlive(pid)) return 'stopped';
-    await sleep(200);
-  }
-  await killProcess(pid);
-  return 'killed';
-}
-
-/** kill -9 of the process group, no grace (a crash). Resolves once the pid is gone. */
-export async function killProcess(pid: number): Promise<void> {
-  signalGroup(pid, 'SIGKILL');
-  while (isAlive(pid)) await sleep(100);
 }
 
 export function removePidFile(pidFile: string): void {

@@ -2,7 +2,7 @@
 // state dir), so `stack:status` can show them beside the stack's own components.
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { isAlive } from './processes.js';
+import { isRunning, processIdentity } from '@pizzashop/common';
 
 export interface ServiceState {
   name: string;
@@ -16,15 +16,16 @@ export interface ServiceState {
 }
 
 export interface ServicesFile {
-  /** The `npm start` process that supervises the services. */
-  supervisorPid: number;
+  /** The `npm start` process that supervises the services ("<pid> <start time>", see processIdentity). */
+  supervisor: string;
   services: ServiceState[];
 }
 
 export const servicesFile = (stateDir: string) => join(stateDir, 'services.json');
 
-/** Writes the file atomically (a reader never sees half of it). */
-export function writeServicesState(stateDir: string, content: ServicesFile): void {
+/** Writes the file atomically (a reader never sees half of it), naming this process as the supervisor. */
+export function writeServicesState(stateDir: string, services: ServiceState[]): void {
+  const content: ServicesFile = { supervisor: processIdentity(), services };
   const file = servicesFile(stateDir);
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(`${file}.tmp`, JSON.stringify(content, null, 2));
@@ -37,7 +38,7 @@ export function readServicesState(stateDir: string): ServiceState[] {
   if (!existsSync(file)) return [];
   try {
     const content = JSON.parse(readFileSync(file, 'utf8')) as ServicesFile;
-    return isAlive(content.supervisorPid) ? content.services : [];
+    return isRunning(content.supervisor) ? content.services : [];
   } catch {
     return [];
   }

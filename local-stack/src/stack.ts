@@ -1,12 +1,15 @@
-import { rmSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { StackConfig } from './config.js';
 import { components, type Component, type StackContext } from './components/index.js';
 import { layout } from './layout.js';
 import { ensureClasspath, type MavenProject } from './maven.js';
 import { isPortFree } from './net.js';
-import { checkPrerequisites } from './prerequisites.js';
-import { killProcess, launchDetached, removePidFile, runningPid, stopProcess, tail } from './processes.js';
+import { clearLeftovers, finishInterruptedStops, removeStalePidFiles, stopUnrecordedProcesses } from './leftovers.js';
+import { checkJavaVersion, checkPrerequisites } from './prerequisites.js';
+import { killProcess, stopProcess } from '@pizzashop/common';
+import { launchDetached, removePidFile, runningPid, tail } from './processes.js';
 import { withUpLock } from './up-lock.js';
 import { readVersions } from './versions.js';
 
@@ -111,13 +114,16 @@ export interface UpResult {
 
 /**
  * Starts every component that is not running, in dependency order and in parallel where allowed,
- * and waits until all are healthy. On failure stops what this call started and rethrows.
+ * and waits until all are healthy; first clears what an interrupted run left behind (stale pid
+ * files, unrecorded processes, half-written dirs). On failure stops what this call started and rethrows.
  */
 export function up(ctx: StackContext): Promise<UpResult> {
   return withUpLock(ctx.paths.root, ctx.progress, () => upUnlocked(ctx));
 }
 
 async function upUnlocked(ctx: StackContext): Promise<UpResult> {
+  await checkJavaVersion(ctx.tools.java);
+  await clearLeftovers(ctx);
   await fetchClasspaths(ctx);
   const started = new Map<string, number>();
   const ready = new Map<string, Promise<void>>();
@@ -143,8 +149,10 @@ async function upUnlocked(ctx: StackContext): Promise<UpResult> {
 async function stopPids(ctx: StackContext, entries: [string, number][]): Promise<void> {
   await Promise.all(
     entries.map(async ([name, pid]) => {
+      writeFileSync(ctx.paths.stopping(name), String(pid));
       const how = await stopProcess(pid);
       removePidFile(ctx.paths.pid(name));
+      rmSync(ctx.paths.stopping(name), { force: true });
       ctx.progress(`[stack] ${name}: ${how} (pid ${pid})`);
     }),
   );
@@ -167,8 +175,12 @@ export async function stopComponent(ctx: StackContext, name: string, how: 'kill'
   return pid;
 }
 
-/** Stops every process the launcher started, by pid: dependents first, SIGTERM then SIGKILL. */
+/**
+ * Stops every process the launcher started, by pid: dependents first, SIGTERM then SIGKILL; then
+ * any process of this state dir that no pid file records (left by an interrupted run).
+ */
 export async function down(ctx: StackContext, reset: boolean): Promise<void> {
+  await finishInterruptedStops(ctx);
   const waves: string[][] = [['pinot-broker', 'pinot-server', 'kafka-connect'], ['pinot-controller'], ['zookeeper', 'kafka', 'mariadb']];
   for (const wave of waves) {
     const entries = wave.flatMap((name): [string, number][] => {
@@ -177,8 +189,10 @@ export async function down(ctx: StackContext, reset: boolean): Promise<void> {
     });
     await stopPids(ctx, entries);
   }
+  removeStalePidFiles(ctx);
+  await stopUnrecordedProcesses(ctx);
   if (reset) {
-    rmSync(ctx.paths.root, { recursive: true, force: true });
+    await rm(ctx.paths.root, { recursive: true, force: true });
     ctx.progress(`[stack] state dir ${ctx.paths.root} wiped`);
   }
 }

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { recordService } from './service-records.js';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
@@ -19,7 +20,10 @@ export interface ServiceProcess {
 const OUTPUT_KEPT = 64_000;
 const STOP_GRACE_MS = 15_000;
 
-/** Starts `entry` (e.g. `enricher/src/main.ts`) with tsx as a child process with extra env. */
+/**
+ * Starts `entry` (e.g. `enricher/src/main.ts`) with tsx as a child process with extra env; recorded
+ * under the test stack's state dir while it runs (see service-records.ts).
+ */
 export function startService(entry: string, env: Record<string, string>, args: string[] = []): ServiceProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
     cwd: repoRoot,
@@ -30,7 +34,13 @@ export function startService(entry: string, env: Record<string, string>, args: s
   const keep = (d: Buffer) => (output = (output + d.toString()).slice(-OUTPUT_KEPT));
   child.stdout!.on('data', keep);
   child.stderr!.on('data', keep);
-  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  const forget = child.pid === undefined ? () => undefined : recordService(child.pid, entry);
+  const exited = new Promise<number | null>((r) =>
+    child.once('exit', (code) => {
+      forget();
+      r(code);
+    }),
+  );
   return {
     child,
     output: () => output,

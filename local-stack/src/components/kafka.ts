@@ -1,9 +1,11 @@
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { logLevel } from 'kafkajs';
 import { createKafkaClient, createLogger } from '@pizzashop/common';
-import { spawnSync } from 'node:child_process';
 import { LOG4J2_CONFIG, javaLaunch } from './jvm.js';
 import { writeConf } from '../layout.js';
 import { ensureStackTopics, stackTopics } from './kafka-topics.js';
@@ -52,7 +54,13 @@ export const kafka: Component = {
   ports: (cfg) => [cfg.KAFKA_PORT, cfg.KAFKA_CONTROLLER_PORT],
   async prepare(ctx) {
     const props = writeBrokerConfig(ctx);
-    if (existsSync(join(ctx.paths.data('kafka'), 'meta.properties'))) return;
+    const dataDir = ctx.paths.data('kafka');
+    // The storage tool writes meta.properties last: without it, anything in the dir is an interrupted format.
+    if (existsSync(join(dataDir, 'meta.properties'))) return;
+    if (existsSync(dataDir) && readdirSync(dataDir).length > 0) {
+      ctx.progress(`[kafka] ${dataDir} holds a half-formatted storage (no meta.properties: a format was interrupted); removing it`);
+      await rm(dataDir, { recursive: true, force: true });
+    }
     ctx.progress('[kafka] formatting KRaft storage');
     const spec = javaLaunch(ctx, {
       heap: '256m',
@@ -61,8 +69,9 @@ export const kafka: Component = {
       args: ['format', '-t', randomUUID().replaceAll('-', '').slice(0, 22), '-c', props],
       jvmArgs: [LOG4J2_CONFIG],
     });
-    const res = spawnSync(spec.command, spec.args, { encoding: 'utf8' });
-    if (res.status !== 0) throw new Error(`kafka: formatting storage in ${ctx.paths.data('kafka')} failed: ${res.stderr || res.stdout}`);
+    await promisify(execFile)(spec.command, spec.args, { encoding: 'utf8' }).catch((err: { stderr?: string; stdout?: string; message: string }) => {
+      throw new Error(`kafka: formatting storage in ${dataDir} failed: ${err.stderr || err.stdout || err.message}`);
+    });
   },
   launch: (ctx) =>
     javaLaunch(ctx, {

@@ -1,6 +1,8 @@
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import mysql from 'mysql2/promise';
 import { repoRoot } from '../config.js';
 import { render, sqlString } from '../templates.js';
@@ -81,12 +83,19 @@ export const mariadb: Component = {
     const dataDir = writeServerConfig(ctx);
     if (existsSync(join(dataDir, 'mysql'))) return;
     ctx.progress('[mariadb] creating a new datadir with mariadb-install-db');
-    mkdirSync(dataDir, { recursive: true });
-    execFileSync(
-      ctx.tools.mariadbInstallDb,
-      ['--no-defaults', `--datadir=${dataDir}`, '--auth-root-authentication-method=normal', '--skip-test-db', ...(isRoot() ? ['--user=root'] : [])],
-      { stdio: ['ignore', 'ignore', 'pipe'] },
-    );
+    // Installed beside and renamed into place, so an interrupted install never looks like a datadir.
+    const staging = `${dataDir}.staging-${process.pid}`;
+    await rm(staging, { recursive: true, force: true });
+    mkdirSync(staging, { recursive: true });
+    const args = ['--no-defaults', `--datadir=${staging}`, '--auth-root-authentication-method=normal', '--skip-test-db', ...(isRoot() ? ['--user=root'] : [])];
+    await promisify(execFile)(ctx.tools.mariadbInstallDb, args, { encoding: 'utf8' }).catch((err: { stderr?: string; message: string }) => {
+      throw new Error(`mariadb: mariadb-install-db --datadir=${staging} failed: ${err.stderr || err.message}`);
+    });
+    if (existsSync(dataDir)) {
+      ctx.progress(`[mariadb] ${dataDir} holds no mysql/ system tables (an interrupted install); replacing it`);
+      await rm(dataDir, { recursive: true, force: true });
+    }
+    await rename(staging, dataDir);
   },
   launch: (ctx) => ({
     command: ctx.tools.mariadbd,
