@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { sql, sqlList } from '@pizzashop/common';
 import { stopComponent, up } from '../local-stack/src/index.js';
 import type { Drill, DrillContext } from './harness.js';
+import { kafkaOutageDrill } from './kafka-outage.js';
 import { ProductPriceBurst } from './product-updates.js';
 import { postOrder } from './workload.js';
 
@@ -20,7 +21,7 @@ async function restartStack(ctx: DrillContext): Promise<void> {
  */
 async function probeFinalPrices(ctx: DrillContext, finals: Map<string, number>, attempts = 20): Promise<number> {
   for (let attempt = 1; attempt <= attempts; attempt++) {
-    const probe = { id: randomUUID(), items: [...finals.keys()].map((productId) => ({ productId, quantity: 1, price: 1 })) };
+    const probe = { id: randomUUID(), items: [...finals.keys()].map((productId) => ({ productId, quantity: 1 })) };
     const status = await postOrder(ctx.pipeline.ordersUrl, probe, 1);
     if (status !== 202) throw new Error(`drill probe order: POST ${ctx.pipeline.ordersUrl}/orders answered ${status}`);
     const priced = new Map<string, number>();
@@ -46,8 +47,8 @@ async function verifyBurst(ctx: DrillContext, burst: ProductPriceBurst): Promise
   return { ok, note: `CDC ${cdc.delivered}/${cdc.expected} changes on ${ctx.cdcTopic}${when}, ${cdc.redelivered} redelivered; ${priced}` };
 }
 
-/** The six fault drills of docs/reliability.md, each a fresh object (some keep state between steps). */
-export function createDrills(cdcUpdates: number): Drill[] {
+/** The fault drills of docs/reliability.md, each a fresh object (some keep state between steps). */
+export function createDrills(cdcUpdates: number, kafkaOutageMs?: number): Drill[] {
   const newBurst = (ctx: DrillContext) => new ProductPriceBurst(ctx.db, BURST_PRODUCTS);
   let burst: ProductPriceBurst | undefined;
   let bursting: Promise<void> | undefined;
@@ -112,5 +113,6 @@ export function createDrills(cdcUpdates: number): Drill[] {
       },
       repair: restartStack,
     },
+    kafkaOutageDrill(kafkaOutageMs),
   ];
 }

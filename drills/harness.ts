@@ -6,7 +6,7 @@ import { status, type StackContext } from '../local-stack/src/index.js';
 import { loadProducts, type CatalogueProduct } from '../orders-service/src/catalogue.js';
 import { allPresent, pinotCounts, type PinotCounts } from './pinot-counts.js';
 import type { Pipeline } from './pipeline.js';
-import { OrderWorkload } from './workload.js';
+import { OrderWorkload, type WorkloadOptions } from './workload.js';
 
 export interface DrillContext {
   stack: StackContext;
@@ -25,11 +25,15 @@ export interface Drill {
   fault: string;
   /** Enricher instances running when the drill starts (default: `a`). */
   enrichers?: string[];
+  /** How the workload's client treats a 503 (default: retries the same order). */
+  on503?: WorkloadOptions['on503'];
+  /** How long the fault lasts before the repair starts, when not `--hold-ms`. */
+  holdMs?: number;
   inject(ctx: DrillContext): Promise<void>;
   /** Resolves once the broken part is back (healthy), or at once when nothing is restarted. */
   repair(ctx: DrillContext): Promise<void>;
   /** Checks beyond the order counts, run once Pinot has every order; a note for the report. */
-  verify?(ctx: DrillContext): Promise<{ ok: boolean; note: string }>;
+  verify?(ctx: DrillContext, workload: OrderWorkload): Promise<{ ok: boolean; note: string }>;
 }
 
 export interface DrillOptions {
@@ -110,14 +114,14 @@ async function unhealthyComponents(stack: StackContext): Promise<string[]> {
 export async function runDrill(ctx: DrillContext, drill: Drill, o: DrillOptions): Promise<DrillResult> {
   await prepare(ctx, drill);
   const exitsBefore = ctx.pipeline.unexpectedExits.length;
-  const workload = new OrderWorkload({ ordersUrl: ctx.pipeline.ordersUrl, products: await loadCatalogue(ctx.db), rate: o.rate });
+  const workload = new OrderWorkload({ ordersUrl: ctx.pipeline.ordersUrl, products: await loadCatalogue(ctx.db), rate: o.rate, on503: drill.on503 ?? 'retry' });
   const placing = workload.run(o.orders);
   while (workload.acknowledged.length < o.orders * o.faultAt) await sleep(50);
 
   ctx.progress(`[drill] ${drill.name}: ${drill.fault} (${workload.acknowledged.length} orders acknowledged)`);
   const faultAt = Date.now();
   await drill.inject(ctx);
-  await sleep(o.holdMs);
+  await sleep(drill.holdMs ?? o.holdMs);
   await drill.repair(ctx);
   const outageS = (Date.now() - faultAt) / 1000;
   ctx.progress(`[drill] ${drill.name}: repaired after ${outageS.toFixed(1)} s; waiting for Pinot to catch up`);
@@ -128,7 +132,7 @@ export async function runDrill(ctx: DrillContext, drill: Drill, o: DrillOptions)
   await sleep(3000);
   const counts = (await countsOrNull(ctx.pinot, workload.acknowledged)) ?? { orders: 0, orderDuplicates: 0, itemsExpected: 0, items: 0, itemDuplicates: 0 };
   const recoveryMs = await recovery;
-  const extra = convergedMs === null ? undefined : await drill.verify?.(ctx);
+  const extra = convergedMs === null ? undefined : await drill.verify?.(ctx, workload);
   const unhealthy = await unhealthyComponents(ctx.stack);
   const exits = ctx.pipeline.unexpectedExits.slice(exitsBefore);
   for (const exit of exits) ctx.progress(`[drill] ${drill.name}: ${exit}`);

@@ -10,9 +10,13 @@ import type { SqlRange } from './time-windows.js';
  * fails with "sum not found").
  */
 
-/** [totalOrders, newestTs]: all orders Pinot holds and the newest order time (for freshness). */
+/**
+ * [totalOrders, newestTs]: all orders Pinot holds and the newest order time not in the future (for
+ * freshness: a row stamped ahead of the clock would otherwise report "0 ms behind" until then).
+ * Pinot's own now(), so the statement stays the same and the shared-query cache keeps working.
+ */
 export function tableStatsQuery(): SqlFragment {
-  return sql`SELECT COUNT(*) AS totalOrders, MAX(ts) AS newestTs FROM orders`;
+  return sql`SELECT COUNT(*) AS totalOrders, MAX(ts) FILTER (WHERE ts <= now()) AS newestTs FROM orders`;
 }
 
 /** [currentOrders, currentTotal, previousOrders, previousTotal] for two adjacent periods. */
