@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '@pizzashop/common';
 import type { Pool } from 'mysql2/promise';
 import { loadCustomers, loadProducts, type CatalogueProduct, type Customer } from './catalogue.js';
@@ -22,16 +23,16 @@ const EMPTY: CatalogueSnapshot = { products: new Map(), customers: new Map(), lo
 /**
  * orders-service's view of MariaDB (the source of truth for products, prices and users): loaded at
  * start, reloaded every `reloadMs`, and reloaded on a miss so a product or user created a moment ago
- * or a price just changed is seen at once. Misses share one reload at a time and ask for at most
- * one per `missReloadMinIntervalMs`, so a client sending unknown ids cannot hammer the database.
+ * or a price just changed is seen at once. Misses share one reload and cause at most one per
+ * `missReloadMinIntervalMs`, so a client sending unknown ids cannot hammer the database.
  */
 export class CatalogueStore {
   private snapshot: CatalogueSnapshot = EMPTY;
   private timer: NodeJS.Timeout | undefined;
   private reloading: Promise<CatalogueSnapshot> | undefined;
   private lastAttemptAt = 0;
-  /** Why the last reload failed, until one succeeds. */
-  private lastFailure: unknown;
+  /** The reload that answers the misses waiting now; `readStartedAt` once it reads MariaDB. */
+  private missReload: { readStartedAt: number | undefined; done: Promise<CatalogueSnapshot> } | undefined;
 
   constructor(
     private readonly pool: Pool,
@@ -57,21 +58,36 @@ export class CatalogueStore {
   }
 
   /**
-   * The catalogue after a miss: freshly reloaded unless the last attempt is younger than
-   * `missReloadMinIntervalMs` (then the current one). Throws when MariaDB could not be read, so a
-   * miss is never answered from a catalogue that could not be checked.
+   * The catalogue as read from MariaDB after the miss arrived, so a product or user created, or a
+   * price changed, before the request is seen. Misses share one reload, and reloads for misses
+   * start at least `missReloadMinIntervalMs` after the previous read (a miss may wait that long).
+   * Throws when MariaDB cannot be read: a miss is never answered from a catalogue it could not check.
    */
   async afterMiss(): Promise<CatalogueSnapshot> {
-    if (this.reloading) return this.reloading;
-    if (Date.now() - this.lastAttemptAt < this.options.missReloadMinIntervalMs) {
-      if (this.lastFailure !== undefined) throw this.lastFailure;
-      return this.snapshot;
+    const missAt = Date.now();
+    while (this.missReload?.readStartedAt !== undefined && this.missReload.readStartedAt < missAt) {
+      await this.missReload.done.catch(() => undefined);
     }
-    return this.reload();
+    this.missReload ??= this.scheduleMissReload();
+    return this.missReload.done;
   }
 
   stop(): void {
     clearInterval(this.timer);
+  }
+
+  private scheduleMissReload(): { readStartedAt: number | undefined; done: Promise<CatalogueSnapshot> } {
+    const entry: { readStartedAt: number | undefined; done: Promise<CatalogueSnapshot> } = { readStartedAt: undefined, done: Promise.resolve(this.snapshot) };
+    entry.done = (async () => {
+      const wait = this.lastAttemptAt + this.options.missReloadMinIntervalMs - Date.now();
+      if (wait > 0) await sleep(wait);
+      while (this.reloading) await this.reloading.catch(() => undefined);
+      entry.readStartedAt = Date.now();
+      return this.reload();
+    })().finally(() => {
+      if (this.missReload === entry) this.missReload = undefined;
+    });
+    return entry;
   }
 
   /** Reads both tables (one reload at a time); keeps the previous catalogue when MariaDB fails. */
@@ -91,11 +107,9 @@ export class CatalogueStore {
       };
       this.logChanges(next);
       this.snapshot = next;
-      this.lastFailure = undefined;
       this.onLoaded(next);
       return next;
     } catch (err) {
-      this.lastFailure = err;
       if (this.loaded) this.log.warn({ err: (err as Error).message }, 'catalogue reload failed; keeping the previous catalogue');
       throw err;
     }
