@@ -34,8 +34,8 @@ const MAX_ITEMS = 5;
 export class OrderWorkload {
   /** Orders answered 202, in the order they were acknowledged. */
   readonly acknowledged: PlacedOrder[] = [];
-  /** Orders answered 503 and abandoned (`on503: 'abandon'`), with how long the answer took. */
-  readonly refused: { order: PlacedOrder; ms: number }[] = [];
+  /** Orders answered 503 and abandoned (`on503: 'abandon'`): when the request was sent (epoch ms) and how long the answer took. */
+  readonly refused: { order: PlacedOrder; sentAt: number; ms: number }[] = [];
   retries = 0;
   private stopped = false;
   private inFlight = 0;
@@ -77,14 +77,14 @@ export class OrderWorkload {
           this.retries++;
           await sleep(Math.min(2000, 100 * 2 ** Math.min(attempt, 5)));
         }
-        const sentAt = performance.now();
+        const sentAt = Date.now();
         const status = await postOrder(this.o.ordersUrl, order, userId);
         if (status === 202) {
           this.acknowledged.push(order);
           return;
         }
         if (status === 503 && this.o.on503 === 'abandon') {
-          this.refused.push({ order, ms: performance.now() - sentAt });
+          this.refused.push({ order, sentAt, ms: Date.now() - sentAt });
           return;
         }
         if (status !== 503 && status !== 0) throw new Error(`drill workload: POST ${this.o.ordersUrl}/orders answered ${status} for order ${order.id}`);

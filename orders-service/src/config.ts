@@ -26,6 +26,8 @@ export const ordersServiceEnvSchema = infraEnvSchema
     ORDERS_BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(64 * 1024),
     /** Longest a POST /orders waits in the queue for its produce request before it is withdrawn (503). */
     ORDERS_SEND_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),
+    /** A produce request unanswered this long: 503 at once (and not ready) until it completes. */
+    ORDERS_PRODUCE_STALL_MS: z.coerce.number().int().positive().default(2000),
     /** Most orders accepted by POST /orders and not yet acknowledged; past it, 503 at once. */
     ORDERS_MAX_IN_FLIGHT: z.coerce.number().int().positive().default(10_000),
     /** Most orders per produce request (micro-batch); 1 sends one request per order. */

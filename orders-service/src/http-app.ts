@@ -94,6 +94,11 @@ export function createOrdersHttpApp(o: OrdersHttpOptions): Hono {
       maxSize: o.bodyLimitBytes,
       onError: (c) => refuse(c, 413, { error: `request body larger than ${o.bodyLimitBytes} bytes` }),
     }),
+    async (c, next) => {
+      const stopTimer = o.metrics.httpOrderSeconds.startTimer();
+      await next();
+      stopTimer({ status: String(c.res.status) });
+    },
     async (c) => {
       let body: unknown;
       try {

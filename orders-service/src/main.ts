@@ -12,6 +12,7 @@ import {
   type IngestRules,
 } from '@pizzashop/common';
 import type { ServerType } from '@hono/node-server';
+import { logLevel } from 'kafkajs';
 import { BrokerWatch } from './broker-watch.js';
 import { CatalogueStore } from './catalogue-store.js';
 import { createCataloguePool, describeDatabaseError } from './catalogue.js';
@@ -38,14 +39,23 @@ const rules: IngestRules = {
 
 const registry = createMetricsRegistry(COMPONENT);
 const metrics = createOrdersServiceMetrics(registry);
-const kafka = createKafkaClient({ brokers: cfg.KAFKA_BROKERS, clientId: cfg.KAFKA_CLIENT_ID, log });
+// Reconnects to a lost broker at least every second and never gives up: the produce request in
+// flight when the broker goes away then completes within about a second of its return instead of
+// failing after kafkajs' 8 connection retries (an answer of "outcome unknown" for its orders).
+const kafka = createKafkaClient({
+  brokers: cfg.KAFKA_BROKERS,
+  clientId: cfg.KAFKA_CLIENT_ID,
+  log,
+  overrides: { retry: { initialRetryTime: 300, maxRetryTime: 1000, retries: Number.MAX_SAFE_INTEGER } },
+});
 // The broker check gives up fast: a check that cannot finish within its timeout counts as failed.
 const checkTimeoutMs = Math.max(1000, 2 * cfg.ORDERS_BROKER_CHECK_MS);
 const watchKafka = createKafkaClient({
   brokers: cfg.KAFKA_BROKERS,
   clientId: `${cfg.KAFKA_CLIENT_ID}-broker-check`,
   log,
-  overrides: { connectionTimeout: checkTimeoutMs, requestTimeout: checkTimeoutMs, retry: { retries: 0 } },
+  // Its failures are the point of the check and logged by BrokerWatch once per change, not by kafkajs every second.
+  overrides: { connectionTimeout: checkTimeoutMs, requestTimeout: checkTimeoutMs, retry: { retries: 0 }, logLevel: logLevel.NOTHING },
 });
 const watch = new BrokerWatch(
   watchKafka.admin(),
@@ -55,14 +65,17 @@ const watch = new BrokerWatch(
   log,
 );
 watch.onChange((reachable) => metrics.kafkaReachable.set(reachable ? 1 : 0));
-// Retried at least every second while the broker is away, so the request in flight completes
-// (and new orders flow) within about a second of its return.
 const publisher = new OrderPublisher(
-  createIdempotentProducer(kafka, 1000),
+  createIdempotentProducer(kafka, 1000), // sends retried at least every second too
   cfg.ORDERS_TOPIC,
   cfg.KAFKA_BROKERS,
   watch,
-  { maxInFlight: cfg.ORDERS_MAX_IN_FLIGHT, maxBatch: cfg.ORDERS_PRODUCE_BATCH_MAX, queueTimeoutMs: cfg.ORDERS_SEND_TIMEOUT_MS },
+  {
+    maxInFlight: cfg.ORDERS_MAX_IN_FLIGHT,
+    maxBatch: cfg.ORDERS_PRODUCE_BATCH_MAX,
+    queueTimeoutMs: cfg.ORDERS_SEND_TIMEOUT_MS,
+    stallMs: cfg.ORDERS_PRODUCE_STALL_MS,
+  },
   log,
   { onBatch: (orders) => metrics.produceBatchOrders.observe(orders) },
 );

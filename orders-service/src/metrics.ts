@@ -16,6 +16,13 @@ export function createOrdersServiceMetrics(registry: Registry) {
       labelNames: ['status'] as const,
       registers: [registry],
     }),
+    httpOrderSeconds: new Histogram({
+      name: 'orders_http_order_seconds',
+      help: 'Time from a POST /orders body being read to its answer, by HTTP status (a 503 should take no time: nothing is waited for)',
+      labelNames: ['status'] as const,
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers: [registry],
+    }),
     httpOrderDuplicates: new Counter({
       name: 'orders_http_duplicates_total',
       help: 'POST /orders requests answered from an earlier send of the same order id, by whether that send was in flight or acknowledged',

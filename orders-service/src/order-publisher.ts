@@ -22,6 +22,12 @@ export interface OrderPublisherOptions {
   maxBatch: number;
   /** Longest an order waits in the queue for its produce request before it is withdrawn (503). */
   queueTimeoutMs: number;
+  /**
+   * A produce request unanswered this long means Kafka is not taking orders now (a broker going
+   * down answers nothing before the broker check notices): queued orders are withdrawn and new ones
+   * refused (503) until the request completes.
+   */
+  stallMs: number;
 }
 
 export interface PublisherEvents {
@@ -62,6 +68,8 @@ export class OrderPublisher {
   private queue: Queued[] = [];
   private queued = 0;
   private sending = 0;
+  private stalled = false;
+  private stallTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly producer: Producer,
@@ -72,10 +80,6 @@ export class OrderPublisher {
     private readonly log: Logger,
     private readonly events: PublisherEvents = {},
   ) {
-    producer.on(producer.events.CONNECT, () => {
-      this.connected = true;
-      this.drain();
-    });
     producer.on(producer.events.DISCONNECT, () => {
       this.connected = false;
     });
@@ -85,9 +89,9 @@ export class OrderPublisher {
     });
   }
 
-  /** Kafka connected and reachable: orders are taken. */
+  /** Kafka connected, reachable and answering: orders are taken. */
   get available(): boolean {
-    return this.connected && this.watch.reachable;
+    return this.connected && this.watch.reachable && !this.stalled;
   }
 
   /** Orders accepted by `submit` and not yet settled. */
@@ -167,6 +171,7 @@ export class OrderPublisher {
     this.queue.splice(0, taken);
     this.queued -= batch.length;
     this.sending = batch.length;
+    this.stallTimer = setTimeout(() => this.stall(), this.options.stallMs);
     const messages = batch.map((e) => ({ key: e.order.id, value: e.value }));
     this.producer.sendBatch({ acks: -1, topicMessages: [{ topic: this.topic, messages }] }).then(
       () => {
@@ -178,9 +183,20 @@ export class OrderPublisher {
         for (const e of batch) e.reject(new OrderSendFailedError(`the send to Kafka failed after the order was handed over, so it may or may not be on the topic: ${(err as Error).message}`));
       },
     ).finally(() => {
+      clearTimeout(this.stallTimer);
       this.sending = 0;
+      if (this.stalled) {
+        this.stalled = false;
+        this.log.info({ orders: batch.length }, 'the stalled produce request completed; accepting orders again');
+      }
       this.drain();
     });
+  }
+
+  private stall(): void {
+    this.stalled = true;
+    this.log.warn({ orders: this.sending, stallMs: this.options.stallMs }, 'produce request unanswered; refusing orders (503) until Kafka answers it');
+    this.withdrawQueued(`Kafka at ${this.brokers.join(',')} has not answered the previous request for ${this.options.stallMs} ms; the order was withdrawn and will not be sent`);
   }
 
   private withdraw(entry: Queued, reason: string): void {
@@ -199,15 +215,19 @@ export class OrderPublisher {
   }
 
   private unavailable(): KafkaUnavailableError {
-    const why = this.connected ? 'is unreachable' : 'is not connected';
+    const why = !this.connected ? 'is not connected' : this.stalled ? `has not answered a produce request for over ${this.options.stallMs} ms` : 'is unreachable';
     return new KafkaUnavailableError(`Kafka at ${this.brokers.join(',')} ${why}; the order was not sent`);
   }
 
   private async connectLoop(): Promise<void> {
     await retryUntilDone(
       async () => {
+        // Not the CONNECT event: kafkajs emits it before the idempotent producer has its producer
+        // id, and a send in that window fails inside kafkajs.
         await this.producer.connect();
+        this.connected = true;
         this.log.info({ brokers: this.brokers }, 'connected to Kafka');
+        this.drain();
       },
       {
         stepMs: 500,

@@ -69,7 +69,7 @@ export async function ingestApp(o: IngestAppOptions = {}) {
   const log = createLogger('test', 'silent');
   const { producer, sent, held } = fakeProducer(o.mode ?? 'ack');
   const watch = fakeWatch(o.reachable ?? true);
-  const publisher = new OrderPublisher(producer, 'orders', ['127.0.0.1:1'], watch, { maxInFlight: 1000, maxBatch: 500, queueTimeoutMs: 1000, ...o.publisher }, log);
+  const publisher = new OrderPublisher(producer, 'orders', ['127.0.0.1:1'], watch, { maxInFlight: 1000, maxBatch: 500, queueTimeoutMs: 1000, stallMs: 60_000, ...o.publisher }, log);
   if (o.connect ?? true) await publisher.untilConnected();
   const { db, pool } = fakeCataloguePool();
   const store = new CatalogueStore(pool, { reloadMs: 3_600_000, missReloadMinIntervalMs: o.missReloadMinIntervalMs ?? 0 }, log, () => undefined);

@@ -15,7 +15,7 @@ async function publisherWith(options: Partial<OrderPublisherOptions> = {}) {
     'orders',
     ['127.0.0.1:1'],
     watch,
-    { maxInFlight: 1000, maxBatch: 500, queueTimeoutMs: 5000, ...options },
+    { maxInFlight: 1000, maxBatch: 500, queueTimeoutMs: 5000, stallMs: 60_000, ...options },
     log,
     { onBatch: (n) => batches.push(n) },
   );
@@ -114,6 +114,24 @@ describe('OrderPublisher.submit (micro-batching)', () => {
     await tick();
     expect(sent).toHaveLength(1);
     expect(publisher.inFlight).toBe(0);
+  });
+
+  it('refuses at once and withdraws what is queued while the request in flight is unanswered past stallMs, until it completes', async () => {
+    const { publisher, sent, held } = await publisherWith({ stallMs: 30 });
+    const inFlight = publisher.submit(anOrder());
+    const queued = settled(publisher.submit(anOrder()));
+    await new Promise((r) => setTimeout(r, 60));
+    expect(publisher.available).toBe(false);
+    expect(((await queued) as Error).message).toMatch(/has not answered the previous request for 30 ms; the order was withdrawn and will not be sent/);
+    expect(((await settled(publisher.submit(anOrder()))) as Error).message).toMatch(/has not answered a produce request for over 30 ms; the order was not sent/);
+    held[0]!.ack();
+    expect(await settled(inFlight)).toBe('acknowledged');
+    expect(publisher.available).toBe(true);
+    const after = publisher.submit(anOrder());
+    while (held.length < 2) await tick();
+    held[1]!.ack();
+    await after;
+    expect(sent.map((s) => s.messages.length)).toEqual([1, 1]);
   });
 
   it('withdraws an order that waited past queueTimeoutMs, and the next request leaves it out', async () => {
