@@ -10,7 +10,6 @@ import {
   type ValidOrderInput,
 } from '@pizzashop/common';
 import { Hono, type Context } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import type { Registry } from 'prom-client';
 import { isJsonContentType } from './json-content-type.js';
 import type { OrdersServiceMetrics } from './metrics.js';
@@ -18,6 +17,7 @@ import { ConflictingOrderError, OrderDeduplicator, orderFingerprint } from './or
 import { KafkaUnavailableError, OrderSendFailedError, type OrderPublisher } from './order-publisher.js';
 import { ordersOpenApiDocument } from './openapi.js';
 import { CatalogueUnavailableError, type OrderPricer, type PricingProblem } from './pricing.js';
+import { BodyTooLargeError, readBodyText } from './request-body.js';
 
 export interface OrdersHttpOptions {
   publisher: Pick<OrderPublisher, 'submit'>;
@@ -90,19 +90,23 @@ export function createOrdersHttpApp(o: OrdersHttpOptions): Hono {
       const got = contentType === undefined ? 'none' : contentType.slice(0, 100);
       return refuse(c, 415, { error: `POST /orders expects Content-Type: application/json; got ${got}` });
     },
-    bodyLimit({
-      maxSize: o.bodyLimitBytes,
-      onError: (c) => refuse(c, 413, { error: `request body larger than ${o.bodyLimitBytes} bytes` }),
-    }),
     async (c, next) => {
       const stopTimer = o.metrics.httpOrderSeconds.startTimer();
       await next();
       stopTimer({ status: String(c.res.status) });
     },
     async (c) => {
+      let text: string;
+      try {
+        text = await readBodyText(c, o.bodyLimitBytes);
+      } catch (err) {
+        if (!(err instanceof BodyTooLargeError)) throw err;
+        c.header('Connection', 'close');
+        return refuse(c, 413, { error: `request body larger than ${o.bodyLimitBytes} bytes` });
+      }
       let body: unknown;
       try {
-        body = JSON.parse(await c.req.text());
+        body = JSON.parse(text);
       } catch (err) {
         return refuse(c, 400, { error: `body is not valid JSON: ${(err as Error).message}` });
       }

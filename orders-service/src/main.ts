@@ -12,7 +12,6 @@ import {
   type IngestRules,
 } from '@pizzashop/common';
 import type { ServerType } from '@hono/node-server';
-import { logLevel } from 'kafkajs';
 import { BrokerWatch } from './broker-watch.js';
 import { CatalogueStore } from './catalogue-store.js';
 import { createCataloguePool, describeDatabaseError } from './catalogue.js';
@@ -53,9 +52,9 @@ const checkTimeoutMs = Math.max(1000, 2 * cfg.ORDERS_BROKER_CHECK_MS);
 const watchKafka = createKafkaClient({
   brokers: cfg.KAFKA_BROKERS,
   clientId: `${cfg.KAFKA_CLIENT_ID}-broker-check`,
-  log,
   // Its failures are the point of the check and logged by BrokerWatch once per change, not by kafkajs every second.
-  overrides: { connectionTimeout: checkTimeoutMs, requestTimeout: checkTimeoutMs, retry: { retries: 0 }, logLevel: logLevel.NOTHING },
+  log: createLogger(COMPONENT, 'silent'),
+  overrides: { connectionTimeout: checkTimeoutMs, requestTimeout: checkTimeoutMs, retry: { retries: 0 } },
 });
 const watch = new BrokerWatch(
   watchKafka.admin(),
