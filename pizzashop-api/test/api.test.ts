@@ -27,9 +27,10 @@ describe('GET /orders/overview', () => {
       window: '1m',
       freshnessMs: 1500,
     });
-    const periods = sqls.find((s) => s.includes('FILTER')) ?? '';
+    const periods = sqls.find((s) => s.includes('currentOrders')) ?? '';
     expect(periods).toContain("WHERE ts >= ago('PT2M') AND ts < now()");
     expect(periods).toContain("FILTER (WHERE ts >= ago('PT1M'))");
+    expect(sqls.find((s) => s.includes('newestTs')), 'freshness ignores rows stamped in the future').toContain('MAX(ts) FILTER (WHERE ts <= now()) AS newestTs');
   });
 
   it('uses the allow-listed window and an explicit end time', async () => {
@@ -37,7 +38,7 @@ describe('GET /orders/overview', () => {
     const res = await request('/orders/overview?window=15m&at=2026-11-25T10:00:00Z');
     expect(res.status).toBe(200);
     const end = Date.UTC(2026, 10, 25, 10);
-    expect(sqls.find((s) => s.includes('FILTER'))).toContain(`ts >= ${end - 1_800_000} AND ts < ${end}`);
+    expect(sqls.find((s) => s.includes('currentOrders'))).toContain(`ts >= ${end - 1_800_000} AND ts < ${end}`);
   });
 
   it('reports freshness as null while Pinot holds no orders', async () => {
