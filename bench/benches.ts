@@ -31,4 +31,9 @@ export const benches: BenchSpec[] = [
       'end-to-end freshness of the bench\'s own orders (private topics, Pinot tables, enricher and API): Kafka ack -> in Pinot orders, every line in ' +
       'order_items_enriched, and complete through GET /orders/{id}; p50/p95/p99 at 100 and 1,000 orders/s, then a ramp to the highest sustainable rate',
   },
+  {
+    name: 'http-ingest',
+    script: 'orders-service/bench/http-ingest.bench.ts',
+    what: 'POST /orders per second with 100 connections, micro-batched vs one produce request per order, and every 202 in Pinot orders exactly once',
+  },
 ];

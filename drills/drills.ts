@@ -4,6 +4,7 @@ import { sql, sqlList } from '@pizzashop/common';
 import { stopComponent, up } from '../local-stack/src/index.js';
 import type { Drill, DrillContext } from './harness.js';
 import { compactionDrill, oversizedRecordsDrill } from './day8.js';
+import { kafkaOutageDrill } from './kafka-outage.js';
 import { ProductPriceBurst } from './product-updates.js';
 import { postOrder } from './workload.js';
 
@@ -21,7 +22,7 @@ async function restartStack(ctx: DrillContext): Promise<void> {
  */
 async function probeFinalPrices(ctx: DrillContext, finals: Map<string, number>, attempts = 20): Promise<number> {
   for (let attempt = 1; attempt <= attempts; attempt++) {
-    const probe = { id: randomUUID(), items: [...finals.keys()].map((productId) => ({ productId, quantity: 1, price: 1 })) };
+    const probe = { id: randomUUID(), items: [...finals.keys()].map((productId) => ({ productId, quantity: 1 })) };
     const status = await postOrder(ctx.pipeline.ordersUrl, probe, 1);
     if (status !== 202) throw new Error(`drill probe order: POST ${ctx.pipeline.ordersUrl}/orders answered ${status}`);
     const priced = new Map<string, number>();
@@ -75,7 +76,7 @@ function supervisedKill(service: 'enricher' | 'orders-service'): Drill {
 }
 
 /** The fault drills of docs/reliability.md, each a fresh object (some keep state between steps). */
-export function createDrills(cdcUpdates: number): Drill[] {
+export function createDrills(cdcUpdates: number, kafkaOutageMs?: number): Drill[] {
   const newBurst = (ctx: DrillContext) => new ProductPriceBurst(ctx.db, BURST_PRODUCTS);
   let burst: ProductPriceBurst | undefined;
   let bursting: Promise<void> | undefined;
@@ -152,5 +153,6 @@ export function createDrills(cdcUpdates: number): Drill[] {
       },
       repair: restartStack,
     },
+    kafkaOutageDrill(kafkaOutageMs),
   ];
 }

@@ -8,7 +8,7 @@ import { allPresent, countRows, pinotCounts, pinotRows, type PinotCounts } from 
 import type { NpmStartPipeline } from './npm-start.js';
 import type { DrillPipeline, Pipeline } from './pipeline.js';
 import { findStages, kafkaRows, summariseStages, type StageFinding } from './stages.js';
-import { OrderWorkload } from './workload.js';
+import { OrderWorkload, type WorkloadOptions } from './workload.js';
 
 export interface DrillContext {
   stack: StackContext;
@@ -34,11 +34,15 @@ export interface Drill {
   enrichers?: string[];
   /** The services run as `npm start` runs them (supervised) instead of as separate processes. */
   underNpmStart?: boolean;
+  /** How the workload's client treats a 503 (default: retries the same order). */
+  on503?: WorkloadOptions['on503'];
+  /** How long the fault lasts before the repair starts, when not `--hold-ms`. */
+  holdMs?: number;
   inject(ctx: DrillContext): Promise<void>;
   /** Resolves once the broken part is back (healthy), or at once when nothing is restarted. */
   repair(ctx: DrillContext): Promise<void>;
   /** Checks beyond the order counts, run once Pinot has every order; a note for the report. */
-  verify?(ctx: DrillContext): Promise<{ ok: boolean; note: string }>;
+  verify?(ctx: DrillContext, workload: OrderWorkload): Promise<{ ok: boolean; note: string }>;
 }
 
 export interface DrillOptions {
@@ -128,14 +132,14 @@ async function unhealthyComponents(stack: StackContext): Promise<string[]> {
 export async function runDrill(base: DrillContext, drill: Drill, o: DrillOptions): Promise<DrillResult> {
   const ctx = await prepare(base, drill);
   const exitsBefore = ctx.pipeline.unexpectedExits.length;
-  const workload = new OrderWorkload({ ordersUrl: ctx.pipeline.ordersUrl, products: await loadCatalogue(ctx.db), rate: o.rate });
+  const workload = new OrderWorkload({ ordersUrl: ctx.pipeline.ordersUrl, products: await loadCatalogue(ctx.db), rate: o.rate, on503: drill.on503 ?? 'retry' });
   const placing = workload.run(o.orders);
   while (workload.acknowledged.length < o.orders * o.faultAt) await sleep(50);
 
   ctx.progress(`[drill] ${drill.name}: ${drill.fault} (${workload.acknowledged.length} orders acknowledged)`);
   const faultAt = Date.now();
   await drill.inject(ctx);
-  await sleep(o.holdMs);
+  await sleep(drill.holdMs ?? o.holdMs);
   await drill.repair(ctx);
   const outageS = (Date.now() - faultAt) / 1000;
   ctx.progress(`[drill] ${drill.name}: repaired after ${outageS.toFixed(1)} s; waiting for Pinot to catch up`);
@@ -150,7 +154,7 @@ export async function runDrill(base: DrillContext, drill: Drill, o: DrillOptions
   const onTopics = await kafkaRows(ctx.kafka, ctx.topics, placed, ctx.log);
   const findings = findStages(placed, onTopics, rows);
   const recoveryMs = await recovery;
-  const extra = convergedMs === null ? undefined : await drill.verify?.(ctx);
+  const extra = convergedMs === null ? undefined : await drill.verify?.(ctx, workload);
   const unhealthy = await unhealthyComponents(ctx.stack);
   const exits = ctx.pipeline.unexpectedExits.slice(exitsBefore);
   for (const exit of exits) ctx.progress(`[drill] ${drill.name}: ${exit}`);

@@ -9,7 +9,7 @@ import { runDrill } from './harness.js';
 import { renderMarkdown, reportLine, type DrillRun, type RepeatedResult } from './report.js';
 import { testPort } from '../common/test/support/env.js';
 
-const USAGE = `npm run drills [-- --orders N] [--rate R] [--hold-ms MS] [--only name,name] [--repeat N] [--keep-stack]
+const USAGE = `npm run drills [-- --orders N] [--rate R] [--hold-ms MS] [--kafka-outage-ms MS] [--only name,name] [--repeat N] [--keep-stack]
 
 Runs the fault drills on the TEST stack (its own state dir .stack-test and ports +10000, so
 \`npm start\` can stay up), starting it when it is not running and stopping it afterwards unless
@@ -22,6 +22,7 @@ const { values } = parseArgs({
     rate: { type: 'string', default: '100' },
     'hold-ms': { type: 'string', default: '5000' },
     'cdc-updates': { type: 'string', default: '120' },
+    'kafka-outage-ms': { type: 'string', default: '30000' },
     only: { type: 'string' },
     repeat: { type: 'string', default: '1' },
     'keep-stack': { type: 'boolean', default: false },
@@ -52,7 +53,7 @@ const progress = (line: string) => console.error(line);
 const stack = createContext(loadStackConfig({ ...process.env, STACK_PROFILE: 'test' }), progress);
 const { started } = await up(stack);
 const ctx = openDrillContext(stack, { ...process.env, ...clientEnv(stack) } as Record<string, string>, { orders: testPort(8491), enricher: testPort(8492), api: testPort(8494), dashboard: testPort(8495) }, createLogger('drills', 'warn'), progress);
-const drills = createDrills(positive('cdc-updates', values['cdc-updates'])).filter((d) => !only || only.includes(d.name));
+const drills = createDrills(positive('cdc-updates', values['cdc-updates']), positive('kafka-outage-ms', values['kafka-outage-ms'])).filter((d) => !only || only.includes(d.name));
 if (drills.length === 0) {
   console.error(`drills: no drill named ${only?.join(', ')}`);
   process.exit(2);

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { orderTotal, type OrderItem } from '@pizzashop/common';
 import type { CatalogueProduct } from '../orders-service/src/catalogue.js';
 
+/** What the client asks for; orders-service prices it from the catalogue. */
 export interface PlacedOrder {
   id: string;
-  items: OrderItem[];
+  items: { productId: string; quantity: number }[];
 }
 
 export interface WorkloadOptions {
@@ -16,6 +16,11 @@ export interface WorkloadOptions {
   rate: number;
   /** Most requests in flight; pacing waits while this many are unanswered (during an outage). */
   maxInFlight?: number;
+  /**
+   * What a 503 means to the client: `retry` the same order (default), or `abandon` it (recorded
+   * in `refused`) and go on placing new orders until `count` are acknowledged.
+   */
+  on503?: 'retry' | 'abandon';
 }
 
 const MAX_ITEMS = 5;
@@ -23,11 +28,14 @@ const MAX_ITEMS = 5;
 /**
  * Places orders through `POST /orders` like a well-behaved client: paced at a rate, each order
  * retried with the same id until the service answers 202 (503 and connection errors are retried
- * with backoff). An order counts as produced once it got its 202.
+ * with backoff). An order counts as produced once it got its 202. It sends no prices: the server
+ * prices orders from the catalogue (whose prices the CDC drills change meanwhile).
  */
 export class OrderWorkload {
   /** Orders answered 202, in the order they were acknowledged. */
   readonly acknowledged: PlacedOrder[] = [];
+  /** Orders answered 503 and abandoned (`on503: 'abandon'`): when the request was sent (epoch ms) and how long the answer took. */
+  readonly refused: { order: PlacedOrder; sentAt: number; ms: number }[] = [];
   retries = 0;
   private stopped = false;
   private inFlight = 0;
@@ -39,7 +47,8 @@ export class OrderWorkload {
     const started = performance.now();
     const maxInFlight = this.o.maxInFlight ?? 200;
     const pending: Promise<void>[] = [];
-    for (let i = 0; i < count && !this.stopped; i++) {
+    const more = (i: number) => (this.o.on503 === 'abandon' ? this.acknowledged.length + this.inFlight < count : i < count);
+    for (let i = 0; more(i) && !this.stopped; i++) {
       const due = started + (i * 1000) / this.o.rate;
       const wait = due - performance.now();
       if (wait > 0) await sleep(wait);
@@ -56,7 +65,7 @@ export class OrderWorkload {
   private nextOrder(): PlacedOrder {
     const n = 1 + Math.floor(Math.random() * MAX_ITEMS);
     const chosen = [...this.o.products].sort(() => Math.random() - 0.5).slice(0, n);
-    return { id: randomUUID(), items: chosen.map((p) => ({ productId: p.id, quantity: 1 + Math.floor(Math.random() * 3), price: p.price })) };
+    return { id: randomUUID(), items: chosen.map((p) => ({ productId: p.id, quantity: 1 + Math.floor(Math.random() * 3) })) };
   }
 
   private async place(order: PlacedOrder): Promise<void> {
@@ -68,9 +77,14 @@ export class OrderWorkload {
           this.retries++;
           await sleep(Math.min(2000, 100 * 2 ** Math.min(attempt, 5)));
         }
+        const sentAt = Date.now();
         const status = await postOrder(this.o.ordersUrl, order, userId);
         if (status === 202) {
           this.acknowledged.push(order);
+          return;
+        }
+        if (status === 503 && this.o.on503 === 'abandon') {
+          this.refused.push({ order, sentAt, ms: Date.now() - sentAt });
           return;
         }
         if (status !== 503 && status !== 0) throw new Error(`drill workload: POST ${this.o.ordersUrl}/orders answered ${status} for order ${order.id}`);
@@ -83,7 +97,7 @@ export class OrderWorkload {
 
 /** `POST /orders` of one order with its client-chosen id: the HTTP status, or 0 when unreachable. */
 export async function postOrder(ordersUrl: string, order: PlacedOrder, userId: number): Promise<number> {
-  const body = JSON.stringify({ id: order.id, userId, items: order.items, price: orderTotal(order.items), deliveryLat: 12.97, deliveryLon: 77.59 });
+  const body = JSON.stringify({ id: order.id, userId, items: order.items, deliveryLat: 12.97, deliveryLon: 77.59 });
   try {
     const res = await fetch(`${ordersUrl}/orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal: AbortSignal.timeout(15_000) });
     await res.arrayBuffer();

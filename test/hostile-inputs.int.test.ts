@@ -5,6 +5,9 @@ import {
   deadLetterSchema,
   deadLetterValueBytes,
   enrichedOrderItemSchema,
+  PinotClient,
+  sql,
+  sqlList,
   type DeadLetter,
   type EnrichedOrderItem,
 } from '@pizzashop/common';
@@ -24,11 +27,16 @@ import { orderFor } from '../enricher/test/pipeline-support.js';
 const cfg = stackEnv();
 const kafka = testKafka(cfg.KAFKA_BROKERS);
 const PORT = testPort(8770);
+const ORDERS_PORT = testPort(8771);
+const API_PORT = testPort(8772);
 const ORDERS = 'orders';
 const DEAD_LETTERS = 'dead-letters';
 const ENRICHED = 'enriched-order-items';
 const EXTRA_COLUMN = `hostile_${randomUUID().slice(0, 8)}`;
 let enricher: ServiceProcess;
+let ordersService: ServiceProcess;
+let api: ServiceProcess;
+let pinot: PinotClient;
 let db: Connection;
 let columnAdded = false;
 
@@ -70,13 +78,105 @@ beforeAll(async () => {
     ENRICHER_HTTP_HOST: '127.0.0.1',
     ENRICHER_INSTANCE_ID: `hostile-inputs-${randomUUID().slice(0, 8)}`,
   });
+  ordersService = startService('orders-service/src/main.ts', {
+    ...serviceEnvOf(cfg),
+    SIMULATOR_ENABLED: 'false',
+    ORDERS_HTTP_PORT: String(ORDERS_PORT),
+    ORDERS_HTTP_HOST: '127.0.0.1',
+  });
+  api = startService('pizzashop-api/src/main.ts', {
+    ...serviceEnvOf(cfg),
+    PINOT_BROKER_URLS: cfg.PINOT_BROKER_URLS.join(','),
+    API_PORT: String(API_PORT),
+    API_HOST: '127.0.0.1',
+    QUERY_CACHE_TTL_MS: '0',
+  });
+  pinot = new PinotClient({ brokerUrls: cfg.PINOT_BROKER_URLS, timeoutMs: 10_000 });
   await waitForHttpOk(`http://127.0.0.1:${PORT}/readyz`, 150000, enricher);
+  await waitForHttpOk(`http://127.0.0.1:${ORDERS_PORT}/readyz`, 120000, ordersService);
+  await waitForHttpOk(`http://127.0.0.1:${API_PORT}/readyz`, 120000, api);
 });
 
 afterAll(async () => {
   if (columnAdded) await db.query(`ALTER TABLE products DROP COLUMN ${EXTRA_COLUMN}`);
   await enricher?.stop();
+  await ordersService?.stop();
+  await api?.stop();
+  await pinot?.close();
   await db?.end();
+});
+
+const postOrder = (body: unknown) =>
+  fetch(`http://127.0.0.1:${ORDERS_PORT}/orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+/** Rows [id, price, items JSON] of Pinot `orders` for these ids, once `until` holds for them. */
+async function pinotOrders(ids: string[], until: (rows: unknown[][]) => boolean): Promise<unknown[][]> {
+  return waitFor(
+    `Pinot orders rows for ${ids.join(', ')}`,
+    async () => {
+      const result = await pinot.query(sql`SELECT id, price, items FROM orders WHERE id IN ${sqlList(ids)} LIMIT 100`);
+      return until(result.rows) ? result.rows : undefined;
+    },
+    60_000,
+    500,
+  );
+}
+
+describe('POST /orders on the real stack: Pinot holds only what the server priced and accepted', () => {
+  it('a forged price never reaches Pinot: 409 with the current price, and the same order priced by the server is stored at the catalogue price', async () => {
+    const { productId, price } = await catalogueItem();
+    const forgedId = randomUUID();
+    const honestId = randomUUID();
+    const forged = await postOrder({ id: forgedId, userId: 1, items: [{ productId, quantity: 2, price: 1 }], price: 2, deliveryLat: 12.97, deliveryLon: 77.59 });
+    expect(forged.status).toBe(409);
+    expect(((await forged.json()) as { error: string }).error).toContain(`items.0.price: product ${productId} costs ${price} now, not 1`);
+    const honest = await postOrder({ id: honestId, userId: 1, items: [{ productId, quantity: 2 }], deliveryLat: 12.97, deliveryLon: 77.59 });
+    expect(honest.status).toBe(202);
+    expect(await honest.json()).toMatchObject({ id: honestId, price: 2 * price, items: [{ productId, quantity: 2, price }] });
+    // The refused id, retried with the current prices, is accepted like any new order.
+    const retried = await postOrder({ id: forgedId, userId: 1, items: [{ productId, quantity: 2, price }], deliveryLat: 12.97, deliveryLon: 77.59 });
+    expect(retried.status).toBe(202);
+
+    const rows = await pinotOrders([forgedId, honestId], (r) => r.length === 2);
+    expect(rows.map(([id, total]) => [id, Number(total)]).sort()).toEqual([[forgedId, 2 * price], [honestId, 2 * price]].sort());
+    for (const [, , items] of rows) expect(JSON.parse(String(items))).toEqual([{ productId, quantity: 2, price }]);
+    const forgedRows = await pinot.query(sql`SELECT COUNT(*) FROM orders WHERE id IN ${sqlList([forgedId, honestId])} AND price < ${2 * price}`);
+    expect(Number(forgedRows.rows[0]![0])).toBe(0);
+    const [item] = await enrichedItemsOf(honestId);
+    expect(item!.orderItem).toEqual({ productId, quantity: 2, price });
+  });
+
+  it('an order id POSTed in uppercase is stored lowercase and found by GET /orders/{id} of the API, in either case', async () => {
+    const { productId } = await catalogueItem();
+    const id = randomUUID();
+    const res = await postOrder({ id: id.toUpperCase(), userId: 2, items: [{ productId, quantity: 1 }], deliveryLat: 12.97, deliveryLon: 77.59 });
+    expect(res.status).toBe(202);
+    expect(((await res.json()) as { id: string }).id).toBe(id);
+    await pinotOrders([id], (r) => r.length === 1);
+    for (const asked of [id.toUpperCase(), id]) {
+      const found = await fetch(`http://127.0.0.1:${API_PORT}/orders/${asked}`);
+      expect(found.status).toBe(200);
+      expect(await found.json()).toMatchObject({ id });
+    }
+  });
+
+  it('a createdAt in 2999 is refused with 400 naming the window; a future row written past the service does not pin /orders/overview freshness at 0', async () => {
+    const { productId, price } = await catalogueItem();
+    const refused = await postOrder({ userId: 1, createdAt: '2999-01-01T00:00:00.000Z', items: [{ productId, quantity: 1 }], deliveryLat: 12.97, deliveryLon: 77.59 });
+    expect(refused.status).toBe(400);
+    expect(((await refused.json()) as { error: string }).error).toMatch(/^invalid order: createdAt: must be at most 5 min ahead of and 7 days behind the server clock/);
+
+    // An order stamped one hour ahead, written straight to Kafka (an older client, another producer).
+    const future = { ...orderFor([{ productId, quantity: 1, price }]), createdAt: new Date(Date.now() + 3_600_000).toISOString() };
+    await send([{ key: future.id, value: JSON.stringify(future) }]);
+    await pinotOrders([future.id], (r) => r.length === 1);
+    const [[newest]] = (await pinot.query(sql`SELECT MAX(ts) FROM orders`)).rows as [[number]];
+    expect(Number(newest)).toBe(Date.parse(future.createdAt));
+    const overview = (await (await fetch(`http://127.0.0.1:${API_PORT}/orders/overview`)).json()) as { freshnessMs: number | null };
+    const [[newestPast]] = (await pinot.query(sql`SELECT MAX(ts) FROM orders WHERE ts <= now()`)).rows as [[number]];
+    expect(overview.freshnessMs).toBeGreaterThan(0);
+    expect(overview.freshnessMs!).toBeGreaterThanOrEqual(Date.now() - Number(newestPast) - 10_000);
+  });
 });
 
 describe('hostile messages on the orders topic', () => {

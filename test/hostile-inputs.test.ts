@@ -1,10 +1,7 @@
-import { createLogger, createMetricsRegistry } from '@pizzashop/common';
+import { DEFAULT_INGEST_RULES } from '@pizzashop/common';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ordersServiceEnvSchema } from '../orders-service/src/config.js';
-import { createOrdersHttpApp } from '../orders-service/src/http-app.js';
-import { createOrdersServiceMetrics } from '../orders-service/src/metrics.js';
-import { OrderPublisher } from '../orders-service/src/order-publisher.js';
-import { fakeProducer } from '../orders-service/test/fake-producer.js';
+import { ingestApp } from '../orders-service/test/ingest-app.js';
 import { mockedApi, standardAnswers } from '../pizzashop-api/test/support.js';
 
 /**
@@ -13,30 +10,18 @@ import { mockedApi, standardAnswers } from '../pizzashop-api/test/support.js';
  * when the input is refused.
  */
 
-/** The orders-service HTTP app with its default body limit, over a recording producer. */
-async function ordersApp() {
-  const log = createLogger('hostile-inputs', 'silent');
-  const { producer, sent } = fakeProducer('ack');
-  const publisher = new OrderPublisher(producer, 'orders', ['127.0.0.1:1'], log);
-  await publisher.untilConnected();
-  const registry = createMetricsRegistry('orders-service-hostile');
+let apps: Awaited<ReturnType<typeof ingestApp>>[] = [];
+afterEach(() => {
+  for (const app of apps) app.stop();
+  apps = [];
+});
+
+/** The orders-service HTTP app with its default body limit and ingest rules, over a recording producer and a fake catalogue. */
+async function ordersApp(o: Parameters<typeof ingestApp>[0] = {}) {
   const defaults = ordersServiceEnvSchema.parse({});
-  const app = createOrdersHttpApp({
-    publisher,
-    registry,
-    metrics: createOrdersServiceMetrics(registry),
-    readiness: [],
-    bodyLimitBytes: defaults.ORDERS_BODY_LIMIT_BYTES,
-    sendTimeoutMs: 1000,
-    dedupCapacity: defaults.ORDERS_DEDUP_CAPACITY,
-    log,
-  });
-  /** `contentType: null` sends no Content-Type at all (a string body would get text/plain from fetch). */
-  const post = (body: string, contentType: string | null = 'application/json') =>
-    contentType === null
-      ? app.request('/orders', { method: 'POST', body: new TextEncoder().encode(body) })
-      : app.request('/orders', { method: 'POST', body, headers: { 'content-type': contentType } });
-  return { app, post, sent, limit: defaults.ORDERS_BODY_LIMIT_BYTES };
+  const app = await ingestApp({ bodyLimitBytes: defaults.ORDERS_BODY_LIMIT_BYTES, rules: DEFAULT_INGEST_RULES, ...o });
+  apps.push(app);
+  return { ...app, post: (body: string, contentType: string | null = 'application/json') => app.post(body, contentType), limit: defaults.ORDERS_BODY_LIMIT_BYTES };
 }
 
 const order = { userId: 7, items: [{ productId: '3', quantity: 2, price: 60 }], deliveryLat: 12.9, deliveryLon: 77.6 };
@@ -115,12 +100,13 @@ describe('orders-service POST /orders with hostile bodies', () => {
     expect(sent).toHaveLength(2);
   });
 
-  it('finding: an injection string as productId is accepted as an opaque id and passed on verbatim (never interpolated)', async () => {
+  it('answers 422 for an injection string as productId: it is not in the catalogue (looked up in memory, never interpolated)', async () => {
     const { post, sent } = await ordersApp();
     const productId = "3' OR '1'='1";
     const res = await post(JSON.stringify({ ...order, items: [{ productId, quantity: 1, price: 60 }] }));
-    expect(res.status).toBe(202);
-    expect(JSON.parse(sent[0]!.messages[0]!.value)).toMatchObject({ items: [{ productId, quantity: 1, price: 60 }] });
+    expect(res.status).toBe(422);
+    expect(((await res.json()) as Rejection).error).toBe(`order refused: items.0.productId: product ${productId} is not in the catalogue`);
+    expect(sent).toEqual([]);
   });
 
   it('keeps unknown top-level keys out of the published order, including __proto__', async () => {
@@ -143,6 +129,88 @@ describe('orders-service POST /orders with hostile bodies', () => {
     expect(res.status).toBe(404);
     expect(await res.json()).toEqual({ error: 'not_found', message });
     expect(sent).toEqual([]);
+  });
+});
+
+describe('orders-service POST /orders: orders the catalogue or the ingest rules refuse', () => {
+  const upperId = '0B7D3A5E-2F6C-4C1E-9B43-7D1F2A6E8C91';
+
+  it.each([
+    ['a quantity of 1,000,000,000', { ...order, items: [{ productId: '3', quantity: 1_000_000_000 }] }, 'items.0.quantity', 'must be at most 20 per item'],
+    ['21 items', { ...order, items: Array.from({ length: 21 }, (_, i) => ({ productId: String(i + 1), quantity: 1 })) }, 'items', 'an order has at most 20 items (one per product)'],
+    ['the same product twice', { ...order, items: [{ productId: '3', quantity: 1 }, { productId: '3', quantity: 1 }] }, 'items.1.productId', 'product 3 is already in items.0; send one line per product with the total quantity'],
+    ['a userId past the safe integers', { ...order, userId: 1e20 }, 'userId', 'Too big: expected int to be <=9007199254740991'],
+    ['a 65-character productId', { ...order, items: [{ productId: 'x'.repeat(65), quantity: 1 }] }, 'items.0.productId', 'must be at most 64 characters'],
+    ['a 600-character status (past Pinot\'s 512)', { ...order, status: 'x'.repeat(600) }, 'status', 'must be at most 64 characters'],
+    ['a createdAt with 60 fraction digits', { ...order, createdAt: `2026-11-25T13:37:00.${'9'.repeat(60)}Z` }, 'createdAt', 'must be at most 64 characters'],
+  ])('answers 400 naming the field, sends nothing: %s', async (_case, body, path, message) => {
+    const { post, sent } = await ordersApp();
+    const res = await post(JSON.stringify(body));
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as Rejection).fields).toContainEqual({ path, message });
+    expect(sent).toEqual([]);
+  });
+
+  it.each([
+    ['in the year 2999', '2999-01-01T00:00:00.000Z'],
+    ['in 1970', '1970-01-01T00:00:00.000Z'],
+  ])('answers 400 naming createdAt and the window for a createdAt %s, sends nothing', async (_case, createdAt) => {
+    const { post, sent } = await ordersApp();
+    const res = await post(JSON.stringify({ ...order, createdAt }));
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as Rejection).error).toMatch(/^invalid order: createdAt: must be at most 5 min ahead of and 7 days behind the server clock .*; got /);
+    expect(sent).toEqual([]);
+  });
+
+  it('answers 409 naming the item and its current price for a forged price with a matching total, sends nothing', async () => {
+    const { post, sent } = await ordersApp();
+    const res = await post(JSON.stringify({ ...order, items: [{ productId: '2', quantity: 1, price: 1 }], price: 1 }));
+    expect(res.status).toBe(409);
+    expect(((await res.json()) as Rejection).error).toBe('prices changed (send the current prices, or none): items.0.price: product 2 costs 399 now, not 1; price: the order costs 399 now, not 1');
+    expect(sent).toEqual([]);
+  });
+
+  it.each([
+    ['an unknown product id', { ...order, items: [{ productId: '424242', quantity: 1 }] }, 'items.0.productId: product 424242 is not in the catalogue'],
+    ['a user id that does not exist', { ...order, userId: 424_242 }, 'userId: user 424242 does not exist'],
+    ['a delivery point on another continent', { ...order, deliveryLat: 51.5, deliveryLon: -0.12 }, 'deliveryLat,deliveryLon: (51.5, -0.12) is outside the service area (within 25 km of the shop at (12.975, 77.625)): 8036 km away'],
+  ])('answers 422 naming it, sends nothing: %s', async (_case, body, message) => {
+    const { post, sent } = await ordersApp();
+    const res = await post(JSON.stringify(body));
+    expect(res.status).toBe(422);
+    expect(((await res.json()) as Rejection).error).toBe(`order refused: ${message}`);
+    expect(sent).toEqual([]);
+  });
+
+  it('stores an uppercase order id lowercase (so GET /orders/{id} of the API finds it)', async () => {
+    const { post, sent } = await ordersApp();
+    const res = await post(JSON.stringify({ ...order, id: upperId }));
+    expect(res.status).toBe(202);
+    expect(sent[0]!.messages[0]!.key).toBe(upperId.toLowerCase());
+    expect(JSON.parse(sent[0]!.messages[0]!.value)).toMatchObject({ id: upperId.toLowerCase() });
+  });
+
+  it('answers 503 at once while the broker is unreachable, and never sends the order later', async () => {
+    const { post, sent, watch } = await ordersApp({ reachable: false });
+    const t0 = performance.now();
+    const res = await post(JSON.stringify({ ...order, id: upperId }));
+    expect(performance.now() - t0).toBeLessThan(200);
+    expect(res.status).toBe(503);
+    watch.set(true);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(sent).toEqual([]);
+  });
+
+  it('answers 503 at once when the in-flight bound is reached (a flood while Kafka is slow), naming the bound', async () => {
+    const { post } = await ordersApp({ mode: 'hang', publisher: { maxInFlight: 3 } });
+    const pending = Array.from({ length: 3 }, () => post(JSON.stringify(order)));
+    await new Promise((r) => setTimeout(r, 20));
+    const t0 = performance.now();
+    const res = await post(JSON.stringify(order));
+    expect(performance.now() - t0).toBeLessThan(200);
+    expect(res.status).toBe(503);
+    expect(((await res.json()) as Rejection).error).toContain('3 orders are already waiting for Kafka (ORDERS_MAX_IN_FLIGHT 3); the order was not sent');
+    void pending;
   });
 });
 

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
-  completeOrder,
+  createOrderInputSchema,
+  DEFAULT_INGEST_RULES,
+  describeDuration,
   describeIssues,
   enrichedOrderItemSchema,
-  orderInputSchema,
   orderSchema,
   orderTotal,
   productChangeEventSchema,
@@ -64,19 +65,71 @@ describe('orderSchema', () => {
   });
 });
 
-describe('orderInputSchema + completeOrder', () => {
-  it('assigns id, createdAt and price when absent', () => {
-    const { id: _id, createdAt: _c, price: _p, ...rest } = validOrder;
-    const order = completeOrder(orderInputSchema.parse(rest), () => validOrder.id, () => new Date('2026-01-01T00:00:00Z'));
-    expect(order).toEqual({ ...validOrder, createdAt: '2026-01-01T00:00:00.000Z' });
-    expect(orderSchema.parse(order)).toEqual(order);
+describe('orderSchema: ids and string caps', () => {
+  it('lowercases the order id', () => {
+    expect(orderSchema.parse({ ...validOrder, id: validOrder.id.toUpperCase() }).id).toBe(validOrder.id);
   });
-  it('still checks a given price', () => {
-    expect(orderInputSchema.safeParse({ ...validOrder, price: 1 }).success).toBe(false);
+
+  it.each([
+    ['productId', { items: [{ productId: 'p'.repeat(65), quantity: 1, price: 150 }] }, 'items.0.productId: must be at most 64 characters'],
+    ['status', { status: 's'.repeat(65) }, 'status: must be at most 64 characters'],
+    ['createdAt', { createdAt: `2026-11-25T13:37:00.${'1'.repeat(60)}Z` }, 'createdAt: must be at most 64 characters'],
+  ])('caps %s', (_field, change, message) => {
+    const r = orderSchema.safeParse({ ...validOrder, ...change });
+    expect(describeIssues(r.error!)).toContain(message);
   });
+});
+
+describe('createOrderInputSchema (POST /orders)', () => {
+  const now = Date.parse('2026-11-25T13:37:00.000Z');
+  const schema = createOrderInputSchema(DEFAULT_INGEST_RULES, () => now);
+  const { id: _id, createdAt: _c, price: _p, ...request } = validOrder;
+
+  it('takes an order without id, createdAt and prices', () => {
+    const items = [{ productId: '21', quantity: 2 }];
+    expect(schema.parse({ ...request, items })).toEqual({ ...request, items });
+  });
+
+  it('still checks a given total against given item prices', () => {
+    expect(describeIssues(schema.safeParse({ ...request, price: 1 }).error!)).toContain('price: must equal the sum');
+  });
+
   it('rejects an order without items', () => {
-    const r = orderInputSchema.safeParse({ ...validOrder, items: [] });
-    expect(describeIssues(r.error!)).toContain('items: an order needs at least one item');
+    expect(describeIssues(schema.safeParse({ ...request, items: [] }).error!)).toContain('items: an order needs at least one item');
+  });
+
+  it('takes a createdAt inside the window and names the window otherwise', () => {
+    expect(schema.safeParse({ ...request, createdAt: '2026-11-25T13:41:59.999Z' }).success).toBe(true);
+    expect(schema.safeParse({ ...request, createdAt: '2026-11-18T13:37:00.000Z' }).success).toBe(true);
+    expect(describeIssues(schema.safeParse({ ...request, createdAt: '2999-01-01T00:00:00Z' }).error!)).toBe(
+      'createdAt: must be at most 5 min ahead of and 7 days behind the server clock (2026-11-25T13:37:00.000Z): between 2026-11-18T13:37:00.000Z and 2026-11-25T13:42:00.000Z; got 2999-01-01T00:00:00.000Z',
+    );
+    expect(schema.safeParse({ ...request, createdAt: '2026-11-18T13:36:59.999Z' }).success).toBe(false);
+  });
+
+  it('applies configured bounds', () => {
+    const tight = createOrderInputSchema({ ...DEFAULT_INGEST_RULES, maxItems: 2, maxQuantity: 2 });
+    const tooMany = tight.safeParse({ ...request, items: [{ productId: '1', quantity: 1 }, { productId: '2', quantity: 1 }, { productId: '3', quantity: 1 }] });
+    expect(describeIssues(tooMany.error!)).toBe('items: an order has at most 2 items (one per product)');
+    const tooMuch = tight.safeParse({ ...request, items: [{ productId: '1', quantity: 3 }] });
+    expect(describeIssues(tooMuch.error!)).toBe('items.0.quantity: must be at most 2 per item');
+  });
+
+  it('names the second line of a product ordered twice (numeric and string ids are the same product)', () => {
+    const r = schema.safeParse({ ...request, items: [{ productId: 21, quantity: 1 }, { productId: '21', quantity: 1 }] });
+    expect(describeIssues(r.error!)).toBe('items.1.productId: product 21 is already in items.0; send one line per product with the total quantity');
+  });
+});
+
+describe('describeDuration', () => {
+  it.each([
+    [300_000, '5 min'],
+    [86_400_000, '1 day'],
+    [604_800_000, '7 days'],
+    [90_000, '90 s'],
+    [1500, '1500 ms'],
+  ])('%i ms -> %s', (ms, text) => {
+    expect(describeDuration(ms)).toBe(text);
   });
 });
 

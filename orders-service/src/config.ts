@@ -1,26 +1,63 @@
-import { infraEnvSchema } from '@pizzashop/common';
+import { DEFAULT_INGEST_RULES, infraEnvSchema } from '@pizzashop/common';
 import { z } from 'zod';
+import { parseServiceArea } from './service-area.js';
 
 const booleanFlag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
-export const ordersServiceEnvSchema = infraEnvSchema.extend({
-  KAFKA_CLIENT_ID: z.string().default('orders-service'),
-  SIMULATOR_ENABLED: booleanFlag.default(true),
-  /** Simulated orders per second. */
-  SIMULATOR_RATE: z.coerce.number().positive().default(10),
-  /** Orders per Kafka send in the simulator. */
-  SIMULATOR_BATCH_SIZE: z.coerce.number().int().positive().default(2000),
-  SIMULATOR_PROGRESS_EVERY: z.coerce.number().int().positive().default(10000),
-  PRODUCTS_RELOAD_MS: z.coerce.number().int().positive().default(30000),
-  ORDERS_HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(8081),
-  ORDERS_HTTP_HOST: z.string().default('0.0.0.0'),
-  ORDERS_BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(64 * 1024),
-  /** How long POST /orders waits for Kafka's acknowledgement before answering 503. */
-  ORDERS_SEND_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),
-  /** Acknowledged order ids remembered so a retried POST /orders is not sent again. */
-  ORDERS_DEDUP_CAPACITY: z.coerce.number().int().positive().default(100_000),
-  ORDERS_TOPIC_PARTITIONS: z.coerce.number().int().positive().default(3),
-});
+const DAY_MS = 86_400_000;
+
+export const ordersServiceEnvSchema = infraEnvSchema
+  .extend({
+    KAFKA_CLIENT_ID: z.string().default('orders-service'),
+    SIMULATOR_ENABLED: booleanFlag.default(true),
+    /** Simulated orders per second. */
+    SIMULATOR_RATE: z.coerce.number().positive().default(10),
+    /** Orders per Kafka send in the simulator. */
+    SIMULATOR_BATCH_SIZE: z.coerce.number().int().positive().default(2000),
+    SIMULATOR_PROGRESS_EVERY: z.coerce.number().int().positive().default(10000),
+    /** Products and users are reloaded from MariaDB this often (and on a miss). */
+    CATALOGUE_RELOAD_MS: z.coerce.number().int().positive().default(10_000),
+    /** Least time between two reloads asked for by misses (unknown product or user, another price). */
+    CATALOGUE_MISS_RELOAD_MIN_INTERVAL_MS: z.coerce.number().int().nonnegative().default(1000),
+    ORDERS_HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(8081),
+    ORDERS_HTTP_HOST: z.string().default('0.0.0.0'),
+    ORDERS_BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(64 * 1024),
+    /** Longest a POST /orders waits in the queue for its produce request before it is withdrawn (503). */
+    ORDERS_SEND_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),
+    /** A produce request unanswered this long: 503 at once (and not ready) until it completes. */
+    ORDERS_PRODUCE_STALL_MS: z.coerce.number().int().positive().default(2000),
+    /** Most orders accepted by POST /orders and not yet acknowledged; past it, 503 at once. */
+    ORDERS_MAX_IN_FLIGHT: z.coerce.number().int().positive().default(10_000),
+    /** Most orders per produce request (micro-batch); 1 sends one request per order. */
+    ORDERS_PRODUCE_BATCH_MAX: z.coerce.number().int().positive().default(1000),
+    /** How often the broker is checked (readiness, 503 at once while it is unreachable). */
+    ORDERS_BROKER_CHECK_MS: z.coerce.number().int().positive().default(1000),
+    /** Acknowledged order ids remembered so a retried POST /orders is not sent again. */
+    ORDERS_DEDUP_CAPACITY: z.coerce.number().int().positive().default(100_000),
+    ORDERS_TOPIC_PARTITIONS: z.coerce.number().int().positive().default(3),
+    ORDERS_MAX_ITEMS: z.coerce.number().int().positive().default(DEFAULT_INGEST_RULES.maxItems),
+    ORDERS_MAX_QUANTITY: z.coerce.number().int().positive().default(DEFAULT_INGEST_RULES.maxQuantity),
+    ORDERS_CREATED_AT_MAX_AHEAD_MS: z.coerce.number().int().nonnegative().default(DEFAULT_INGEST_RULES.createdAtMaxAheadMs),
+    /** Pinot's table retention (the launcher's variable): the default of how old a createdAt may be. */
+    PINOT_RETENTION_DAYS: z.coerce.number().int().min(1).default(7),
+    ORDERS_CREATED_AT_MAX_BEHIND_MS: z.coerce.number().int().nonnegative().optional(),
+    /** Delivery area: "lat,lon,radiusKm" around the shop (the seeded users live inside it). */
+    ORDERS_SERVICE_AREA: z
+      .string()
+      .default('12.975,77.625,25')
+      .transform((raw, ctx) => {
+        try {
+          return parseServiceArea(raw);
+        } catch (err) {
+          ctx.addIssue({ code: 'custom', message: (err as Error).message });
+          return z.NEVER;
+        }
+      }),
+  })
+  .transform(({ ORDERS_CREATED_AT_MAX_BEHIND_MS, ...cfg }) => ({
+    ...cfg,
+    ORDERS_CREATED_AT_MAX_BEHIND_MS: ORDERS_CREATED_AT_MAX_BEHIND_MS ?? cfg.PINOT_RETENTION_DAYS * DAY_MS,
+  }));
 export type OrdersServiceConfig = z.infer<typeof ordersServiceEnvSchema>;

@@ -1,100 +1,145 @@
 import { randomUUID } from 'node:crypto';
-import { completeOrder, describeIssues, notFoundAsJson, orderInputSchema, opsRoutes, type Logger, type ReadinessCheck } from '@pizzashop/common';
-import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
+import {
+  createOrderInputSchema,
+  describeIssues,
+  notFoundAsJson,
+  opsRoutes,
+  type IngestRules,
+  type Logger,
+  type ReadinessCheck,
+  type ValidOrderInput,
+} from '@pizzashop/common';
+import { Hono, type Context } from 'hono';
 import type { Registry } from 'prom-client';
 import { isJsonContentType } from './json-content-type.js';
 import type { OrdersServiceMetrics } from './metrics.js';
 import { ConflictingOrderError, OrderDeduplicator, orderFingerprint } from './order-dedup.js';
-import { KafkaUnavailableError, type OrderPublisher } from './order-publisher.js';
+import { KafkaUnavailableError, OrderSendFailedError, type OrderPublisher } from './order-publisher.js';
+import { ordersOpenApiDocument } from './openapi.js';
+import { CatalogueUnavailableError, type OrderPricer, type PricingProblem } from './pricing.js';
+import { BodyTooLargeError, readBodyText } from './request-body.js';
 
 export interface OrdersHttpOptions {
-  publisher: OrderPublisher;
+  publisher: Pick<OrderPublisher, 'submit'>;
+  pricer: Pick<OrderPricer, 'price'>;
+  /** Bounds on items, quantities and createdAt (the shared contract's ingest rules). */
+  rules: IngestRules;
+  /** How the service area is described in the OpenAPI document. */
+  serviceArea: string;
   registry: Registry;
   metrics: OrdersServiceMetrics;
   readiness: ReadinessCheck[];
   bodyLimitBytes: number;
-  sendTimeoutMs: number;
   /** Acknowledged order ids remembered to answer a retry without sending again. */
   dedupCapacity: number;
   log: Logger;
 }
 
+/** The catalogue refused the order: 422 (unknown product or user, outside the service area) or 409 (another price). */
+class OrderRefusedError extends Error {
+  constructor(
+    readonly status: 409 | 422,
+    readonly problems: PricingProblem[],
+  ) {
+    super(problems.map((p) => `${p.path}: ${p.message}`).join('; '));
+  }
+}
+
+type Status = 400 | 409 | 413 | 415 | 422 | 500 | 503;
+
 /**
- * `POST /orders`: validates the order, publishes it and answers 202 `{id}` only once Kafka
- * acknowledged it, idempotent on the order id (a retry joins or reuses the earlier send; 409 for
- * the same id with a different order); 415 unless the body is declared JSON, 400 naming the
- * invalid fields, 413 past the body limit, 503 while Kafka is unavailable. Plus `/healthz`,
+ * `POST /orders`: validates the order against the contract and its ingest rules, prices it from
+ * the catalogue and publishes it, answering 202 with the priced order only once Kafka acknowledged
+ * it; idempotent on the order id (a retry joins or reuses the earlier send; 409 for the same id
+ * with a different order). 415 unless the body is declared JSON, 400 naming the invalid fields,
+ * 413 past the body limit, 422 for an unknown product or user or a delivery point outside the
+ * service area, 409 for a client price that is not the current one, 503 (order not sent, never
+ * will be) while Kafka or the catalogue is unavailable. Plus `/openapi.json`, `/healthz`,
  * `/readyz`, `/metrics`; any other route answers 404 JSON.
  */
 export function createOrdersHttpApp(o: OrdersHttpOptions): Hono {
   const app = new Hono();
-  const dedup = new OrderDeduplicator(o.dedupCapacity, (kind) => o.metrics.httpOrderDuplicates.inc({ kind }));
-  const reject = (status: 400 | 409 | 413 | 415 | 503) => o.metrics.httpOrdersRejected.inc({ status: String(status) });
+  const schema = createOrderInputSchema(o.rules);
+  const dedup = new OrderDeduplicator<string>(o.dedupCapacity, (kind) => o.metrics.httpOrderDuplicates.inc({ kind }));
+  const refuse = (c: Context, status: Status, body: Record<string, unknown>) => {
+    o.metrics.httpOrdersRejected.inc({ status: String(status) });
+    if (status === 503) c.header('Retry-After', '5');
+    return c.json(body, status);
+  };
+  const openApi = ordersOpenApiDocument(o.rules, o.serviceArea);
+
+  /** Prices and publishes one order; resolves with the 202 body (the priced order as JSON). */
+  const send = async (input: ValidOrderInput, id: string): Promise<string> => {
+    const priced = await o.pricer.price(input, id, input.createdAt ?? new Date().toISOString());
+    if (!priced.ok) throw new OrderRefusedError(priced.status, priced.problems);
+    try {
+      await o.publisher.submit(priced.order);
+    } catch (err) {
+      if (!(err instanceof KafkaUnavailableError)) o.log.warn({ err, orderId: id }, 'order send failed');
+      throw err;
+    }
+    o.metrics.ordersProduced.inc({ source: 'http' });
+    return JSON.stringify(priced.order);
+  };
 
   app.post(
     '/orders',
     async (c, next) => {
       const contentType = c.req.header('content-type');
       if (isJsonContentType(contentType)) return next();
-      reject(415);
       const got = contentType === undefined ? 'none' : contentType.slice(0, 100);
-      return c.json({ error: `POST /orders expects Content-Type: application/json; got ${got}` }, 415);
+      return refuse(c, 415, { error: `POST /orders expects Content-Type: application/json; got ${got}` });
     },
-    bodyLimit({
-      maxSize: o.bodyLimitBytes,
-      onError: (c) => {
-        reject(413);
-        return c.json({ error: `request body larger than ${o.bodyLimitBytes} bytes` }, 413);
-      },
-    }),
+    async (c, next) => {
+      const stopTimer = o.metrics.httpOrderSeconds.startTimer();
+      await next();
+      stopTimer({ status: String(c.res.status) });
+    },
     async (c) => {
+      let text: string;
+      try {
+        text = await readBodyText(c, o.bodyLimitBytes);
+      } catch (err) {
+        if (!(err instanceof BodyTooLargeError)) throw err;
+        c.header('Connection', 'close');
+        return refuse(c, 413, { error: `request body larger than ${o.bodyLimitBytes} bytes` });
+      }
       let body: unknown;
       try {
-        body = JSON.parse(await c.req.text());
+        body = JSON.parse(text);
       } catch (err) {
-        reject(400);
-        return c.json({ error: `body is not valid JSON: ${(err as Error).message}` }, 400);
+        return refuse(c, 400, { error: `body is not valid JSON: ${(err as Error).message}` });
       }
-      const parsed = orderInputSchema.safeParse(body);
+      const parsed = schema.safeParse(body);
       if (!parsed.success) {
-        reject(400);
-        return c.json(
-          {
-            error: `invalid order: ${describeIssues(parsed.error)}`,
-            fields: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
-          },
-          400,
-        );
+        return refuse(c, 400, {
+          error: `invalid order: ${describeIssues(parsed.error)}`,
+          fields: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+        });
       }
-      const order = completeOrder(parsed.data, randomUUID, () => new Date());
-      const send = async () => {
-        try {
-          await o.publisher.publish([order]);
-        } catch (err) {
-          if (!(err instanceof KafkaUnavailableError)) o.log.warn({ err, orderId: order.id }, 'order send failed; a retry with the same id sends it again');
-          throw err;
+      const id = parsed.data.id ?? randomUUID();
+      let accepted: string;
+      try {
+        accepted = await dedup.acknowledgement(id, orderFingerprint(parsed.data), () => send(parsed.data, id));
+      } catch (err) {
+        if (err instanceof ConflictingOrderError) return refuse(c, 409, { error: err.message });
+        if (err instanceof OrderRefusedError) {
+          const what = err.status === 409 ? 'prices changed (send the current prices, or none)' : 'order refused';
+          return refuse(c, err.status, { error: `${what}: ${err.message}`, fields: err.problems });
         }
-        o.metrics.ordersProduced.inc({ source: 'http' });
-      };
-      let ack: Promise<void>;
-      try {
-        ack = dedup.acknowledgement(order.id, orderFingerprint(order, parsed.data.createdAt), send);
-      } catch (err) {
-        if (!(err instanceof ConflictingOrderError)) throw err;
-        reject(409);
-        return c.json({ error: err.message }, 409);
+        if (err instanceof KafkaUnavailableError || err instanceof CatalogueUnavailableError) {
+          return refuse(c, 503, { error: `order not accepted, not sent; retry with the same id: ${err.message}`, id });
+        }
+        if (err instanceof OrderSendFailedError) {
+          return refuse(c, 500, { error: `order outcome unknown: ${err.message}; retry with the same id`, id });
+        }
+        throw err;
       }
-      try {
-        await o.publisher.acknowledgedWithin(ack, o.sendTimeoutMs);
-      } catch (err) {
-        reject(503);
-        c.header('Retry-After', '5');
-        return c.json({ error: `order not accepted; retry with the same id: ${(err as Error).message}`, id: order.id }, 503);
-      }
-      return c.json({ id: order.id }, 202);
+      c.header('Content-Type', 'application/json');
+      return c.body(accepted, 202);
     },
   );
+  app.get('/openapi.json', (c) => c.json(openApi));
   app.route('/', opsRoutes(o.registry, o.readiness));
   app.notFound(notFoundAsJson());
   return app;

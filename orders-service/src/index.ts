@@ -1,5 +1,7 @@
-export { generateOrder, type Catalogue } from './order-generator.js';
+export { generateOrderRequest, type Catalogue } from './order-generator.js';
 export { RatePacer } from './rate-pacer.js';
-export { OrderPublisher, KafkaUnavailableError } from './order-publisher.js';
+export { OrderPublisher, KafkaUnavailableError, OrderSendFailedError } from './order-publisher.js';
+export { BrokerWatch } from './broker-watch.js';
+export { priceOrder, OrderPricer } from './pricing.js';
 export { createOrdersHttpApp } from './http-app.js';
 export { ordersServiceEnvSchema, type OrdersServiceConfig } from './config.js';

@@ -9,8 +9,10 @@ import {
   loadConfig,
   onShutdown,
   retryUntilDone,
+  type IngestRules,
 } from '@pizzashop/common';
 import type { ServerType } from '@hono/node-server';
+import { BrokerWatch } from './broker-watch.js';
 import { CatalogueStore } from './catalogue-store.js';
 import { createCataloguePool, describeDatabaseError } from './catalogue.js';
 import { parseCliArgs } from './cli-args.js';
@@ -18,20 +20,74 @@ import { ordersServiceEnvSchema } from './config.js';
 import { createOrdersHttpApp } from './http-app.js';
 import { createOrdersServiceMetrics } from './metrics.js';
 import { OrderPublisher } from './order-publisher.js';
-import { Simulator } from './simulator.js';
+import { OrderPricer } from './pricing.js';
+import { describeServiceArea } from './service-area.js';
+import { Simulator, simulatorBounds } from './simulator.js';
 
 const COMPONENT = 'orders-service';
 const log = createLogger(COMPONENT);
 const cfg = loadConfig(ordersServiceEnvSchema, process.env, COMPONENT);
 const args = parseCliArgs(process.argv.slice(2));
 const benchmark = args.count !== undefined;
+const rules: IngestRules = {
+  maxItems: cfg.ORDERS_MAX_ITEMS,
+  maxQuantity: cfg.ORDERS_MAX_QUANTITY,
+  createdAtMaxAheadMs: cfg.ORDERS_CREATED_AT_MAX_AHEAD_MS,
+  createdAtMaxBehindMs: cfg.ORDERS_CREATED_AT_MAX_BEHIND_MS,
+};
 
 const registry = createMetricsRegistry(COMPONENT);
 const metrics = createOrdersServiceMetrics(registry);
-const kafka = createKafkaClient({ brokers: cfg.KAFKA_BROKERS, clientId: cfg.KAFKA_CLIENT_ID, log });
-const publisher = new OrderPublisher(createIdempotentProducer(kafka), cfg.ORDERS_TOPIC, cfg.KAFKA_BROKERS, log);
+// Reconnects to a lost broker at least every second and never gives up: the produce request in
+// flight when the broker goes away then completes within about a second of its return instead of
+// failing after kafkajs' 8 connection retries (an answer of "outcome unknown" for its orders).
+const kafka = createKafkaClient({
+  brokers: cfg.KAFKA_BROKERS,
+  clientId: cfg.KAFKA_CLIENT_ID,
+  log,
+  overrides: { retry: { initialRetryTime: 300, maxRetryTime: 1000, retries: Number.MAX_SAFE_INTEGER } },
+});
+// The broker check gives up fast: a check that cannot finish within its timeout counts as failed.
+const checkTimeoutMs = Math.max(1000, 2 * cfg.ORDERS_BROKER_CHECK_MS);
+const watchKafka = createKafkaClient({
+  brokers: cfg.KAFKA_BROKERS,
+  clientId: `${cfg.KAFKA_CLIENT_ID}-broker-check`,
+  // Its failures are the point of the check and logged by BrokerWatch once per change, not by kafkajs every second.
+  log: createLogger(COMPONENT, 'silent'),
+  overrides: { connectionTimeout: checkTimeoutMs, requestTimeout: checkTimeoutMs, retry: { retries: 0 } },
+});
+const watch = new BrokerWatch(
+  watchKafka.admin(),
+  cfg.ORDERS_TOPIC,
+  cfg.KAFKA_BROKERS,
+  { intervalMs: cfg.ORDERS_BROKER_CHECK_MS, timeoutMs: checkTimeoutMs, failuresBeforeDown: 2 },
+  log,
+);
+watch.onChange((reachable) => metrics.kafkaReachable.set(reachable ? 1 : 0));
+const publisher = new OrderPublisher(
+  createIdempotentProducer(kafka, 1000), // sends retried at least every second too
+  cfg.ORDERS_TOPIC,
+  cfg.KAFKA_BROKERS,
+  watch,
+  {
+    maxInFlight: cfg.ORDERS_MAX_IN_FLIGHT,
+    maxBatch: cfg.ORDERS_PRODUCE_BATCH_MAX,
+    queueTimeoutMs: cfg.ORDERS_SEND_TIMEOUT_MS,
+    stallMs: cfg.ORDERS_PRODUCE_STALL_MS,
+  },
+  log,
+  { onBatch: (orders) => metrics.produceBatchOrders.observe(orders) },
+);
 const pool = createCataloguePool(cfg);
-const catalogue = new CatalogueStore(pool, cfg.PRODUCTS_RELOAD_MS, log, (n) => metrics.catalogueProducts.set(n));
+const catalogue = new CatalogueStore(
+  pool,
+  { reloadMs: cfg.CATALOGUE_RELOAD_MS, missReloadMinIntervalMs: cfg.CATALOGUE_MISS_RELOAD_MIN_INTERVAL_MS },
+  log,
+  (snapshot) => {
+    metrics.catalogueProducts.set(snapshot.products.size);
+    metrics.catalogueUsers.set(snapshot.customers.size);
+  },
+);
 const simulatorEnabled = benchmark || cfg.SIMULATOR_ENABLED;
 const simulator = new Simulator(
   catalogue,
@@ -40,10 +96,13 @@ const simulator = new Simulator(
     rate: args.rate ?? cfg.SIMULATOR_RATE,
     batchSize: cfg.SIMULATOR_BATCH_SIZE,
     progressEvery: cfg.SIMULATOR_PROGRESS_EVERY,
+    serviceArea: cfg.ORDERS_SERVICE_AREA,
+    bounds: simulatorBounds(rules),
     ...(args.count === undefined ? {} : { count: args.count }),
   },
   log,
   (n) => metrics.ordersProduced.inc({ source: 'simulator' }, n),
+  (n) => metrics.simulatorSkipped.inc(n),
 );
 
 async function loadCatalogueWithRetry(): Promise<void> {
@@ -60,28 +119,33 @@ async function ensureOrdersTopic(): Promise<void> {
 }
 
 async function runSimulator(): Promise<void> {
-  await Promise.all([loadCatalogueWithRetry(), ensureOrdersTopic()]);
+  await ready;
   const result = await simulator.run();
   log.info(result, 'simulator finished');
   if (benchmark) process.stdout.write(`${JSON.stringify({ benchmark: 'orders-simulator', ...result })}\n`);
 }
 
 publisher.start();
+watch.start();
+const ready = Promise.all([loadCatalogueWithRetry(), ensureOrdersTopic()]);
 let server: ServerType | undefined;
 if (!benchmark) {
   const app = createOrdersHttpApp({
     publisher,
+    pricer: new OrderPricer(catalogue, cfg.ORDERS_SERVICE_AREA),
+    rules,
+    serviceArea: describeServiceArea(cfg.ORDERS_SERVICE_AREA),
     registry,
     metrics,
     readiness: [
       { name: 'kafka', check: () => publisher.available },
-      ...(simulatorEnabled ? [{ name: 'catalogue', check: () => catalogue.loaded }] : []),
+      { name: 'catalogue', check: () => catalogue.loaded },
     ],
     bodyLimitBytes: cfg.ORDERS_BODY_LIMIT_BYTES,
-    sendTimeoutMs: cfg.ORDERS_SEND_TIMEOUT_MS,
     dedupCapacity: cfg.ORDERS_DEDUP_CAPACITY,
     log,
   });
+  setInterval(() => metrics.httpOrdersInFlight.set(publisher.inFlight), 1000).unref();
   server = await listen(app, cfg.ORDERS_HTTP_PORT, cfg.ORDERS_HTTP_HOST, log);
 }
 
@@ -92,6 +156,7 @@ async function stop(): Promise<void> {
   catalogue.stop();
   if (server) await closeServer(server);
   await simulatorDone;
+  await watch.stop();
   await publisher.stop();
   await pool.end();
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Order } from '@pizzashop/common';
+import type { ValidOrderInput } from '@pizzashop/common';
 
 /** The same order id arrived with a different order. */
 export class ConflictingOrderError extends Error {
@@ -10,27 +10,27 @@ export class ConflictingOrderError extends Error {
 export type DuplicateKind = 'in_flight' | 'acknowledged';
 
 /**
- * A stable hash of what the client asked for: every field of the completed order but the id (the
- * key it is stored under) and `createdAt` when the server assigned it (a retry of the same body gets a new one). `price` is
- * the computed total, so a body with and without the matching price is the same order.
+ * A stable hash of what the client asked for: user, status, products and quantities, delivery point
+ * and `createdAt` when the client sent one. Not the id (the key it is stored under) and not prices:
+ * the server prices the order, so a retry with or without prices is the same order.
  */
-export function orderFingerprint(order: Order, clientCreatedAt: string | undefined): string {
-  const { userId, status, price, deliveryLat, deliveryLon } = order;
-  const items = order.items.map(({ productId, quantity, price: itemPrice }) => [productId, quantity, itemPrice]);
-  const canonical = [clientCreatedAt ?? null, userId, status, price, items, deliveryLat, deliveryLon];
+export function orderFingerprint(input: ValidOrderInput): string {
+  const { userId, status, deliveryLat, deliveryLon, createdAt } = input;
+  const items = input.items.map(({ productId, quantity }) => [productId, quantity]);
+  const canonical = [createdAt ?? null, userId, status, items, deliveryLat, deliveryLon];
   return createHash('sha256').update(JSON.stringify(canonical)).digest('base64');
 }
 
 /**
  * Makes sending an order idempotent on its id, within this process: a send still in flight is
- * joined instead of repeated, the last `capacity` acknowledged ids are answered without sending
- * again, and a send that fails is forgotten so a retry sends again. The same id with another
- * fingerprint is a ConflictingOrderError.
+ * joined instead of repeated, the last `capacity` acknowledged ids are answered with the result of
+ * their send (the priced order) without sending again, and a send that fails is forgotten so a
+ * retry sends again. The same id with another fingerprint is a ConflictingOrderError.
  */
-export class OrderDeduplicator {
-  private readonly inFlight = new Map<string, { fingerprint: string; ack: Promise<void> }>();
-  /** id -> fingerprint, oldest acknowledgement first. */
-  private readonly acknowledged = new Map<string, string>();
+export class OrderDeduplicator<T> {
+  private readonly inFlight = new Map<string, { fingerprint: string; ack: Promise<T> }>();
+  /** id -> fingerprint and result, oldest acknowledgement first. */
+  private readonly acknowledged = new Map<string, { fingerprint: string; result: T }>();
 
   constructor(
     private readonly capacity: number,
@@ -38,15 +38,15 @@ export class OrderDeduplicator {
   ) {}
 
   /**
-   * Resolves once Kafka acknowledged the order with this id: at once when it already was, with the
-   * send in flight when there is one, else with a new send started by `send`.
+   * Resolves with the result of the send of the order with this id: at once when it was already
+   * acknowledged, with the send in flight when there is one, else with a new send started by `send`.
    */
-  acknowledgement(id: string, fingerprint: string, send: () => Promise<void>): Promise<void> {
-    const acknowledgedFingerprint = this.acknowledged.get(id);
-    if (acknowledgedFingerprint !== undefined) {
-      this.checkSameOrder(id, acknowledgedFingerprint, fingerprint);
+  acknowledgement(id: string, fingerprint: string, send: () => Promise<T>): Promise<T> {
+    const done = this.acknowledged.get(id);
+    if (done !== undefined) {
+      this.checkSameOrder(id, done.fingerprint, fingerprint);
       this.onDuplicate('acknowledged');
-      return Promise.resolve();
+      return Promise.resolve(done.result);
     }
     const pending = this.inFlight.get(id);
     if (pending) {
@@ -57,7 +57,7 @@ export class OrderDeduplicator {
     const ack = send();
     this.inFlight.set(id, { fingerprint, ack });
     ack.then(
-      () => this.remember(id, fingerprint),
+      (result) => this.remember(id, fingerprint, result),
       () => this.inFlight.delete(id),
     );
     return ack;
@@ -69,9 +69,9 @@ export class OrderDeduplicator {
     }
   }
 
-  private remember(id: string, fingerprint: string): void {
+  private remember(id: string, fingerprint: string, result: T): void {
     this.inFlight.delete(id);
-    this.acknowledged.set(id, fingerprint);
+    this.acknowledged.set(id, { fingerprint, result });
     if (this.acknowledged.size > this.capacity) {
       this.acknowledged.delete(this.acknowledged.keys().next().value!);
     }

@@ -1,13 +1,21 @@
-import { orderTotal, type Order, type OrderItem } from '@pizzashop/common';
+import type { ValidOrderInput } from '@pizzashop/common';
 import type { CatalogueProduct, Customer } from './catalogue.js';
 
+/** What the simulator orders from: the catalogue's products and the customers it delivers to. */
 export interface Catalogue {
   customers: readonly Customer[];
   products: readonly CatalogueProduct[];
 }
 
-export const MAX_ITEMS = 10;
-export const MAX_QUANTITY = 5;
+export interface GeneratorBounds {
+  /** Most distinct products per order. */
+  maxItems: number;
+  /** Most units per item. */
+  maxQuantity: number;
+}
+
+/** The simulator's shape of orders, within any ingest rules at least this generous. */
+export const SIMULATOR_BOUNDS: GeneratorBounds = { maxItems: 10, maxQuantity: 5 };
 
 /** A random integer in [min, max] from a [0,1) random source. */
 function randomInt(random: () => number, min: number, max: number): number {
@@ -26,27 +34,18 @@ function sample<T>(items: readonly T[], count: number, random: () => number): T[
 }
 
 /**
- * A simulated order: a random customer, 1-10 distinct catalogue products, quantity 1-5 each,
- * item price from the catalogue, order price the sum, delivery to the customer's coordinates.
+ * What a simulated customer asks for, like a client of POST /orders: a random customer, 1 to
+ * `maxItems` distinct catalogue products, 1 to `maxQuantity` units each, delivered to the
+ * customer's coordinates. No prices: the order is priced by `priceOrder`, as HTTP orders are.
  */
-export function generateOrder(catalogue: Catalogue, random: () => number, now: Date, id: string): Order {
+export function generateOrderRequest(catalogue: Catalogue, random: () => number, bounds: GeneratorBounds = SIMULATOR_BOUNDS): ValidOrderInput {
   if (catalogue.customers.length === 0 || catalogue.products.length === 0) {
-    throw new Error('cannot simulate orders: the catalogue has no customers or no products (check the users and products tables)');
+    throw new Error('cannot simulate orders: the catalogue has no customers in the service area or no products (check the users and products tables and ORDERS_SERVICE_AREA)');
   }
   const customer = catalogue.customers[randomInt(random, 0, catalogue.customers.length - 1)]!;
-  const items: OrderItem[] = sample(catalogue.products, randomInt(random, 1, MAX_ITEMS), random).map((p) => ({
+  const items = sample(catalogue.products, randomInt(random, 1, bounds.maxItems), random).map((p) => ({
     productId: p.id,
-    quantity: randomInt(random, 1, MAX_QUANTITY),
-    price: p.price,
+    quantity: randomInt(random, 1, bounds.maxQuantity),
   }));
-  return {
-    id,
-    createdAt: now.toISOString(),
-    userId: customer.id,
-    status: 'PLACED_ORDER',
-    price: orderTotal(items),
-    items,
-    deliveryLat: customer.lat,
-    deliveryLon: customer.lon,
-  };
+  return { userId: customer.id, status: 'PLACED_ORDER', items, deliveryLat: customer.lat, deliveryLon: customer.lon };
 }

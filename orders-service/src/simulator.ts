@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger, Order } from '@pizzashop/common';
-import type { CatalogueStore } from './catalogue-store.js';
-import { generateOrder } from './order-generator.js';
+import type { CatalogueSnapshot, CatalogueStore } from './catalogue-store.js';
+import { generateOrderRequest, SIMULATOR_BOUNDS, type Catalogue, type GeneratorBounds } from './order-generator.js';
 import type { OrderPublisher } from './order-publisher.js';
+import { priceOrder } from './pricing.js';
 import { RatePacer } from './rate-pacer.js';
+import { inServiceArea, type ServiceArea } from './service-area.js';
 
 export interface SimulatorOptions {
   /** Orders per second; Infinity for as fast as possible. */
@@ -12,6 +14,9 @@ export interface SimulatorOptions {
   progressEvery: number;
   /** Stop after this many orders (bounded benchmark mode); unbounded when absent. */
   count?: number;
+  serviceArea: ServiceArea;
+  /** Item and quantity bounds of the ingest rules: the simulator stays within them. */
+  bounds: GeneratorBounds;
 }
 
 export interface SimulatorResult {
@@ -29,18 +34,24 @@ const RETRY_DELAY_MS = 1000;
  */
 const MIN_TICK_MS = 10;
 
-/** Generates orders from the catalogue at a paced rate and publishes them in batches. */
+/**
+ * Generates orders at a paced rate and publishes them in batches. Each order is what a customer
+ * asks for (`generateOrderRequest`), priced by `priceOrder` like an HTTP order. While Kafka is
+ * unavailable nothing is generated, and what fell due meanwhile is skipped (no burst afterwards).
+ */
 export class Simulator {
   private stopped = false;
   private acknowledged = 0;
   private items = 0;
+  private orderable: { snapshot: CatalogueSnapshot; catalogue: Catalogue } | undefined;
 
   constructor(
-    private readonly catalogue: CatalogueStore,
+    private readonly store: CatalogueStore,
     private readonly publisher: OrderPublisher,
     private readonly options: SimulatorOptions,
     private readonly log: Logger,
     private readonly onAcknowledged: (orders: number) => void,
+    private readonly onSkipped: (orders: number) => void,
   ) {}
 
   /** Runs until `stop()` or until `count` orders were acknowledged by Kafka. */
@@ -50,16 +61,25 @@ export class Simulator {
     const pacer = new RatePacer(this.options.rate, startedAt);
     const inFlight = new Set<Promise<void>>();
     let generated = 0;
+    let skipped = 0;
     let nextProgress = this.options.progressEvery;
     while (!this.stopped && generated < (this.options.count ?? Infinity)) {
+      if (!this.publisher.available) {
+        await sleep(MIN_TICK_MS * 10);
+        continue;
+      }
       const remaining = (this.options.count ?? Infinity) - generated;
       const n = pacer.due(Date.now(), Math.min(this.options.batchSize, remaining));
+      if (pacer.skipped > skipped) {
+        this.log.warn({ skipped: pacer.skipped - skipped }, 'simulator skipped the orders due while Kafka was unavailable (no burst)');
+        this.onSkipped(pacer.skipped - skipped);
+        skipped = pacer.skipped;
+      }
       if (n === 0) {
         await sleep(Math.max(MIN_TICK_MS, pacer.delayUntilNext(Date.now())));
         continue;
       }
-      const now = new Date();
-      const orders = Array.from({ length: n }, () => generateOrder(this.catalogue.current, Math.random, now, randomUUID()));
+      const orders = this.generate(n, new Date().toISOString());
       pacer.record(n);
       generated += n;
       const send = this.publishUntilAcknowledged(orders).then(() => {
@@ -88,6 +108,26 @@ export class Simulator {
     this.stopped = true;
   }
 
+  /** `n` orders priced from one catalogue snapshot; a refusal here is a bug in the generator. */
+  private generate(n: number, createdAt: string): Order[] {
+    const snapshot = this.store.current;
+    const catalogue = this.catalogueOf(snapshot);
+    return Array.from({ length: n }, () => {
+      const priced = priceOrder(generateOrderRequest(catalogue, Math.random, this.options.bounds), snapshot, this.options.serviceArea, randomUUID(), createdAt);
+      if (!priced.ok) throw new Error(`simulator generated an order the pricing refuses: ${JSON.stringify(priced.problems)}`);
+      return priced.order;
+    });
+  }
+
+  /** Products and the customers inside the service area, computed once per catalogue snapshot. */
+  private catalogueOf(snapshot: CatalogueSnapshot): Catalogue {
+    if (this.orderable?.snapshot !== snapshot) {
+      const customers = [...snapshot.customers.values()].filter((c) => inServiceArea(this.options.serviceArea, c));
+      this.orderable = { snapshot, catalogue: { customers, products: [...snapshot.products.values()] } };
+    }
+    return this.orderable.catalogue;
+  }
+
   private async publishUntilAcknowledged(orders: Order[]): Promise<void> {
     for (;;) {
       try {
@@ -102,6 +142,11 @@ export class Simulator {
       }
     }
   }
+}
+
+/** The simulator's bounds within the configured ingest rules. */
+export function simulatorBounds(rules: { maxItems: number; maxQuantity: number }): GeneratorBounds {
+  return { maxItems: Math.min(SIMULATOR_BOUNDS.maxItems, rules.maxItems), maxQuantity: Math.min(SIMULATOR_BOUNDS.maxQuantity, rules.maxQuantity) };
 }
 
 function sleep(ms: number): Promise<void> {

@@ -12,3 +12,27 @@ describe('ordersServiceEnvSchema', () => {
     expect(() => loadConfig(ordersServiceEnvSchema, { ORDERS_DEDUP_CAPACITY: value }, 'orders-service')).toThrow(/ORDERS_DEDUP_CAPACITY/);
   });
 });
+
+describe('ingest settings', () => {
+  it('defaults: 20 items, 20 per item, createdAt 5 min ahead and the Pinot retention (7 days) behind, the service area around the shop', () => {
+    const cfg = loadConfig(ordersServiceEnvSchema, {});
+    expect([cfg.ORDERS_MAX_ITEMS, cfg.ORDERS_MAX_QUANTITY]).toEqual([20, 20]);
+    expect(cfg.ORDERS_CREATED_AT_MAX_AHEAD_MS).toBe(300_000);
+    expect(cfg.ORDERS_CREATED_AT_MAX_BEHIND_MS).toBe(7 * 86_400_000);
+    expect(cfg.ORDERS_SERVICE_AREA).toEqual({ lat: 12.975, lon: 77.625, radiusKm: 25 });
+  });
+
+  it('follows PINOT_RETENTION_DAYS unless ORDERS_CREATED_AT_MAX_BEHIND_MS is set', () => {
+    expect(loadConfig(ordersServiceEnvSchema, { PINOT_RETENTION_DAYS: '3' }).ORDERS_CREATED_AT_MAX_BEHIND_MS).toBe(3 * 86_400_000);
+    expect(loadConfig(ordersServiceEnvSchema, { PINOT_RETENTION_DAYS: '3', ORDERS_CREATED_AT_MAX_BEHIND_MS: '60000' }).ORDERS_CREATED_AT_MAX_BEHIND_MS).toBe(60_000);
+  });
+
+  it.each([
+    ['12.9,77.6', /must be "lat,lon,radiusKm"/],
+    ['95,77.6,10', /not a point on Earth/],
+    ['12.9,77.6,0', /radius must be a positive number of km/],
+  ])('stops on ORDERS_SERVICE_AREA=%s, saying why', (value, why) => {
+    expect(() => loadConfig(ordersServiceEnvSchema, { ORDERS_SERVICE_AREA: value }, 'orders-service')).toThrow(why);
+    expect(() => loadConfig(ordersServiceEnvSchema, { ORDERS_SERVICE_AREA: value }, 'orders-service')).toThrow(/ORDERS_SERVICE_AREA/);
+  });
+});

@@ -1,7 +1,9 @@
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { orderSchema } from '@pizzashop/common';
+import mysql from 'mysql2/promise';
+import type { ResultSetHeader } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serviceEnvOf, stackEnv, testPort } from '../../common/test/support/env.js';
+import { mysqlAdmin, serviceEnvOf, stackEnv, testPort } from '../../common/test/support/env.js';
 import { readTopic, testKafka, uniqueTopic } from '../../common/test/support/kafka.js';
 import { startService, waitFor, waitForHttpOk, type ServiceProcess } from '../../common/test/support/services.js';
 
@@ -11,11 +13,12 @@ const PORT = testPort(8281);
 const DOWN_PORT = testPort(8282);
 const base = `http://127.0.0.1:${PORT}`;
 
+/** Product 1 costs 239 in the seeded catalogue, product 2 costs 399; the client may send prices or not. */
 const order = {
   userId: 1,
   items: [
     { productId: '1', quantity: 2, price: 239 },
-    { productId: 2, quantity: 1, price: 100 },
+    { productId: 2, quantity: 1 },
   ],
   deliveryLat: 12.97,
   deliveryLon: 77.59,
@@ -41,16 +44,48 @@ afterAll(async () => {
 });
 
 describe('POST /orders against the real broker', () => {
-  it('answers 202 with the id, and the order is on the topic (key = id)', async () => {
+  it('answers 202 with the order priced from MariaDB, and that order is on the topic (key = id)', async () => {
     const res = await post(base, order);
     expect(res.status).toBe(202);
-    const { id } = (await res.json()) as { id: string };
-    const records = await readTopic(testKafka(cfg.KAFKA_BROKERS), ordersTopic, (r) => r.some((x) => x.key === id), { timeoutMs: 30000 });
-    const record = records.find((r) => r.key === id)!;
-    const onTopic = orderSchema.parse(JSON.parse(record.value!));
-    expect(onTopic).toMatchObject({ id, price: 578, userId: 1, status: 'PLACED_ORDER' });
-    expect(onTopic.items[1]!.productId).toBe('2');
+    const answered = orderSchema.parse(await res.json());
+    expect(answered).toMatchObject({ price: 877, userId: 1, status: 'PLACED_ORDER', items: [{ productId: '1', price: 239 }, { productId: '2', price: 399 }] });
+    const records = await readTopic(testKafka(cfg.KAFKA_BROKERS), ordersTopic, (r) => r.some((x) => x.key === answered.id), { timeoutMs: 30000 });
+    const onTopic = orderSchema.parse(JSON.parse(records.find((r) => r.key === answered.id)!.value!));
+    expect(onTopic).toEqual(answered);
     expect(onTopic.createdAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+  });
+
+  it('answers 409 with the current price for a forged one, 422 for an unknown product or user; none of them reaches the topic', async () => {
+    const forged = await post(base, { ...order, items: [{ productId: '2', quantity: 1, price: 1 }], price: 1 });
+    expect(forged.status).toBe(409);
+    expect(((await forged.json()) as { error: string }).error).toContain('items.0.price: product 2 costs 399 now, not 1');
+    const unknown = await post(base, { ...order, userId: 987_654, items: [{ productId: '987654', quantity: 1 }] });
+    expect(unknown.status).toBe(422);
+    expect(((await unknown.json()) as { error: string }).error).toBe(
+      'order refused: items.0.productId: product 987654 is not in the catalogue; userId: user 987654 does not exist',
+    );
+    const marker = await post(base, { ...order, status: 'AFTER_REFUSALS' });
+    expect(marker.status).toBe(202);
+    const markerId = ((await marker.json()) as { id: string }).id;
+    const records = await readTopic(testKafka(cfg.KAFKA_BROKERS), ordersTopic, (r) => r.some((x) => x.key === markerId), { timeoutMs: 30000 });
+    const prices = records.map((r) => orderSchema.parse(JSON.parse(r.value!))).flatMap((o) => o.items.map((i) => [i.productId, i.price]));
+    expect(prices).not.toContainEqual(['2', 1]);
+    expect(prices.map(([productId]) => productId)).not.toContain('987654');
+  });
+
+  it('sees a product added to MariaDB a moment ago (reload on a miss), at its price', async () => {
+    const db = await mysql.createConnection(mysqlAdmin(cfg));
+    const [created] = await db.execute<ResultSetHeader>(
+      "INSERT INTO products (name, description, category, price, image) VALUES ('it new product', 'http.int.test', 'it-category', 123, '/images/it.jpg')",
+    );
+    try {
+      const res = await post(base, { ...order, items: [{ productId: created.insertId, quantity: 3 }] });
+      expect(res.status).toBe(202);
+      expect(await res.json()).toMatchObject({ price: 369, items: [{ productId: String(created.insertId), quantity: 3, price: 123 }] });
+    } finally {
+      await db.execute('DELETE FROM products WHERE id = ?', [created.insertId]);
+      await db.end();
+    }
   });
 
   it('answers 400 naming the field, and 413 past the body limit', async () => {
@@ -62,7 +97,8 @@ describe('POST /orders against the real broker', () => {
 
   it('serves metrics', async () => {
     const text = await (await fetch(`${base}/metrics`)).text();
-    expect(text).toMatch(/orders_produced_total\{source="http",component="orders-service"\} 1/);
+    expect(text).toMatch(/orders_produced_total\{source="http",component="orders-service"\} 3/);
+    expect(text).toMatch(/orders_kafka_reachable\{component="orders-service"\} 1/);
   });
 });
 

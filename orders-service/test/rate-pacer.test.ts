@@ -15,8 +15,18 @@ describe('RatePacer', () => {
   it('catches up after a slow send instead of drifting, capped by the batch size', () => {
     const pacer = new RatePacer(1000, 0);
     pacer.record(100);
-    expect(pacer.due(5000, 2000)).toBe(2000);
-    expect(pacer.due(5000, 10000)).toBe(4900);
+    expect(pacer.due(800, 200)).toBe(200);
+    expect(pacer.due(800, 10000)).toBe(700);
+    expect(pacer.skipped).toBe(0);
+  });
+
+  it('skips what fell due more than a second ago (an outage): no burst afterwards', () => {
+    const pacer = new RatePacer(100, 0);
+    pacer.record(100);
+    expect(pacer.due(31_000, 10_000)).toBe(100);
+    expect(pacer.skipped).toBe(2900);
+    pacer.record(100);
+    expect(pacer.due(31_500, 10_000)).toBe(50);
   });
 
   it('is unpaced for Infinity', () => {

@@ -85,7 +85,7 @@ export const overviewResponseSchema = z
       .number()
       .nonnegative()
       .nullable()
-      .meta({ description: 'Now minus the newest order timestamp, in ms: how far behind real time the data is (null while empty).' }),
+      .meta({ description: 'Now minus the newest order timestamp not in the future, in ms: how far behind real time the data is (null while there is no such order; rows stamped ahead of the clock are ignored).' }),
   })
   .register(apiSchemas, { id: 'Overview' });
 

@@ -32,6 +32,7 @@ describe('GET /orders/overview', () => {
     expect(periods).toEqual(
       expect.arrayContaining([expect.stringContaining("WHERE ts >= ago('PT1M') AND ts < now()"), expect.stringContaining("WHERE ts >= ago('PT2M') AND ts < ago('PT1M')")]),
     );
+    expect(sqls.find((s) => s.includes('newestTs')), 'freshness ignores rows stamped in the future').toContain('MAX(ts) FILTER (WHERE ts <= now()) AS newestTs');
   });
 
   it('uses the allow-listed window and an explicit end time', async () => {

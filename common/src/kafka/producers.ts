@@ -12,13 +12,15 @@ const UNLIMITED_RETRIES = { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 
 /**
  * An idempotent producer (no duplicates from internal retries), with the default murmur2
  * partitioner (same key -> same partition as the Java client), whose sends run one at a time (see
- * `oneSendAtATime`). Sends must use `acks: -1`; use `sendJson` below, which does.
+ * `oneSendAtATime`). Sends must use `acks: -1`; use `sendJson` below, which does. `maxRetryTime`
+ * caps the pause between retries (10 s by default): a service that must resume within a second of
+ * the broker's return sets it lower.
  */
-export function createIdempotentProducer(kafka: Kafka): Producer {
+export function createIdempotentProducer(kafka: Kafka, maxRetryTime = UNLIMITED_RETRIES.maxRetryTime): Producer {
   return oneSendAtATime(
     kafka.producer({
       idempotent: true,
-      retry: UNLIMITED_RETRIES,
+      retry: { ...UNLIMITED_RETRIES, maxRetryTime },
       maxInFlightRequests: 1,
       createPartitioner: Partitioners.DefaultPartitioner,
     }),

@@ -15,9 +15,9 @@ function writeWorkerConfig(ctx: StackContext): string {
     'offset.storage.replication.factor=1',
     'status.storage.replication.factor=1',
     'offset.flush.interval.ms=1000',
-    // One worker: a connector it lost while the broker restarted is assigned back at once, not after
-    // the default 5 minutes the incremental protocol waits for a departed worker to return.
-    'scheduled.rebalance.max.delay.ms=0',
+    // A worker that lost the broker longer than its poll timeout rejoins as a new member; its
+    // connector waits this long for the "departed" member before being reassigned (default 5 min).
+    'scheduled.rebalance.max.delay.ms=10000',
     'key.converter=org.apache.kafka.connect.json.JsonConverter',
     'value.converter=org.apache.kafka.connect.json.JsonConverter',
     'key.converter.schemas.enable=false',
