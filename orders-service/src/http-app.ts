@@ -6,6 +6,7 @@ import {
   opsRoutes,
   type IngestRules,
   type Logger,
+  type Order,
   type ReadinessCheck,
   type ValidOrderInput,
 } from '@pizzashop/common';
@@ -32,6 +33,11 @@ export interface OrdersHttpOptions {
   bodyLimitBytes: number;
   /** Acknowledged order ids remembered to answer a retry without sending again. */
   dedupCapacity: number;
+  /**
+   * Orders acknowledged before this process started (the tail of the orders topic): remembered
+   * before any POST is deduplicated, so a retry across a restart is not written twice.
+   */
+  recentOrders?: Promise<Order[]>;
   log: Logger;
 }
 
@@ -61,6 +67,9 @@ export function createOrdersHttpApp(o: OrdersHttpOptions): Hono {
   const app = new Hono();
   const schema = createOrderInputSchema(o.rules);
   const dedup = new OrderDeduplicator<string>(o.dedupCapacity, (kind) => o.metrics.httpOrderDuplicates.inc({ kind }));
+  const restored = (o.recentOrders ?? Promise.resolve([])).then((orders) => {
+    for (const order of orders) dedup.restore(order.id, orderFingerprint(order), JSON.stringify(order));
+  });
   const refuse = (c: Context, status: Status, body: Record<string, unknown>) => {
     o.metrics.httpOrdersRejected.inc({ status: String(status) });
     if (status === 503) c.header('Retry-After', '5');
@@ -118,6 +127,7 @@ export function createOrdersHttpApp(o: OrdersHttpOptions): Hono {
         });
       }
       const id = parsed.data.id ?? randomUUID();
+      await restored;
       let accepted: string;
       try {
         accepted = await dedup.acknowledgement(id, orderFingerprint(parsed.data), () => send(parsed.data, id));

@@ -8,8 +8,10 @@ import {
   listen,
   loadConfig,
   onShutdown,
+  partitionCount,
   retryUntilDone,
   type IngestRules,
+  type Order,
 } from '@pizzashop/common';
 import type { ServerType } from '@hono/node-server';
 import { BrokerWatch } from './broker-watch.js';
@@ -20,6 +22,7 @@ import { ordersServiceEnvSchema } from './config.js';
 import { createOrdersHttpApp } from './http-app.js';
 import { createOrdersServiceMetrics } from './metrics.js';
 import { OrderPublisher } from './order-publisher.js';
+import { readRecentOrders } from './recent-orders.js';
 import { OrderPricer } from './pricing.js';
 import { describeServiceArea } from './service-area.js';
 import { Simulator, simulatorBounds } from './simulator.js';
@@ -128,6 +131,24 @@ async function runSimulator(): Promise<void> {
 publisher.start();
 watch.start();
 const ready = Promise.all([loadCatalogueWithRetry(), ensureOrdersTopic()]);
+
+/**
+ * The last ORDERS_DEDUP_CAPACITY orders of the topic, read once the topic is there: remembered by
+ * the HTTP app before it deduplicates any POST. Never fails: without them a retry across a restart
+ * may be written twice (Pinot `orders` still counts it once), which is logged.
+ */
+async function recentOrders(): Promise<Order[]> {
+  await ready;
+  const started = Date.now();
+  try {
+    const orders = await readRecentOrders(kafka, cfg.ORDERS_TOPIC, cfg.ORDERS_DEDUP_CAPACITY, await partitionCount(kafka, cfg.ORDERS_TOPIC), log);
+    log.info({ orders: orders.length, ms: Date.now() - started }, 'recent orders read back: a retried POST of any of them is not sent again');
+    return orders;
+  } catch (err) {
+    log.warn({ err }, 'could not read recent orders back from the topic; a POST retried across this restart may be written twice');
+    return [];
+  }
+}
 let server: ServerType | undefined;
 if (!benchmark) {
   const app = createOrdersHttpApp({
@@ -143,6 +164,7 @@ if (!benchmark) {
     ],
     bodyLimitBytes: cfg.ORDERS_BODY_LIMIT_BYTES,
     dedupCapacity: cfg.ORDERS_DEDUP_CAPACITY,
+    recentOrders: recentOrders(),
     log,
   });
   setInterval(() => metrics.httpOrdersInFlight.set(publisher.inFlight), 1000).unref();

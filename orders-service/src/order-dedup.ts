@@ -10,14 +10,16 @@ export class ConflictingOrderError extends Error {
 export type DuplicateKind = 'in_flight' | 'acknowledged';
 
 /**
- * A stable hash of what the client asked for: user, status, products and quantities, delivery point
- * and `createdAt` when the client sent one. Not the id (the key it is stored under) and not prices:
- * the server prices the order, so a retry with or without prices is the same order.
+ * A stable hash of what the client asked for: user, status, products and quantities, delivery point.
+ * Not the id (the key it is stored under), not prices (the server prices the order, so a retry with
+ * or without prices is the same order) and not `createdAt` (a retry that restamps it is still the
+ * same order, and an order read back from the topic after a restart cannot tell whether its
+ * `createdAt` came from the client).
  */
-export function orderFingerprint(input: ValidOrderInput): string {
-  const { userId, status, deliveryLat, deliveryLon, createdAt } = input;
-  const items = input.items.map(({ productId, quantity }) => [productId, quantity]);
-  const canonical = [createdAt ?? null, userId, status, items, deliveryLat, deliveryLon];
+export function orderFingerprint(order: Pick<ValidOrderInput, 'userId' | 'status' | 'deliveryLat' | 'deliveryLon'> & { items: { productId: string; quantity: number }[] }): string {
+  const { userId, status, deliveryLat, deliveryLon } = order;
+  const items = order.items.map(({ productId, quantity }) => [productId, quantity]);
+  const canonical = [userId, status, items, deliveryLat, deliveryLon];
   return createHash('sha256').update(JSON.stringify(canonical)).digest('base64');
 }
 
@@ -67,6 +69,11 @@ export class OrderDeduplicator<T> {
     if (known !== fingerprint) {
       throw new ConflictingOrderError(`order ${id} was already submitted with different content; use a new id for a new order`);
     }
+  }
+
+  /** Records an order acknowledged before this process started (read back from the topic). */
+  restore(id: string, fingerprint: string, result: T): void {
+    if (!this.acknowledged.has(id) && !this.inFlight.has(id)) this.remember(id, fingerprint, result);
   }
 
   private remember(id: string, fingerprint: string, result: T): void {

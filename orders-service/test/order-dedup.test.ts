@@ -102,8 +102,24 @@ describe('orderFingerprint', () => {
     ['another product', { items: [{ productId: '4', quantity: 2, price: 60 }] }],
     ['another delivery point', { deliveryLon: 77.7 }],
     ['another status', { status: 'CANCELLED' }],
-    ['a client createdAt', { createdAt: new Date().toISOString() }],
   ])('differs for %s', (_case, change) => {
     expect(fingerprint({ ...input, ...change })).not.toBe(fingerprint(input));
+  });
+
+  it('ignores createdAt, so an order read back from the topic (server-stamped) matches the client retry without one', () => {
+    expect(fingerprint({ ...input, createdAt: new Date().toISOString() })).toBe(fingerprint(input));
+    const stored = { ...orderInputSchema.parse(input), id: 'x', createdAt: new Date().toISOString(), price: 120 };
+    expect(orderFingerprint(stored)).toBe(fingerprint(input));
+  });
+});
+
+describe('OrderDeduplicator.restore', () => {
+  it('answers a retry of an order acknowledged before this process started without sending it again', async () => {
+    const dedup = new OrderDeduplicator<string>(10, () => undefined);
+    dedup.restore('a', 'fp', '{"id":"a"}');
+    let sent = 0;
+    await expect(dedup.acknowledgement('a', 'fp', async () => String(++sent))).resolves.toBe('{"id":"a"}');
+    expect(sent).toBe(0);
+    expect(() => dedup.acknowledgement('a', 'other', async () => 'x')).toThrow(ConflictingOrderError);
   });
 });

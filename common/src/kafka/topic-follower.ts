@@ -16,6 +16,11 @@ export interface TopicFollowerOptions {
   log: Logger;
   /** Applies records in offset order; a throw stops the follower (kafkajs retries the batch). */
   apply: (records: FollowedRecord[]) => void;
+  /**
+   * Where to start reading each partition, given its low and high (last stable) offsets; default:
+   * the beginning (`low`). E.g. `(low, high) => max(low, high - n)` reads the last n records.
+   */
+  startAt?: (low: bigint, high: bigint) => bigint;
 }
 
 interface Waiter {
@@ -54,13 +59,15 @@ export class TopicFollower {
   async start(): Promise<void> {
     const admin = this.kafka.admin();
     await admin.connect();
+    let offsets: Awaited<ReturnType<typeof admin.fetchTopicOffsets>>;
     try {
-      const offsets = await admin.fetchTopicOffsets(this.options.topic);
-      for (const { partition, low } of offsets) this.advance(partition, BigInt(low));
-      this.startMarks = Promise.all(offsets.map(({ partition, high }) => this.caughtUpTo(partition, BigInt(high)))).then(() => undefined);
+      offsets = await admin.fetchTopicOffsets(this.options.topic);
     } finally {
       await admin.disconnect();
     }
+    const starts = offsets.map(({ partition, low, high }) => ({ partition, start: this.options.startAt?.(BigInt(low), BigInt(high)) ?? BigInt(low) }));
+    for (const { partition, start } of starts) this.advance(partition, start);
+    this.startMarks = Promise.all(offsets.map(({ partition, high }) => this.caughtUpTo(partition, BigInt(high)))).then(() => undefined);
     await this.consumer.connect();
     await this.consumer.subscribe({ topic: this.options.topic, fromBeginning: true });
     await this.consumer.run({
@@ -71,6 +78,7 @@ export class TopicFollower {
         );
       },
     });
+    if (this.options.startAt) for (const { partition, start } of starts) this.consumer.seek({ topic: this.options.topic, partition, offset: start.toString() });
   }
 
   /** Resolves once every partition reached the last stable offset it had when `start()` was called. */
