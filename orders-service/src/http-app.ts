@@ -35,7 +35,8 @@ export interface OrdersHttpOptions {
   dedupCapacity: number;
   /**
    * Orders acknowledged before this process started (the tail of the orders topic): remembered
-   * before any POST is deduplicated, so a retry across a restart is not written twice.
+   * before any POST is deduplicated (until then POSTs get 503), so a retry across a restart is not
+   * written twice.
    */
   recentOrders?: Promise<Order[]>;
   log: Logger;
@@ -67,8 +68,10 @@ export function createOrdersHttpApp(o: OrdersHttpOptions): Hono {
   const app = new Hono();
   const schema = createOrderInputSchema(o.rules);
   const dedup = new OrderDeduplicator<string>(o.dedupCapacity, (kind) => o.metrics.httpOrderDuplicates.inc({ kind }));
-  const restored = (o.recentOrders ?? Promise.resolve([])).then((orders) => {
+  let restored = o.recentOrders === undefined;
+  void o.recentOrders?.then((orders) => {
     for (const order of orders) dedup.restore(order.id, orderFingerprint(order), JSON.stringify(order));
+    restored = true;
   });
   const refuse = (c: Context, status: Status, body: Record<string, unknown>) => {
     o.metrics.httpOrdersRejected.inc({ status: String(status) });
@@ -127,7 +130,9 @@ export function createOrdersHttpApp(o: OrdersHttpOptions): Hono {
         });
       }
       const id = parsed.data.id ?? randomUUID();
-      await restored;
+      if (!restored) {
+        return refuse(c, 503, { error: 'order not accepted, not sent; retry with the same id: orders-service is starting (reading the recent orders back from Kafka)', id });
+      }
       let accepted: string;
       try {
         accepted = await dedup.acknowledgement(id, orderFingerprint(parsed.data), () => send(parsed.data, id));

@@ -151,6 +151,9 @@ async function recentOrders(): Promise<Order[]> {
 }
 let server: ServerType | undefined;
 if (!benchmark) {
+  const recent = recentOrders();
+  let recentRead = false;
+  void recent.then(() => (recentRead = true));
   const app = createOrdersHttpApp({
     publisher,
     pricer: new OrderPricer(catalogue, cfg.ORDERS_SERVICE_AREA),
@@ -161,10 +164,11 @@ if (!benchmark) {
     readiness: [
       { name: 'kafka', check: () => publisher.available },
       { name: 'catalogue', check: () => catalogue.loaded },
+      { name: 'recent-orders', check: () => recentRead },
     ],
     bodyLimitBytes: cfg.ORDERS_BODY_LIMIT_BYTES,
     dedupCapacity: cfg.ORDERS_DEDUP_CAPACITY,
-    recentOrders: recentOrders(),
+    recentOrders: recent,
     log,
   });
   setInterval(() => metrics.httpOrdersInFlight.set(publisher.inFlight), 1000).unref();
