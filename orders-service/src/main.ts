@@ -8,7 +8,12 @@ import {
   listen,
   loadConfig,
   onShutdown,
+  ProducerContracts,
+  producedContracts,
+  refuseToStart,
   retryUntilDone,
+  topicContract,
+  withContractHeaders,
 } from '@pizzashop/common';
 import type { ServerType } from '@hono/node-server';
 import { CatalogueStore } from './catalogue-store.js';
@@ -28,7 +33,16 @@ const benchmark = args.count !== undefined;
 
 const registry = createMetricsRegistry(COMPONENT);
 const metrics = createOrdersServiceMetrics(registry);
-const kafka = createKafkaClient({ brokers: cfg.KAFKA_BROKERS, clientId: cfg.KAFKA_CLIENT_ID, log });
+// Schema registry hook: the Order contract is registered (or found) at start, and every record sent
+// through `kafka` carries its schema id header; nothing is sent before that (see publisher.start below).
+const contracts = new ProducerContracts({
+  url: cfg.SCHEMA_REGISTRY_URL,
+  produced: producedContracts(cfg, [topicContract('Order')]),
+  component: COMPONENT,
+  log,
+  onIncompatible: refuseToStart(log),
+});
+const kafka = withContractHeaders(createKafkaClient({ brokers: cfg.KAFKA_BROKERS, clientId: cfg.KAFKA_CLIENT_ID, log }), contracts);
 const publisher = new OrderPublisher(createIdempotentProducer(kafka), cfg.ORDERS_TOPIC, cfg.KAFKA_BROKERS, log);
 const pool = createCataloguePool(cfg);
 const catalogue = new CatalogueStore(pool, cfg.PRODUCTS_RELOAD_MS, log, (n) => metrics.catalogueProducts.set(n));
@@ -60,13 +74,15 @@ async function ensureOrdersTopic(): Promise<void> {
 }
 
 async function runSimulator(): Promise<void> {
+  await contracts.untilRegistered();
   await Promise.all([loadCatalogueWithRetry(), ensureOrdersTopic()]);
   const result = await simulator.run();
   log.info(result, 'simulator finished');
   if (benchmark) process.stdout.write(`${JSON.stringify({ benchmark: 'orders-simulator', ...result })}\n`);
 }
 
-publisher.start();
+contracts.start();
+void contracts.untilRegistered().then(() => publisher.start());
 let server: ServerType | undefined;
 if (!benchmark) {
   const app = createOrdersHttpApp({
@@ -74,6 +90,7 @@ if (!benchmark) {
     registry,
     metrics,
     readiness: [
+      { name: 'schema-registry', check: () => contracts.registered },
       { name: 'kafka', check: () => publisher.available },
       ...(simulatorEnabled ? [{ name: 'catalogue', check: () => catalogue.loaded }] : []),
     ],
@@ -88,6 +105,7 @@ if (!benchmark) {
 const simulatorDone = simulatorEnabled ? runSimulator() : Promise.resolve();
 
 async function stop(): Promise<void> {
+  contracts.stop();
   simulator.stop();
   catalogue.stop();
   if (server) await closeServer(server);
