@@ -24,4 +24,5 @@ export * from './schema-registry/headers.js';
 export * from './schema-registry/registry-api.js';
 export * from './schema-registry/producer-contracts.js';
 export * from './schema-registry/contract-headers.js';
+export * from './schema-registry/contracts-report.js';
 export * from './pinot/index.js';

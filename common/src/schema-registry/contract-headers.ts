@@ -28,8 +28,8 @@ function stampSends<T extends Pick<Producer, 'send' | 'sendBatch'> | Transaction
   const send = sender.send.bind(sender);
   const sendBatch = sender.sendBatch.bind(sender);
   return Object.assign(sender, {
-    send: (record: ProducerRecord) => send(stampRecord(ids, record)),
-    sendBatch: (batch: ProducerBatch) => sendBatch(stampBatch(ids, batch)),
+    send: async (record: ProducerRecord) => send(stampRecord(ids, record)),
+    sendBatch: async (batch: ProducerBatch) => sendBatch(stampBatch(ids, batch)),
   });
 }
 
