@@ -1,11 +1,13 @@
 // The schema registry on the real test stack: every topic contract registered with BACKWARD
 // compatibility and equal to the API's OpenAPI components; a compatible change becomes version 2
 // and the pipeline keeps flowing; an incompatible one stops the producer before it writes; the
-// registry down at start (producer waits, not ready) and while running (ids cached, orders flow).
+// registry down at start (producer waits, not ready) and while running (ids cached, orders flow);
+// the enricher dead-letters with the contract version a bad record carried.
 import {
   contractJsonSchema,
   contractsReport,
   createLogger,
+  deadLetterSchema,
   enrichedOrderItemSchema,
   orderSchema,
   ProducerContracts,
@@ -155,16 +157,31 @@ describe('schema registry: compatibility at producer start', () => {
   });
 });
 
-describe('schema registry: outages', () => {
+describe('schema registry: a running pipeline', () => {
   const topics = privateTopics();
   const portA = testPort(8294);
   const portB = testPort(8295);
   let first: ServiceProcess;
+  let enricher: ServiceProcess;
 
   beforeAll(async () => {
     first = track(startOrdersService(topics, portA));
     await waitForHttpOk(`http://127.0.0.1:${portA}/readyz`, 120_000, first);
-    track(await startEnricher(cfg, topics, testPort(8296)));
+    enricher = track(await startEnricher(cfg, topics, testPort(8296)));
+  });
+
+  it('the enricher logs and dead-letters a bad record with the contract version it was written with', async () => {
+    const kafka = testKafka(cfg.KAFKA_BROKERS);
+    const producer = kafka.producer();
+    await producer.connect();
+    const key = `bad-${Date.now()}`;
+    await producer.send({ topic: topics.ORDERS_TOPIC, acks: -1, messages: [{ key, value: '{"id": 42', headers: { 'schema-id': '987654' } }] });
+    await producer.disconnect();
+    const letters = await readTopic(kafka, topics.DEAD_LETTER_TOPIC, (r) => r.some((x) => deadLetterSchema.parse(JSON.parse(x.value!)).key === key), { timeoutMs: 60_000 });
+    const letter = letters.map((r) => ({ record: r, dl: deadLetterSchema.parse(JSON.parse(r.value!)) })).find((x) => x.dl.key === key)!;
+    expect(letter.dl).toMatchObject({ reason: 'malformed JSON', sourceTopic: topics.ORDERS_TOPIC, sourceSchemaId: 987654 });
+    expect(letter.record.schemaId, 'the dead letter carries its own contract version').toBe((await registry.version(valueSubject(topics.DEAD_LETTER_TOPIC), 'latest'))!.id);
+    await waitFor('the enricher log line', () => enricher.output().includes('written with schema id 987654'), 10_000);
   });
 
   it('down while running: the pipeline keeps flowing with the schema ids it has', async () => {
