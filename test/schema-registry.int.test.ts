@@ -154,6 +154,11 @@ describe('schema registry: compatibility at producer start', () => {
     await admin.connect();
     expect(await admin.listTopics(), 'nothing was written: the orders topic was never even created').not.toContain(topics.ORDERS_TOPIC);
     await admin.disconnect();
+
+    // What a bench does with its private subjects when it drops its topics.
+    await registry.deleteSubject(subject);
+    expect(await registry.versions(subject)).toEqual([]);
+    expect(await registry.subjects()).not.toContain(subject);
   });
 });
 

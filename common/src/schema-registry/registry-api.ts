@@ -68,6 +68,13 @@ export class RegistryApi {
     await this.call('PUT', `/config/${encodeURIComponent(subject)}`, z.unknown(), { compatibility: level });
   }
 
+  /** Deletes `subject` and its versions for good (soft, then permanent, as the Confluent API asks); a missing subject is fine. */
+  async deleteSubject(subject: string): Promise<void> {
+    const path = `/subjects/${encodeURIComponent(subject)}`;
+    await this.call('DELETE', path, z.unknown());
+    await this.call('DELETE', `${path}?permanent=true`, z.unknown());
+  }
+
   /** The subject and version numbers under which schema `id` is registered. */
   async versionsOfId(id: number): Promise<{ subject: string; version: number }[]> {
     return (await this.call('GET', `/schemas/ids/${id}/versions`, z.array(z.object({ subject: z.string(), version: z.number().int() })))) ?? [];
