@@ -440,8 +440,9 @@ describe('configs shared with the local stack', () => {
 
   it('run the schema registry with the local stack\'s settings, on topics kafka-init creates', () => {
     const env = svc('schema-registry').env;
-    const local = registryProperties({ port: internalPorts['schema-registry']!, host: 'unused', kafkaBootstrap: servicesEnv.KAFKA_BROKERS!, snapshotDir: 'unused' });
-    const perContainer = new Set(['quarkus.http.host', 'apicurio.storage.snapshot.location']);
+    const local = registryProperties({ port: internalPorts['schema-registry']!, managementPort: 1, host: 'unused', kafkaBootstrap: servicesEnv.KAFKA_BROKERS!, snapshotDir: 'unused' });
+    // Host and management interface: the container's own network (management on its 9000, not published).
+    const perContainer = new Set(['quarkus.http.host', 'quarkus.management.host', 'quarkus.management.port', 'apicurio.storage.snapshot.location']);
     for (const [key, value] of Object.entries(local).filter(([k]) => !perContainer.has(k))) {
       expect(env[key.toUpperCase().replace(/[.-]/g, '_')], key).toBe(value);
     }

@@ -29,6 +29,8 @@ export const stackEnvSchema = z.object({
   PINOT_SERVER_ADMIN_PORT: port(8097),
   PINOT_SERVER_GRPC_PORT: port(8090),
   SCHEMA_REGISTRY_PORT: port(8085),
+  /** The registry's health and metrics (Quarkus management interface). */
+  SCHEMA_REGISTRY_MANAGEMENT_PORT: port(8086),
   KAFKA_PARTITIONS: z.coerce.number().int().min(1).default(3),
   PINOT_RETENTION_DAYS: z.coerce.number().int().min(1).default(7),
   MYSQL_USER: z.string().default('mysqluser'),

@@ -26,7 +26,8 @@ describe('stack config helpers', () => {
     expect(env.KAFKA_PORT).toBe('19092');
     expect(env.PINOT_CONTROLLER_PORT).toBe('19000');
     expect(env.SCHEMA_REGISTRY_PORT).toBe('18085');
-    expect(Object.keys(env)).toHaveLength(11);
+    expect(env.SCHEMA_REGISTRY_MANAGEMENT_PORT).toBe('18086');
+    expect(Object.keys(env)).toHaveLength(12);
   });
 
   it('picks the Debezium connector class from the server version', () => {

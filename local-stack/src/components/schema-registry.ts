@@ -25,12 +25,14 @@ export const SUBJECTS_PATH = '/apis/ccompat/v7/subjects';
  * Registry settings as Quarkus system properties. The same keys, upper-cased with `_`, are the
  * compose service's environment.
  */
-export function registryProperties(o: { port: number; host: string; kafkaBootstrap: string; snapshotDir: string }): Record<string, string> {
+export function registryProperties(o: { port: number; managementPort: number; host: string; kafkaBootstrap: string; snapshotDir: string }): Record<string, string> {
   return {
     'quarkus.http.port': String(o.port),
     'quarkus.http.host': o.host,
-    // One port: health and metrics would otherwise listen on 9000, the Pinot controller's.
-    'quarkus.management.enabled': 'false',
+    // Health and metrics listen on a port of their own (fixed at build time), by default 9000 on
+    // every interface: the Pinot controller's port, and the same for every stack on the machine.
+    'quarkus.management.port': String(o.managementPort),
+    'quarkus.management.host': o.host,
     'quarkus.http.access-log.enabled': 'false',
     'apicurio.storage.kind': 'kafkasql',
     'apicurio.kafkasql.bootstrap.servers': o.kafkaBootstrap,
@@ -39,6 +41,9 @@ export function registryProperties(o: { port: number; host: string; kafkaBootstr
     'apicurio.events.kafka.topic': SCHEMA_REGISTRY_TOPICS.events,
     // topics.conf is the one list of topics; a missing one is an error, not a silent default.
     'apicurio.kafkasql.topic.auto-create': 'false',
+    // At start the registry polls its (usually empty) snapshots topic until a poll comes back empty:
+    // the 5 s default made that 10 s of every start.
+    'apicurio.kafkasql.consumer.poll.timeout': '500',
     'apicurio.storage.snapshot.location': o.snapshotDir,
     'apicurio.rules.global.compatibility': DEFAULT_COMPATIBILITY,
   };
@@ -48,6 +53,7 @@ function launch(ctx: StackContext): LaunchSpec {
   const { cfg, paths } = ctx;
   const props = registryProperties({
     port: cfg.SCHEMA_REGISTRY_PORT,
+    managementPort: cfg.SCHEMA_REGISTRY_MANAGEMENT_PORT,
     host: cfg.STACK_BIND_HOST,
     kafkaBootstrap: `localhost:${cfg.KAFKA_PORT}`,
     snapshotDir: paths.data('schema-registry'),
@@ -73,7 +79,7 @@ export const schemaRegistry: Component = {
   dependsOn: ['kafka'],
   maven: ['schema-registry'],
   address: (cfg) => `http://localhost:${cfg.SCHEMA_REGISTRY_PORT}/apis/ccompat/v7`,
-  ports: (cfg) => [cfg.SCHEMA_REGISTRY_PORT],
+  ports: (cfg) => [cfg.SCHEMA_REGISTRY_PORT, cfg.SCHEMA_REGISTRY_MANAGEMENT_PORT],
   prepare: async (ctx) => {
     mkdirSync(ctx.paths.data('schema-registry'), { recursive: true });
   },
