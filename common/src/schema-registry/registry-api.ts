@@ -44,7 +44,7 @@ export class RegistryApi {
       })();
       throw new RegistryHttpError(`schema registry: ${method} ${url} answered ${res.status}: ${message}`, res.status);
     }
-    return schema.parse(JSON.parse(text));
+    return schema.parse(text === '' ? undefined : JSON.parse(text));
   }
 
   async subjects(): Promise<string[]> {
