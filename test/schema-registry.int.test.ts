@@ -5,6 +5,8 @@
 // the enricher dead-letters with the contract version a bad record carried.
 import {
   contractJsonSchema,
+  ensureTopics,
+  retryUntilDone,
   contractsReport,
   createLogger,
   deadLetterSchema,
@@ -57,6 +59,20 @@ function startOrdersService(topics: Pick<PrivateTopics, 'ORDERS_TOPIC'>, port: n
     ORDERS_HTTP_PORT: String(port),
     ORDERS_HTTP_HOST: '127.0.0.1',
   });
+}
+
+/**
+ * Creates the private topics before the services start (the enricher would create them, but under
+ * load its createTopics can fail on a metadata race and stop it; that is not what this file tests).
+ */
+async function createTopics(topics: PrivateTopics): Promise<void> {
+  const kafka = testKafka(cfg.KAFKA_BROKERS);
+  const log = createLogger('schema-registry-test', 'silent');
+  const specs = [
+    ...[topics.ORDERS_TOPIC, topics.ENRICHED_ORDER_ITEMS_TOPIC, topics.DEAD_LETTER_TOPIC].map((topic) => ({ topic, numPartitions: 3 })),
+    { topic: topics.ENRICHER_WAITING_TOPIC, numPartitions: 3, configs: { 'cleanup.policy': 'compact' } },
+  ];
+  await retryUntilDone(() => ensureTopics(kafka, specs, log), { stepMs: 500, onFailure: () => undefined });
 }
 
 const readiness = async (port: number) => {
@@ -112,6 +128,7 @@ describe('schema registry: compatibility at producer start', () => {
     const v1 = await registerDirectly(subject, before);
 
     const port = testPort(8291);
+    await createTopics(topics);
     const orders = track(startOrdersService(topics, port));
     await waitForHttpOk(`http://127.0.0.1:${port}/readyz`, 120_000, orders);
     expect(await registry.versions(subject)).toEqual([1, 2]);
@@ -168,8 +185,11 @@ describe('schema registry: a running pipeline', () => {
   const portB = testPort(8295);
   let first: ServiceProcess;
   let enricher: ServiceProcess;
+  /** The orders contract's id, as registered before the registry is killed. */
+  let ordersId: number;
 
   beforeAll(async () => {
+    await createTopics(topics);
     first = track(startOrdersService(topics, portA));
     await waitForHttpOk(`http://127.0.0.1:${portA}/readyz`, 120_000, first);
     enricher = track(await startEnricher(cfg, topics, testPort(8296)));
@@ -190,7 +210,7 @@ describe('schema registry: a running pipeline', () => {
   });
 
   it('down while running: the pipeline keeps flowing with the schema ids it has', async () => {
-    const ordersId = (await registry.version(valueSubject(topics.ORDERS_TOPIC), 'latest'))!.id;
+    ordersId = (await registry.version(valueSubject(topics.ORDERS_TOPIC), 'latest'))!.id;
     const itemsId = (await registry.version(valueSubject(topics.ENRICHED_ORDER_ITEMS_TOPIC), 'latest'))!.id;
     await stopComponent(stack, 'schema-registry', 'kill');
     await expect(fetch(`${cfg.SCHEMA_REGISTRY_URL}/subjects`)).rejects.toThrow();
@@ -225,6 +245,10 @@ describe('schema registry: a running pipeline', () => {
     await up(stack);
     await waitForHttpOk(`http://127.0.0.1:${portB}/readyz`, 60_000, second);
     console.error(`[schema-registry] registry back and the waiting producer ready ${((Date.now() - t0) / 1000).toFixed(1)} s after restarting it`);
+    // Durable across a kill -9 of the registry (KafkaSQL replays its journal): same subject, same id.
+    expect(await registry.versions(valueSubject(topics.ORDERS_TOPIC))).toEqual([1]);
+    expect((await registry.version(valueSubject(topics.ORDERS_TOPIC), 1))!.id).toBe(ordersId);
+    expect(second.output()).toContain(`schema id ${ordersId}, version 1 of ${valueSubject(topics.ORDERS_TOPIC)}`);
     const res = await post(portB);
     expect(res.status).toBe(202);
     const { id } = (await res.json()) as { id: string };
