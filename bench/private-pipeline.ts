@@ -4,7 +4,7 @@
  * schema, indexes and ingestion; another name and topic), the env keys that point a service at
  * them, and a drop() that deletes them again. Leftovers of a run that died are swept by age.
  */
-import { createKafkaClient, ensureTopics, partitionCount, type InfraConfig, type Logger } from '@pizzashop/common';
+import { createKafkaClient, ensureTopics, partitionCount, RegistryApi, valueSubject, type InfraConfig, type Logger } from '@pizzashop/common';
 import type { Kafka } from 'kafkajs';
 import { PINOT_TABLES, readTableSchema, renderTableTemplate } from '../local-stack/src/index.js';
 
@@ -117,6 +117,14 @@ async function dropTable(cfg: InfraConfig, name: string, log: Logger): Promise<v
   log.warn({ schema: name }, `could not drop private Pinot schema; delete it with DELETE ${cfg.PINOT_CONTROLLER_URL}/schemas/${name}`);
 }
 
+/** Deletes the schema registry subjects of `topics` (the bench's producers registered their contracts there). */
+async function dropSubjects(cfg: InfraConfig, topics: string[], log: Logger): Promise<void> {
+  const api = new RegistryApi(cfg.SCHEMA_REGISTRY_URL);
+  for (const subject of topics.map(valueSubject)) {
+    await api.deleteSubject(subject).catch((err: unknown) => log.warn({ err: (err as Error).message, subject }, `could not delete private subject; delete it with DELETE ${cfg.SCHEMA_REGISTRY_URL}/subjects/${subject}`));
+  }
+}
+
 /** Deletes `topics` and every consumer group `isMine` accepts. */
 async function dropKafka(kafka: Kafka, topics: string[], isMine: (group: string) => boolean, log: Logger): Promise<void> {
   const admin = kafka.admin();
@@ -165,6 +173,7 @@ export async function createPrivatePipeline(cfg: InfraConfig, bench: string, log
     for (const name of created) await dropTable(cfg, name, log);
     // the run's groups, and the enricher's follower groups (named after its instance id, bench-<bench>-<run id>-enricher)
     await dropKafka(kafka, Object.values(topics), (group) => group.includes(topic('')), log);
+    await dropSubjects(cfg, Object.values(topics), log);
   };
   try {
     await ensureTopics(kafka, [topics.orders, topics.enrichedOrderItems, topics.deadLetters, topics.scratch].map((t) => ({ topic: t, numPartitions: partitions })), log);
@@ -237,4 +246,7 @@ async function sweepLeftovers(cfg: InfraConfig, kafka: Kafka, log: Logger): Prom
     log.warn({ topics, groups }, 'deleting private bench topics and groups left by a run that died');
     await dropKafka(kafka, topics, (group) => groups.includes(group), log);
   }
+  const subjects = await new RegistryApi(cfg.SCHEMA_REGISTRY_URL).subjects().catch(() => []);
+  const leftTopics = subjects.filter((s) => s.endsWith('-value')).map((s) => s.slice(0, -'-value'.length)).filter((t) => isLeftover(t, now));
+  if (leftTopics.length > 0) await dropSubjects(cfg, leftTopics, log);
 }

@@ -22,6 +22,7 @@ async function main(): Promise<void> {
   for (const { spec, url } of runs) console.log(`  ${spec.name.padEnd(16)} ${url}`);
   console.log(`  ${'pinot console'.padEnd(16)} http://localhost:${cfg.PINOT_CONTROLLER_PORT}`);
   console.log(`  ${'kafka connect'.padEnd(16)} http://localhost:${cfg.CONNECT_PORT}/connectors`);
+  console.log(`  ${'schema registry'.padEnd(16)} ${serviceEnv(cfg).SCHEMA_REGISTRY_URL}/subjects (npm run contracts)`);
   console.log('Ctrl-C stops everything this command started.\n');
 
   let stopping = false;

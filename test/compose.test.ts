@@ -12,6 +12,7 @@ import { z } from 'zod';
 import { infraEnvSchema } from '@pizzashop/common';
 import { readVersions } from '../local-stack/src/versions.js';
 import { stackEnvSchema } from '../local-stack/src/config.js';
+import { registryProperties, SCHEMA_REGISTRY_TOPICS } from '../local-stack/src/components/schema-registry.js';
 import {
   composeFiles,
   dockerfileInstructions,
@@ -114,6 +115,7 @@ const internalPorts: Record<string, number> = {
   'pinot-controller': 9000,
   'pinot-broker': 8099,
   'pinot-server': 8098,
+  'schema-registry': 8085,
 };
 
 /** The port a service listens on in the network: known for the images, from env for ours. */
@@ -137,6 +139,7 @@ describe('compose files', () => {
       'quay.io/debezium/connect': versions.debezium,
       zookeeper: versions.zookeeper,
       'apachepinot/pinot': versions.pinot,
+      'apicurio/apicurio-registry': versions.apicurioRegistry,
     };
     const used = new Set<string>();
     for (const s of services.filter((x) => !x.build)) {
@@ -171,6 +174,7 @@ describe('compose files', () => {
       mysql: ['3307:3306'],
       kafka: ['29092:29092'],
       connect: ['8083:8083'],
+      'schema-registry': ['8085:8085'],
       'pinot-controller': ['9000:9000'],
       'pinot-broker': ['8099:8099'],
       'orders-service': ['8081:8081'],
@@ -210,8 +214,9 @@ describe('compose files', () => {
       'kafka-init': ['kafka'],
       connect: ['kafka'],
       'connect-init': ['connect', 'mysql'],
-      'orders-service': ['kafka', 'kafka-init', 'mysql'],
-      enricher: ['kafka', 'kafka-init', 'connect-init'],
+      'schema-registry': ['kafka', 'kafka-init'],
+      'orders-service': ['kafka', 'kafka-init', 'mysql', 'schema-registry'],
+      enricher: ['kafka', 'kafka-init', 'connect-init', 'schema-registry'],
       'pinot-init': ['pinot-controller', 'pinot-broker', 'pinot-server', 'kafka-init'],
       'pizzashop-api': ['pinot-broker', 'pinot-init'],
       dashboard: ['pizzashop-api'],
@@ -431,6 +436,19 @@ describe('configs shared with the local stack', () => {
     const sep = `['"\\s,/]+`;
     expect(localStack, 'local stack reads docker/debezium/pizzashop-products.json').toMatch(new RegExp(`docker${sep}debezium${sep}pizzashop-products\\.json`));
     expect(localStack, 'local stack reads docker/pinot/config').toMatch(new RegExp(`docker${sep}pinot${sep}config`));
+  });
+
+  it('run the schema registry with the local stack\'s settings, on topics kafka-init creates', () => {
+    const env = svc('schema-registry').env;
+    const local = registryProperties({ port: internalPorts['schema-registry']!, managementPort: 1, host: 'unused', kafkaBootstrap: servicesEnv.KAFKA_BROKERS!, snapshotDir: 'unused' });
+    // Host and management interface: the container's own network (management on its 9000, not published).
+    const perContainer = new Set(['quarkus.http.host', 'quarkus.management.host', 'quarkus.management.port', 'apicurio.storage.snapshot.location']);
+    for (const [key, value] of Object.entries(local).filter(([k]) => !perContainer.has(k))) {
+      expect(env[key.toUpperCase().replace(/[.-]/g, '_')], key).toBe(value);
+    }
+    const topics = readFileSync(join(repoRoot, 'docker/kafka/topics.conf'), 'utf8');
+    for (const topic of Object.values(SCHEMA_REGISTRY_TOPICS)) expect(topics).toMatch(new RegExp(`^${topic} 1 cleanup\\.policy=delete,retention\\.ms=-1,retention\\.bytes=-1$`, 'm'));
+    expect(servicesEnv.SCHEMA_REGISTRY_URL).toBe(`http://schema-registry:${internalPorts['schema-registry']}/apis/ccompat/v7`);
   });
 
   it('name the CDC topic the enricher reads', () => {

@@ -184,6 +184,7 @@ describe('create-topics.sh', () => {
         ['dead-letters', 3, 'cleanup.policy=delete,retention.ms=2592000000,max.message.bytes=2097152'],
         ['mysql.pizzashop.products', 1, 'cleanup.policy=compact'],
         ['enricher-waiting-items', 3, 'cleanup.policy=compact'],
+        ...['journal', 'snapshots', 'events'].map((t): [string, number, string] => [`schema-registry-${t}`, 1, 'cleanup.policy=delete,retention.ms=-1,retention.bytes=-1']),
       ];
       expect(calls).toEqual(
         expected.flatMap(([topic, partitions, configs]) => [

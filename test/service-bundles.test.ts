@@ -23,6 +23,7 @@ const closedInfra: Record<string, string> = {
   PINOT_BROKER_URLS: 'http://127.0.0.1:1',
   PINOT_CONTROLLER_URL: 'http://127.0.0.1:1',
   KAFKA_CONNECT_URL: 'http://127.0.0.1:1',
+  SCHEMA_REGISTRY_URL: 'http://127.0.0.1:1/apis/ccompat/v7',
   API_URL: 'http://127.0.0.1:1',
 };
 

@@ -15,6 +15,8 @@ export const infraEnvSchema = z.object({
   PINOT_BROKER_URLS: z.string().default('http://localhost:8099').transform((s) => s.split(',').map((u) => u.trim()).filter(Boolean)),
   PINOT_CONTROLLER_URL: z.string().url().default('http://localhost:9000'),
   KAFKA_CONNECT_URL: z.string().url().default('http://localhost:8083'),
+  /** The schema registry's Confluent-compatible API (Apicurio: /apis/ccompat/v7 under its address). */
+  SCHEMA_REGISTRY_URL: z.string().url().default('http://localhost:8085/apis/ccompat/v7'),
   ORDERS_TOPIC: z.string().default('orders'),
   ENRICHED_ORDER_ITEMS_TOPIC: z.string().default('enriched-order-items'),
   PRODUCTS_CDC_TOPIC: z.string().default('mysql.pizzashop.products'),

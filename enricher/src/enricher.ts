@@ -7,6 +7,7 @@ import {
   fitDeadLetter,
   partitionCount,
   retryUntilDone,
+  schemaIdOf,
   sendJsonToTopics,
   TopicFollower,
   topicConfig,
@@ -481,9 +482,11 @@ export class Enricher {
     for (const m of fresh) {
       const decoded = decodeOrder(m.value);
       if (!decoded.ok) {
+        const schemaId = schemaIdOf(m.headers);
+        this.log.warn({ partition: batch.partition, offset: m.offset, reason: decoded.reason, schemaId }, `order dead-lettered: written with schema id ${schemaId ?? 'none'}`);
         output.deadLetters.push(
           buildDeadLetter(
-            { topic: batch.topic, partition: batch.partition, offset: m.offset, key: m.key, value: m.value },
+            { topic: batch.topic, partition: batch.partition, offset: m.offset, key: m.key, value: m.value, schemaId },
             { reason: decoded.reason, detail: decoded.detail, component: COMPONENT },
             now,
           ),

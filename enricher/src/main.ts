@@ -1,4 +1,19 @@
-import { closeServer, createKafkaClient, createLogger, createMetricsRegistry, listen, loadConfig, notFoundAsJson, onShutdown, opsRoutes } from '@pizzashop/common';
+import {
+  closeServer,
+  createKafkaClient,
+  createLogger,
+  createMetricsRegistry,
+  listen,
+  loadConfig,
+  notFoundAsJson,
+  onShutdown,
+  opsRoutes,
+  ProducerContracts,
+  producedContracts,
+  refuseToStart,
+  topicContract,
+  withContractHeaders,
+} from '@pizzashop/common';
 import { enricherEnvSchema } from './config.js';
 import { COMPONENT, Enricher } from './enricher.js';
 import { createEnricherMetrics } from './metrics.js';
@@ -7,7 +22,16 @@ const log = createLogger(COMPONENT);
 const cfg = loadConfig(enricherEnvSchema, process.env, COMPONENT);
 const registry = createMetricsRegistry(COMPONENT);
 const metrics = createEnricherMetrics(registry);
-const kafka = createKafkaClient({ brokers: cfg.KAFKA_BROKERS, clientId: cfg.KAFKA_CLIENT_ID, log });
+// Schema registry hook: the contracts of the topics the enricher writes are registered (or found)
+// before it starts, and every record sent through `kafka` carries its schema id header.
+const contracts = new ProducerContracts({
+  url: cfg.SCHEMA_REGISTRY_URL,
+  produced: producedContracts(cfg, [topicContract('EnrichedOrderItem'), topicContract('DeadLetter')]),
+  component: COMPONENT,
+  log,
+  onIncompatible: refuseToStart(log),
+});
+const kafka = withContractHeaders(createKafkaClient({ brokers: cfg.KAFKA_BROKERS, clientId: cfg.KAFKA_CLIENT_ID, log }), contracts);
 
 const enricher = new Enricher(kafka, cfg, log, metrics, (err) => {
   log.fatal({ err }, 'enricher cannot go on: fenced by another instance with the same ENRICHER_INSTANCE_ID (give each instance its own); exiting');
@@ -15,6 +39,7 @@ const enricher = new Enricher(kafka, cfg, log, metrics, (err) => {
 });
 
 const app = opsRoutes(registry, [
+  { name: 'schema-registry', check: () => contracts.registered },
   { name: 'products-cache', check: () => enricher.productsCacheLoaded },
   { name: 'orders-consumer', check: () => enricher.consuming },
   { name: 'progress', check: () => enricher.progressing },
@@ -23,12 +48,14 @@ app.notFound(notFoundAsJson({ hint: 'the enricher serves /healthz, /readyz and /
 const server = await listen(app, cfg.ENRICHER_HTTP_PORT, cfg.ENRICHER_HTTP_HOST, log);
 
 onShutdown(log, async () => {
+  contracts.stop();
   await closeServer(server);
   await enricher.stop();
 });
 
 log.info({ instance: cfg.ENRICHER_INSTANCE_ID, group: cfg.ENRICHER_GROUP_ID, brokers: cfg.KAFKA_BROKERS }, 'enricher starting');
 try {
+  await contracts.untilRegistered();
   await enricher.start();
   log.info('enricher running');
 } catch (err) {

@@ -14,6 +14,8 @@ export const stackEnvSchema = z.object({
   STACK_BIND_HOST: z.string().default('127.0.0.1'),
   STACK_START_TIMEOUT_MS: z.coerce.number().int().positive().default(240_000),
   STACK_JAVA_HOME: z.string().optional(),
+  /** JDK for the components that need Java 21+ (the schema registry); default: the newest under /usr/lib/jvm. */
+  STACK_JAVA21_HOME: z.string().optional(),
   /** How far the test profile shifts every port (see testStackEnv). */
   STACK_PORT_OFFSET: z.coerce.number().int().min(0).default(0),
   MARIADB_PORT: port(3307),
@@ -26,6 +28,9 @@ export const stackEnvSchema = z.object({
   PINOT_SERVER_PORT: port(8098),
   PINOT_SERVER_ADMIN_PORT: port(8097),
   PINOT_SERVER_GRPC_PORT: port(8090),
+  SCHEMA_REGISTRY_PORT: port(8085),
+  /** The registry's health and metrics (Quarkus management interface). */
+  SCHEMA_REGISTRY_MANAGEMENT_PORT: port(8086),
   KAFKA_PARTITIONS: z.coerce.number().int().min(1).default(3),
   PINOT_RETENTION_DAYS: z.coerce.number().int().min(1).default(7),
   MYSQL_USER: z.string().default('mysqluser'),
@@ -45,6 +50,7 @@ export const stackEnvSchema = z.object({
   PINOT_CONTROLLER_HEAP: heap('768m'),
   PINOT_BROKER_HEAP: heap('512m'),
   PINOT_SERVER_HEAP: heap('1536m'),
+  SCHEMA_REGISTRY_HEAP: heap('256m'),
 });
 
 export type StackConfig = z.infer<typeof stackEnvSchema>;
@@ -103,6 +109,7 @@ export function serviceEnv(cfg: StackConfig): Record<string, string> {
     PINOT_BROKER_URLS: `http://localhost:${cfg.PINOT_BROKER_PORT}`,
     PINOT_CONTROLLER_URL: `http://localhost:${cfg.PINOT_CONTROLLER_PORT}`,
     KAFKA_CONNECT_URL: `http://localhost:${cfg.CONNECT_PORT}`,
+    SCHEMA_REGISTRY_URL: `http://localhost:${cfg.SCHEMA_REGISTRY_PORT}/apis/ccompat/v7`,
     ORDERS_TOPIC: cfg.ORDERS_TOPIC,
     ENRICHED_ORDER_ITEMS_TOPIC: cfg.ENRICHED_ORDER_ITEMS_TOPIC,
     PRODUCTS_CDC_TOPIC: `${cfg.PRODUCTS_CDC_TOPIC_PREFIX}.pizzashop.products`,

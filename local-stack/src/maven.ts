@@ -8,14 +8,29 @@ import { repoRoot } from './config.js';
 import type { Versions } from './versions.js';
 
 /** The Maven projects under local-stack/maven, one per component (their Kafka client versions differ). */
-export type MavenProject = 'kafka' | 'connect' | 'debezium' | 'pinot';
+export type MavenProject = 'kafka' | 'connect' | 'debezium' | 'pinot' | 'schema-registry';
 
 export class MavenError extends Error {}
 
 const pomOf = (project: MavenProject) => join(repoRoot, 'local-stack', 'maven', project, 'pom.xml');
 
 function properties(versions: Versions): string[] {
-  return [`-Dkafka.version=${versions.kafka}`, `-Dconnect.kafka.version=${versions.kafkaConnect}`, `-Ddebezium.version=${versions.debezium}`, `-Dpinot.version=${versions.pinot}`];
+  return [
+    `-Dkafka.version=${versions.kafka}`,
+    `-Dconnect.kafka.version=${versions.kafkaConnect}`,
+    `-Ddebezium.version=${versions.debezium}`,
+    `-Dpinot.version=${versions.pinot}`,
+    `-Dapicurio.version=${versions.apicurioRegistry}`,
+  ];
+}
+
+/**
+ * What Maven does for a project: copy its runtime classpath, or (schema-registry) unpack a
+ * distribution assembly as it is, for applications that ship their own layout (Quarkus).
+ */
+function goal(project: MavenProject, outDir: string): string[] {
+  if (project === 'schema-registry') return ['dependency:unpack', `-DoutputDirectory=${outDir}`];
+  return ['dependency:copy-dependencies', `-DoutputDirectory=${outDir}`, '-DincludeScope=runtime'];
 }
 
 function fingerprint(project: MavenProject, versions: Versions): string {
@@ -23,7 +38,7 @@ function fingerprint(project: MavenProject, versions: Versions): string {
 }
 
 /**
- * Copies the runtime classpath of one Maven project into `outDir` (staged, then renamed into place,
+ * Copies the runtime classpath of one Maven project (or unpacks its assembly) into `outDir` (staged, then renamed into place,
  * so an interrupted run never leaves a half-filled classpath). Skipped (no Maven, works
  * offline) when `outDir` already holds the classpath for the same pom and versions. Shows download
  * progress on first run; a resolution failure is one error naming the project and the fix.
@@ -37,7 +52,7 @@ export async function ensureClasspath(project: MavenProject, outDir: string, ver
   await rm(staging, { recursive: true, force: true });
   mkdirSync(staging, { recursive: true });
   progress(`[maven] resolving ${project} (first run downloads from Maven Central, later runs use ~/.m2)`);
-  const args = ['-B', '-f', pomOf(project), ...properties(versions), 'dependency:copy-dependencies', `-DoutputDirectory=${staging}`, '-DincludeScope=runtime'];
+  const args = ['-B', '-f', pomOf(project), ...properties(versions), ...goal(project, staging)];
   const child = spawn(mvn, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const tailLines: string[] = [];
   let downloaded = 0;

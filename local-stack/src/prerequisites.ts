@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, readdirSync, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { promisify } from 'node:util';
 import type { StackConfig } from './config.js';
@@ -52,12 +52,53 @@ export function checkPrerequisites(cfg: StackConfig, lookup: Lookup = findBinary
   };
 }
 
-/** Runs `java -version` (asynchronously: a JVM start takes a while on a busy machine) and requires 17+. */
-export async function checkJavaVersion(java: string): Promise<void> {
+/** The major version a `java` binary reports (`java -version`, run asynchronously: a JVM start takes a while), or undefined when it does not run. */
+export async function javaMajor(java: string): Promise<number | undefined> {
   const versionText = await promisify(execFile)(java, ['-version'], { encoding: 'utf8' }).then(
     (out) => out.stderr,
     (err: { stderr?: string; message: string }) => err.stderr || err.message,
   );
   const major = Number(/version "(\d+)/.exec(versionText)?.[1]);
-  if (!(major >= 17)) throw new PrerequisiteError(`java: ${java} reports "${versionText.split('\n')[0]}", 17+ needed. Fix: apt-get install -y openjdk-17-jdk-headless`);
+  return Number.isInteger(major) ? major : undefined;
+}
+
+/** Requires the stack's java to be 17+. */
+export async function checkJavaVersion(java: string): Promise<void> {
+  const major = await javaMajor(java);
+  if (major === undefined || major < 17) throw new PrerequisiteError(`java: ${java} reports Java ${major ?? '(no version)'}, 17+ needed. Fix: apt-get install -y openjdk-17-jdk-headless`);
+}
+
+const JVM_DIR = '/usr/lib/jvm';
+const INSTALL_JAVA21 = 'Debian 13: apt-get install -y openjdk-21-jre-headless; Debian 12 has none: Eclipse Temurin 21 or newer';
+
+/**
+ * A Java 21+ runtime for the components that need one (Apicurio Registry 3 is built for Java 21):
+ * STACK_JAVA21_HOME when set (it must be 21+), else the stack's java when it is 21+, else the newest
+ * JDK under /usr/lib/jvm. None: one error naming what to install and the variable to set.
+ */
+export async function findJava21(
+  cfg: StackConfig,
+  stackJava: string,
+  major: (java: string) => Promise<number | undefined> = javaMajor,
+  jvmDir = JVM_DIR,
+): Promise<string> {
+  if (cfg.STACK_JAVA21_HOME) {
+    const java = join(cfg.STACK_JAVA21_HOME, 'bin', 'java');
+    const found = existsSync(java) ? await major(java) : undefined;
+    if (found !== undefined && found >= 21) return java;
+    throw new PrerequisiteError(
+      `java 21: STACK_JAVA21_HOME=${cfg.STACK_JAVA21_HOME} has ${found === undefined ? 'no runnable bin/java' : `Java ${found}`}; the schema registry needs Java 21+. Fix: point STACK_JAVA21_HOME at a JDK 21+ (${INSTALL_JAVA21})`,
+    );
+  }
+  const stackMajor = await major(stackJava);
+  if ((stackMajor ?? 0) >= 21) return stackJava;
+  const javas = (existsSync(jvmDir) ? readdirSync(jvmDir) : []).map((dir) => join(jvmDir, dir, 'bin', 'java')).filter((java) => existsSync(java));
+  const candidates = (await Promise.all(javas.map(async (java) => ({ java, version: (await major(java)) ?? 0 }))))
+    .filter((c) => c.version >= 21)
+    .sort((a, b) => b.version - a.version);
+  if (candidates[0]) return candidates[0].java;
+  throw new PrerequisiteError(
+    `java 21: the schema registry (Apicurio Registry 3) needs Java 21+, and none was found (${stackJava} is Java ${stackMajor ?? '?'}, nothing 21+ under ${jvmDir}). ` +
+      `Fix: install a JDK 21+ (${INSTALL_JAVA21}), or set STACK_JAVA21_HOME to one`,
+  );
 }

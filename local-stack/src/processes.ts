@@ -64,6 +64,16 @@ export function removePidFile(pidFile: string): void {
   rmSync(pidFile, { force: true });
 }
 
+/** Resident memory of a running process in bytes (VmRSS in /proc/<pid>/status), or null when unknown. */
+export function residentBytes(pid: number): number | null {
+  try {
+    const kib = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return kib === undefined ? null : Number(kib) * 1024;
+  } catch {
+    return null;
+  }
+}
+
 /** The last `n` lines of a log file, for error messages. */
 export function tail(file: string, n = 25): string {
   if (!existsSync(file)) return `(no log at ${file})`;

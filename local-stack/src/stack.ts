@@ -1,5 +1,6 @@
-import { rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { StackConfig } from './config.js';
 import { components, type Component, type StackContext } from './components/index.js';
@@ -9,7 +10,7 @@ import { isPortFree } from './net.js';
 import { clearLeftovers, finishInterruptedStops, removeStalePidFiles, stopUnrecordedProcesses } from './leftovers.js';
 import { checkJavaVersion, checkPrerequisites } from './prerequisites.js';
 import { killProcess, stopProcess } from '@pizzashop/common';
-import { launchDetached, removePidFile, runningPid, tail } from './processes.js';
+import { launchDetached, removePidFile, residentBytes, runningPid, tail } from './processes.js';
 import { withUpLock } from './up-lock.js';
 import { readVersions } from './versions.js';
 
@@ -19,6 +20,10 @@ export interface ComponentStatus {
   healthy: boolean;
   state: 'healthy' | 'unhealthy' | 'stopped';
   pid: number | null;
+  /** Seconds from launch to healthy, for a process the launcher started (null when adopted from before this was recorded, or no process). */
+  startupSeconds: number | null;
+  /** Resident memory of the process in MiB, now. */
+  rssMiB: number | null;
 }
 
 export class StackStartError extends Error {}
@@ -29,11 +34,41 @@ export function createContext(cfg: StackConfig, progress: (line: string) => void
 
 const pidOf = (ctx: StackContext, c: Component) => (c.launch ? (runningPid(ctx.paths.pid(c.name), ctx.paths.root) ?? null) : null);
 
+const startupFile = (ctx: StackContext, name: string) => ctx.paths.marker(`${name}.startup.json`);
+
+/** Records how long the process `pid` took from launch to healthy, for `status`. */
+function recordStartup(ctx: StackContext, name: string, pid: number, seconds: number): void {
+  const file = startupFile(ctx, name);
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, JSON.stringify({ pid, seconds }));
+}
+
+/** The recorded launch-to-healthy time of process `pid` (a record of an earlier process does not count). */
+function startupOf(ctx: StackContext, name: string, pid: number): number | null {
+  const file = startupFile(ctx, name);
+  if (!existsSync(file)) return null;
+  try {
+    const rec = JSON.parse(readFileSync(file, 'utf8')) as { pid?: number; seconds?: number };
+    return rec.pid === pid && typeof rec.seconds === 'number' ? rec.seconds : null;
+  } catch {
+    return null;
+  }
+}
+
 async function statusOf(ctx: StackContext, c: Component): Promise<ComponentStatus> {
   const pid = pidOf(ctx, c);
   const processUp = !c.launch || pid !== null;
   const healthy = processUp && (await c.isHealthy(ctx));
-  return { name: c.name, address: c.address(ctx.cfg), healthy, state: healthy ? 'healthy' : processUp ? 'unhealthy' : 'stopped', pid };
+  const rss = pid === null ? null : residentBytes(pid);
+  return {
+    name: c.name,
+    address: c.address(ctx.cfg),
+    healthy,
+    state: healthy ? 'healthy' : processUp ? 'unhealthy' : 'stopped',
+    pid,
+    startupSeconds: pid === null ? null : startupOf(ctx, c.name, pid),
+    rssMiB: rss === null ? null : Math.round(rss / 1024 / 1024),
+  };
 }
 
 export function status(ctx: StackContext): Promise<ComponentStatus[]> {
@@ -93,6 +128,7 @@ async function bringUp(ctx: StackContext, c: Component, started: Map<string, num
     ctx.progress(`[stack] ${c.name}: started (pid ${pid}), waiting until healthy; log ${ctx.paths.log(c.name)}`);
   }
   if (c.launch) await waitHealthy(ctx, c, pid);
+  if (pid !== null && started.has(c.name)) recordStartup(ctx, c.name, pid, Math.round((Date.now() - t0) / 100) / 10);
   if (c.ensure) await ensureWithRetries(ctx, c, c.ensure);
   if (!c.launch) await waitHealthy(ctx, c, null);
   ctx.progress(`[stack] ${c.name}: healthy${started.has(c.name) || !c.launch ? ` in ${((Date.now() - t0) / 1000).toFixed(1)}s` : ' (already running)'}`);
@@ -181,7 +217,7 @@ export async function stopComponent(ctx: StackContext, name: string, how: 'kill'
  */
 export async function down(ctx: StackContext, reset: boolean): Promise<void> {
   await finishInterruptedStops(ctx);
-  const waves: string[][] = [['pinot-broker', 'pinot-server', 'kafka-connect'], ['pinot-controller'], ['zookeeper', 'kafka', 'mariadb']];
+  const waves: string[][] = [['pinot-broker', 'pinot-server', 'kafka-connect', 'schema-registry'], ['pinot-controller'], ['zookeeper', 'kafka', 'mariadb']];
   for (const wave of waves) {
     const entries = wave.flatMap((name): [string, number][] => {
       const pid = runningPid(ctx.paths.pid(name), ctx.paths.root);

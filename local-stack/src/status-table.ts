@@ -1,9 +1,19 @@
 import type { ServiceState } from './services-state.js';
 import type { ComponentStatus } from './stack.js';
 
-/** A fixed-width table: component, address, state, pid. */
+/** A fixed-width table: component, address, state, pid, launch-to-healthy time and resident memory. */
 export function formatStatusTable(rows: ComponentStatus[]): string {
-  return table(['component', 'address', 'state', 'pid'], rows.map((r) => [r.name, r.address, r.state, r.pid === null ? '-' : String(r.pid)]));
+  return table(
+    ['component', 'address', 'state', 'pid', 'healthy after', 'rss'],
+    rows.map((r) => [
+      r.name,
+      r.address,
+      r.state,
+      r.pid === null ? '-' : String(r.pid),
+      r.startupSeconds === null ? '-' : `${r.startupSeconds.toFixed(1)} s`,
+      r.rssMiB === null ? '-' : `${r.rssMiB} MiB`,
+    ]),
+  );
 }
 
 /** The services `npm start` supervises: service, address, state, pid, restarts and the last unexpected exit. */

@@ -8,6 +8,7 @@ const versionsSchema = z.object({
   kafkaConnect: z.string(),
   debezium: z.string(),
   pinot: z.string(),
+  apicurioRegistry: z.string(),
   zookeeper: z.string(),
   mysql: z.string(),
   node: z.string(),

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,7 +7,7 @@ import type { Component, StackContext } from '../src/components/types.js';
 import { loadStackConfig } from '../src/config.js';
 import { layout } from '../src/layout.js';
 import { ensureClasspath, MavenError } from '../src/maven.js';
-import { checkPrerequisites, PrerequisiteError } from '../src/prerequisites.js';
+import { checkPrerequisites, findJava21, PrerequisiteError } from '../src/prerequisites.js';
 import { assertPortsFree, waitHealthy } from '../src/stack.js';
 import { readVersions } from '../src/versions.js';
 
@@ -33,6 +33,33 @@ describe('launcher failure modes: one clear line naming the component and the fi
     );
     expect(() => checkPrerequisites(cfg, lookup)).toThrow(/maven: 'mvn' not found\. Fix: apt-get install -y maven/);
     expect(() => checkPrerequisites(cfg, (b) => (b.startsWith('mariadb') ? undefined : `/usr/bin/${b}`))).toThrow(/apt-get install -y mariadb-server/);
+  });
+
+  it('the schema registry finds a Java 21+ (STACK_JAVA21_HOME, the stack\'s java, or the newest under the JVM dir), else names what to install', async () => {
+    const cfg = fakeContext().cfg;
+    const jvmDir = mkdtempSync(join(tmpdir(), 'jvm-'));
+    const jdk = (name: string) => {
+      mkdirSync(join(jvmDir, name, 'bin'), { recursive: true });
+      writeFileSync(join(jvmDir, name, 'bin', 'java'), '');
+      return join(jvmDir, name, 'bin', 'java');
+    };
+    const versions = new Map<string, number>();
+    const major = async (java: string) => versions.get(java);
+    versions.set(jdk('java-17-openjdk-amd64'), 17);
+    await expect(findJava21(cfg, '/usr/bin/java', major, jvmDir)).rejects.toThrow(
+      /java 21: the schema registry \(Apicurio Registry 3\) needs Java 21\+, and none was found .*Fix: install a JDK 21\+ \(Debian 13: apt-get install -y openjdk-21-jre-headless.*\), or set STACK_JAVA21_HOME/,
+    );
+    versions.set(jdk('temurin-21-jdk-amd64'), 21);
+    versions.set(jdk('temurin-25-jdk-amd64'), 25);
+    await expect(findJava21(cfg, '/usr/bin/java', major, jvmDir)).resolves.toBe(join(jvmDir, 'temurin-25-jdk-amd64', 'bin', 'java'));
+    versions.set('/usr/bin/java', 22);
+    await expect(findJava21(cfg, '/usr/bin/java', major, jvmDir)).resolves.toBe('/usr/bin/java');
+    const pinned = { ...cfg, STACK_JAVA21_HOME: join(jvmDir, 'temurin-21-jdk-amd64') };
+    await expect(findJava21(pinned, '/usr/bin/java', major, jvmDir)).resolves.toBe(join(jvmDir, 'temurin-21-jdk-amd64', 'bin', 'java'));
+    const wrong = { ...cfg, STACK_JAVA21_HOME: join(jvmDir, 'java-17-openjdk-amd64') };
+    await expect(findJava21(wrong, '/usr/bin/java', major, jvmDir)).rejects.toThrow(new PrerequisiteError(
+      `java 21: STACK_JAVA21_HOME=${wrong.STACK_JAVA21_HOME} has Java 17; the schema registry needs Java 21+. Fix: point STACK_JAVA21_HOME at a JDK 21+ (Debian 13: apt-get install -y openjdk-21-jre-headless; Debian 12 has none: Eclipse Temurin 21 or newer)`,
+    ));
   });
 
   it('a port in use names the component, the port and the fix', async () => {

@@ -182,6 +182,6 @@ describe('java version', () => {
       return path;
     };
     await expect(checkJavaVersion(fakeJava('17.0.9'))).resolves.toBeUndefined();
-    await expect(checkJavaVersion(fakeJava('11.0.2'))).rejects.toThrow(new PrerequisiteError(`java: ${dir}/java-11.0.2 reports "openjdk version "11.0.2" 2024-01-16", 17+ needed. Fix: apt-get install -y openjdk-17-jdk-headless`));
+    await expect(checkJavaVersion(fakeJava('11.0.2'))).rejects.toThrow(new PrerequisiteError(`java: ${dir}/java-11.0.2 reports Java 11, 17+ needed. Fix: apt-get install -y openjdk-17-jdk-headless`));
   });
 });

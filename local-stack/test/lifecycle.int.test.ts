@@ -30,7 +30,7 @@ describe('stack lifecycle', () => {
     const before = await up(ctx);
     const pids = before.components.flatMap((c) => (c.pid === null ? [] : [c.pid]));
     const ports = components.flatMap((c) => c.ports?.(ctx.cfg) ?? []);
-    expect(pids.length).toBe(7);
+    expect(pids.length).toBe(8);
 
     await down(ctx, true);
     expect(pids.filter(isAlive)).toEqual([]);

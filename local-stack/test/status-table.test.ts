@@ -5,16 +5,16 @@ import { connectorClassFor } from '../src/components/debezium-connector.js';
 import { jsonString, render, sqlString } from '../src/templates.js';
 
 describe('status table', () => {
-  it('aligns component, address, state and pid', () => {
+  it('aligns component, address, state, pid, time to healthy and resident memory', () => {
     const text = formatStatusTable([
-      { name: 'kafka', address: 'localhost:9092', healthy: true, state: 'healthy', pid: 42 },
-      { name: 'pinot-tables', address: 'http://localhost:9000', healthy: false, state: 'unhealthy', pid: null },
+      { name: 'kafka', address: 'localhost:9092', healthy: true, state: 'healthy', pid: 42, startupSeconds: 12.3, rssMiB: 427 },
+      { name: 'pinot-tables', address: 'http://localhost:9000', healthy: false, state: 'unhealthy', pid: null, startupSeconds: null, rssMiB: null },
     ]);
     expect(text.split('\n')).toEqual([
-      'component     address                state      pid',
-      '------------  ---------------------  ---------  ---',
-      'kafka         localhost:9092         healthy    42',
-      'pinot-tables  http://localhost:9000  unhealthy  -',
+      'component     address                state      pid  healthy after  rss',
+      '------------  ---------------------  ---------  ---  -------------  -------',
+      'kafka         localhost:9092         healthy    42   12.3 s         427 MiB',
+      'pinot-tables  http://localhost:9000  unhealthy  -    -              -',
     ]);
   });
 });
@@ -25,7 +25,9 @@ describe('stack config helpers', () => {
     expect(env.MARIADB_PORT).toBe('13307');
     expect(env.KAFKA_PORT).toBe('19092');
     expect(env.PINOT_CONTROLLER_PORT).toBe('19000');
-    expect(Object.keys(env)).toHaveLength(10);
+    expect(env.SCHEMA_REGISTRY_PORT).toBe('18085');
+    expect(env.SCHEMA_REGISTRY_MANAGEMENT_PORT).toBe('18086');
+    expect(Object.keys(env)).toHaveLength(12);
   });
 
   it('picks the Debezium connector class from the server version', () => {

@@ -9,7 +9,12 @@ import {
   loadConfig,
   onShutdown,
   partitionCount,
+  ProducerContracts,
+  producedContracts,
+  refuseToStart,
   retryUntilDone,
+  topicContract,
+  withContractHeaders,
   type IngestRules,
   type Order,
 } from '@pizzashop/common';
@@ -41,15 +46,27 @@ const rules: IngestRules = {
 
 const registry = createMetricsRegistry(COMPONENT);
 const metrics = createOrdersServiceMetrics(registry);
+// Schema registry hook: the Order contract is registered (or found) at start, and every record sent
+// through `kafka` carries its schema id header; nothing is sent before that (the publisher connects only once it is registered: `ready` below).
+const contracts = new ProducerContracts({
+  url: cfg.SCHEMA_REGISTRY_URL,
+  produced: producedContracts(cfg, [topicContract('Order')]),
+  component: COMPONENT,
+  log,
+  onIncompatible: refuseToStart(log),
+});
 // Reconnects to a lost broker at least every second and never gives up: the produce request in
 // flight when the broker goes away then completes within about a second of its return instead of
 // failing after kafkajs' 8 connection retries (an answer of "outcome unknown" for its orders).
-const kafka = createKafkaClient({
-  brokers: cfg.KAFKA_BROKERS,
-  clientId: cfg.KAFKA_CLIENT_ID,
-  log,
-  overrides: { retry: { initialRetryTime: 300, maxRetryTime: 1000, retries: Number.MAX_SAFE_INTEGER } },
-});
+const kafka = withContractHeaders(
+  createKafkaClient({
+    brokers: cfg.KAFKA_BROKERS,
+    clientId: cfg.KAFKA_CLIENT_ID,
+    log,
+    overrides: { retry: { initialRetryTime: 300, maxRetryTime: 1000, retries: Number.MAX_SAFE_INTEGER } },
+  }),
+  contracts,
+);
 // The broker check gives up fast: a check that cannot finish within its timeout counts as failed.
 const checkTimeoutMs = Math.max(1000, 2 * cfg.ORDERS_BROKER_CHECK_MS);
 const watchKafka = createKafkaClient({
@@ -128,9 +145,10 @@ async function runSimulator(): Promise<void> {
   if (benchmark) process.stdout.write(`${JSON.stringify({ benchmark: 'orders-simulator', ...result })}\n`);
 }
 
-publisher.start();
+contracts.start();
 watch.start();
-const ready = Promise.all([loadCatalogueWithRetry(), ensureOrdersTopic()]);
+// The publisher connects (ensureOrdersTopic) only once the Order contract is registered.
+const ready = Promise.all([loadCatalogueWithRetry(), contracts.untilRegistered().then(ensureOrdersTopic)]);
 
 /**
  * The last ORDERS_DEDUP_CAPACITY orders of the topic, read once the topic is there: remembered by
@@ -162,6 +180,7 @@ if (!benchmark) {
     registry,
     metrics,
     readiness: [
+      { name: 'schema-registry', check: () => contracts.registered },
       { name: 'kafka', check: () => publisher.available },
       { name: 'catalogue', check: () => catalogue.loaded },
       { name: 'recent-orders', check: () => recentRead },
@@ -178,6 +197,7 @@ if (!benchmark) {
 const simulatorDone = simulatorEnabled ? runSimulator() : Promise.resolve();
 
 async function stop(): Promise<void> {
+  contracts.stop();
   simulator.stop();
   catalogue.stop();
   if (server) await closeServer(server);

@@ -1,3 +1,4 @@
+import { contractJsonSchema, TOPIC_CONTRACTS, valueSubject } from '@pizzashop/common';
 import { z } from 'zod';
 import {
   apiSchemas,
@@ -40,6 +41,27 @@ function parameters(schema: z.ZodObject, location: 'query' | 'path'): JsonSchema
 function operation(summary: string, params: JsonSchema[], okSchema: string, okDescription: string, extra: JsonSchema = {}) {
   return { get: { summary, parameters: params, responses: { '200': json(ref(okSchema), okDescription), ...errorResponses, ...extra } } };
 }
+
+/**
+ * The message contracts of the Kafka topics as components: the same JSON Schemas (from the same zod
+ * schemas) the producers register in the schema registry, less the `$schema` line.
+ */
+function topicContractSchemas(): Record<string, JsonSchema> {
+  return Object.fromEntries(
+    TOPIC_CONTRACTS.map((c) => {
+      const { $schema: _dialect, ...schema } = contractJsonSchema(c);
+      return [c.name, schema];
+    }),
+  );
+}
+
+/** Which topic (by its config variable) carries which contract, under which registry subject. */
+const topicContracts = TOPIC_CONTRACTS.map((c) => ({
+  contract: c.name,
+  topicVariable: c.topicKey,
+  subject: valueSubject(`\${${c.topicKey}}`),
+  schema: ref(c.name),
+}));
 
 /** The OpenAPI 3.1 document, generated from the same zod schemas the routes validate with. */
 export function buildOpenApiDocument(version: string): JsonSchema {
@@ -96,6 +118,7 @@ export function buildOpenApiDocument(version: string): JsonSchema {
       '/readyz': { get: { summary: 'Readiness: a Pinot broker answers', responses: { '200': { description: 'Ready.' }, '503': { description: 'No broker reachable.' } } } },
       '/metrics': { get: { summary: 'Prometheus metrics', responses: { '200': { description: 'Text exposition format.' } } } },
     },
-    components: { schemas },
+    components: { schemas: { ...schemas, ...topicContractSchemas() } },
+    'x-kafka-topic-contracts': topicContracts,
   };
 }

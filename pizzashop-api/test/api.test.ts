@@ -289,7 +289,9 @@ describe('cross-cutting', () => {
     expect(Object.keys(doc.paths)).toEqual(
       expect.arrayContaining(['/orders/overview', '/orders/popular', '/orders/ordersPerMinute', '/orders/{id}', '/orders/stream']),
     );
-    expect(Object.keys(doc.components.schemas)).toEqual(expect.arrayContaining(['Overview', 'Popular', 'OrdersPerMinute', 'OrderDetail', 'Error']));
+    expect(Object.keys(doc.components.schemas)).toEqual(
+      expect.arrayContaining(['Overview', 'Popular', 'OrdersPerMinute', 'OrderDetail', 'Error', 'Order', 'EnrichedOrderItem', 'DeadLetter']),
+    );
     const html = await (await request('/docs')).text();
     expect(html).toContain('/orders/ordersPerMinute');
     expect(html).not.toMatch(/<script|https?:\/\/(?!localhost)/);

@@ -26,6 +26,11 @@ export const deadLetterSchema = z.object({
   valueSha256: z.string().regex(/^[0-9a-f]{64}$/).optional(),
   /** The letter quotes only the start of the original key or value (or none of it, in a stub). */
   truncated: z.boolean().optional(),
+  /**
+   * The schema registry id of the contract version the original was written with (its `schema-id`
+   * header); absent when the original carried none.
+   */
+  sourceSchemaId: z.number().int().nonnegative().optional(),
 });
 export type DeadLetter = z.infer<typeof deadLetterSchema>;
 
@@ -35,6 +40,8 @@ export interface DeadLetterSource {
   offset: string;
   key: Buffer | null;
   value: Buffer | null;
+  /** The original's `schema-id` header (schemaIdOf), when it had one. */
+  schemaId?: number;
 }
 
 /** Bytes of an original value a dead letter quotes at most. */
@@ -87,6 +94,7 @@ export function buildDeadLetter(
     valueBytes: source.value?.length ?? 0,
     valueSha256: createHash('sha256').update(source.value ?? Buffer.alloc(0)).digest('hex'),
     truncated: key !== source.key || value !== source.value,
+    ...(source.schemaId === undefined ? {} : { sourceSchemaId: source.schemaId }),
   };
 }
 

@@ -37,6 +37,7 @@ export function serviceEnvOf(cfg: InfraConfig): Record<string, string> {
     MYSQL_PASSWORD: cfg.MYSQL_PASSWORD,
     MYSQL_DATABASE: cfg.MYSQL_DATABASE,
     KAFKA_CONNECT_URL: cfg.KAFKA_CONNECT_URL,
+    SCHEMA_REGISTRY_URL: cfg.SCHEMA_REGISTRY_URL,
     PRODUCTS_CDC_TOPIC: cfg.PRODUCTS_CDC_TOPIC,
   };
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createKafkaClient, createLogger, type Logger } from '../../src/index.js';
+import { createKafkaClient, createLogger, schemaIdOf, type Logger } from '../../src/index.js';
 import type { Kafka, KafkaMessage } from 'kafkajs';
 
 export const testLog: Logger = createLogger('int-test', process.env.TEST_LOG_LEVEL ?? 'warn');
@@ -18,6 +18,8 @@ export interface ReadRecord {
   offset: string;
   key: string | null;
   value: string | null;
+  /** The record's `schema-id` header (the contract version it was written with), if any. */
+  schemaId: number | undefined;
 }
 
 /**
@@ -37,7 +39,13 @@ export async function readTopic(
   await consumer.run({
     autoCommit: false,
     eachMessage: async ({ partition, message }: { partition: number; message: KafkaMessage }) => {
-      records.push({ partition, offset: message.offset, key: message.key?.toString() ?? null, value: message.value?.toString() ?? null });
+      records.push({
+        partition,
+        offset: message.offset,
+        key: message.key?.toString() ?? null,
+        value: message.value?.toString() ?? null,
+        schemaId: schemaIdOf(message.headers),
+      });
     },
   });
   try {
