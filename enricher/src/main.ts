@@ -10,7 +10,7 @@ const metrics = createEnricherMetrics(registry);
 const kafka = createKafkaClient({ brokers: cfg.KAFKA_BROKERS, clientId: cfg.KAFKA_CLIENT_ID, log });
 
 const enricher = new Enricher(kafka, cfg, log, metrics, (err) => {
-  log.fatal({ err }, 'enricher cannot go on: fenced by another instance with the same ENRICHER_INSTANCE_ID (give each instance its own); exiting');
+  log.fatal({ err }, 'enricher cannot go on: fenced again and again on an orders partition the group gives it, so another process writes with its transactional ids (a second deployment with the same ENRICHER_GROUP_ID and orders topic?); exiting');
   process.exit(1);
 });
 
