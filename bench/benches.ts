@@ -19,6 +19,13 @@ export const benches: BenchSpec[] = [
     what: 'simulator max produce rate, enricher sustained throughput with transactions, enrichment latency p50/p99 at 1,000 orders/s (private topics)',
   },
   {
+    name: 'enrichment',
+    script: 'bench/enrichment.ts',
+    what:
+      'enricher vs a Kafka Streams application (bench/reference: the seed\'s KStream-KTable join, exactly_once_v2) on one pre-loaded backlog of simulator orders, ' +
+      'one after the other on the same broker: items/s of each, their ratio, items each dropped or duplicated (private topics)',
+  },
+  {
     name: 'api',
     script: 'pizzashop-api/bench/api-bench.ts',
     what: 'pizzashop-api under autocannon over Pinot with >= 1M orders, shared-query cache on and off',

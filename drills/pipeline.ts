@@ -83,6 +83,13 @@ export class Pipeline implements DrillPipeline {
     await service.stop(signal);
   }
 
+  /** Pauses (SIGSTOP) or resumes (SIGCONT) enricher instance `name`, by pid: a stalled process, not a crash. */
+  signalEnricher(name: string, signal: 'SIGSTOP' | 'SIGCONT'): void {
+    const pid = this.enrichers.get(name)?.child.pid;
+    if (pid === undefined) throw new Error(`drill pipeline: enricher ${name} is not running`);
+    process.kill(pid, signal);
+  }
+
   get enricherNames(): string[] {
     return [...this.enrichers.keys()];
   }

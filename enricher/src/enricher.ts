@@ -34,7 +34,7 @@ const FENCING_WINDOW_MS = 120_000;
 export class Enricher {
   private readonly products: ProductsFeed;
   private readonly waiting: WaitingStore;
-  private readonly partitions = new Partitions();
+  private readonly partitions: Partitions;
   private readonly consumer: OrdersConsumer;
   private readonly progress: ProgressWatch;
   private readonly topics: OutputTopics;
@@ -53,6 +53,9 @@ export class Enricher {
     private readonly metrics: EnricherMetrics,
     private readonly onFatal: (err: Error) => void,
   ) {
+    this.partitions = new Partitions(() => {
+      for (const [phase, n] of Object.entries(this.partitions.countByPhase())) metrics.partitions.set({ phase }, n);
+    });
     this.topics = { enriched: cfg.ENRICHED_ORDER_ITEMS_TOPIC, deadLetters: cfg.DEAD_LETTER_TOPIC, waiting: cfg.ENRICHER_WAITING_TOPIC };
     this.products = new ProductsFeed(kafka, {
       topic: cfg.PRODUCTS_CDC_TOPIC,
@@ -267,6 +270,7 @@ export class Enricher {
     const next = owned.epoch;
     const current = () => owned.epoch === next && !this.stopped;
     const fenced = err instanceof TransactionFailed && err.fenced;
+    this.metrics.transactionsFailed.inc({ fenced: String(fenced) });
     const now = Date.now();
     const fencings = [...(this.fencings.get(owned.partition) ?? []).filter((t) => now - t < FENCING_WINDOW_MS), ...(fenced ? [now] : [])];
     this.fencings.set(owned.partition, fencings);

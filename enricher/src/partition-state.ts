@@ -34,7 +34,10 @@ export class OwnedPartition {
   /** Resolves when the current opening is over (ready, or given up). */
   opening: Promise<void> = Promise.resolve();
 
-  constructor(readonly partition: number) {}
+  constructor(
+    readonly partition: number,
+    private readonly onMove: () => void = () => undefined,
+  ) {}
 
   get phase(): PartitionPhase {
     return this.phaseNow;
@@ -53,12 +56,16 @@ export class OwnedPartition {
     if (!ALLOWED[this.phaseNow].includes(to)) throw new IllegalTransition(`orders partition ${this.partition}: ${this.phaseNow} -> ${to} is not a transition`);
     if (to === 'assigned') this.epochNow++;
     this.phaseNow = to;
+    this.onMove();
   }
 }
 
 /** The orders partitions this instance has held, by number. */
 export class Partitions {
   private readonly byNumber = new Map<number, OwnedPartition>();
+
+  /** `onMove` hears of every transition (e.g. to count partitions per phase). */
+  constructor(private readonly onMove: () => void = () => undefined) {}
 
   get(partition: number): OwnedPartition | undefined {
     return this.byNumber.get(partition);
@@ -67,8 +74,10 @@ export class Partitions {
   /** The partition, entered in `assigned` (a new one, or a revoked one assigned again). */
   assign(partition: number): OwnedPartition {
     let owned = this.byNumber.get(partition);
-    if (!owned) this.byNumber.set(partition, (owned = new OwnedPartition(partition)));
-    else owned.moveTo('assigned');
+    if (!owned) {
+      this.byNumber.set(partition, (owned = new OwnedPartition(partition, this.onMove)));
+      this.onMove();
+    } else owned.moveTo('assigned');
     return owned;
   }
 
@@ -83,5 +92,12 @@ export class Partitions {
 
   all(): OwnedPartition[] {
     return [...this.byNumber.values()];
+  }
+
+  /** How many partitions are in each phase. */
+  countByPhase(): Record<PartitionPhase, number> {
+    const counts: Record<PartitionPhase, number> = { assigned: 0, restoring: 0, ready: 0, revoked: 0 };
+    for (const p of this.byNumber.values()) counts[p.phase]++;
+    return counts;
   }
 }

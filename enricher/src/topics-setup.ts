@@ -10,8 +10,24 @@ const RECORD_OVERHEAD_BYTES = 1024;
 /** The broker's default max.message.bytes, when the dead-letter topic's cannot be read. */
 const BROKER_DEFAULT_MAX_MESSAGE_BYTES = 1048588;
 
-/** Creates what is missing and checks the rest; returns the largest dead letter the dead-letter topic accepts. */
+/**
+ * Creates what is missing and checks the rest; returns the largest dead letter the dead-letter topic
+ * accepts. Kafka's retriable answers (a topic another instance created a moment ago has no leader
+ * yet) are retried; a topic set up wrongly fails at once, naming the fix.
+ */
 export async function prepareTopics(kafka: Kafka, cfg: EnricherConfig, log: Logger): Promise<{ deadLetterMaxBytes: number }> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await prepareTopicsOnce(kafka, cfg, log);
+    } catch (err) {
+      if (!(err as { retriable?: boolean }).retriable || attempt >= 20) throw err;
+      log.warn({ err: (err as Error).message, attempt }, 'preparing topics: Kafka answered with a retriable error; retrying');
+      await new Promise((r) => setTimeout(r, 500 * attempt));
+    }
+  }
+}
+
+async function prepareTopicsOnce(kafka: Kafka, cfg: EnricherConfig, log: Logger): Promise<{ deadLetterMaxBytes: number }> {
   const partitions = cfg.ENRICHER_TOPIC_PARTITIONS;
   await ensureTopics(
     kafka,
