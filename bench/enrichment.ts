@@ -3,12 +3,12 @@
  * KStream-KTable join with exactly_once_v2 (bench/reference, built here with Maven), on one backlog
  * of simulator orders pre-loaded on a private topic, one after the other on the same broker.
  *
- *   npx tsx bench/enrichment.ts [OUT.json] [--orders 50000] [--reference-threads 1]
+ *   npx tsx bench/enrichment.ts [OUT.json] [--orders 50000] [--reference-threads 1] [--reference-max-task-idle-ms 0]
  *
- * Rate = the backlog's items / the time from the group's first committed progress on the orders
- * topic to the moment its committed offsets reach the end (both commit offsets in their
- * transactions, so this is committed, visible output). Each output topic is then read (read
- * committed) and every (order, line) of the backlog counted: missing = dropped, extra = duplicates.
+ * Rate = the backlog's items / the time from the first to the last committed output transaction
+ * (the output topic's last stable offset; the run ends once the group committed every order and the
+ * output has not moved for SETTLE_MS). Each output topic is then read (read committed) and every
+ * (order, line) of the backlog counted: missing = dropped, extra = duplicates.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -27,7 +27,11 @@ import { loadAverage } from './run-meta.js';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { orders: { type: 'string', default: '50000' }, 'reference-threads': { type: 'string', default: '1' } },
+  options: {
+    orders: { type: 'string', default: '50000' },
+    'reference-threads': { type: 'string', default: '1' },
+    'reference-max-task-idle-ms': { type: 'string', default: process.env.BENCH_REFERENCE_MAX_TASK_IDLE_MS ?? '0' },
+  },
 });
 const ORDERS = Number(values.orders);
 const cfg = loadConfig(infraEnvSchema, process.env, 'enrichment bench');
@@ -46,7 +50,7 @@ onShutdown(log, async () => {
 /** Builds the reference with Maven (compiles, copies its runtime classpath); resolves with the java classpath. */
 async function buildReference(kafkaVersion: string): Promise<string> {
   progress('building the Kafka Streams reference with Maven (bench/reference; the first build downloads kafka-streams)');
-  const args = ['-B', '-q', '-f', join(referenceDir, 'pom.xml'), `-Dkafka.version=${kafkaVersion}`, 'package', 'dependency:copy-dependencies', '-DoutputDirectory=target/lib', '-DincludeScope=runtime'];
+  const args = ['-B', '-q', '-f', join(referenceDir, 'pom.xml'), `-Dkafka.version=${kafkaVersion}`, 'clean', 'package', 'dependency:copy-dependencies', '-DoutputDirectory=target/lib', '-DincludeScope=runtime'];
   const child = spawn('mvn', args, { cwd: referenceDir, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-8000)));
@@ -59,48 +63,65 @@ async function buildReference(kafkaVersion: string): Promise<string> {
   return `${join(referenceDir, 'target', 'classes')}:${join(referenceDir, 'target', 'lib', '*')}`;
 }
 
-/** Sum of the group's committed offsets and of the end offsets on `topic`. */
-async function groupProgress(groupId: string, topic: string): Promise<{ committed: number; end: number }> {
+/** The group's committed offsets on the orders topic (summed), the topic's end, and the output topic's last stable offsets (summed). */
+async function progressOf(groupId: string, ordersTopic: string, outputTopic: string): Promise<{ committed: number; end: number; output: number }> {
   const admin = kafka.admin();
   await admin.connect();
   try {
-    const [[committed], ends] = await Promise.all([admin.fetchOffsets({ groupId, topics: [topic] }), admin.fetchTopicOffsets(topic)]);
-    const sum = (committed?.partitions ?? []).reduce((n, p) => n + Math.max(0, Number(p.offset)), 0);
-    return { committed: sum, end: ends.reduce((n, p) => n + Number(p.high), 0) };
+    const [[committed], ends, output] = await Promise.all([
+      admin.fetchOffsets({ groupId, topics: [ordersTopic] }),
+      admin.fetchTopicOffsets(ordersTopic),
+      admin.fetchTopicOffsets(outputTopic),
+    ]);
+    const sum = (offsets: { high?: string; offset?: string }[]) => offsets.reduce((n, p) => n + Math.max(0, Number(p.high ?? p.offset)), 0);
+    return { committed: sum(committed?.partitions ?? []), end: sum(ends), output: sum(output) };
   } finally {
     await admin.disconnect();
   }
 }
 
 interface RunTiming {
-  /** Process start -> first committed progress. */
+  /** Process start -> first output committed. */
   startupS: number;
-  /** First committed progress -> every order committed. */
+  /** First output committed -> last output committed. */
   processingS: number;
   itemsPerSecond: number;
   loadAverage: { before: number[]; after: number[] };
 }
 
-/** Waits until `groupId` committed the whole orders backlog; times it from the first progress. */
-async function timeBacklog(groupId: string, topic: string, items: number, startedAt: number, service: ServiceProcess, timeoutMs = 900_000): Promise<Omit<RunTiming, 'loadAverage'>> {
+/** Output quiet for this long once every order is committed: the run is over. */
+const SETTLE_MS = 10_000;
+
+/**
+ * Times one enricher on the backlog by its committed output: from the first output transaction to
+ * the last one (the output topic's last stable offset stops moving once the group has committed
+ * every order: a Kafka Streams app commits the orders topic before its join stage is done).
+ */
+async function timeBacklog(groupId: string, ordersTopic: string, outputTopic: string, items: number, startedAt: number, service: ServiceProcess, timeoutMs = 900_000): Promise<Omit<RunTiming, 'loadAverage'>> {
   let first: number | undefined;
+  let last = 0;
+  let lastOutput = 0;
   let lastLog = 0;
   for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; ) {
     if (service.child.exitCode !== null) throw new Error(`enrichment bench: ${groupId} exited (${service.child.exitCode}) before the backlog was done:\n${service.output().slice(-3000)}`);
-    const { committed, end } = await groupProgress(groupId, topic).catch(() => ({ committed: 0, end: 1 }));
+    const p = await progressOf(groupId, ordersTopic, outputTopic).catch(() => undefined);
     const now = performance.now();
-    if (committed > 0 && first === undefined) first = now;
-    if (first !== undefined && committed >= end) {
-      const processingS = (now - first) / 1000;
+    if (p && p.output > lastOutput) {
+      first ??= now;
+      last = now;
+      lastOutput = p.output;
+    }
+    if (p && first !== undefined && p.committed >= p.end && now - last >= SETTLE_MS) {
+      const processingS = (last - first) / 1000;
       return { startupS: (first - startedAt) / 1000, processingS, itemsPerSecond: Math.round(items / processingS) };
     }
     if (now - lastLog > 10_000) {
-      progress(`${groupId}: ${committed}/${end} orders committed`);
+      progress(`${groupId}: ${p?.committed ?? '?'}/${p?.end ?? '?'} orders committed, output at offset ${lastOutput}`);
       lastLog = now;
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`enrichment bench: ${groupId} did not commit the backlog within ${timeoutMs / 1000} s`);
+  throw new Error(`enrichment bench: ${groupId} did not finish the backlog within ${timeoutMs / 1000} s`);
 }
 
 /** Reads a whole topic (read committed, to its last stable offsets) into `apply`. */
@@ -142,7 +163,7 @@ async function runEnricher(p: PrivatePipeline, items: number): Promise<RunTiming
   const enricher = await startEnricher(cfg, topics, benchPort('enrichmentEnricher'), { ENRICHER_INSTANCE_ID: p.env.ENRICHER_INSTANCE_ID!, LOG_LEVEL: 'warn' });
   running.add(enricher);
   try {
-    return { ...(await timeBacklog(p.enricherGroup, p.topics.orders, items, startedAt, enricher)), loadAverage: { before, after: loadAverage() } };
+    return { ...(await timeBacklog(p.enricherGroup, p.topics.orders, p.topics.enrichedOrderItems, items, startedAt, enricher)), loadAverage: { before, after: loadAverage() } };
   } finally {
     await enricher.stop('SIGTERM');
     running.delete(enricher);
@@ -162,10 +183,11 @@ async function runReference(p: PrivatePipeline, classpath: string, outputTopic: 
     APPLICATION_ID: appId,
     STATE_DIR: stateDir,
     THREADS: values['reference-threads'],
+    MAX_TASK_IDLE_MS: values['reference-max-task-idle-ms'],
   });
   running.add(reference);
   try {
-    return { ...(await timeBacklog(appId, p.topics.orders, items, startedAt, reference)), loadAverage: { before, after: loadAverage() } };
+    return { ...(await timeBacklog(appId, p.topics.orders, outputTopic, items, startedAt, reference)), loadAverage: { before, after: loadAverage() } };
   } finally {
     await reference.stop('SIGTERM');
     running.delete(reference);
@@ -244,13 +266,13 @@ async function main(): Promise<void> {
     ],
     notes: [
       `Both read the same ${fmt(expected.size)} orders from ${p.topics.orders}, one after the other (reference first), with the products from ${cfg.PRODUCTS_CDC_TOPIC}.`,
-      `Rate = backlog items / (time from the group's first committed progress to every order committed); start-up (JVM, products restore) is excluded for both: reference ${reference.startupS.toFixed(1)} s, enricher ${enricher.startupS.toFixed(1)} s.`,
+      `Rate = backlog items / (time from the first to the last committed output transaction); start-up (JVM, products restore) is excluded for both: reference ${reference.startupS.toFixed(1)} s, enricher ${enricher.startupS.toFixed(1)} s to the first output.`,
       `Load average (1 min) reference ${reference.loadAverage.before[0]} -> ${reference.loadAverage.after[0]}, enricher ${enricher.loadAverage.before[0]} -> ${enricher.loadAverage.after[0]}.`,
-      `Kafka Streams ran with ${values['reference-threads']} stream thread(s) (its default); its inner join drops an item whose product its KTable has not loaded yet.`,
+      `Kafka Streams ran with ${values['reference-threads']} stream thread(s) and max.task.idle.ms=${values['reference-max-task-idle-ms']} (defaults: 1 and 0); its inner join drops an item whose product its KTable has not loaded yet.`,
     ],
     backlog: { orders: expected.size, items, simulatorOrdersPerSecond: sim.ordersPerSecond },
     enricher: { ...enricher, output: enricherOut },
-    reference: { ...reference, output: referenceOut, threads: Number(values['reference-threads']) },
+    reference: { ...reference, output: referenceOut, threads: Number(values['reference-threads']), maxTaskIdleMs: Number(values['reference-max-task-idle-ms']) },
     ratio,
   };
   console.log(JSON.stringify(result));

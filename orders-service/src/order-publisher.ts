@@ -1,4 +1,4 @@
-import { orderSchema, retryUntilDone, sendJson, type Logger, type Order } from '@pizzashop/common';
+import { canonicalOrder, orderSchema, retryUntilDone, sendJson, type Logger, type Order } from '@pizzashop/common';
 import type { Producer } from 'kafkajs';
 
 export class KafkaUnavailableError extends Error {}
@@ -47,7 +47,8 @@ export class OrderPublisher {
    */
   async publish(orders: Order[]): Promise<void> {
     if (!this.connected) throw new KafkaUnavailableError(`Kafka at ${this.brokers.join(',')} is not connected`);
-    const records = orders.map((o) => ({ key: o.id, value: orderSchema.parse(o) }));
+    // canonical orders (every simulated one) are checked by hand, several times cheaper than zod
+    const records = orders.map((o) => ({ key: o.id, value: canonicalOrder(o) ?? orderSchema.parse(o) }));
     await sendJson(this.producer, this.topic, records);
   }
 

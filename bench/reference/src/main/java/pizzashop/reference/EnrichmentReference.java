@@ -1,6 +1,6 @@
 // The Kafka Streams reference the enrichment bench compares the enricher with: the seed's
-// KStream-KTable join (order items re-keyed by product id, joined with a products KTable built from
-// the Debezium topic), exactly_once_v2, writing the same enriched items to its own output topic.
+// KStream-KTable join (order items re-keyed by product id, joined with a products KTable read straight
+// from the Debezium topic), exactly_once_v2, writing the same enriched items to its own output topic.
 package pizzashop.reference;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
@@ -16,6 +17,7 @@ import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -52,6 +54,11 @@ public final class EnrichmentReference {
           throw new UncheckedIOException(e);
         }
       });
+
+  /** Debezium's product key {"id":3} read as the id "3" (and written back the same way), so the table is keyed like the order lines. */
+  static final Serde<String> PRODUCT_KEY_SERDE = Serdes.serdeFrom(
+      (topic, id) -> id == null ? null : ("{\"id\":" + (id.matches("\\d+") ? id : JSON.valueToTree(id).toString()) + "}").getBytes(StandardCharsets.UTF_8),
+      (topic, bytes) -> bytes == null ? null : productId(new String(bytes, StandardCharsets.UTF_8)));
 
   private EnrichmentReference() {}
 
@@ -123,13 +130,12 @@ public final class EnrichmentReference {
   public static void main(String[] args) throws InterruptedException {
     StreamsBuilder builder = new StreamsBuilder();
     KTable<String, String> products = builder
-        .stream(env("PRODUCTS_CDC_TOPIC"), Consumed.with(Serdes.String(), Serdes.String()))
-        .map((key, event) -> KeyValue.pair(productId(key), productJson(event)))
-        .toTable(Materialized.<String, String, KeyValueStore<Bytes, byte[]>>as("products").withKeySerde(Serdes.String()).withValueSerde(Serdes.String()));
+        .table(env("PRODUCTS_CDC_TOPIC"), Consumed.with(PRODUCT_KEY_SERDE, Serdes.String()))
+        .mapValues(EnrichmentReference::productJson, Materialized.<String, String, KeyValueStore<Bytes, byte[]>>as("products").withKeySerde(PRODUCT_KEY_SERDE).withValueSerde(Serdes.String()));
     builder
         .stream(env("ORDERS_TOPIC"), Consumed.with(Serdes.String(), Serdes.String()))
         .flatMap((key, order) -> lines(order))
-        .join(products, EnrichmentReference::enrich, Joined.with(Serdes.String(), LINE_SERDE, Serdes.String()))
+        .join(products, EnrichmentReference::enrich, Joined.with(PRODUCT_KEY_SERDE, LINE_SERDE, Serdes.String()))
         .map((productId, enriched) -> KeyValue.pair(enriched.orderId(), enriched.json()))
         .to(env("OUTPUT_TOPIC"), Produced.with(Serdes.String(), Serdes.String()));
 
@@ -140,6 +146,9 @@ public final class EnrichmentReference {
     props.put(StreamsConfig.STATE_DIR_CONFIG, env("STATE_DIR"));
     props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Integer.parseInt(System.getenv().getOrDefault("THREADS", "1")));
     props.put(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
+    // 0 is Kafka Streams' default: an order line is joined as soon as it is read, even when the products
+    // partition has not been read yet (the item is dropped); more makes the join wait for it that long
+    props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, Long.parseLong(System.getenv().getOrDefault("MAX_TASK_IDLE_MS", "0")));
 
     KafkaStreams streams = new KafkaStreams(builder.build(), props);
     CountDownLatch done = new CountDownLatch(1);
@@ -152,7 +161,7 @@ public final class EnrichmentReference {
       return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
     });
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      streams.close();
+      streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
       done.countDown();
     }));
     streams.start();
