@@ -26,6 +26,13 @@ export const benches: BenchSpec[] = [
       'one after the other on the same broker: items/s of each, their ratio, items each dropped or duplicated (private topics)',
   },
   {
+    name: 'clients',
+    script: 'bench/kafka-clients.ts',
+    what:
+      'the enricher\'s core loop on kafkajs (a transactional producer per partition) and on @platformatic/kafka 1.x (one producer, KIP-447 offsets), ' +
+      'same backlog, alternating rounds (needs npm install --no-save @platformatic/kafka@1.35.0; says so otherwise)',
+  },
+  {
     name: 'api',
     script: 'pizzashop-api/bench/api-bench.ts',
     what: 'pizzashop-api under autocannon over Pinot with >= 1M orders, shared-query cache on and off',
