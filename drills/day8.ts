@@ -125,9 +125,12 @@ export function oversizedRecordsDrill(): Drill {
         ctx.topics.deadLetters,
         (records) => {
           for (const r of records) {
-            if (!r.value?.includes(run)) continue;
-            const letter = deadLetterSchema.parse(JSON.parse(r.value));
-            if (letter.key) found.set(letter.key, letter);
+            if (!r.value) continue;
+            const letter = deadLetterSchema.safeParse(JSON.parse(r.value));
+            if (!letter.success || letter.data.key === null) continue;
+            // a letter quoting bytes that are not UTF-8 has its key in base64 too
+            const key = letter.data.encoding === 'base64' ? Buffer.from(letter.data.key, 'base64').toString('utf8') : letter.data.key;
+            if (key.includes(run)) found.set(key, letter.data);
           }
           return found.size === 2;
         },
