@@ -42,11 +42,20 @@ async function send(messages: Message[]): Promise<void> {
   }
 }
 
+/** The dead letters of `keys`, by original key (a letter quoting bytes that are not UTF-8 has its key in base64 too). */
 async function deadLettersKeyed(keys: string[]): Promise<Map<string, DeadLetter>> {
   const wanted = new Set(keys);
-  const records = await readTopic(kafka, DEAD_LETTERS, (r) => keys.every((k) => r.some((x) => x.value?.includes(`"key":"${k}"`))), { timeoutMs: 40000 });
-  const letters = records.map((r) => deadLetterSchema.parse(JSON.parse(r.value!))).filter((l) => l.key !== null && wanted.has(l.key));
-  return new Map(letters.map((l) => [l.key!, l]));
+  const byKey = (records: { value: string | null }[]) => {
+    const letters = new Map<string, DeadLetter>();
+    for (const r of records) {
+      const letter = deadLetterSchema.parse(JSON.parse(r.value!));
+      if (letter.key === null) continue;
+      const key = letter.encoding === 'base64' ? Buffer.from(letter.key, 'base64').toString('utf8') : letter.key;
+      if (wanted.has(key)) letters.set(key, letter);
+    }
+    return letters;
+  };
+  return byKey(await readTopic(kafka, DEAD_LETTERS, (r) => byKey(r).size === wanted.size, { timeoutMs: 40000 }));
 }
 
 async function enrichedItemsOf(orderId: string, until: (items: EnrichedOrderItem[]) => boolean = (i) => i.length > 0): Promise<EnrichedOrderItem[]> {
