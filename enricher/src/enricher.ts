@@ -166,7 +166,15 @@ export class Enricher {
         this.metrics.waitingItems.set(this.waiting.size);
         this.log.info({ partition, transactionalId, committed: committed?.toString() ?? null, waiting: this.waiting.size }, 'orders partition ready');
       })
-      .catch((err: unknown) => this.log.error({ err, partition }, 'opening the orders partition failed; it stays closed until the next assignment'));
+      .catch((err: unknown) => {
+        if (!current()) return;
+        this.log.error({ err, partition }, 'opening the orders partition failed (is Kafka up?); opening it again in 1 s');
+        setTimeout(() => {
+          if (!current()) return;
+          owned.moveTo('assigned');
+          this.open(owned);
+        }, 1000);
+      });
   }
 
   /**
