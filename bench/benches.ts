@@ -30,7 +30,7 @@ export const benches: BenchSpec[] = [
     script: 'bench/kafka-clients.ts',
     what:
       'the enricher\'s core loop on kafkajs (a transactional producer per partition) and on @platformatic/kafka 1.x (one producer, KIP-447 offsets), ' +
-      'same backlog, alternating rounds (needs npm install --no-save @platformatic/kafka@1.35.0; says so otherwise)',
+      'same backlog, alternating rounds (needs npm install --no-save @platformatic/kafka@1.35.0; fails saying so otherwise)',
   },
   {
     name: 'api',

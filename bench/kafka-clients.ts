@@ -10,7 +10,7 @@
  *   npx tsx bench/kafka-clients.ts [OUT.json] [--orders 30000]
  *
  * against a running stack (KAFKA_BROKERS etc. as for the other benches); without the package it
- * writes a result that says so.
+ * exits with code 2 saying so (recorded as a failed run; the last measured one stays the figure).
  */
 import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
@@ -56,11 +56,8 @@ interface PkModule {
 const PLATFORMATIC = '@platformatic/kafka';
 const pk = (await import(PLATFORMATIC).catch(() => null)) as PkModule | null;
 if (pk === null) {
-  const reason = `${PLATFORMATIC} is not installed (npm install --no-save ${PLATFORMATIC}@1.35.0, then run this bench again)`;
-  const result = { figures: [{ name: 'kafka client comparison', value: null, unit: 'items/s', reason }], notes: [reason] };
-  console.log(JSON.stringify(result));
-  if (positionals[0]) writeFileSync(positionals[0], JSON.stringify(result, null, 2));
-  process.exit(0);
+  console.error(`kafka clients bench: ${PLATFORMATIC} is not installed; run npm install --no-save ${PLATFORMATIC}@1.35.0, then this bench again`);
+  process.exit(2);
 }
 const { Consumer: PkConsumer, Producer: PkProducer, stringSerializers, FetchIsolationLevels } = pk;
 const cfg = loadConfig(infraEnvSchema, process.env, 'kafka clients bench');
