@@ -10,6 +10,8 @@ export interface BenchSpec {
   script: string;
   what: string;
   env?: (stackEnv: Record<string, string>) => Record<string, string>;
+  /** Run only when named (`npm run bench -- <name>`), not by a plain `npm run bench`: it needs something the project does not install. */
+  onlyWhenNamed?: boolean;
 }
 
 export const benches: BenchSpec[] = [
@@ -28,6 +30,7 @@ export const benches: BenchSpec[] = [
   {
     name: 'clients',
     script: 'bench/kafka-clients.ts',
+    onlyWhenNamed: true,
     what:
       'the enricher\'s core loop on kafkajs (a transactional producer per partition) and on @platformatic/kafka 1.x (one producer, KIP-447 offsets), ' +
       'same backlog, alternating rounds (needs npm install --no-save @platformatic/kafka@1.35.0; fails saying so otherwise)',
