@@ -4,6 +4,7 @@
  * of simulator orders pre-loaded on a private topic, one after the other on the same broker.
  *
  *   npx tsx bench/enrichment.ts [OUT.json] [--orders 50000] [--reference-threads 1] [--reference-max-task-idle-ms 0]
+ *   (through npm run bench: BENCH_REFERENCE_THREADS, BENCH_REFERENCE_MAX_TASK_IDLE_MS)
  *
  * Rate = the backlog's items / the time from the first to the last committed output transaction
  * (the output topic's last stable offset; the run ends once the group committed every order and the
@@ -29,7 +30,7 @@ const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: {
     orders: { type: 'string', default: '50000' },
-    'reference-threads': { type: 'string', default: '1' },
+    'reference-threads': { type: 'string', default: process.env.BENCH_REFERENCE_THREADS ?? '1' },
     'reference-max-task-idle-ms': { type: 'string', default: process.env.BENCH_REFERENCE_MAX_TASK_IDLE_MS ?? '0' },
   },
 });
