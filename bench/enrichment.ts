@@ -260,7 +260,7 @@ async function main(): Promise<void> {
     figures,
     readme: [
       {
-        what: `enricher vs Kafka Streams (exactly_once_v2, KStream-KTable join) on one backlog of ${fmt(expected.size)} orders (${fmt(items)} items)`,
+        what: `enricher vs Kafka Streams (exactly_once_v2, KStream-KTable join, ${values['reference-threads']} stream thread${values['reference-threads'] === '1' ? '' : 's'}) on one backlog of ${fmt(expected.size)} orders (${fmt(items)} items)`,
         measured: `${fmt(enricher.itemsPerSecond)} vs ${fmt(reference.itemsPerSecond)} items/s = ${ratio}x; dropped ${fmt(enricherOut.dropped)} vs ${fmt(referenceOut.dropped)}`,
         target: '>= 1.3x',
       },
