@@ -224,7 +224,8 @@ async function main(): Promise<void> {
   pipeline = await createPrivatePipeline(cfg, 'enrichment', log, { pinot: false });
   const p = pipeline;
   const referenceOutput = `${p.group('reference')}-items`;
-  await ensureTopics(kafka, [{ topic: referenceOutput, numPartitions: await partitionCount(kafka, p.topics.orders) }], log);
+  // partitioned like the private orders topic (which is partitioned like the stack's; a topic created a moment ago may have no metadata yet)
+  await ensureTopics(kafka, [{ topic: referenceOutput, numPartitions: (await partitionCount(kafka, cfg.ORDERS_TOPIC)) || 3 }], log);
 
   progress(`pre-loading ${ORDERS} simulator orders on ${p.topics.orders}`);
   const sim = await simulate(cfg, { ORDERS_TOPIC: p.topics.orders, ENRICHED_ORDER_ITEMS_TOPIC: '', DEAD_LETTER_TOPIC: '', ENRICHER_WAITING_TOPIC: '', ENRICHER_GROUP_ID: '' }, ORDERS, 'max');
