@@ -10,6 +10,8 @@ export interface BenchSpec {
   script: string;
   what: string;
   env?: (stackEnv: Record<string, string>) => Record<string, string>;
+  /** Run only when named (`npm run bench -- <name>`), not by a plain `npm run bench`: it needs something the project does not install. */
+  onlyWhenNamed?: boolean;
 }
 
 export const benches: BenchSpec[] = [
@@ -17,6 +19,21 @@ export const benches: BenchSpec[] = [
     name: 'pipeline',
     script: 'enricher/bench/pipeline.bench.ts',
     what: 'simulator max produce rate, enricher sustained throughput with transactions, enrichment latency p50/p99 at 1,000 orders/s (private topics)',
+  },
+  {
+    name: 'enrichment',
+    script: 'bench/enrichment.ts',
+    what:
+      'enricher vs a Kafka Streams application (bench/reference: the seed\'s KStream-KTable join, exactly_once_v2) on one pre-loaded backlog of simulator orders, ' +
+      'one after the other on the same broker: items/s of each, their ratio, items each dropped or duplicated (private topics)',
+  },
+  {
+    name: 'clients',
+    script: 'bench/kafka-clients.ts',
+    onlyWhenNamed: true,
+    what:
+      'the enricher\'s core loop on kafkajs (a transactional producer per partition) and on @platformatic/kafka 1.x (one producer, KIP-447 offsets), ' +
+      'same backlog, alternating rounds (needs npm install --no-save @platformatic/kafka@1.35.0; fails saying so otherwise)',
   },
   {
     name: 'api',

@@ -12,6 +12,7 @@ const SLOTS = {
   freshnessApi: 2,
   pipelineThroughputEnricher: 11,
   pipelineLatencyEnricher: 12,
+  enrichmentEnricher: 13,
   apiBench: 21,
   apiBenchMinimal: 22,
 } as const;

@@ -150,6 +150,16 @@ async function dropKafka(kafka: Kafka, topics: string[], isMine: (group: string)
   }
 }
 
+async function runPrefixedTopics(kafka: Kafka, prefix: string): Promise<string[]> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    return (await admin.listTopics()).filter((t) => t.startsWith(prefix));
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 /** Creates the private topics (partitioned like the stack's `orders`) and, when asked, the Pinot tables. */
 export async function createPrivatePipeline(cfg: InfraConfig, bench: string, log: Logger, options: PrivatePipelineOptions): Promise<PrivatePipeline> {
   if (!/^[a-z]+$/.test(bench)) throw new Error(`private pipeline: bench name must be lower-case letters, got ${JSON.stringify(bench)}`);
@@ -171,8 +181,10 @@ export async function createPrivatePipeline(cfg: InfraConfig, bench: string, log
   const created: string[] = [];
   const drop = async () => {
     for (const name of created) await dropTable(cfg, name, log);
+    // the run's topics, including those a service made under the run's prefix (e.g. Kafka Streams' internal topics)
+    const runTopics = await runPrefixedTopics(kafka, topic('')).catch(() => []);
     // the run's groups, and the enricher's follower groups (named after its instance id, bench-<bench>-<run id>-enricher)
-    await dropKafka(kafka, Object.values(topics), (group) => group.includes(topic('')), log);
+    await dropKafka(kafka, [...new Set([...Object.values(topics), ...runTopics])], (group) => group.includes(topic('')), log);
     await dropSubjects(cfg, Object.values(topics), log);
   };
   try {

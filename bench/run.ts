@@ -71,7 +71,7 @@ async function main(): Promise<void> {
   mkdirSync(join(resultsDir, 'tmp'), { recursive: true });
 
   let failed = false;
-  for (const bench of benches.filter((b) => only.length === 0 || only.includes(b.name))) {
+  for (const bench of benches.filter((b) => (only.length === 0 ? !b.onlyWhenNamed : only.includes(b.name)))) {
     console.error(`\n[bench] ${bench.name}: ${bench.what}`);
     const run = await runBench(bench, env);
     const file = writeRunFile(run);

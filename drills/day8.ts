@@ -2,7 +2,7 @@
 // under the enricher's feet, and records on `orders` near the broker's size limit.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createIdempotentProducer, deadLetterSchema, TopicFollower, type DeadLetter } from '@pizzashop/common';
+import { createIdempotentProducer, deadLetterSchema, TopicFollower, topicConfig, type DeadLetter } from '@pizzashop/common';
 import kafkajs, { type Kafka } from 'kafkajs';
 import mysql from 'mysql2/promise';
 import { readTopic } from '../common/test/support/kafka.js';
@@ -63,6 +63,7 @@ export function compactionDrill(): Drill {
     inject: async (ctx) => {
       await ctx.pipeline.stopEnricher('a', 'SIGTERM');
       const before = await recordsAndSpan(ctx.kafka, ctx.cdcTopic, ctx);
+      const lag = (await topicConfig(ctx.kafka, ctx.cdcTopic, 'min.compaction.lag.ms')) ?? '0';
       await setTopicConfigs(ctx.kafka, ctx.cdcTopic, { 'cleanup.policy': 'compact', 'segment.ms': '1000', 'min.cleanable.dirty.ratio': '0.01', 'min.compaction.lag.ms': '0' });
       const t0 = Date.now();
       try {
@@ -76,7 +77,7 @@ export function compactionDrill(): Drill {
           if (now.records < now.span && now.records <= before.records) compacted = { before: before.records, after: now.records, span: now.span, waitedS: Math.round((Date.now() - t0) / 1000) };
         }
       } finally {
-        await setTopicConfigs(ctx.kafka, ctx.cdcTopic, { 'cleanup.policy': 'compact' });
+        await setTopicConfigs(ctx.kafka, ctx.cdcTopic, { 'cleanup.policy': 'compact', 'min.compaction.lag.ms': lag });
       }
     },
     repair: (ctx) => ctx.pipeline.startEnricher('a'),

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { sql, sqlList } from '@pizzashop/common';
+import { partitionCount, sql, sqlList } from '@pizzashop/common';
 import { stopComponent, up } from '../local-stack/src/index.js';
 import type { Drill, DrillContext } from './harness.js';
 import { compactionDrill, oversizedRecordsDrill } from './day8.js';
@@ -46,6 +46,58 @@ async function verifyBurst(ctx: DrillContext, burst: ProductPriceBurst): Promise
   const priced = probes > 0 ? `final prices in effect (probe ${probes})` : 'final prices NOT in effect';
   const when = cdc.completeAfterS === null ? '' : ` (all there <= ${cdc.completeAfterS} s after the last change)`;
   return { ok, note: `CDC ${cdc.delivered}/${cdc.expected} changes on ${ctx.cdcTopic}${when}, ${cdc.redelivered} redelivered; ${priced}` };
+}
+
+/** A counter or gauge of an enricher's /metrics summed over its labels, or null when unreachable. */
+async function enricherMetric(url: string, name: string, labels = ''): Promise<number | null> {
+  const text = await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(5000) }).then((r) => r.text(), () => null);
+  if (text === null) return null;
+  const line = new RegExp(`^${name}(?:\\{([^}]*)\\})? (\\S+)$`, 'gm');
+  let sum = 0;
+  for (const m of text.matchAll(line)) if ((m[1] ?? '').includes(labels)) sum += Number(m[2]);
+  return sum;
+}
+
+/**
+ * Two instances; `a` is paused (SIGSTOP) until `b` has taken every orders partition (after a's
+ * session timeout), held there, then resumed (SIGCONT). Whatever `a` had fetched or was writing when
+ * it froze must not be committed: `b` opened the partitions' transactional ids, which fenced a's
+ * producers, so a's transactions fail and a gives the partitions up until the group assigns again.
+ * The counts then show no duplicate; the note says how many of a's transactions were fenced.
+ */
+function zombieDrill(): Drill {
+  let takeoverS: number | null = null;
+  return {
+    name: 'enricher-zombie',
+    fault: 'two enricher instances; SIGSTOP one past its session timeout until the other owns every partition, then SIGCONT it',
+    enrichers: ['a', 'b'],
+    inject: async (ctx) => {
+      const stoppedAt = Date.now();
+      ctx.processes.signalEnricher('a', 'SIGSTOP');
+      for (let i = 0; i < 240 && takeoverS === null; i++) {
+        await sleep(500);
+        const ready = await enricherMetric(ctx.pipeline.enricherUrl('b'), 'enricher_orders_partitions', 'phase="ready"');
+        const partitions = await partitionCount(ctx.kafka, ctx.topics.orders).catch(() => 0);
+        if (ready !== null && partitions > 0 && ready >= partitions) takeoverS = (Date.now() - stoppedAt) / 1000;
+      }
+      if (takeoverS === null) throw new Error('enricher-zombie drill: b did not take every orders partition within 120 s of a\'s SIGSTOP');
+    },
+    repair: async (ctx) => {
+      ctx.processes.signalEnricher('a', 'SIGCONT');
+      for (let i = 0; i < 240; i++) {
+        const ok = await fetch(`${ctx.pipeline.enricherUrl('a')}/readyz`, { signal: AbortSignal.timeout(2000) }).then((r) => r.ok, () => false);
+        if (ok) return;
+        await sleep(500);
+      }
+      throw new Error('enricher-zombie drill: a not ready within 120 s of SIGCONT');
+    },
+    verify: async (ctx) => {
+      const fenced = await enricherMetric(ctx.pipeline.enricherUrl('a'), 'enricher_transactions_failed_total', 'fenced="true"');
+      const failed = await enricherMetric(ctx.pipeline.enricherUrl('a'), 'enricher_transactions_failed_total');
+      const what = fenced ? `${fenced} of the zombie's transactions fenced (${failed} failed in all)` : 'the zombie had no transaction in flight when it froze (none fenced)';
+      return { ok: true, note: `b owned every partition ${takeoverS?.toFixed(1)} s after a's SIGSTOP; ${what}` };
+    },
+  };
 }
 
 /** Longest a service killed under `npm start` may take to be back and ready. */
@@ -141,6 +193,7 @@ export function createDrills(cdcUpdates: number, kafkaOutageMs?: number): Drill[
       },
       repair: restartStack,
     },
+    zombieDrill(),
     compactionDrill(),
     oversizedRecordsDrill(),
     supervisedKill('enricher'),

@@ -25,7 +25,8 @@ export interface DrillPipeline {
 /**
  * The services under drill, as child processes stopped by pid: one orders-service (HTTP ingest only,
  * no simulator) and enricher instances `a`, `b`, ... of one consumer group. An instance keeps its
- * `ENRICHER_INSTANCE_ID` across restarts, so a restart fences its crashed predecessor.
+ * `ENRICHER_INSTANCE_ID` across restarts (it names the instance's reader groups; fencing goes by
+ * partition: whoever opens a partition next fences its previous owner).
  */
 export class Pipeline implements DrillPipeline {
   private orders: ServiceProcess | undefined;
@@ -81,6 +82,13 @@ export class Pipeline implements DrillPipeline {
     this.enrichers.delete(name);
     this.stopping.add(service);
     await service.stop(signal);
+  }
+
+  /** Pauses (SIGSTOP) or resumes (SIGCONT) enricher instance `name`, by pid: a stalled process, not a crash. */
+  signalEnricher(name: string, signal: 'SIGSTOP' | 'SIGCONT'): void {
+    const pid = this.enrichers.get(name)?.child.pid;
+    if (pid === undefined) throw new Error(`drill pipeline: enricher ${name} is not running`);
+    process.kill(pid, signal);
   }
 
   get enricherNames(): string[] {

@@ -182,7 +182,7 @@ describe('create-topics.sh', () => {
         ['orders', 3, retention],
         ['enriched-order-items', 3, retention],
         ['dead-letters', 3, 'cleanup.policy=delete,retention.ms=2592000000,max.message.bytes=2097152'],
-        ['mysql.pizzashop.products', 1, 'cleanup.policy=compact'],
+        ['mysql.pizzashop.products', 1, 'cleanup.policy=compact,min.compaction.lag.ms=604800000'],
         ['enricher-waiting-items', 3, 'cleanup.policy=compact'],
         ...['journal', 'snapshots', 'events'].map((t): [string, number, string] => [`schema-registry-${t}`, 1, 'cleanup.policy=delete,retention.ms=-1,retention.bytes=-1']),
       ];

@@ -9,10 +9,7 @@ export const enricherEnvSchema = infraEnvSchema
     ENRICHER_HTTP_HOST: z.string().default('0.0.0.0'),
     /** Consumer group shared by all instances: they split the `orders` partitions. */
     ENRICHER_GROUP_ID: z.string().min(1).default('enricher'),
-    /**
-     * Identifies this instance: stable across its restarts (a restart fences the crashed
-     * predecessor's transaction at once) and unique between live instances. Default host-port.
-     */
+    /** Names this instance's private reader groups (products, waiting items) in logs and on the broker. Default host-port. */
     ENRICHER_INSTANCE_ID: z.string().min(1).optional(),
     ENRICHER_UNKNOWN_PRODUCT_TIMEOUT_MS: z.coerce.number().int().positive().default(60000),
     ENRICHER_MAX_WAITING_ITEMS: z.coerce.number().int().positive().default(100000),
@@ -29,6 +26,10 @@ export const enricherEnvSchema = infraEnvSchema
     ENRICHER_STALL_MS: z.coerce.number().int().positive().default(60000),
     /** How often the committed offsets are compared with the end of the orders topic. */
     ENRICHER_PROGRESS_CHECK_MS: z.coerce.number().int().positive().default(5000),
+    /** How far back product versions are kept for the temporal join: the orders topic's retention (7 days), the oldest order a replay can bring. */
+    ENRICHER_PRODUCT_HISTORY_MS: z.coerce.number().int().positive().default(7 * 24 * 3600 * 1000),
+    /** Bytes of orders fetched per partition at once: the most one transaction reads. */
+    ENRICHER_FETCH_BYTES_PER_PARTITION: z.coerce.number().int().min(65536).default(2 * 1024 * 1024),
   })
   .transform((cfg) => ({ ...cfg, ENRICHER_INSTANCE_ID: cfg.ENRICHER_INSTANCE_ID ?? `${hostname()}-${cfg.ENRICHER_HTTP_PORT}` }));
 export type EnricherConfig = z.infer<typeof enricherEnvSchema>;

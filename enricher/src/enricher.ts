@@ -1,107 +1,50 @@
-import {
-  buildDeadLetter,
-  createTransactionalProducer,
-  deadLetterRecords,
-  enrichedOrderItemSchema,
-  ensureTopics,
-  fitDeadLetter,
-  partitionCount,
-  retryUntilDone,
-  schemaIdOf,
-  sendJsonToTopics,
-  TopicFollower,
-  topicConfig,
-  waitForTopics,
-  type DeadLetter,
-  type EnrichedOrderItem,
-  type FollowedRecord,
-  type Logger,
-} from '@pizzashop/common';
-import type { Batch, Consumer, EachBatchPayload, Kafka, Producer, Transaction } from 'kafkajs';
+// The enricher: joins `orders` with the products history into `enriched-order-items`, exactly once.
+// This file only orchestrates; each part owns its state (see the README's "Structure").
+import { retryUntilDone, type Logger } from '@pizzashop/common';
+import type { EachBatchPayload, Kafka } from 'kafkajs';
+import { outputMessages, planOrders, planRelease, REASON_BUFFER_FULL, type OutputTopics, type PlannedOutput } from './batch-planner.js';
 import type { EnricherConfig } from './config.js';
-import { enrichWaitingItem, joinOrder } from './join.js';
+import type { ProductAt } from './join.js';
 import type { EnricherMetrics } from './metrics.js';
-import { Mutex } from './mutex.js';
-import { decodeOrder } from './order-decoder.js';
-import { ProductsCache } from './products-cache.js';
+import { OrdersConsumer } from './orders-consumer.js';
+import { Partitions, type OwnedPartition } from './partition-state.js';
+import { ProductsFeed } from './products-feed.js';
 import { ProgressWatch } from './progress-watch.js';
-import { parseWaitingItem, waitingItemKey, type WaitingItem } from './waiting-item.js';
-import { WaitingItems } from './waiting-items.js';
+import { prepareTopics } from './topics-setup.js';
+import { partitionTransactionalId, TransactionalWriter, TransactionFailed, type OffsetToCommit } from './transactional-writer.js';
+import { WaitingStore } from './waiting-store.js';
 
-export const COMPONENT = 'enricher';
-export const REASON_UNKNOWN_PRODUCT = 'unknown product';
-export const REASON_BUFFER_FULL = 'waiting buffer full';
-/** Bytes a record batch adds around one record: what a dead letter leaves free of the topic's max.message.bytes. */
-const RECORD_OVERHEAD_BYTES = 1024;
-/** The broker's default max.message.bytes, when the dead-letter topic's cannot be read. */
-const BROKER_DEFAULT_MAX_MESSAGE_BYTES = 1048588;
+export { COMPONENT, REASON_BUFFER_FULL, REASON_UNKNOWN_PRODUCT } from './batch-planner.js';
+
 /** Most items released in one transaction. */
 const RELEASE_LIMIT = 20000;
-/** Transaction errors meaning this producer epoch is over: the coordinator aborted its transaction, or another instance took its transactional id. */
-const FENCED_ERRORS = new Set(['INVALID_PRODUCER_EPOCH', 'PRODUCER_FENCED', 'TRANSACTIONAL_ID_AUTHORIZATION_FAILED']);
-/** Fencings within FENCING_WINDOW_MS after which another live instance must be using our transactional id. */
+/** Fencings of one partition we own, within FENCING_WINDOW_MS, after which another process must be writing with our transactional ids. */
 const FENCINGS_FATAL = 3;
 const FENCING_WINDOW_MS = 120_000;
 
-/** An orders batch handed to the group commit, settled once its transaction is. */
-interface QueuedBatch {
-  batch: Batch;
-  resolve: (ordersIn: number) => void;
-  reject: (err: unknown) => void;
-}
-
-/** What one transaction writes. */
-interface Output {
-  enriched: EnrichedOrderItem[];
-  deadLetters: DeadLetter[];
-  /** Items that start waiting: written to the waiting topic. */
-  parked: WaitingItem[];
-  /** Items that stop waiting (enriched or dead-lettered): tombstoned on the waiting topic. */
-  released: WaitingItem[];
-}
-
 /**
- * Joins `orders` with the products cache into `enriched-order-items`, exactly once.
- *
- * Every orders batch is one Kafka transaction holding its enriched items, its dead letters, the
- * items that must wait for an unknown product (written to the compacted waiting topic) and the
- * batch's consumer offsets. Releasing waiting items is another transaction: their enriched items
- * or dead letters plus tombstones for them on the waiting topic. So an order's offset is only
- * committed together with a durable record of every item not yet emitted, and a crash at any
- * point leaves either the whole transaction or none of it. On (re)assignment of an orders
- * partition the waiting items of that partition are restored from the waiting topic first.
+ * Every orders partition this instance owns has its own transactional producer (id from group,
+ * topic and partition): a batch of that partition is one transaction holding its enriched items,
+ * dead letters, parked items (on the compacted waiting topic) and the partition's offset; releasing
+ * waiting items is another transaction of the same producer. Whoever gets the partition next opens
+ * the same id, which fences this producer, so an instance that stalled past its session timeout
+ * can commit nothing for a partition it lost. On every assignment a partition is opened (fence,
+ * read the committed offset, seek there, restore its waiting items) before it is processed.
  */
 export class Enricher {
-  readonly products = new ProductsCache();
-  /** Items waiting on the partitions this instance owns: the authoritative buffer. */
-  private readonly waiting = new WaitingItems();
-  /** Everything committed on the waiting topic, all partitions: the source for restores. */
-  private readonly waitingLog = new WaitingItems();
-  private readonly lock = new Mutex();
-  private producer: Producer;
-  private consumer: Consumer;
-  private stopped = false;
-  private consumerRestartTimer: NodeJS.Timeout | undefined;
-  private readonly productsFollower: TopicFollower;
+  private readonly products: ProductsFeed;
+  private readonly waiting: WaitingStore;
+  private readonly partitions: Partitions;
+  private readonly consumer: OrdersConsumer;
   private readonly progress: ProgressWatch;
-  /** The largest dead letter the dead-letter topic accepts (its max.message.bytes, read at start). */
-  private deadLetterMaxBytes = BROKER_DEFAULT_MAX_MESSAGE_BYTES - RECORD_OVERHEAD_BYTES;
-  private readonly waitingFollower: TopicFollower;
-  private assigned = new Set<number>();
-  private restores = new Map<number, Promise<void>>();
-  private readonly restored = new Set<number>();
-  private rebalancing = false;
-  private cacheLoaded = false;
-  private consumerRunning = false;
+  private readonly topics: OutputTopics;
+  private readonly productAt: ProductAt;
+  private deadLetterMaxBytes = 0;
+  private stopped = false;
   private releaseTimer: NodeJS.Timeout | undefined;
-  private releaseScheduled = false;
-  /** Per orders partition, the offset after the last order a transaction of this process committed. */
-  private readonly committedPositions = new Map<number, bigint>();
-  /** When each recent fencing happened, to tell a timed-out transaction from a second instance with our id. */
-  private fencings: number[] = [];
-  /** Batches waiting for the next group commit. */
-  private queued: QueuedBatch[] = [];
-  private committing = false;
+  private releasing = false;
+  /** When each orders partition was fenced lately. */
+  private readonly fencings = new Map<number, number[]>();
 
   constructor(
     private readonly kafka: Kafka,
@@ -110,20 +53,32 @@ export class Enricher {
     private readonly metrics: EnricherMetrics,
     private readonly onFatal: (err: Error) => void,
   ) {
-    this.producer = this.createProducer();
-    this.consumer = this.createConsumer();
-    this.productsFollower = new TopicFollower(kafka, {
+    this.partitions = new Partitions(() => {
+      for (const [phase, n] of Object.entries(this.partitions.countByPhase())) metrics.partitions.set({ phase }, n);
+    });
+    this.topics = { enriched: cfg.ENRICHED_ORDER_ITEMS_TOPIC, deadLetters: cfg.DEAD_LETTER_TOPIC, waiting: cfg.ENRICHER_WAITING_TOPIC };
+    this.products = new ProductsFeed(kafka, {
       topic: cfg.PRODUCTS_CDC_TOPIC,
       groupPrefix: `enricher-products-${cfg.ENRICHER_INSTANCE_ID}`,
+      historyMs: cfg.ENRICHER_PRODUCT_HISTORY_MS,
       log,
-      apply: (records) => this.applyProductEvents(records),
+      metrics,
     });
+    const history = this.products.history;
+    this.productAt = (id, time) => history.at(id, time);
+    this.waiting = new WaitingStore(kafka, {
+      topic: cfg.ENRICHER_WAITING_TOPIC,
+      groupPrefix: `enricher-waiting-${cfg.ENRICHER_INSTANCE_ID}`,
+      maxItems: cfg.ENRICHER_MAX_WAITING_ITEMS,
+      log,
+    });
+    this.consumer = new OrdersConsumer(kafka, cfg, log, { onAssignment: (p) => this.assign(p), eachBatch: (payload) => this.processBatch(payload) });
     this.progress = new ProgressWatch(kafka, {
       groupId: cfg.ENRICHER_GROUP_ID,
       topic: cfg.ORDERS_TOPIC,
       stallMs: cfg.ENRICHER_STALL_MS,
       everyMs: cfg.ENRICHER_PROGRESS_CHECK_MS,
-      owned: () => this.assigned,
+      owned: () => this.partitions.owned(),
       log,
       onStalled: (partitions) => {
         metrics.stalledPartitions.set(partitions.length);
@@ -131,50 +86,25 @@ export class Enricher {
         else log.info('every owned orders partition makes progress again; ready');
       },
     });
-    this.waitingFollower = new TopicFollower(kafka, {
-      topic: cfg.ENRICHER_WAITING_TOPIC,
-      groupPrefix: `enricher-waiting-${cfg.ENRICHER_INSTANCE_ID}`,
-      log,
-      apply: (records) => this.applyWaitingLog(records),
-    });
   }
 
-  /** The products cache was read to the end of the CDC topic once. */
   get productsCacheLoaded(): boolean {
-    return this.cacheLoaded;
+    return this.products.loaded;
   }
 
-  /** The orders consumer is in its group (not crashed). */
   get consuming(): boolean {
-    return this.consumerRunning;
+    return this.consumer.consuming;
   }
 
-  /** No owned orders partition is stuck with a backlog (see ProgressWatch). */
   get progressing(): boolean {
     return this.progress.stalledNow.length === 0;
   }
 
   async start(): Promise<void> {
-    await this.prepareTopics();
-    await this.producer.connect();
-    await this.fencePredecessor();
-    await waitForTopics(
-      this.kafka,
-      [this.cfg.PRODUCTS_CDC_TOPIC],
-      this.log,
-      `the products CDC topic appears with Debezium's snapshot: is the connector registered (${this.cfg.KAFKA_CONNECT_URL}/connectors)?`,
-    );
-    await this.checkProductsTopicCompacted();
-    const deadLetterLimit = Number((await topicConfig(this.kafka, this.cfg.DEAD_LETTER_TOPIC, 'max.message.bytes')) ?? BROKER_DEFAULT_MAX_MESSAGE_BYTES);
-    this.deadLetterMaxBytes = deadLetterLimit - RECORD_OVERHEAD_BYTES;
-    const startedAt = Date.now();
-    await this.productsFollower.start();
-    await this.productsFollower.caughtUp();
-    this.cacheLoaded = true;
-    this.metrics.productsCacheSize.set(this.products.size);
-    this.log.info({ products: this.products.size, ms: Date.now() - startedAt }, 'products cache restored');
-    await this.waitingFollower.start();
-    await this.runConsumer();
+    ({ deadLetterMaxBytes: this.deadLetterMaxBytes } = await prepareTopics(this.kafka, this.cfg, this.log));
+    await this.products.restore(() => this.scheduleRelease());
+    await this.waiting.start();
+    await this.consumer.start();
     this.releaseTimer = setInterval(() => void this.releaseDue(), this.cfg.ENRICHER_RELEASE_INTERVAL_MS);
     this.progress.start();
   }
@@ -183,469 +113,199 @@ export class Enricher {
     this.stopped = true;
     clearInterval(this.releaseTimer);
     this.progress.stop();
-    clearTimeout(this.consumerRestartTimer);
-    await this.consumer.disconnect();
-    await this.lock.run(async () => undefined);
-    await this.producer.disconnect();
-    await Promise.all([this.productsFollower.stop(), this.waitingFollower.stop()]);
+    await this.consumer.stop();
+    for (const owned of this.partitions.all()) await owned.lock.run(async () => owned.writer?.close());
+    await Promise.all([this.products.stop(), this.waiting.stop()]);
   }
 
-  private async prepareTopics(): Promise<void> {
-    const partitions = this.cfg.ENRICHER_TOPIC_PARTITIONS;
-    await ensureTopics(
-      this.kafka,
-      [
-        { topic: this.cfg.ORDERS_TOPIC, numPartitions: partitions },
-        { topic: this.cfg.ENRICHED_ORDER_ITEMS_TOPIC, numPartitions: partitions },
-        { topic: this.cfg.DEAD_LETTER_TOPIC, numPartitions: partitions },
-      ],
-      this.log,
-    );
-    const ordersPartitions = await partitionCount(this.kafka, this.cfg.ORDERS_TOPIC);
-    await ensureTopics(
-      this.kafka,
-      [{ topic: this.cfg.ENRICHER_WAITING_TOPIC, numPartitions: ordersPartitions, configs: { 'cleanup.policy': 'compact' } }],
-      this.log,
-    );
-    const waitingPartitions = await partitionCount(this.kafka, this.cfg.ENRICHER_WAITING_TOPIC);
-    if (waitingPartitions < ordersPartitions) {
-      throw new Error(
-        `enricher: topic ${this.cfg.ENRICHER_WAITING_TOPIC} has ${waitingPartitions} partitions but ${this.cfg.ORDERS_TOPIC} has ${ordersPartitions}; ` +
-          `add partitions to ${this.cfg.ENRICHER_WAITING_TOPIC} (kafka-topics.sh --alter --partitions ${ordersPartitions}) before starting`,
-      );
-    }
+  /** A new assignment: partitions we lost are revoked; every assigned one is opened again (another member may have had it meanwhile). */
+  private assign(assigned: number[]): void {
+    this.log.info({ partitions: assigned }, 'orders partitions assigned');
+    for (const owned of this.partitions.all()) if (owned.phase !== 'revoked' && !assigned.includes(owned.partition)) this.revoke(owned);
+    for (const partition of assigned) this.open(this.partitions.assign(partition));
   }
 
-  /**
-   * The products cache is rebuilt from the CDC topic at every start, so that topic must keep the
-   * latest change of every product for ever: compacted, not deleted by retention (Debezium does not
-   * snapshot again). On a topic with `cleanup.policy=delete` the enricher would work for a week,
-   * then forget every product not changed since; it refuses to start instead.
-   */
-  private async checkProductsTopicCompacted(): Promise<void> {
-    const topic = this.cfg.PRODUCTS_CDC_TOPIC;
-    const policy = await topicConfig(this.kafka, topic, 'cleanup.policy');
-    if (policy?.split(',').includes('compact')) return;
-    throw new Error(
-      `enricher: topic ${topic} has cleanup.policy=${policy ?? 'unset'}, but the products cache is rebuilt from it at every start and needs every product's latest change kept: ` +
-        `make it compacted (kafka-configs.sh --bootstrap-server ${this.cfg.KAFKA_BROKERS.join(',')} --alter --entity-type topics --entity-name ${topic} --add-config cleanup.policy=compact; ` +
-        'the local stack does this itself at `npm run stack:up`), then start the enricher again',
-    );
+  private revoke(owned: OwnedPartition): void {
+    owned.moveTo('revoked');
+    this.waiting.drop(owned.partition);
+    this.metrics.waitingItems.set(this.waiting.size);
+    void owned.lock.run(async () => owned.writer?.close());
   }
 
-  /**
-   * Initialises the transactional id: the broker aborts a transaction the previous run of this
-   * instance left open (kill -9), so restores below do not wait for its timeout.
-   */
-  private async fencePredecessor(): Promise<void> {
-    const tx = await this.producer.transaction();
-    await tx.abort();
-  }
-
-  private createConsumer(): Consumer {
-    const consumer = this.kafka.consumer({
-      groupId: this.cfg.ENRICHER_GROUP_ID,
-      readUncommitted: false,
-      maxWaitTimeInMs: 100,
-      sessionTimeout: this.cfg.ENRICHER_SESSION_TIMEOUT_MS,
-      heartbeatInterval: Math.floor(this.cfg.ENRICHER_SESSION_TIMEOUT_MS / 3),
-    });
-    this.watchConsumerGroup(consumer);
-    return consumer;
-  }
-
-  private async runConsumer(): Promise<void> {
-    await this.consumer.connect();
-    await this.consumer.subscribe({ topic: this.cfg.ORDERS_TOPIC, fromBeginning: true });
-    await this.consumer.run({
-      autoCommit: false,
-      eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: await partitionCount(this.kafka, this.cfg.ORDERS_TOPIC),
-      eachBatch: (payload) => this.processBatch(payload),
-    });
-    this.consumerRunning = true;
-  }
-
-  /**
-   * kafkajs gives up on a consumer after errors it deems final, e.g. no group coordinator found
-   * while the broker restarts. Nothing is lost (offsets commit only with their transaction), so
-   * a fresh consumer rejoins the group after a growing pause instead of the process exiting.
-   */
-  private restartConsumer(attempt: number): void {
-    if (this.stopped) return;
-    const delayMs = Math.min(30_000, 1000 * 2 ** Math.min(attempt, 5));
-    this.log.warn({ attempt, retryInMs: delayMs, brokers: this.cfg.KAFKA_BROKERS }, 'orders consumer stopped; starting a new one');
-    this.consumerRestartTimer = setTimeout(() => {
-      this.consumer = this.createConsumer();
-      this.runConsumer().catch((err: unknown) => {
-        this.log.error({ err }, 'restarting the orders consumer failed; retrying');
-        void this.consumer.disconnect().catch(() => undefined);
-        this.restartConsumer(attempt + 1);
-      });
-    }, delayMs);
-  }
-
-  private watchConsumerGroup(consumer: Consumer): void {
-    const { GROUP_JOIN, REBALANCING, CRASH } = consumer.events;
-    consumer.on(REBALANCING, () => {
-      this.rebalancing = true;
-    });
-    consumer.on(GROUP_JOIN, ({ payload }) => {
-      const now = new Set(payload.memberAssignment[this.cfg.ORDERS_TOPIC] ?? []);
-      for (const p of this.assigned) if (!now.has(p)) this.waiting.dropPartition(p);
-      this.assigned = now;
-      this.restores = new Map();
-      this.restored.clear();
-      this.rebalancing = false;
-      this.consumerRunning = true;
-      this.metrics.waitingItems.set(this.waiting.size);
-      this.log.info({ partitions: [...now].sort() }, 'orders partitions assigned');
-      for (const p of now) this.restore(p).catch((err: unknown) => this.log.error({ err, partition: p }, 'restoring waiting items failed'));
-    });
-    consumer.on(CRASH, ({ payload }) => {
-      this.consumerRunning = false;
-      if (!payload.restart) this.restartConsumer(0);
-    });
-  }
-
-  private createProducer(): Producer {
-    return createTransactionalProducer(this.kafka, `enricher-${this.cfg.ENRICHER_INSTANCE_ID}`, this.cfg.ENRICHER_TRANSACTION_TIMEOUT_MS);
-  }
-
-  /**
-   * After a transaction whose outcome this instance cannot know (its abort failed, e.g. while the
-   * broker restarts), a new producer with the same transactional id settles it on the broker: an
-   * open transaction is aborted, a commit already prepared completes. Nothing is sent before that.
-   * Then the waiting items are reloaded from the committed waiting topic, and batches go back to
-   * their committed offsets (see processBatch), so either outcome is neither lost nor repeated.
-   */
-  private async replaceProducer(): Promise<void> {
-    await this.producer.disconnect().catch(() => undefined);
-    await retryUntilDone(
-      async (attempt) => {
-        this.producer = this.createProducer();
-        try {
-          await this.producer.connect();
-          await this.fencePredecessor();
-        } catch (err) {
-          await this.producer.disconnect().catch(() => undefined);
-          throw err;
-        }
-        this.log.info({ attempt }, 'transactional producer replaced; the unfinished transaction is settled');
-      },
-      {
-        stepMs: 500,
-        keepGoing: () => !this.stopped,
-        onFailure: (err, retryInMs) =>
-          this.log.warn({ err: (err as Error).message, retryInMs }, 'cannot settle the unfinished transaction yet (is Kafka up?); retrying'),
-      },
-    );
-    this.restores = new Map();
-    this.restored.clear();
-    for (const p of this.assigned) this.restore(p).catch((err: unknown) => this.log.error({ err, partition: p }, 'restoring waiting items failed'));
-  }
-
-  /**
-   * Positions `partition` at the offset committed for the group, so a batch whose transaction
-   * failed is read again only if its offsets were not committed with it. Retries until Kafka answers.
-   */
-  private async seekToCommitted(partition: number, isRunning: () => boolean): Promise<void> {
-    const topic = this.cfg.ORDERS_TOPIC;
-    await retryUntilDone(
-      async () => {
-        const admin = this.kafka.admin();
-        try {
-          await admin.connect();
-          const [committed] = await admin.fetchOffsets({ groupId: this.cfg.ENRICHER_GROUP_ID, topics: [topic] });
-          const offset = committed?.partitions.find((p) => p.partition === partition)?.offset ?? '-1';
-          const start = offset === '-1' ? (await admin.fetchTopicOffsets(topic)).find((p) => p.partition === partition)?.low ?? '0' : offset;
-          this.consumer.seek({ topic, partition, offset: start });
-          this.log.warn({ topic, partition, offset: start }, 'transaction failed; reading the partition again from its committed offset');
-        } finally {
-          await admin.disconnect().catch(() => undefined);
-        }
-      },
-      {
-        stepMs: 500,
-        keepGoing: () => isRunning() && !this.stopped,
-        onFailure: (err, retryInMs) => this.log.warn({ err: (err as Error).message, partition, retryInMs }, 'cannot read the committed offset yet; retrying'),
-      },
-    );
-  }
-
-  /** Loads the waiting items of `partition` committed on the waiting topic, once per assignment. */
-  private restore(partition: number): Promise<void> {
-    let restore = this.restores.get(partition);
-    if (!restore) {
-      const restores = this.restores;
-      restore = this.lock.run(async () => {
-        const end = await this.waitingFollower.lastStableOffset(partition);
-        await this.waitingFollower.caughtUpTo(partition, end);
-        if (restores !== this.restores) return;
-        this.waiting.replacePartition(partition, this.waitingLog.items(partition));
-        this.restored.add(partition);
+  /** Opens `owned` (in `assigned`) for its current epoch: fence its transactional id, seek to the committed offset, restore its waiting items. */
+  private open(owned: OwnedPartition): void {
+    const epoch = owned.epoch;
+    const current = () => owned.epoch === epoch && !this.stopped;
+    const { partition } = owned;
+    owned.opening = owned.lock
+      .run(async () => {
+        await owned.writer?.close();
+        owned.writer = undefined;
+        const transactionalId = partitionTransactionalId(this.cfg.ENRICHER_GROUP_ID, this.cfg.ORDERS_TOPIC, partition);
+        let writer: TransactionalWriter | undefined;
+        await retryUntilDone(
+          async () => {
+            writer = await TransactionalWriter.open(this.kafka, transactionalId, this.cfg.ENRICHER_TRANSACTION_TIMEOUT_MS);
+          },
+          {
+            stepMs: 500,
+            keepGoing: current,
+            onFailure: (err, retryInMs) => this.log.warn({ err: (err as Error).message, transactionalId, retryInMs }, 'cannot open the partition\'s transactional id yet (is Kafka up?); retrying'),
+          },
+        );
+        owned.writer = writer;
+        if (!current()) return;
+        const committed = await this.consumer.committedOffset(partition, current);
+        if (!current()) return;
+        owned.position = committed ?? 0n;
+        if (committed !== null) this.consumer.seek(partition, committed);
+        owned.moveTo('restoring');
+        await this.waiting.restore(partition);
+        if (!current()) return;
+        owned.moveTo('ready');
         this.metrics.waitingItems.set(this.waiting.size);
+        this.log.info({ partition, transactionalId, committed: committed?.toString() ?? null, waiting: this.waiting.size }, 'orders partition ready');
+      })
+      .catch((err: unknown) => {
+        if (!current()) return;
+        this.log.error({ err, partition }, 'opening the orders partition failed (is Kafka up?); opening it again in 1 s');
+        setTimeout(() => {
+          if (!current()) return;
+          owned.moveTo('assigned');
+          this.open(owned);
+        }, 1000);
       });
-      restores.set(partition, restore);
-      restore.catch(() => restores.delete(partition));
-    }
-    return restore;
   }
 
   /**
-   * Hands the batch to the next group commit and waits for it: batches of all partitions that
-   * arrive while a transaction is running are committed together in the next one (fewer
-   * transactions, each paying the broker's commit round trips once).
+   * One orders batch: planned (decode, join, park), then written with the partition's offset in one
+   * transaction. Not resolved unless committed: kafkajs then reads the batch again once the partition
+   * is open again, from its committed offset.
    */
   private async processBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
     if (batch.messages.length === 0) return;
-    await this.restore(batch.partition);
-    if (!isRunning() || isStale()) return;
-    let ordersIn: number;
-    try {
-      ordersIn = await new Promise<number>((resolve, reject) => {
-        this.queued.push({ batch, resolve, reject });
-        if (!this.committing) void this.commitQueued();
-      });
-    } catch (err) {
-      this.log.warn({ err, partition: batch.partition }, 'orders batch not committed');
-      await this.seekToCommitted(batch.partition, isRunning);
+    const owned = this.partitions.get(batch.partition);
+    if (!owned) return;
+    await owned.opening;
+    if (!owned.ready) {
+      await heartbeat();
+      await new Promise((r) => setTimeout(r, 200));
       return;
     }
+    if (!isRunning() || isStale()) return;
+    const result = await owned.lock.run(async () => {
+      if (!owned.ready) return 'not ready';
+      const epoch = owned.epoch;
+      const plan = planOrders(
+        { topic: batch.topic, partition: batch.partition, messages: batch.messages, lastOffset: batch.lastOffset() },
+        { productAt: this.productAt, from: owned.position, waitingRoom: this.waiting.room, maxWaitingItems: this.cfg.ENRICHER_MAX_WAITING_ITEMS, now: new Date() },
+      );
+      for (const dl of plan.deadLetters) {
+        if (dl.reason !== REASON_BUFFER_FULL) this.log.warn({ partition: dl.partition, offset: dl.offset, reason: dl.reason, schemaId: dl.sourceSchemaId }, `order dead-lettered: written with schema id ${dl.sourceSchemaId ?? 'none'}`);
+      }
+      if (plan.skipped > 0) {
+        this.metrics.ordersRedelivered.inc(plan.skipped);
+        this.log.warn({ partition: batch.partition, skipped: plan.skipped, committedUpTo: owned.position.toString() }, 'orders read again that were committed already; skipped');
+      }
+      if (plan.next > owned.position || plan.deadLetters.length + plan.enriched.length + plan.parked.length > 0) {
+        const offset: OffsetToCommit = { groupId: this.cfg.ENRICHER_GROUP_ID, topic: batch.topic, partition: batch.partition, offset: plan.next };
+        const failed = await this.commit(owned, 'batch', plan, offset);
+        if (failed) {
+          this.failed(owned, epoch, failed);
+          return 'failed';
+        }
+        owned.position = plan.next;
+      }
+      this.metrics.ordersIn.inc(plan.ordersIn);
+      return 'committed';
+    });
+    if (result !== 'committed') return;
     resolveOffset(batch.lastOffset());
-    this.metrics.ordersIn.inc(ordersIn);
     this.metrics.consumerLag.set({ partition: String(batch.partition) }, Number(batch.offsetLag()));
     await heartbeat();
   }
 
-  /**
-   * Commits the queued batches, all partitions in one transaction. When that fails, each batch is
-   * tried in a transaction of its own, so a batch that cannot be committed (e.g. a record the
-   * broker refuses) holds up only its own partition, which is read again from its committed offset.
-   */
-  private async commitQueued(): Promise<void> {
-    this.committing = true;
-    while (this.queued.length > 0) {
-      const group = this.queued.splice(0);
-      try {
-        await this.commitGroup(group);
-      } catch (err) {
-        if (group.length === 1) {
-          group[0]!.reject(err);
-          continue;
-        }
-        this.log.warn({ err, batches: group.length }, 'group commit failed; committing its batches one by one so one partition cannot hold up the others');
-        for (const queued of group) await this.commitGroup([queued]).catch((e: unknown) => queued.reject(e));
-      }
-    }
-    this.committing = false;
-  }
-
-  /** One transaction for `group`: its output, its offsets; resolves each batch with its valid orders. */
-  private async commitGroup(group: QueuedBatch[]): Promise<void> {
-    const counts = await this.lock.run(async () => {
-      const output: Output = { enriched: [], deadLetters: [], parked: [], released: [] };
-      const positions = new Map(this.committedPositions);
-      const counts = group.map(({ batch }) => this.planBatch(batch, output, positions));
-      const partitions = [...new Set(group.map(({ batch }) => batch.partition))];
-      await this.transact('batch', output, (tx) =>
-        tx.sendOffsets({
-          consumerGroupId: this.cfg.ENRICHER_GROUP_ID,
-          topics: [{ topic: this.cfg.ORDERS_TOPIC, partitions: partitions.map((partition) => ({ partition, offset: positions.get(partition)!.toString() })) }],
-        }),
-      );
-      for (const p of partitions) this.committedPositions.set(p, positions.get(p)!);
-      this.waiting.add(output.parked);
-      return counts;
-    });
-    group.forEach((g, i) => g.resolve(counts[i]!));
-  }
-
-  /**
-   * Adds one batch's enriched items, dead letters and parked items to `output`; returns its valid
-   * orders. Orders below `positions` (the next offset per partition committed by this process, or
-   * planned earlier in the same transaction) were committed already and are skipped: kafkajs reads
-   * them again when a replaced consumer rejoins while the transaction holding them still commits.
-   */
-  private planBatch(batch: Batch, output: Output, positions: Map<number, bigint>): number {
-    let ordersIn = 0;
-    const now = new Date();
-    const lookup = (id: string) => this.products.get(id);
-    const from = positions.get(batch.partition) ?? -1n;
-    const fresh = batch.messages.filter((m) => BigInt(m.offset) >= from);
-    if (fresh.length < batch.messages.length) {
-      this.metrics.ordersRedelivered.inc(batch.messages.length - fresh.length);
-      this.log.warn({ partition: batch.partition, skipped: batch.messages.length - fresh.length, committedUpTo: from.toString() }, 'orders read again that this instance already committed; skipped');
-    }
-    const next = BigInt(batch.lastOffset()) + 1n;
-    positions.set(batch.partition, next > from ? next : from);
-    for (const m of fresh) {
-      const decoded = decodeOrder(m.value);
-      if (!decoded.ok) {
-        const schemaId = schemaIdOf(m.headers);
-        this.log.warn({ partition: batch.partition, offset: m.offset, reason: decoded.reason, schemaId }, `order dead-lettered: written with schema id ${schemaId ?? 'none'}`);
-        output.deadLetters.push(
-          buildDeadLetter(
-            { topic: batch.topic, partition: batch.partition, offset: m.offset, key: m.key, value: m.value, schemaId },
-            { reason: decoded.reason, detail: decoded.detail, component: COMPONENT },
-            now,
-          ),
-        );
-        continue;
-      }
-      ordersIn++;
-      const joined = joinOrder(decoded.order, lookup, { partition: batch.partition, offset: m.offset }, now);
-      output.enriched.push(...joined.enriched);
-      for (const item of joined.waiting) {
-        if (this.waiting.size + output.parked.length < this.cfg.ENRICHER_MAX_WAITING_ITEMS) output.parked.push(item);
-        else {
-          output.deadLetters.push(
-            this.waitingDeadLetter(item, REASON_BUFFER_FULL, `${this.cfg.ENRICHER_MAX_WAITING_ITEMS} items already wait (ENRICHER_MAX_WAITING_ITEMS)`, now),
-          );
-        }
-      }
-    }
-    return ordersIn;
-  }
-
-  /** Emits waiting items whose product arrived and dead-letters those that waited too long. */
+  /** Emits waiting items whose product arrived and dead-letters those that waited too long, one transaction per ready partition. */
   private async releaseDue(): Promise<void> {
-    if (!this.cacheLoaded || this.rebalancing || this.waiting.size === 0) return;
+    if (this.releasing || !this.products.loaded || this.waiting.size === 0) return;
+    this.releasing = true;
     try {
-      await this.lock.run(async () => {
-        const now = new Date();
-        const output: Output = { enriched: [], deadLetters: [], parked: [], released: [] };
-        for (const p of this.restored) {
-          if (!this.assigned.has(p)) continue;
-          const limit = RELEASE_LIMIT - output.released.length;
-          const { ready, expired } = this.waiting.releasable(p, (id) => this.products.get(id), now, this.cfg.ENRICHER_UNKNOWN_PRODUCT_TIMEOUT_MS, limit);
-          for (const { item, product } of ready) {
-            output.enriched.push(enrichWaitingItem(item, product));
-            output.released.push(item);
-          }
-          for (const item of expired) {
-            output.deadLetters.push(
-              this.waitingDeadLetter(item, REASON_UNKNOWN_PRODUCT, `product ${item.orderItem.productId} not in the products cache after ${this.cfg.ENRICHER_UNKNOWN_PRODUCT_TIMEOUT_MS} ms`, now),
-            );
-            output.released.push(item);
-          }
-        }
-        if (output.released.length === 0) return;
-        await this.transact('release', output);
-        this.waiting.remove(output.released);
-        this.log.info({ enriched: output.enriched.length, deadLettered: output.deadLetters.length }, 'released waiting items');
-      });
-    } catch (err) {
-      this.log.error({ err }, 'releasing waiting items failed; retrying on the next tick');
+      for (const owned of this.partitions.ready()) {
+        await owned.lock.run(async () => {
+          if (!owned.ready) return;
+          const epoch = owned.epoch;
+          const now = new Date();
+          const releasable = this.waiting.releasable(owned.partition, this.productAt, now, this.cfg.ENRICHER_UNKNOWN_PRODUCT_TIMEOUT_MS, RELEASE_LIMIT);
+          if (releasable.ready.length + releasable.expired.length === 0) return;
+          const output = planRelease(releasable, { sourceTopic: this.cfg.ORDERS_TOPIC, timeoutMs: this.cfg.ENRICHER_UNKNOWN_PRODUCT_TIMEOUT_MS, now });
+          const failed = await this.commit(owned, 'release', output);
+          if (failed) return this.failed(owned, epoch, failed);
+          this.log.info({ partition: owned.partition, enriched: output.enriched.length, deadLettered: output.deadLetters.length }, 'released waiting items');
+        });
+      }
+    } finally {
+      this.releasing = false;
     }
   }
 
   private scheduleRelease(): void {
-    if (this.releaseScheduled) return;
-    this.releaseScheduled = true;
-    setImmediate(() => {
-      this.releaseScheduled = false;
-      void this.releaseDue();
-    });
+    setImmediate(() => void this.releaseDue());
   }
 
-  /** Sends `output` (plus `extra`, e.g. the offsets) in one transaction; commits or aborts. */
-  private async transact(kind: 'batch' | 'release', output: Output, extra?: (tx: Transaction) => Promise<void>): Promise<void> {
+  /** Writes `output` (and `offset`) through the partition's writer; the waiting buffer follows only a commit. Returns the failure, if any. */
+  private async commit(owned: OwnedPartition, kind: 'batch' | 'release', output: PlannedOutput, offset?: OffsetToCommit): Promise<TransactionFailed | Error | undefined> {
     const endTimer = this.metrics.transactionSeconds.startTimer({ kind });
-    const tx = await this.producer.transaction().catch(async (err: unknown) => {
-      await this.replaceProducer();
-      throw err;
-    });
     try {
-      await sendJsonToTopics(tx, [
-        {
-          topic: this.cfg.ENRICHED_ORDER_ITEMS_TOPIC,
-          records: output.enriched.map((e) => ({ key: e.orderId, value: enrichedOrderItemSchema.parse(e) })),
-        },
-        { topic: this.cfg.DEAD_LETTER_TOPIC, records: deadLetterRecords(output.deadLetters.map((dl) => fitDeadLetter(dl, this.deadLetterMaxBytes))) },
-        {
-          topic: this.cfg.ENRICHER_WAITING_TOPIC,
-          records: [
-            ...output.parked.map((w) => ({ key: waitingItemKey(w), value: w, partition: w.sourcePartition })),
-            ...output.released.map((w) => ({ key: waitingItemKey(w), value: null, partition: w.sourcePartition })),
-          ],
-        },
-      ]);
-      if (extra) await extra(tx);
-      await tx.commit();
+      await this.waiting.settle(output.parked, output.released, () =>
+        owned.writer!.write(outputMessages(output, this.topics, this.deadLetterMaxBytes), offset, this.log),
+      );
     } catch (err) {
-      await this.settleFailedTransaction(err);
-      throw err;
+      return err as Error;
     }
     endTimer();
     this.metrics.itemsOut.inc(output.enriched.length);
     for (const dl of output.deadLetters) this.metrics.deadLetters.inc({ reason: dl.reason });
-    this.metrics.waitingItems.set(this.waiting.size + output.parked.length - output.released.length);
+    this.metrics.waitingItems.set(this.waiting.size);
+    return undefined;
   }
 
   /**
-   * After a failed transaction a new producer with the same transactional id settles it on the
-   * broker (an open one is aborted, a prepared commit completes) and starts a new producer epoch.
-   * Reusing the old producer is not safe: kafkajs rolls sequence numbers back after a failed
-   * request, so a batch the broker did write would make the next one with those numbers look like a
-   * duplicate and be dropped. Fencing (the coordinator aborted a transaction that ran past its
-   * timeout, e.g. while the broker restarted) is recovered the same way; only repeated fencing in a
-   * short time means another live instance uses our ENRICHER_INSTANCE_ID, and that is fatal.
+   * A transaction of `owned` failed: its writer is closed, and the partition is opened again if the
+   * group says it is still ours (the coordinator aborted a transaction that ran past its timeout,
+   * the broker restarted), or revoked when it is not (we were a zombie: another member has it).
+   * Repeated fencing of a partition the group gives us means another process uses our ids: fatal.
    */
-  private async settleFailedTransaction(err: unknown): Promise<void> {
-    const type = (err as { type?: string }).type ?? '';
-    if (FENCED_ERRORS.has(type)) {
-      const now = Date.now();
-      this.fencings = [...this.fencings.filter((t) => now - t < FENCING_WINDOW_MS), now];
-      if (this.fencings.length >= FENCINGS_FATAL) {
-        this.onFatal(err as Error);
+  private failed(owned: OwnedPartition, epoch: number, err: Error): void {
+    if (owned.epoch !== epoch || owned.phase === 'revoked') return;
+    owned.moveTo('assigned');
+    const next = owned.epoch;
+    const current = () => owned.epoch === next && !this.stopped;
+    const fenced = err instanceof TransactionFailed && err.fenced;
+    this.metrics.transactionsFailed.inc({ fenced: String(fenced) });
+    const now = Date.now();
+    const fencings = [...(this.fencings.get(owned.partition) ?? []).filter((t) => now - t < FENCING_WINDOW_MS), ...(fenced ? [now] : [])];
+    this.fencings.set(owned.partition, fencings);
+    owned.opening = (async () => {
+      let mine = false;
+      await retryUntilDone(
+        async () => {
+          mine = await this.consumer.owns(owned.partition);
+        },
+        { stepMs: 500, keepGoing: current, onFailure: (e, retryInMs) => this.log.warn({ err: (e as Error).message, retryInMs }, 'cannot ask the group who owns the partition yet; retrying') },
+      );
+      if (!current()) return;
+      if (!mine) {
+        this.log.warn({ partition: owned.partition, fenced }, 'transaction failed on a partition the group no longer gives us (another instance took it): revoked, nothing committed');
+        this.revoke(owned);
         return;
       }
-      this.log.warn({ err, fencings: this.fencings.length }, 'transaction fenced (the coordinator aborted it, e.g. past its timeout); re-initialising the producer');
-    } else {
-      this.log.warn({ err }, 'transaction failed; settling it with a new producer and reading its batches again from the committed offsets');
-    }
-    await this.replaceProducer();
-  }
-
-  private waitingDeadLetter(item: WaitingItem, reason: string, detail: string, now: Date): DeadLetter {
-    return buildDeadLetter(
-      {
-        topic: this.cfg.ORDERS_TOPIC,
-        partition: item.sourcePartition,
-        offset: item.sourceOffset,
-        key: Buffer.from(item.orderId),
-        value: Buffer.from(JSON.stringify(item)),
-      },
-      { reason, detail, component: COMPONENT },
-      now,
-    );
-  }
-
-  private applyProductEvents(records: FollowedRecord[]): void {
-    let upserts = 0;
-    for (const r of records) {
-      const change = this.products.applyChange(r.key, r.value);
-      if (change.kind === 'upsert') upserts++;
-      if (change.kind === 'invalid') {
-        this.metrics.productEventsInvalid.inc();
-        this.log.warn({ topic: this.cfg.PRODUCTS_CDC_TOPIC, partition: r.partition, offset: r.offset, detail: change.detail }, 'product change event ignored');
+      if (fenced && fencings.length >= FENCINGS_FATAL) {
+        this.onFatal(err);
+        return;
       }
-    }
-    this.metrics.productsCacheSize.set(this.products.size);
-    if (upserts > 0 && this.cacheLoaded) this.scheduleRelease();
-  }
-
-  private applyWaitingLog(records: FollowedRecord[]): void {
-    for (const r of records) {
-      const key = r.key?.toString('utf8') ?? '';
-      if (r.value === null) {
-        this.waitingLog.removeKey(r.partition, key);
-        continue;
-      }
-      const parsed = parseWaitingItem(r.value);
-      if (parsed) this.waitingLog.add([parsed]);
-      else this.log.error({ topic: this.cfg.ENRICHER_WAITING_TOPIC, partition: r.partition, offset: r.offset }, 'unreadable waiting item ignored');
-    }
+      this.log.warn({ partition: owned.partition, fenced }, 'transaction failed; opening the partition again (new producer epoch, committed offset, waiting items)');
+      this.open(owned);
+      await owned.opening;
+    })().catch((e: unknown) => this.log.error({ err: e, partition: owned.partition }, 'recovering the orders partition failed'));
   }
 }

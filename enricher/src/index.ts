@@ -3,3 +3,4 @@ export { enricherEnvSchema, type EnricherConfig } from './config.js';
 export { createEnricherMetrics } from './metrics.js';
 export { REASON_MALFORMED_JSON, REASON_SCHEMA_INVALID } from './order-decoder.js';
 export { waitingItemSchema, type WaitingItem } from './waiting-item.js';
+export { partitionTransactionalId } from './transactional-writer.js';

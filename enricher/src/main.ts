@@ -34,7 +34,7 @@ const contracts = new ProducerContracts({
 const kafka = withContractHeaders(createKafkaClient({ brokers: cfg.KAFKA_BROKERS, clientId: cfg.KAFKA_CLIENT_ID, log }), contracts);
 
 const enricher = new Enricher(kafka, cfg, log, metrics, (err) => {
-  log.fatal({ err }, 'enricher cannot go on: fenced by another instance with the same ENRICHER_INSTANCE_ID (give each instance its own); exiting');
+  log.fatal({ err }, 'enricher cannot go on: fenced again and again on an orders partition the group gives it, so another process writes with its transactional ids (a second deployment with the same ENRICHER_GROUP_ID and orders topic?); exiting');
   process.exit(1);
 });
 

@@ -43,6 +43,18 @@ export function createEnricherMetrics(registry: Registry) {
       labelNames: ['partition'] as const,
       registers: [registry],
     }),
+    partitions: new Gauge({
+      name: 'enricher_orders_partitions',
+      help: 'Orders partitions this instance has held, by phase (assigned, restoring, ready, revoked)',
+      labelNames: ['phase'] as const,
+      registers: [registry],
+    }),
+    transactionsFailed: new Counter({
+      name: 'enricher_transactions_failed_total',
+      help: 'Transactions that did not commit, by whether the producer was fenced (another owner opened the partition, or the coordinator aborted it)',
+      labelNames: ['fenced'] as const,
+      registers: [registry],
+    }),
     transactionSeconds: new Histogram({
       name: 'enricher_transaction_duration_seconds',
       help: 'Time to build, send and commit one transaction, by kind',

@@ -1,9 +1,10 @@
-import type { Product } from '@pizzashop/common';
-import type { ProductLookup } from './join.js';
+// Order items waiting for their product, per orders partition, and which of them can leave now.
+import type { ProductAt } from './join.js';
+import type { ProductVersion } from './products-history.js';
 import { waitingItemKey, type WaitingItem } from './waiting-item.js';
 
 export interface Releasable {
-  ready: { item: WaitingItem; product: Product }[];
+  ready: { item: WaitingItem; version: ProductVersion }[];
   expired: WaitingItem[];
 }
 
@@ -50,15 +51,16 @@ export class WaitingItems {
   }
 
   /**
-   * Items of `partition` that can leave the buffer now, without removing them: `ready` when the
-   * product is known, `expired` when they waited `timeoutMs` or longer; at most `limit` in all.
+   * Items of `partition` that can leave the buffer now, without removing them: `ready` when a
+   * version of the product valid at the order's time is known, `expired` when they waited
+   * `timeoutMs` or longer; at most `limit` in all.
    */
-  releasable(partition: number, lookup: ProductLookup, now: Date, timeoutMs: number, limit: number): Releasable {
+  releasable(partition: number, productAt: ProductAt, now: Date, timeoutMs: number, limit: number): Releasable {
     const result: Releasable = { ready: [], expired: [] };
     for (const item of this.partitions.get(partition)?.values() ?? []) {
       if (result.ready.length + result.expired.length >= limit) break;
-      const product = lookup(item.orderItem.productId);
-      if (product) result.ready.push({ item, product });
+      const version = productAt(item.orderItem.productId, Date.parse(item.createdAt));
+      if (version) result.ready.push({ item, version });
       else if (now.getTime() - Date.parse(item.waitingSince) >= timeoutMs) result.expired.push(item);
     }
     return result;

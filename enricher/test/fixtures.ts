@@ -1,4 +1,5 @@
-import type { Order } from '@pizzashop/common';
+import type { Order, Product } from '@pizzashop/common';
+import type { ProductVersion } from '../src/products-history.js';
 
 export const row = (id: number, overrides: Record<string, unknown> = {}) => ({
   id,
@@ -31,3 +32,10 @@ export const order: Order = {
   deliveryLat: 12.98,
   deliveryLon: 77.71,
 };
+
+/** A product version valid from the beginning (what most join tests need). */
+export const version = (product: Product, validFrom = 0): ProductVersion => ({ validFrom, product, json: JSON.stringify(product) });
+
+/** A Debezium change event whose source.ts_ms is `ts` (ms). */
+export const eventAt = (op: 'c' | 'u' | 'd' | 'r', before: unknown, after: unknown, ts: number) =>
+  json({ before, after, op, source: { db: 'pizzashop', table: 'products', ts_ms: ts }, ts_ms: ts + 5 });

@@ -15,4 +15,14 @@ describe('decodeOrder', () => {
     expect(decodeOrder(json({ ...order, price: 1 }))).toMatchObject({ ok: false, reason: REASON_SCHEMA_INVALID, detail: expect.stringMatching(/price/) });
     expect(decodeOrder(null)).toMatchObject({ ok: false, reason: REASON_SCHEMA_INVALID });
   });
+  it('normalises what only zod handles: numeric product ids, timestamps with an offset, a missing status', () => {
+    const variant = {
+      ...order,
+      createdAt: '2026-11-25T14:37:00.123+01:00',
+      items: order.items.map((i, n) => (n === 0 ? { ...i, productId: 1 } : i)),
+      status: undefined,
+      extra: 'dropped',
+    };
+    expect(decodeOrder(json(variant))).toEqual({ ok: true, order });
+  });
 });

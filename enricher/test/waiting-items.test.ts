@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { joinOrder } from '../src/join.js';
 import { parseWaitingItem, waitingItemKey } from '../src/waiting-item.js';
 import { WaitingItems } from '../src/waiting-items.js';
-import { order } from './fixtures.js';
+import { order, version } from './fixtures.js';
 
 const t0 = new Date('2026-11-25T13:40:00.000Z');
 const at = (ms: number) => new Date(t0.getTime() + ms);
@@ -15,12 +15,20 @@ describe('WaitingItems', () => {
     const buffer = new WaitingItems();
     buffer.add(parked(0, '1'));
     expect(buffer.size).toBe(3);
-    const known = new Map([['2', p2]]);
+    const known = new Map([['2', version(p2)]]);
     const r = buffer.releasable(0, (id) => known.get(id), at(1000), 60000, 100);
-    expect(r.ready.map((x) => [x.item.itemIndex, x.product.name])).toEqual([[1, 'two']]);
+    expect(r.ready.map((x) => [x.item.itemIndex, x.version.product?.name])).toEqual([[1, 'two']]);
     expect(r.expired).toEqual([]);
     buffer.remove(r.ready.map((x) => x.item));
     expect(buffer.size).toBe(2);
+  });
+
+  it('looks products up at the order time, not now', () => {
+    const buffer = new WaitingItems();
+    buffer.add(parked(0, '1'));
+    const times: number[] = [];
+    buffer.releasable(0, (_id, time) => (times.push(time), undefined), at(1000), 60000, 100);
+    expect(new Set(times)).toEqual(new Set([Date.parse(order.createdAt)]));
   });
 
   it('expires items after the timeout, measured from when they started waiting', () => {

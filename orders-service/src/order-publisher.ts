@@ -1,4 +1,4 @@
-import { MAX_REQUEST_BYTES, orderSchema, retryUntilDone, sendJson, type Logger, type Order } from '@pizzashop/common';
+import { canonicalOrder, MAX_REQUEST_BYTES, orderSchema, retryUntilDone, sendJson, type Logger, type Order } from '@pizzashop/common';
 import type { Producer } from 'kafkajs';
 import type { BrokerWatch } from './broker-watch.js';
 
@@ -121,7 +121,7 @@ export class OrderPublisher {
         new KafkaUnavailableError(`${this.inFlight} orders are already waiting for Kafka (ORDERS_MAX_IN_FLIGHT ${this.options.maxInFlight}); the order was not sent`),
       );
     }
-    const value = JSON.stringify(orderSchema.parse(order));
+    const value = JSON.stringify(canonicalOrder(order) ?? orderSchema.parse(order));
     return new Promise<void>((resolve, reject) => {
       const entry: Queued = {
         order,
@@ -144,7 +144,8 @@ export class OrderPublisher {
   /** Sends `orders` (simulator) and resolves once Kafka acknowledged them all; rejects at once while Kafka is unavailable. */
   async publish(orders: Order[]): Promise<void> {
     if (!this.available) throw this.unavailable();
-    const records = orders.map((o) => ({ key: o.id, value: orderSchema.parse(o) }));
+    // canonical orders (every simulated one) are checked by hand, several times cheaper than zod
+    const records = orders.map((o) => ({ key: o.id, value: canonicalOrder(o) ?? orderSchema.parse(o) }));
     await sendJson(this.producer, this.topic, records);
   }
 

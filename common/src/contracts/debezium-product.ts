@@ -37,7 +37,8 @@ export const productChangeEventSchema = z.preprocess(
       before: productRowSchema.nullable().optional(),
       after: productRowSchema.nullable().optional(),
       op: z.enum(['c', 'u', 'd', 'r']),
-      source: z.looseObject({}).optional(),
+      /** `source.ts_ms`: when the change was made in the database (the binlog event's time). */
+      source: z.looseObject({ ts_ms: z.number().optional() }).optional(),
       ts_ms: z.number().optional(),
     })
     .refine((e) => (e.op === 'd' ? e.before != null : e.after != null), {

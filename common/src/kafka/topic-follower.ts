@@ -7,6 +7,8 @@ export interface FollowedRecord {
   offset: string;
   key: Buffer | null;
   value: Buffer | null;
+  /** The record's timestamp (ms since epoch, as a string like kafkajs gives it). */
+  timestamp: string;
 }
 
 export interface TopicFollowerOptions {
@@ -74,7 +76,7 @@ export class TopicFollower {
       autoCommit: false,
       eachBatch: async ({ batch }: EachBatchPayload) => {
         this.options.apply(
-          batch.messages.map((m) => ({ partition: batch.partition, offset: m.offset, key: m.key, value: m.value })),
+          batch.messages.map((m) => ({ partition: batch.partition, offset: m.offset, key: m.key, value: m.value, timestamp: m.timestamp })),
         );
       },
     });

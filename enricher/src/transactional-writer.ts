@@ -1,0 +1,93 @@
+// One transactional producer for one orders partition: writes a planned output and, with it, the
+// partition's consumer offset, all or nothing. Its transactional id belongs to the partition, so
+// whoever opens it next fences this one (see docs/decisions.md).
+import { createTransactionalProducer, splitIntoRequests, type Logger } from '@pizzashop/common';
+import type { Kafka, Message, Producer } from 'kafkajs';
+
+/** Transaction errors meaning this producer epoch is over: another producer opened the id, or the coordinator aborted a transaction past its timeout. */
+const FENCED_ERRORS = new Set(['INVALID_PRODUCER_EPOCH', 'PRODUCER_FENCED', 'TRANSACTIONAL_ID_AUTHORIZATION_FAILED']);
+
+/** A transaction that did not commit; the writer is closed and the partition must be opened again. */
+export class TransactionFailed extends Error {
+  constructor(
+    readonly transactionalId: string,
+    readonly fenced: boolean,
+    options: { cause: unknown },
+  ) {
+    super(`${transactionalId}: transaction ${fenced ? 'fenced' : 'failed'}: ${(options.cause as Error).message}`, options);
+  }
+}
+
+export interface OffsetToCommit {
+  groupId: string;
+  topic: string;
+  partition: number;
+  offset: bigint;
+}
+
+/** The transactional id of an orders partition: derived from group, topic and partition, like Kafka Streams' EOS-alpha task producers. */
+export function partitionTransactionalId(groupId: string, topic: string, partition: number): string {
+  return `${groupId}-${topic}-${partition}`;
+}
+
+export class TransactionalWriter {
+  private closed = false;
+
+  private constructor(
+    readonly transactionalId: string,
+    private readonly producer: Producer,
+  ) {}
+
+  /**
+   * Opens the id: InitProducerId starts a new producer epoch, which fences every earlier producer
+   * of the id and settles the transaction it left (an open one aborted, a prepared commit completed)
+   * before this returns. Offsets read after it are final for the partition.
+   */
+  static async open(kafka: Kafka, transactionalId: string, timeoutMs: number): Promise<TransactionalWriter> {
+    const producer = createTransactionalProducer(kafka, transactionalId, timeoutMs);
+    try {
+      await producer.connect();
+      const tx = await producer.transaction();
+      await tx.abort();
+    } catch (err) {
+      await producer.disconnect().catch(() => undefined);
+      throw err;
+    }
+    return new TransactionalWriter(transactionalId, producer);
+  }
+
+  /**
+   * Sends `batches` and commits `offset` (when given) in one transaction. On any failure the
+   * producer is closed without another request (kafkajs rolls sequence numbers back after a failed
+   * request, so it is never reused, and an abort could wait for a broker that is away: see
+   * docs/decisions.md) and TransactionFailed thrown; the next `open` of the id settles the transaction.
+   */
+  async write(batches: { topic: string; messages: Message[] }[], offset: OffsetToCommit | undefined, log: Logger): Promise<void> {
+    if (this.closed) throw new Error(`${this.transactionalId}: writer closed; open the partition again`);
+    const tx = await this.producer.transaction().catch(async (err: unknown) => this.fail(err, log));
+    try {
+      for (const topicMessages of splitIntoRequests(batches)) await tx.sendBatch({ acks: -1, topicMessages });
+      if (offset) {
+        await tx.sendOffsets({
+          consumerGroupId: offset.groupId,
+          topics: [{ topic: offset.topic, partitions: [{ partition: offset.partition, offset: offset.offset.toString() }] }],
+        });
+      }
+      await tx.commit();
+    } catch (err) {
+      return this.fail(err, log);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.producer.disconnect().catch(() => undefined);
+  }
+
+  private async fail(err: unknown, log: Logger): Promise<never> {
+    const fenced = FENCED_ERRORS.has((err as { type?: string }).type ?? '');
+    log.warn({ err, transactionalId: this.transactionalId, fenced }, 'transaction not committed; closing its producer');
+    await this.close();
+    throw new TransactionFailed(this.transactionalId, fenced, { cause: err });
+  }
+}

@@ -1,0 +1,81 @@
+// The waiting items: those of the partitions this instance owns (the authoritative buffer, changed
+// only after a commit) and, to restore from, everything committed on the compacted waiting topic.
+import { TopicFollower, type FollowedRecord, type Logger } from '@pizzashop/common';
+import type { Kafka } from 'kafkajs';
+import { parseWaitingItem, type WaitingItem } from './waiting-item.js';
+import { WaitingItems, type Releasable } from './waiting-items.js';
+import type { ProductAt } from './join.js';
+
+export class WaitingStore {
+  /** Items waiting on the partitions this instance owns. */
+  private readonly owned = new WaitingItems();
+  /** Everything committed on the waiting topic, all partitions. */
+  private readonly log = new WaitingItems();
+  private readonly follower: TopicFollower;
+  /** Items planned to park in transactions not settled yet (they count against the bound). */
+  private pending = 0;
+
+  constructor(
+    kafka: Kafka,
+    private readonly o: { topic: string; groupPrefix: string; maxItems: number; log: Logger },
+  ) {
+    this.follower = new TopicFollower(kafka, { topic: o.topic, groupPrefix: o.groupPrefix, log: o.log, apply: (records) => this.applyLog(records) });
+  }
+
+  get size(): number {
+    return this.owned.size;
+  }
+
+  /** How many more items may start waiting now. */
+  get room(): number {
+    return Math.max(0, this.o.maxItems - this.owned.size - this.pending);
+  }
+
+  start(): Promise<void> {
+    return this.follower.start();
+  }
+
+  stop(): Promise<void> {
+    return this.follower.stop();
+  }
+
+  /** Replaces the items of `partition` with those committed on the waiting topic up to its current last stable offset. */
+  async restore(partition: number): Promise<void> {
+    const end = await this.follower.lastStableOffset(partition);
+    await this.follower.caughtUpTo(partition, end);
+    this.owned.replacePartition(partition, this.log.items(partition));
+  }
+
+  drop(partition: number): void {
+    this.owned.dropPartition(partition);
+  }
+
+  releasable(partition: number, productAt: ProductAt, now: Date, timeoutMs: number, limit: number): Releasable {
+    return this.owned.releasable(partition, productAt, now, timeoutMs, limit);
+  }
+
+  /** Runs `commit`, which writes `parked` and tombstones `released`; the buffer follows only when it succeeds. */
+  async settle(parked: readonly WaitingItem[], released: readonly WaitingItem[], commit: () => Promise<void>): Promise<void> {
+    this.pending += parked.length;
+    try {
+      await commit();
+      this.owned.add(parked);
+      this.owned.remove(released);
+    } finally {
+      this.pending -= parked.length;
+    }
+  }
+
+  private applyLog(records: FollowedRecord[]): void {
+    for (const r of records) {
+      const key = r.key?.toString('utf8') ?? '';
+      if (r.value === null) {
+        this.log.removeKey(r.partition, key);
+        continue;
+      }
+      const parsed = parseWaitingItem(r.value);
+      if (parsed) this.log.add([parsed]);
+      else this.o.log.error({ topic: this.o.topic, partition: r.partition, offset: r.offset }, 'unreadable waiting item ignored');
+    }
+  }
+}
