@@ -170,7 +170,7 @@ describe('pid files, processes and dirs left by an interrupted run', () => {
     expect(lines).toEqual([`[test-stack] stopping 2 process(es) left running by an interrupted test run (pid ${servicePid} ${entry}, test worker pid ${worker.pid})`]);
     expect([isAlive(servicePid), isAlive(worker.pid!), isAlive(live.pid!)]).toEqual([false, false, true]);
     expect(readdirSync(join(stateDir, 'test-services'))).toEqual([`${live.pid}.json`]);
-  }, 30_000);
+  }, 120_000);
 });
 
 describe('java version', () => {
