@@ -14,9 +14,13 @@ describe('createKafkaClient logging', () => {
     const { log, lines } = capturingLogger();
     const kafka = createKafkaClient({ brokers: ['localhost:1'], clientId: 't', log });
     kafka.logger().error('Failed to send messages: The producer attempted to update a transaction while another concurrent operation on the same transaction was ongoing', {});
+    kafka.logger().error('Response AddPartitionsToTxn(key: 24, version: 1)', {
+      error: 'The producer attempted to update a transaction while another concurrent operation on the same transaction was ongoing',
+    });
     kafka.logger().error('Connection error: connect ECONNREFUSED', {});
     expect(lines.map((l) => [l.level, l.msg.slice(0, 30)])).toEqual([
       [20, 'Failed to send messages: The p'],
+      [20, 'Response AddPartitionsToTxn(ke'],
       [50, 'Connection error: connect ECON'],
     ]);
   });

@@ -29,7 +29,10 @@ function pinoLogCreator(log: Logger) {
   return () =>
     ({ namespace, level, log: entry }: LogEntry) => {
       const { message, timestamp: _timestamp, ...extra } = entry;
-      const name = level === logLevel.ERROR && ROUTINE_RETRIES.test(message) ? 'debug' : levelNames[level];
+      // The text is in the message ("Failed to send messages: ...") or, for a broker's error answer,
+      // in `error` beside the message "Response AddPartitionsToTxn(...)".
+      const routine = level === logLevel.ERROR && ROUTINE_RETRIES.test(`${message} ${String(extra.error ?? '')}`);
+      const name = routine ? 'debug' : levelNames[level];
       if (name !== 'silent') log[name]({ kafkajs: namespace, ...extra }, message);
     };
 }
