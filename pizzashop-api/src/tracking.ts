@@ -1,10 +1,19 @@
-import { distanceKm, ORDER_STATUSES, type LatLon, type PinotQuerier } from '@pizzashop/common';
+import { distanceKm, ORDER_STATUSES, PinotQueryError, type LatLon, type PinotQuerier } from '@pizzashop/common';
 import { activeDeliveriesQuery, currentStatusQuery, recentChangesQuery, statusHistoryQuery, stuckQuery, trackQuery, type TrackingTables } from './tracking-queries.js';
 import type { ActiveDeliveries, ActiveDeliveriesQuery, StatusTimes, StatusTimesQuery, StuckOrders, StuckQuery, Tracking } from './schemas.js';
 import { WINDOWS } from './schemas.js';
 
 const num = (cell: unknown) => (typeof cell === 'number' ? cell : Number(cell));
 const iso = (ms: number) => new Date(ms).toISOString();
+
+/** A TIMESTAMP cell as epoch ms: Pinot answers selected TIMESTAMP columns as "yyyy-MM-dd HH:mm:ss.SSS" (UTC). */
+export function timestampMs(cell: unknown): number {
+  if (typeof cell === 'number') return cell;
+  const text = String(cell);
+  const ms = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}/.test(text) ? Date.parse(`${text.replace(' ', 'T')}Z`) : Number(text);
+  if (!Number.isFinite(ms)) throw new PinotQueryError(`Pinot returned a timestamp that is neither epoch ms nor "yyyy-MM-dd HH:mm:ss": ${text.slice(0, 40)}`);
+  return ms;
+}
 /** Track points a tracking answer carries at most (a courier publishes one per simulated second). */
 const TRACK_LIMIT = 2000;
 /** Status changes the time-in-status percentiles are computed from at most (the newest in the window). */
@@ -73,14 +82,14 @@ export class OrderTracking {
       this.pinot.query(trackQuery(this.tables, id, TRACK_LIMIT), { name: 'order-track' }),
     ]);
     const [status, since] = current.rows[0] ?? [];
-    const points = track.rows.map(([lat, lon, ts]) => ({ lat: num(lat), lon: num(lon), ts: num(ts) }));
+    const points = track.rows.map(([lat, lon, ts]) => ({ lat: num(lat), lon: num(lon), ts: timestampMs(ts) }));
     const delivered = history.rows.find(([s]) => s === 'DELIVERED');
     const last = points.at(-1);
-    const eta = status === 'OUT_FOR_DELIVERY' || status === 'DELIVERED' ? estimateArrival(points, dest, delivered ? num(delivered[1]) : undefined) : null;
+    const eta = status === 'OUT_FOR_DELIVERY' || status === 'DELIVERED' ? estimateArrival(points, dest, delivered ? timestampMs(delivered[1]) : undefined) : null;
     return {
       status: status === undefined ? null : String(status),
-      since: since === undefined ? null : iso(num(since)),
-      history: history.rows.map(([s, ts]) => ({ status: String(s), at: iso(num(ts)) })),
+      since: since === undefined ? null : iso(timestampMs(since)),
+      history: history.rows.map(([s, ts]) => ({ status: String(s), at: iso(timestampMs(ts)) })),
       courier: last ? { lat: last.lat, lon: last.lon, at: iso(last.ts), status: String(track.rows.at(-1)![3]) } : null,
       track: points.map((p) => [p.lat, p.lon] as [number, number]),
       eta: eta === null ? null : iso(eta),
@@ -92,7 +101,7 @@ export class OrderTracking {
   async statusTimes({ window }: StatusTimesQuery): Promise<StatusTimes> {
     const from = this.clock() - WINDOWS[window];
     const result = await this.pinot.query(recentChangesQuery(this.tables, from, STATUS_TIMES_SAMPLE), { name: 'status-changes' });
-    const durations = timeInStatus(result.rows.map(([id, status, ts]) => ({ id: String(id), status: String(status), ts: num(ts) })));
+    const durations = timeInStatus(result.rows.map(([id, status, ts]) => ({ id: String(id), status: String(status), ts: timestampMs(ts) })));
     return {
       window,
       statusChanges: result.rows.length,
@@ -110,14 +119,14 @@ export class OrderTracking {
     const result = await this.pinot.query(stuckQuery(this.tables, status, now - minutes * 60_000, limit), { name: 'stuck-orders' });
     return {
       minutes,
-      orders: result.rows.map(([id, s, ts]) => ({ id: String(id), status: String(s), since: iso(num(ts)), minutesInStatus: Math.floor((now - num(ts)) / 60_000) })),
+      orders: result.rows.map(([id, s, ts]) => ({ id: String(id), status: String(s), since: iso(timestampMs(ts)), minutesInStatus: Math.floor((now - timestampMs(ts)) / 60_000) })),
     };
   }
 
   async activeDeliveries({ lat, lon, km, limit }: ActiveDeliveriesQuery): Promise<ActiveDeliveries> {
     const result = await this.pinot.query(activeDeliveriesQuery(this.tables, lat, lon, km * 1000, limit), { name: 'active-deliveries' });
     return {
-      couriers: result.rows.map(([id, clat, clon, ts]) => ({ id: String(id), lat: num(clat), lon: num(clon), at: iso(num(ts)) })),
+      couriers: result.rows.map(([id, clat, clon, ts]) => ({ id: String(id), lat: num(clat), lon: num(clon), at: iso(timestampMs(ts)) })),
       stats: { numDocsScanned: result.numDocsScanned, numEntriesScannedInFilter: result.numEntriesScannedInFilter, totalDocs: result.totalDocs },
     };
   }
