@@ -1,4 +1,5 @@
-import { ORDER_STATUSES } from '@pizzashop/common';
+// The subpath (zod only): the dashboard bundles these schemas for the browser.
+import { ORDER_STATUSES } from '@pizzashop/common/order-status';
 import { z } from 'zod';
 
 /** Named schemas that become `components.schemas` in the OpenAPI document. */
