@@ -127,7 +127,8 @@ describe.skipIf(!tools)('register-connector.sh', () => {
 describe.skipIf(!tools)('apply-config.sh', () => {
   const configDir = join(repoRoot, 'docker/pinot/config');
 
-  it('posts each schema, then its table; an existing table (409) gets its config replaced', async () => {
+  // One shell, curl or stub call per table or topic: seconds on a loaded machine.
+  it('posts each schema, then its table; an existing table (409) gets its config replaced', { timeout: 30_000 }, async () => {
     const pinot = await stubServer((req) =>
       req.method === 'POST' && req.url === '/tables' && req.body.includes('"order_items_enriched"')
         ? [409, '{"code":409,"error":"already exists"}']
@@ -163,7 +164,8 @@ describe.skipIf(!tools)('apply-config.sh', () => {
     expect(JSON.stringify(JSON.parse(pinot.requests[1]!.body))).toContain('"stream.kafka.topic.name":"delivery-statuses"');
   });
 
-  it('stops at the first rejected file and says which', async () => {
+  // One shell, curl or stub call per table or topic: seconds on a loaded machine.
+  it('stops at the first rejected file and says which', { timeout: 30_000 }, async () => {
     const pinot = await stubServer((req) => (req.url === '/tables' ? [400, '{"error":"Invalid table config"}'] : [200, '{}']));
     const result = await run('docker/pinot/apply-config.sh', [configDir], { ...envOf('pinot-init'), PINOT_CONTROLLER_URL: pinot.url });
     expect(result.code).toBe(1);
@@ -173,7 +175,8 @@ describe.skipIf(!tools)('apply-config.sh', () => {
 });
 
 describe('create-topics.sh', () => {
-  it('creates every topic of topics.conf with its configs and sets them again, idempotently', async () => {
+  // One shell, curl or stub call per table or topic: seconds on a loaded machine.
+  it('creates every topic of topics.conf with its configs and sets them again, idempotently', { timeout: 30_000 }, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'create-topics-'));
     try {
       const log = join(dir, 'calls.log');
