@@ -1,12 +1,12 @@
 // Screenshots of the customer's tracking page for the README (docs/tracking-desktop.png and
 // docs/tracking-phone.png), taken from a running system: POSTs an order, waits until its courier is
 // on the road, then shoots the page at desktop and phone size.
-//   npx tsx scripts/tracking-screenshots.ts [--dashboard http://localhost:8501] [--orders http://localhost:8081] [--out docs]
+//   npx tsx dashboards/scripts/tracking-screenshots.ts [--dashboard http://localhost:8501] [--orders http://localhost:8081] [--out docs]
 // Run it beside `npm start` with delivery-service sped up (e.g. DELIVERY_SPEEDUP=30) to wait less.
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
-import { chromiumPath } from './chromium.js';
+import { chromiumPath } from '../../scripts/chromium.js';
 
 const { values } = parseArgs({
   options: {
