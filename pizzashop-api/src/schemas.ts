@@ -82,8 +82,8 @@ export const stuckQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(50).meta({ description: 'How many orders at most, longest stuck first (1-500).' }),
 });
 export const activeDeliveriesQuerySchema = z.object({
-  lat: z.coerce.number().min(-90).max(90).meta({ description: 'Latitude of the centre, degrees.' }),
-  lon: z.coerce.number().min(-180).max(180).meta({ description: 'Longitude of the centre, degrees.' }),
+  lat: z.coerce.number().min(-90).max(90).optional().meta({ description: "Latitude of the centre, degrees (default: the shop's, SHOP_LOCATION)." }),
+  lon: z.coerce.number().min(-180).max(180).optional().meta({ description: "Longitude of the centre, degrees (default: the shop's)." }),
   km: z.coerce.number().positive().max(100).default(5).meta({ description: 'Radius in km (at most 100).' }),
   limit: z.coerce.number().int().min(1).max(1000).default(200).meta({ description: 'How many couriers at most, latest position first (1-1000).' }),
 });
@@ -189,6 +189,7 @@ export const stuckOrdersResponseSchema = z
 
 export const activeDeliveriesResponseSchema = z
   .object({
+    center: z.object({ lat: z.number(), lon: z.number() }),
     couriers: z.array(z.object({ id: z.string(), lat: z.number(), lon: z.number(), at: isoTime })),
     stats: z
       .object({ numDocsScanned: count, numEntriesScannedInFilter: count, totalDocs: count })

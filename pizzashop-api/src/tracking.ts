@@ -123,9 +123,10 @@ export class OrderTracking {
     };
   }
 
-  async activeDeliveries({ lat, lon, km, limit }: ActiveDeliveriesQuery): Promise<ActiveDeliveries> {
+  async activeDeliveries({ lat = this.shop.lat, lon = this.shop.lon, km, limit }: ActiveDeliveriesQuery): Promise<ActiveDeliveries> {
     const result = await this.pinot.query(activeDeliveriesQuery(this.tables, lat, lon, km * 1000, limit), { name: 'active-deliveries' });
     return {
+      center: { lat, lon },
       couriers: result.rows.map(([id, clat, clon, ts]) => ({ id: String(id), lat: num(clat), lon: num(clon), at: iso(timestampMs(ts)) })),
       stats: { numDocsScanned: result.numDocsScanned, numEntriesScannedInFilter: result.numEntriesScannedInFilter, totalDocs: result.totalDocs },
     };

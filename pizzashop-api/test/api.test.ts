@@ -333,7 +333,7 @@ describe('order lifecycle routes', () => {
 
   it('answers 400 with the zod message for a bad status, radius or window', async () => {
     const { request } = api(() => ({ columns: [], rows: [] }));
-    for (const path of ['/orders/stuck?status=DELIVERED', '/orders/stuck?minutes=0', '/deliveries/active?lat=12.9', '/deliveries/active?lat=12.9&lon=77.6&km=500', '/orders/statuses?window=2m']) {
+    for (const path of ['/orders/stuck?status=DELIVERED', '/orders/stuck?minutes=0', '/deliveries/active?lat=91', '/deliveries/active?lat=12.9&lon=77.6&km=500', '/orders/statuses?window=2m']) {
       const res = await request(path);
       expect(res.status, path).toBe(400);
       expect(((await res.json()) as { error: string }).error).toBe('bad_request');
