@@ -18,6 +18,7 @@ export interface ServiceSpec {
 export const services: ServiceSpec[] = [
   { name: 'orders-service', entry: 'orders-service/src/main.ts', portVar: 'ORDERS_HTTP_PORT', port: 8081, path: '/readyz' },
   { name: 'enricher', entry: 'enricher/src/main.ts', portVar: 'ENRICHER_HTTP_PORT', port: 8082, path: '/readyz' },
+  { name: 'delivery-service', entry: 'delivery-service/src/main.ts', portVar: 'DELIVERY_HTTP_PORT', port: 8084, path: '/readyz' },
   { name: 'pizzashop-api', entry: 'pizzashop-api/src/main.ts', portVar: 'API_PORT', port: 8080, path: '/docs' },
   { name: 'dashboard', entry: 'dashboards/src/server/main.ts', portVar: 'DASHBOARD_PORT', port: 8501, path: '/' },
 ];

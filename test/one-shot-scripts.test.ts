@@ -127,7 +127,8 @@ describe.skipIf(!tools)('register-connector.sh', () => {
 describe.skipIf(!tools)('apply-config.sh', () => {
   const configDir = join(repoRoot, 'docker/pinot/config');
 
-  it('posts each schema, then its table; an existing table (409) gets its config replaced', async () => {
+  // One shell, curl or stub call per table or topic: seconds on a loaded machine.
+  it('posts each schema, then its table; an existing table (409) gets its config replaced', { timeout: 30_000 }, async () => {
     const pinot = await stubServer((req) =>
       req.method === 'POST' && req.url === '/tables' && req.body.includes('"order_items_enriched"')
         ? [409, '{"code":409,"error":"already exists"}']
@@ -139,33 +140,43 @@ describe.skipIf(!tools)('apply-config.sh', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('table order_items_enriched updated');
     expect(result.stdout).toContain('table orders created');
+    expect(result.stdout).toContain('table delivery_statuses created');
+    expect(result.stdout).toContain('table order_statuses created');
+    // Folders in name order: delivery_statuses, order_items_enriched, order_statuses, orders.
     expect(pinot.requests.map((r) => `${r.method} ${r.url}`)).toEqual([
+      'POST /schemas?override=true',
+      'POST /tables',
       'POST /schemas?override=true',
       'POST /tables',
       'PUT /tables/order_items_enriched',
       'POST /schemas?override=true',
       'POST /tables',
+      'POST /schemas?override=true',
+      'POST /tables',
     ]);
-    const [enrichedSchema, enrichedTable, enrichedUpdate, , ordersTable] = pinot.requests.map((r) => JSON.parse(r.body) as unknown);
+    const [, , enrichedSchema, enrichedTable, enrichedUpdate, , , , ordersTable] = pinot.requests.map((r) => JSON.parse(r.body) as unknown);
     expect(enrichedSchema).toEqual(expectedJson('docker/pinot/config/order_items_enriched/schema.json', env));
     expect(enrichedTable).toEqual(expectedJson('docker/pinot/config/order_items_enriched/table.json', env));
     expect(enrichedUpdate).toEqual(enrichedTable);
     expect(ordersTable).toEqual(expectedJson('docker/pinot/config/orders/table.json', env));
     expect(pinot.requests.map((r) => r.body).join('')).not.toContain('${');
     expect(JSON.stringify(ordersTable)).toContain('"stream.kafka.broker.list":"kafka:9092"');
+    expect(JSON.stringify(JSON.parse(pinot.requests[1]!.body))).toContain('"stream.kafka.topic.name":"delivery-statuses"');
   });
 
-  it('stops at the first rejected file and says which', async () => {
+  // One shell, curl or stub call per table or topic: seconds on a loaded machine.
+  it('stops at the first rejected file and says which', { timeout: 30_000 }, async () => {
     const pinot = await stubServer((req) => (req.url === '/tables' ? [400, '{"error":"Invalid table config"}'] : [200, '{}']));
     const result = await run('docker/pinot/apply-config.sh', [configDir], { ...envOf('pinot-init'), PINOT_CONTROLLER_URL: pinot.url });
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/table order_items_enriched \(.*order_items_enriched\/table\.json\) answered HTTP 400/);
+    expect(result.stderr).toMatch(/table delivery_statuses \(.*delivery_statuses\/table\.json\) answered HTTP 400/);
     expect(pinot.requests).toHaveLength(2);
   });
 });
 
 describe('create-topics.sh', () => {
-  it('creates every topic of topics.conf with its configs and sets them again, idempotently', async () => {
+  // One shell, curl or stub call per table or topic: seconds on a loaded machine.
+  it('creates every topic of topics.conf with its configs and sets them again, idempotently', { timeout: 30_000 }, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'create-topics-'));
     try {
       const log = join(dir, 'calls.log');
@@ -184,6 +195,9 @@ describe('create-topics.sh', () => {
         ['dead-letters', 3, 'cleanup.policy=delete,retention.ms=2592000000,max.message.bytes=2097152'],
         ['mysql.pizzashop.products', 1, 'cleanup.policy=compact,min.compaction.lag.ms=604800000'],
         ['enricher-waiting-items', 3, 'cleanup.policy=compact'],
+        ['order-statuses', 3, retention],
+        ['delivery-statuses', 3, retention],
+        ['delivery-service-state', 3, 'cleanup.policy=compact'],
         ...['journal', 'snapshots', 'events'].map((t): [string, number, string] => [`schema-registry-${t}`, 1, 'cleanup.policy=delete,retention.ms=-1,retention.bytes=-1']),
       ];
       expect(calls).toEqual(

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseLatLon } from './geo.js';
 
 const pinotTable = (fallback: string) =>
   z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a Pinot table name (letters, digits, underscore)').default(fallback);
@@ -23,9 +24,27 @@ export const infraEnvSchema = z.object({
   DEAD_LETTER_TOPIC: z.string().default('dead-letters'),
   /** Compacted topic of order items waiting for their product (the enricher's, see its README). */
   ENRICHER_WAITING_TOPIC: z.string().min(1).default('enricher-waiting-items'),
+  /** The shop, "lat,lon": where couriers start (delivery-service) and the map's origin (API). */
+  SHOP_LOCATION: z
+    .string()
+    .default('12.975,77.625')
+    .transform((raw, ctx) => {
+      try {
+        return parseLatLon(raw);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+        return z.NEVER;
+      }
+    }),
+  /** The order lifecycle (delivery-service): every status change, courier positions, and its own compacted state. */
+  ORDER_STATUSES_TOPIC: z.string().min(1).default('order-statuses'),
+  DELIVERY_STATUSES_TOPIC: z.string().min(1).default('delivery-statuses'),
+  DELIVERY_STATE_TOPIC: z.string().min(1).default('delivery-service-state'),
   /** The Pinot tables readers query (a bench points its own API at private copies). */
   PINOT_ORDERS_TABLE: pinotTable('orders'),
   PINOT_ORDER_ITEMS_TABLE: pinotTable('order_items_enriched'),
+  PINOT_ORDER_STATUSES_TABLE: pinotTable('order_statuses'),
+  PINOT_DELIVERY_STATUSES_TABLE: pinotTable('delivery_statuses'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 export type InfraConfig = z.infer<typeof infraEnvSchema>;

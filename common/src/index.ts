@@ -8,6 +8,8 @@ export * from './http/ops-routes.js';
 export * from './http/serve.js';
 export * from './contracts/time.js';
 export * from './contracts/order.js';
+export * from './contracts/order-status.js';
+export * from './geo.js';
 export * from './contracts/order-fast.js';
 export * from './contracts/product.js';
 export * from './contracts/debezium-product.js';

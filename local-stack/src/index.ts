@@ -3,4 +3,4 @@ export { createContext, down, status, stopComponent, up, type ComponentStatus, t
 export { components, type StackContext } from './components/index.js';
 export { formatStatusTable } from './status-table.js';
 export { clientEnv } from './client-env.js';
-export { PINOT_TABLES, readTableSchema, renderTableTemplate, type TableTemplateValues } from './components/pinot-tables.js';
+export { PINOT_TABLES, PINOT_LIFECYCLE_TABLES, readTableSchema, renderTableTemplate, type TableTemplateValues } from './components/pinot-tables.js';

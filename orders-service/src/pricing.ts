@@ -1,6 +1,6 @@
-import { orderTotal, samePrice, type Order, type OrderItem, type ValidOrderInput } from '@pizzashop/common';
+import { distanceKm, orderTotal, samePrice, type Order, type OrderItem, type ValidOrderInput } from '@pizzashop/common';
 import type { CatalogueSnapshot, CatalogueStore } from './catalogue-store.js';
-import { describeServiceArea, distanceKm, inServiceArea, type ServiceArea } from './service-area.js';
+import { describeServiceArea, inServiceArea, type ServiceArea } from './service-area.js';
 
 /**
  * The one pricing rule for every order, HTTP or simulated: the client names products, quantities,

@@ -1,19 +1,10 @@
+import { distanceKm } from '@pizzashop/common';
+
 /** Where orders-service delivers: a circle around the shop, and the distance check against it. */
 export interface ServiceArea {
   lat: number;
   lon: number;
   radiusKm: number;
-}
-
-const EARTH_RADIUS_KM = 6371;
-const rad = (deg: number) => (deg * Math.PI) / 180;
-
-/** Great-circle distance in km (haversine). */
-export function distanceKm(a: { lat: number; lon: number }, b: { lat: number; lon: number }): number {
-  const dLat = rad(b.lat - a.lat);
-  const dLon = rad(b.lon - a.lon);
-  const h = Math.sin(dLat / 2) ** 2 + Math.cos(rad(a.lat)) * Math.cos(rad(b.lat)) * Math.sin(dLon / 2) ** 2;
-  return 2 * EARTH_RADIUS_KM * Math.asin(Math.min(1, Math.sqrt(h)));
 }
 
 export function inServiceArea(area: ServiceArea, point: { lat: number; lon: number }): boolean {

@@ -98,7 +98,7 @@ export class OrdersAnalytics {
   }
 
   /** The order with its items, each joined with the product the enricher attached; null when unknown. */
-  async order(id: string): Promise<OrderDetail | null> {
+  async order(id: string): Promise<Omit<OrderDetail, 'tracking'> | null> {
     const [orderResult, productsResult] = await Promise.all([
       this.pinot.query(orderQuery(this.tables, id), { name: 'order' }),
       this.pinot.query(orderProductsQuery(this.tables, id), { name: 'order-products' }),

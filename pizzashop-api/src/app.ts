@@ -4,14 +4,22 @@ import { routePath } from 'hono/route';
 import { streamSSE, type SSEStreamingApi } from 'hono/streaming';
 import type { Registry } from 'prom-client';
 import type { OrdersAnalytics } from './analytics.js';
+import type { OrderTracking } from './tracking.js';
 import { renderDocsPage } from './docs-page.js';
-import { BadRequestError, mapError, NotFoundError } from './errors.js';
+import { BadRequestError, mapError, NotFoundError, TooManyStreamsError } from './errors.js';
 import { HttpHeaders, rawQuery, requestHeader, requestIdOf } from './http-headers.js';
 import type { ApiMetrics } from './metrics.js';
 import { buildOpenApiDocument } from './openapi.js';
 import { QueryInput } from './query-input.js';
 import type { Rendered } from './rendered.js';
 import {
+  activeDeliveriesQuerySchema,
+  activeDeliveriesResponseSchema,
+  statusTimesQuerySchema,
+  statusTimesResponseSchema,
+  stuckOrdersResponseSchema,
+  stuckQuerySchema,
+  type OrderDetail,
   orderDetailResponseSchema,
   orderIdParamSchema,
   ordersPerMinuteQuerySchema,
@@ -25,6 +33,8 @@ import type { ApiViews, Lookup } from './views.js';
 export interface ApiDependencies {
   /** Read model for the order detail (through the shared-query cache). */
   analytics: OrdersAnalytics;
+  /** Read model of the order lifecycle (statuses, courier positions), through the shared-query cache. */
+  tracking: OrderTracking;
   /** Cached, pre-serialised answers of overview, popular and ordersPerMinute, shared by REST and the stream. */
   views: ApiViews;
   /** True when a Pinot broker answers; backs /readyz. */
@@ -33,6 +43,9 @@ export interface ApiDependencies {
   metrics: ApiMetrics;
   /** Fan-out of stream snapshots; each snapshot is the Snapshot JSON text. */
   hub: SnapshotHub<string>;
+  /** How often an order stream looks for changes, and how many may be open at once. */
+  orderStreamIntervalMs: number;
+  orderStreamMax: number;
   /** A stream subscriber whose write has been pending this long is disconnected. */
   streamStallMs: number;
   corsOrigins: string[];
@@ -52,7 +65,7 @@ const SLOW_REQUEST_MS = 1000;
 
 
 export function createApi(deps: ApiDependencies): Api {
-  const { analytics, views, hub, metrics, log } = deps;
+  const { analytics, tracking, views, hub, metrics, log } = deps;
   /**
    * Two apps: `app` holds only the cached routes, so a request for one matches exactly one handler
    * and Hono answers it synchronously; everything else falls through (notFound) to `routes`, which
@@ -70,6 +83,21 @@ export function createApi(deps: ApiDependencies): Api {
   const popularInput = new QueryInput(popularQuerySchema);
   const ordersPerMinuteInput = new QueryInput(ordersPerMinuteQuerySchema);
   const streamInput = new QueryInput(streamQuerySchema);
+  const statusTimesInput = new QueryInput(statusTimesQuerySchema);
+  const stuckInput = new QueryInput(stuckQuerySchema);
+  const activeInput = new QueryInput(activeDeliveriesQuerySchema);
+  let orderStreams = 0;
+
+  /** The order with its tracking; NotFoundError when Pinot does not hold it. */
+  const orderDetail = async (rawId: string): Promise<OrderDetail> => {
+    const parsed = orderIdParamSchema.safeParse({ id: rawId });
+    if (!parsed.success) throw BadRequestError.fromZod(parsed.error);
+    const { id } = parsed.data;
+    const order = await analytics.order(id);
+    if (!order) throw new NotFoundError(`no order with id ${id}`);
+    const track = await tracking.tracking(id, { lat: order.deliveryLat, lon: order.deliveryLon });
+    return orderDetailResponseSchema.parse({ ...order, tracking: track });
+  };
 
   /** Metrics for every request, and the access log: at debug, or at info when slower than SLOW_REQUEST_MS. */
   const observe = (c: Context, route: string, status: number, started: number) => {
@@ -217,13 +245,44 @@ export function createApi(deps: ApiDependencies): Api {
     });
   });
 
-  routes.get('/orders/:id', async (c) => {
-    const parsed = orderIdParamSchema.safeParse({ id: c.req.param('id') });
-    if (!parsed.success) throw BadRequestError.fromZod(parsed.error);
-    const { id } = parsed.data;
-    const order = await analytics.order(id);
-    if (!order) throw new NotFoundError(`no order with id ${id}`);
-    return c.json(orderDetailResponseSchema.parse(order));
+  routes.get('/orders/statuses', async (c) => c.json(statusTimesResponseSchema.parse(await tracking.statusTimes(statusTimesInput.parse(rawQuery(c))))));
+  routes.get('/orders/stuck', async (c) => c.json(stuckOrdersResponseSchema.parse(await tracking.stuck(stuckInput.parse(rawQuery(c))))));
+  routes.get('/deliveries/active', async (c) => c.json(activeDeliveriesResponseSchema.parse(await tracking.activeDeliveries(activeInput.parse(rawQuery(c))))));
+
+  routes.get('/orders/:id', async (c) => c.json(await orderDetail(c.req.param('id'))));
+
+  /** SSE of one order: an `order` event (OrderDetail) at connection and whenever it changes, `failure` events while Pinot fails. */
+  routes.get('/orders/:id/stream', async (c) => {
+    const first = await orderDetail(c.req.param('id'));
+    if (orderStreams >= deps.orderStreamMax) throw new TooManyStreamsError(`this API serves at most ${deps.orderStreamMax} order streams at once (ORDER_STREAM_MAX); retry later`);
+    const requestId = c.get('requestId');
+    orderStreams++;
+    return streamSSE(c, async (stream) => {
+      let close = () => {};
+      const closed = new Promise<void>((resolve) => (close = resolve));
+      streamClosers.add(close);
+      stream.onAbort(close);
+      let last = JSON.stringify(first);
+      const timer = setInterval(() => {
+        orderDetail(first.id).then(
+          (detail) => {
+            const text = JSON.stringify(detail);
+            if (text === last) return;
+            last = text;
+            void stream.write(`event: order\ndata: ${text}\n\n`);
+          },
+          (err: unknown) => void stream.write(`event: failure\ndata: ${JSON.stringify(mapError(err, requestId).body)}\n\n`),
+        );
+      }, deps.orderStreamIntervalMs);
+      try {
+        await stream.write(`event: order\ndata: ${last}\n\n`);
+        await closed;
+      } finally {
+        clearInterval(timer);
+        streamClosers.delete(close);
+        orderStreams--;
+      }
+    });
   });
 
   routes.get('/openapi.json', (c) => c.json(openApiDocument));

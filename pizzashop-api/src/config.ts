@@ -11,6 +11,8 @@ export const apiEnvSchema = infraEnvSchema.extend({
   STREAM_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(1000),
   STREAM_MAX_SUBSCRIBERS: z.coerce.number().int().min(1).max(100_000).default(2000),
   STREAM_MAX_CHANNELS: z.coerce.number().int().min(1).max(1000).default(36),
+  /** Open `/orders/{id}/stream` connections at most (each polls its order through the shared-query cache). */
+  ORDER_STREAM_MAX: z.coerce.number().int().min(1).max(100_000).default(5000),
   STREAM_STALL_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
   CORS_ORIGINS: z
     .string()

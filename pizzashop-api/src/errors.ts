@@ -26,6 +26,15 @@ export class NotFoundError extends HTTPException {
   }
 }
 
+/** Too many open streams: answered with 429 and this message. */
+export class TooManyStreamsError extends HTTPException {
+  override name = 'TooManyStreamsError';
+
+  constructor(message: string) {
+    super(429, { message });
+  }
+}
+
 export interface MappedError {
   status: 400 | 404 | 429 | 500 | 502 | 503;
   body: ErrorResponse;

@@ -1,7 +1,10 @@
 import { contractJsonSchema, TOPIC_CONTRACTS, valueSubject } from '@pizzashop/common';
 import { z } from 'zod';
 import {
+  activeDeliveriesQuerySchema,
   apiSchemas,
+  statusTimesQuerySchema,
+  stuckQuerySchema,
   orderIdParamSchema,
   ordersPerMinuteQuerySchema,
   overviewQuerySchema,
@@ -111,9 +114,38 @@ export function buildOpenApiDocument(version: string): JsonSchema {
           },
         },
       },
-      '/orders/{id}': operation('One order with its enriched items', parameters(orderIdParamSchema, 'path'), 'OrderDetail', 'The order.', {
-        '404': json(ref('Error'), 'No order with this id.'),
-      }),
+      '/orders/statuses': operation(
+        'Kitchen: time spent in each status (p50, p90, p99, max) over the window',
+        parameters(statusTimesQuerySchema, 'query'),
+        'StatusTimes',
+        'One row per status an order leaves (all but DELIVERED).',
+      ),
+      '/orders/stuck': operation('Orders in a status for longer than `minutes`, longest first', parameters(stuckQuerySchema, 'query'), 'StuckOrders', 'The orders.'),
+      '/deliveries/active': operation(
+        'Couriers in transit within `km` of a point (H3 index on their position)',
+        parameters(activeDeliveriesQuerySchema, 'query'),
+        'ActiveDeliveries',
+        "The couriers' latest positions, with Pinot's scan stats.",
+      ),
+      '/orders/{id}': operation(
+        'One order with its enriched items and its tracking (status history, current status, courier, ETA)',
+        parameters(orderIdParamSchema, 'path'),
+        'OrderDetail',
+        'The order.',
+        { '404': json(ref('Error'), 'No order with this id.') },
+      ),
+      '/orders/{id}/stream': {
+        get: {
+          summary: 'Server-Sent Events of one order: an `order` event (OrderDetail) at once and whenever its status, courier or items change',
+          parameters: parameters(orderIdParamSchema, 'path'),
+          responses: {
+            '200': { description: 'An event stream; `failure` events carry an Error while Pinot is unavailable.', content: { 'text/event-stream': { schema: ref('OrderDetail') } } },
+            '400': errorResponses['400'],
+            '404': json(ref('Error'), 'No order with this id.'),
+            '429': json(ref('Error'), 'ORDER_STREAM_MAX streams are open.'),
+          },
+        },
+      },
       '/healthz': { get: { summary: 'Liveness', responses: { '200': { description: 'The process is up.' } } } },
       '/readyz': { get: { summary: 'Readiness: a Pinot broker answers', responses: { '200': { description: 'Ready.' }, '503': { description: 'No broker reachable.' } } } },
       '/metrics': { get: { summary: 'Prometheus metrics', responses: { '200': { description: 'Text exposition format.' } } } },

@@ -1,3 +1,5 @@
+// The subpath (zod only): the dashboard bundles these schemas for the browser.
+import { ORDER_STATUSES } from '@pizzashop/common/order-status';
 import { z } from 'zod';
 
 /** Named schemas that become `components.schemas` in the OpenAPI document. */
@@ -63,6 +65,29 @@ export const orderIdParamSchema = z.object({
     .meta({ description: 'Order id (UUID).' }),
 });
 
+const lifecycleStatus = z.enum(ORDER_STATUSES);
+
+export const statusTimesQuerySchema = z.object({
+  window: z
+    .enum(Object.keys(WINDOWS) as [WindowName, ...WindowName[]])
+    .default('15m')
+    .meta({ description: 'How far back status changes are taken into account.' }),
+});
+export const stuckQuerySchema = z.object({
+  status: lifecycleStatus
+    .exclude(['DELIVERED'])
+    .optional()
+    .meta({ description: 'Only orders in this status (default: any status but DELIVERED).' }),
+  minutes: z.coerce.number().int().min(1).max(1440).default(15).meta({ description: 'In that status for at least this many minutes (1-1440).' }),
+  limit: z.coerce.number().int().min(1).max(500).default(50).meta({ description: 'How many orders at most, longest stuck first (1-500).' }),
+});
+export const activeDeliveriesQuerySchema = z.object({
+  lat: z.coerce.number().min(-90).max(90).optional().meta({ description: "Latitude of the centre, degrees (default: the shop's, SHOP_LOCATION)." }),
+  lon: z.coerce.number().min(-180).max(180).optional().meta({ description: "Longitude of the centre, degrees (default: the shop's)." }),
+  km: z.coerce.number().positive().max(100).default(5).meta({ description: 'Radius in km (at most 100).' }),
+  limit: z.coerce.number().int().min(1).max(1000).default(200).meta({ description: 'How many couriers at most, latest position first (1-1000).' }),
+});
+
 export type OverviewQuery = z.infer<typeof overviewQuerySchema>;
 export type PopularQuery = z.infer<typeof popularQuerySchema>;
 export type OrdersPerMinuteQuery = z.infer<typeof ordersPerMinuteQuerySchema>;
@@ -120,6 +145,58 @@ export const ordersPerMinuteResponseSchema = z
   )
   .register(apiSchemas, { id: 'OrdersPerMinute' });
 
+const isoTime = z.iso.datetime();
+
+export const trackingSchema = z
+  .object({
+    status: z.string().nullable().meta({ description: 'Current status (latest row of the upsert table); null until delivery-service has taken the order in.' }),
+    since: isoTime.nullable(),
+    history: z.array(z.object({ status: z.string(), at: isoTime })).meta({ description: 'Every status the order went through, oldest first (Pinot query option skipUpsert).' }),
+    courier: z
+      .object({ lat: z.number(), lon: z.number(), at: isoTime, status: z.string() })
+      .nullable()
+      .meta({ description: 'Latest courier position; null before OUT_FOR_DELIVERY.' }),
+    track: z.array(z.tuple([z.number(), z.number()])).meta({ description: 'Every courier position [lat, lon], oldest first.' }),
+    eta: isoTime.nullable().meta({ description: 'Expected delivery: remaining distance at the speed the courier made so far; the delivery time once delivered; null before the courier moved.' }),
+    shop: z.object({ lat: z.number(), lon: z.number() }).meta({ description: 'Where the courier starts.' }),
+  })
+  .register(apiSchemas, { id: 'Tracking' });
+
+export const statusTimesResponseSchema = z
+  .object({
+    window: z.string(),
+    statusChanges: count.meta({ description: 'Status changes read (the newest of the window).' }),
+    sampled: z.boolean().meta({ description: 'True when the window held more changes than were read: the figures come from its newest ones.' }),
+    statuses: z.array(
+      z.object({
+        status: z.string(),
+        orders: count.meta({ description: 'Orders that left this status in the sample.' }),
+        p50Ms: z.number().nullable(),
+        p90Ms: z.number().nullable(),
+        p99Ms: z.number().nullable(),
+        maxMs: z.number().nullable(),
+      }),
+    ),
+  })
+  .register(apiSchemas, { id: 'StatusTimes' });
+
+export const stuckOrdersResponseSchema = z
+  .object({
+    minutes: count,
+    orders: z.array(z.object({ id: z.string(), status: z.string(), since: isoTime, minutesInStatus: count })),
+  })
+  .register(apiSchemas, { id: 'StuckOrders' });
+
+export const activeDeliveriesResponseSchema = z
+  .object({
+    center: z.object({ lat: z.number(), lon: z.number() }),
+    couriers: z.array(z.object({ id: z.string(), lat: z.number(), lon: z.number(), at: isoTime })),
+    stats: z
+      .object({ numDocsScanned: count, numEntriesScannedInFilter: count, totalDocs: count })
+      .meta({ description: "Pinot's query stats: numEntriesScannedInFilter stays 0 while the H3 index answers the distance filter." }),
+  })
+  .register(apiSchemas, { id: 'ActiveDeliveries' });
+
 export const orderDetailResponseSchema = z
   .object({
     id: z.uuid(),
@@ -141,6 +218,7 @@ export const orderDetailResponseSchema = z
           .meta({ description: 'The product as the enricher joined it; null until the enriched item reached Pinot.' }),
       }),
     ),
+    tracking: trackingSchema,
   })
   .register(apiSchemas, { id: 'OrderDetail' });
 
@@ -165,5 +243,12 @@ export type Overview = z.infer<typeof overviewResponseSchema>;
 export type Popular = z.infer<typeof popularResponseSchema>;
 export type OrdersPerMinute = z.infer<typeof ordersPerMinuteResponseSchema>;
 export type OrderDetail = z.infer<typeof orderDetailResponseSchema>;
+export type StatusTimesQuery = z.infer<typeof statusTimesQuerySchema>;
+export type StuckQuery = z.infer<typeof stuckQuerySchema>;
+export type ActiveDeliveriesQuery = z.infer<typeof activeDeliveriesQuerySchema>;
+export type Tracking = z.infer<typeof trackingSchema>;
+export type StatusTimes = z.infer<typeof statusTimesResponseSchema>;
+export type StuckOrders = z.infer<typeof stuckOrdersResponseSchema>;
+export type ActiveDeliveries = z.infer<typeof activeDeliveriesResponseSchema>;
 export type Snapshot = z.infer<typeof snapshotSchema>;
 export type ErrorResponse = z.infer<typeof errorResponseSchema>;

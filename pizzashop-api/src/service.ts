@@ -3,6 +3,8 @@ import { closeServer, createMetricsRegistry, listen, PinotClient, SharedQueryCac
 import type { Dispatcher } from 'undici';
 import pkg from '../package.json' with { type: 'json' };
 import { OrdersAnalytics } from './analytics.js';
+import { OrderTracking } from './tracking.js';
+import { trackingTables } from './tracking-queries.js';
 import { pinotTables } from './queries.js';
 import { createApi, type Api } from './app.js';
 import type { ApiConfig } from './config.js';
@@ -43,6 +45,9 @@ export function createApiService(config: ApiConfig, log: Logger, options: ApiSer
   const hub = new SnapshotHub<string>(config.STREAM_INTERVAL_MS, log, { maxChannels: config.STREAM_MAX_CHANNELS, maxSubscribers: config.STREAM_MAX_SUBSCRIBERS });
   const api = createApi({
     analytics,
+    tracking: new OrderTracking(cache, trackingTables(config), config.SHOP_LOCATION, options.clock),
+    orderStreamIntervalMs: config.STREAM_INTERVAL_MS,
+    orderStreamMax: config.ORDER_STREAM_MAX,
     views,
     streamStallMs: config.STREAM_STALL_MS,
     pinotReachable: () => pinot.ping(),

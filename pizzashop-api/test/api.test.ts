@@ -1,6 +1,7 @@
+import { ORDER_STATUSES } from '@pizzashop/common';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { mockedApi, standardAnswers, type BrokerBehaviour, type PinotReply } from './support.js';
+import { mockedApi, NOW, standardAnswers, type BrokerBehaviour, type PinotReply } from './support.js';
 
 const ORDER_ID = '0b7d3a5e-2f6c-4c1e-9b43-7d1f2a6e8c90';
 let current: ReturnType<typeof mockedApi> | undefined;
@@ -100,8 +101,16 @@ describe('GET /orders/{id}', () => {
       };
     }
     if (sql.includes('WHERE orderId =')) return { columns: ['p'], rows: [['21', 'Margherita', 'pizzas-veg', 'img/m.png', 45]] };
+    if (sql.includes('FROM order_statuses') && sql.includes('skipUpsert')) {
+      return { columns: ['status', 'ts'], rows: ORDER_STATUSES.slice(0, 5).map((s, i) => [s, T0 + i * 1000]) };
+    }
+    if (sql.includes('FROM order_statuses')) return { columns: ['status', 'ts'], rows: [['OUT_FOR_DELIVERY', T0 + 4000]] };
+    if (sql.includes('FROM delivery_statuses')) {
+      return { columns: ['lat', 'lon', 'ts', 'status'], rows: [[12.975, 77.625, T0 + 4000, 'IN_TRANSIT'], [12.975, 77.655, T0 + 5000, 'IN_TRANSIT']] };
+    }
     return { columns: [], rows: [] };
   };
+  const T0 = Date.parse('2026-11-25T13:40:00.000Z');
 
   it('returns the order with each item joined to its product (null while not enriched)', async () => {
     const { request } = api(orderAnswers);
@@ -120,6 +129,16 @@ describe('GET /orders/{id}', () => {
         { productId: '21', quantity: 2, price: 45, product: { name: 'Margherita', category: 'pizzas-veg', image: 'img/m.png', price: 45 } },
         { productId: '3', quantity: 1, price: 60, product: null },
       ],
+      tracking: {
+        status: 'OUT_FOR_DELIVERY',
+        since: '2026-11-25T13:40:04.000Z',
+        history: ORDER_STATUSES.slice(0, 5).map((status, i) => ({ status, at: new Date(T0 + i * 1000).toISOString() })),
+        courier: { lat: 12.975, lon: 77.655, at: '2026-11-25T13:40:05.000Z', status: 'IN_TRANSIT' },
+        track: [[12.975, 77.625], [12.975, 77.655]],
+        // 3.3 km covered in the first second, 6 km left: about 1.8 s more.
+        eta: expect.stringMatching(/^2026-11-25T13:40:06\.\d{3}Z$/),
+        shop: { lat: 12.975, lon: 77.625 },
+      },
     });
   });
 
@@ -295,5 +314,40 @@ describe('cross-cutting', () => {
     const html = await (await request('/docs')).text();
     expect(html).toContain('/orders/ordersPerMinute');
     expect(html).not.toMatch(/<script|https?:\/\/(?!localhost)/);
+  });
+});
+
+describe('order lifecycle routes', () => {
+  it('GET /orders/stuck reads the upsert view with the status and the age asked for', async () => {
+    const seen: string[] = [];
+    const { request } = api((sql) => {
+      seen.push(sql);
+      return { columns: ['id', 'status', 'ts'], rows: [[ORDER_ID, 'BEING_COOKED', NOW - 20 * 60_000]] };
+    });
+    const res = await request('/orders/stuck?status=BEING_COOKED&minutes=10');
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { orders: { id: string; minutesInStatus: number }[] };
+    expect(body.orders[0]).toMatchObject({ id: ORDER_ID, status: 'BEING_COOKED', minutesInStatus: 20 });
+    expect(seen.some((s) => s.includes("status = 'BEING_COOKED'") && !s.includes('skipUpsert'))).toBe(true);
+  });
+
+  it('answers 400 with the zod message for a bad status, radius or window', async () => {
+    const { request } = api(() => ({ columns: [], rows: [] }));
+    for (const path of ['/orders/stuck?status=DELIVERED', '/orders/stuck?minutes=0', '/deliveries/active?lat=91', '/deliveries/active?lat=12.9&lon=77.6&km=500', '/orders/statuses?window=2m']) {
+      const res = await request(path);
+      expect(res.status, path).toBe(400);
+      expect(((await res.json()) as { error: string }).error).toBe('bad_request');
+    }
+  });
+
+  it('GET /deliveries/active filters with ST_Distance(location, literal point), the form the H3 index answers', async () => {
+    const seen: string[] = [];
+    const { request } = api((sql) => {
+      seen.push(sql);
+      return { columns: ['id', 'lat', 'lon', 'ts'], rows: [[ORDER_ID, 12.98, 77.63, NOW]] };
+    });
+    const res = await request('/deliveries/active?lat=12.975&lon=77.625&km=3');
+    expect(res.status).toBe(200);
+    expect(seen.join('\n')).toContain('ST_Distance(location, ST_Point(77.625, 12.975, 1)) < 3000');
   });
 });

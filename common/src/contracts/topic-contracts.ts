@@ -5,6 +5,7 @@ import type { InfraConfig } from '../config.js';
 import { deadLetterSchema } from './dead-letter.js';
 import { enrichedOrderItemSchema } from './enriched-order-item.js';
 import { orderSchema } from './order.js';
+import { deliveryStatusSchema, orderStatusSchema } from './order-status.js';
 
 export interface TopicContract {
   /** The contract's name: its JSON Schema title and its OpenAPI component. */
@@ -19,6 +20,8 @@ export const TOPIC_CONTRACTS = [
   { name: 'Order', topicKey: 'ORDERS_TOPIC', schema: orderSchema },
   { name: 'EnrichedOrderItem', topicKey: 'ENRICHED_ORDER_ITEMS_TOPIC', schema: enrichedOrderItemSchema },
   { name: 'DeadLetter', topicKey: 'DEAD_LETTER_TOPIC', schema: deadLetterSchema },
+  { name: 'OrderStatus', topicKey: 'ORDER_STATUSES_TOPIC', schema: orderStatusSchema },
+  { name: 'DeliveryStatus', topicKey: 'DELIVERY_STATUSES_TOPIC', schema: deliveryStatusSchema },
 ] as const satisfies readonly TopicContract[];
 
 export type ContractName = (typeof TOPIC_CONTRACTS)[number]['name'];

@@ -39,6 +39,8 @@ export interface PinotResult {
   records: Record<string, unknown>[];
   timeUsedMs: number;
   numDocsScanned: number;
+  /** Column values the filter read (0 when an index answered it, e.g. the H3 index for ST_Distance). */
+  numEntriesScannedInFilter: number;
   totalDocs: number;
   broker: string;
 }
@@ -71,6 +73,7 @@ interface PinotResponseBody {
   resultTable?: { dataSchema?: { columnNames?: string[]; columnDataTypes?: string[] }; rows?: unknown[][] };
   timeUsedMs?: number;
   numDocsScanned?: number;
+  numEntriesScannedInFilter?: number;
   totalDocs?: number;
 }
 
@@ -213,6 +216,7 @@ function decode(name: string, broker: string, statusCode: number, text: string):
     records: rows.map((row) => Object.fromEntries(columns.map((c, i) => [c, row[i]]))),
     timeUsedMs: body.timeUsedMs ?? 0,
     numDocsScanned: body.numDocsScanned ?? 0,
+    numEntriesScannedInFilter: body.numEntriesScannedInFilter ?? 0,
     totalDocs: body.totalDocs ?? 0,
     broker,
   };

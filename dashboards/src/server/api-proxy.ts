@@ -3,9 +3,19 @@ import { Hono, type Context } from 'hono';
 import { Counter, type Registry } from 'prom-client';
 import { Agent, fetch } from 'undici';
 
-/** The pizzashop-api routes the page reads; nothing else is forwarded. */
-export const FORWARDED_ROUTES = ['/orders/overview', '/orders/popular', '/orders/ordersPerMinute', '/orders/stream'] as const;
-const STREAM_ROUTE = '/orders/stream';
+/** The pizzashop-api routes the pages read; nothing else is forwarded. */
+export const FORWARDED_ROUTES = [
+  '/orders/overview',
+  '/orders/popular',
+  '/orders/ordersPerMinute',
+  '/orders/stream',
+  '/orders/statuses',
+  '/orders/stuck',
+  '/deliveries/active',
+] as const;
+/** One order and its stream (the tracking page); the API validates the id. */
+const ORDER_ROUTE = /^\/orders\/[0-9A-Za-z-]{1,64}(\/stream)?$/;
+const isStreamRoute = (route: string) => route === '/orders/stream' || (ORDER_ROUTE.test(route) && route.endsWith('/stream'));
 const PASSED_HEADERS = ['content-type', 'cache-control', 'x-request-id'];
 
 export interface ApiProxyOptions {
@@ -44,6 +54,11 @@ function causeOf(err: unknown): string {
   return cause?.code ?? cause?.message ?? (err instanceof Error ? err.message : String(err));
 }
 
+/** The route as a metric label: order ids folded into {id}, so the label set stays small. */
+function metricRoute(route: string): string {
+  return (FORWARDED_ROUTES as readonly string[]).includes(route) ? route : route.replace(/^\/orders\/[^/]+/, '/orders/{id}');
+}
+
 export interface ApiProxy {
   app: Hono;
   close(): Promise<void>;
@@ -78,11 +93,11 @@ export function apiProxy({ apiUrl, timeoutMs, registry, log }: ApiProxyOptions):
   const app = new Hono();
   app.get('/*', async (c) => {
     const route = c.req.path.replace(/^\/api/, '');
-    if (!(FORWARDED_ROUTES as readonly string[]).includes(route)) {
-      return c.json({ error: 'not_found', message: `the dashboard forwards only ${FORWARDED_ROUTES.join(', ')} under /api` }, 404);
+    if (!(FORWARDED_ROUTES as readonly string[]).includes(route) && !ORDER_ROUTE.test(route)) {
+      return c.json({ error: 'not_found', message: `the dashboard forwards only ${FORWARDED_ROUTES.join(', ')}, /orders/{id} and /orders/{id}/stream under /api` }, 404);
     }
     const target = `${apiUrl}${route}${new URL(c.req.url).search}`;
-    const isStream = route === STREAM_ROUTE;
+    const isStream = isStreamRoute(route);
     const timeout = new AbortController();
     const timer = setTimeout(() => timeout.abort(), timeoutMs);
     const signal = AbortSignal.any([c.req.raw.signal, timeout.signal]);
@@ -102,17 +117,17 @@ export function apiProxy({ apiUrl, timeoutMs, registry, log }: ApiProxyOptions):
         body = await upstream.arrayBuffer();
       }
       noteReachable(true);
-      requests.inc({ route, outcome: String(upstream.status) });
+      requests.inc({ route: metricRoute(route), outcome: String(upstream.status) });
       return new Response(body, { status: upstream.status, headers });
     } catch (err) {
       if (c.req.raw.signal.aborted) return new Response(null, { status: 499 });
       if (timeout.signal.aborted) {
-        requests.inc({ route, outcome: 'timeout' });
+        requests.inc({ route: metricRoute(route), outcome: 'timeout' });
         noteReachable(false, `no answer within ${timeoutMs} ms`);
         return proxyError(c, 504, 'api_timeout', `pizzashop-api at ${apiUrl} did not answer ${route} within ${timeoutMs} ms (API_TIMEOUT_MS)`);
       }
       const cause = causeOf(err);
-      requests.inc({ route, outcome: 'unreachable' });
+      requests.inc({ route: metricRoute(route), outcome: 'unreachable' });
       noteReachable(false, cause);
       return proxyError(
         c,

@@ -52,6 +52,13 @@ function prepare(assets: WebAsset[]): Map<string, PreparedAsset> {
   );
 }
 
+/** The file a path is answered with: `/` is the operator page, `/track/<anything>` the tracking page (it reads the id from its URL). */
+function pageFor(path: string): string {
+  if (path === '/') return '/index.html';
+  if (/^\/track\/[^/]*$/.test(path)) return '/track.html';
+  return path;
+}
+
 /**
  * Serves the page from memory: `/` is index.html; brotli or gzip when the browser accepts it;
  * revalidated by ETag on every load (`no-cache`), so a new build shows at the next reload.
@@ -62,7 +69,7 @@ export function serveWebAssets(assets: WebAsset[]): MiddlewareHandler {
   }
   const files = prepare(assets);
   return async (c, next) => {
-    const file = files.get(c.req.path === '/' ? '/index.html' : c.req.path);
+    const file = files.get(pageFor(c.req.path));
     if (!file) return next();
     c.header('Cache-Control', 'no-cache');
     c.header('ETag', file.etag);

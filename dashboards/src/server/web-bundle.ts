@@ -35,6 +35,8 @@ export async function bundleWebAssets(): Promise<WebAsset[]> {
     entryPoints: [
       { in: join(webSourceDir, 'main.ts'), out: 'app' },
       { in: join(webSourceDir, 'styles.css'), out: 'app' },
+      { in: join(webSourceDir, 'track', 'main.ts'), out: 'track' },
+      { in: join(webSourceDir, 'track', 'track.css'), out: 'track' },
     ],
     outdir: defaultPublicDir,
     write: false,
@@ -49,7 +51,8 @@ export async function bundleWebAssets(): Promise<WebAsset[]> {
     plugins: [dropZodLocales],
   });
   const html = await readFile(join(webSourceDir, 'index.html'));
-  return [{ name: 'index.html', contents: html }, ...result.outputFiles.map((f) => ({ name: basename(f.path), contents: f.contents }))];
+  const trackHtml = await readFile(join(webSourceDir, 'track', 'track.html'));
+  return [{ name: 'index.html', contents: html }, { name: 'track.html', contents: trackHtml }, ...result.outputFiles.map((f) => ({ name: basename(f.path), contents: f.contents }))];
 }
 
 /** Writes the bundled page to `outDir` (replacing what was there): the build step of the image. */

@@ -1,4 +1,5 @@
 import { formatCompact, formatCount, formatRupees } from './format.js';
+import { startLifecyclePanel } from './lifecycle-panel.js';
 import { browserFeedDependencies, DEFAULT_FEED_OPTIONS, LiveFeed, type FeedState } from './live-feed.js';
 import { browserFetchJson } from './rest-snapshot.js';
 import { PerMinuteChart } from './view/chart-view.js';
@@ -52,4 +53,5 @@ const window0 = windowFromLocation();
 const feed = new LiveFeed(window0, render, browserFeedDependencies(browserFetchJson), DEFAULT_FEED_OPTIONS);
 bindWindowPicker(window0, (w) => feed.setWindow(w));
 feed.start();
+startLifecyclePanel();
 setInterval(() => render(feed.current), 1000);

@@ -5,6 +5,9 @@ import { render, jsonString } from '../templates.js';
 import type { Component, StackContext } from './types.js';
 
 export const PINOT_TABLES = ['orders', 'order_items_enriched'] as const;
+/** The order lifecycle's upsert tables (latest status and courier position per order). */
+export const PINOT_LIFECYCLE_TABLES = ['order_statuses', 'delivery_statuses'] as const;
+const STACK_TABLES = [...PINOT_TABLES, ...PINOT_LIFECYCLE_TABLES];
 const configDir = join(repoRoot, 'docker', 'pinot', 'config');
 
 /** The values of the `${...}` placeholders in docker/pinot/config/<table>/table.json. */
@@ -12,13 +15,17 @@ export interface TableTemplateValues {
   KAFKA_BROKER_LIST: string;
   ORDERS_TOPIC: string;
   ENRICHED_ORDER_ITEMS_TOPIC: string;
+  /** Only the lifecycle tables name these topics (a bench's private copies of `orders` leave them out). */
+  ORDER_STATUSES_TOPIC?: string;
+  DELIVERY_STATUSES_TOPIC?: string;
   PINOT_RETENTION_DAYS: string;
 }
 
 /** docker/pinot/config/<table>/table.json with its placeholders filled in (JSON text). */
 export function renderTableTemplate(table: string, values: TableTemplateValues): string {
   const file = join(configDir, table, 'table.json');
-  return render(readFileSync(file, 'utf8'), { ...values }, file, jsonString);
+  const defined = Object.fromEntries(Object.entries(values).filter((e): e is [string, string] => e[1] !== undefined));
+  return render(readFileSync(file, 'utf8'), defined, file, jsonString);
 }
 
 /** docker/pinot/config/<table>/schema.json (JSON text). */
@@ -32,6 +39,8 @@ export function renderTableConfig(ctx: StackContext, table: string): string {
     KAFKA_BROKER_LIST: `localhost:${ctx.cfg.KAFKA_PORT}`,
     ORDERS_TOPIC: ctx.cfg.ORDERS_TOPIC,
     ENRICHED_ORDER_ITEMS_TOPIC: ctx.cfg.ENRICHED_ORDER_ITEMS_TOPIC,
+    ORDER_STATUSES_TOPIC: ctx.cfg.ORDER_STATUSES_TOPIC,
+    DELIVERY_STATUSES_TOPIC: ctx.cfg.DELIVERY_STATUSES_TOPIC,
     PINOT_RETENTION_DAYS: String(ctx.cfg.PINOT_RETENTION_DAYS),
   });
 }
@@ -70,10 +79,10 @@ export const pinotTables: Component = {
   dependsOn: ['pinot-broker', 'pinot-server', 'kafka'],
   address: (cfg) => `http://localhost:${cfg.PINOT_CONTROLLER_PORT}/#/tables`,
   async ensure(ctx) {
-    for (const table of PINOT_TABLES) await applyTable(ctx, table);
+    for (const table of STACK_TABLES) await applyTable(ctx, table);
   },
   async isHealthy(ctx) {
-    const results = await Promise.all(PINOT_TABLES.map((t) => queryOk(ctx, `SELECT COUNT(*) FROM ${t}`)));
+    const results = await Promise.all(STACK_TABLES.map((t) => queryOk(ctx, `SELECT COUNT(*) FROM ${t}`)));
     return results.every(Boolean);
   },
 };

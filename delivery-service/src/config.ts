@@ -1,0 +1,26 @@
+import { infraEnvSchema } from '@pizzashop/common';
+import { z } from 'zod';
+
+export const deliveryEnvSchema = infraEnvSchema
+  .extend({
+    KAFKA_CLIENT_ID: z.string().default('delivery-service'),
+    DELIVERY_HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(8084),
+    DELIVERY_HTTP_HOST: z.string().default('0.0.0.0'),
+    /** Consumer group on `orders` (one instance: see the README). */
+    DELIVERY_GROUP_ID: z.string().min(1).default('delivery-service'),
+    /** Stable across restarts: a restarted instance fences its predecessor and aborts its open transaction. */
+    DELIVERY_TRANSACTIONAL_ID: z.string().min(1).default('delivery-service'),
+    /** Each kitchen step (confirm, prepare, cook, hand over) takes a random time in [min, max] ms, divided by the speed-up. */
+    DELIVERY_STEP_MIN_MS: z.coerce.number().int().positive().default(30_000),
+    DELIVERY_STEP_MAX_MS: z.coerce.number().int().positive().default(120_000),
+    DELIVERY_COURIER_KMH: z.coerce.number().positive().default(25),
+    /** Time runs this many times faster: step times and courier travel shrink, positions come more often. */
+    DELIVERY_SPEEDUP: z.coerce.number().positive().default(1),
+    /** A courier position every second of simulated time, but never more often than this (ms of real time). */
+    DELIVERY_MIN_POSITION_INTERVAL_MS: z.coerce.number().int().positive().default(200),
+    /** How often due status changes and positions are published (one transaction each time). */
+    DELIVERY_TICK_MS: z.coerce.number().int().positive().default(100),
+    DELIVERY_TRANSACTION_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
+  })
+  .refine((c) => c.DELIVERY_STEP_MIN_MS <= c.DELIVERY_STEP_MAX_MS, { message: 'DELIVERY_STEP_MIN_MS must be at most DELIVERY_STEP_MAX_MS', path: ['DELIVERY_STEP_MIN_MS'] });
+export type DeliveryConfig = z.infer<typeof deliveryEnvSchema>;

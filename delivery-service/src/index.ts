@@ -1,0 +1,3 @@
+export * from './config.js';
+export * from './lifecycle.js';
+export * from './delivery-service.js';
