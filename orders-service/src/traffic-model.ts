@@ -91,17 +91,22 @@ export class TrafficModel {
   }
 }
 
+/** 1 at `center` hours, falling smoothly (cosine) to 0 at `halfWidth` hours either side. */
+function bump(hour: number, center: number, halfWidth: number): number {
+  const d = Math.abs(hour - center);
+  return d >= halfWidth ? 0 : (1 + Math.cos((Math.PI * d) / halfWidth)) / 2;
+}
+
 /**
- * How much more (or less) likely a product of `category` is to be in an order placed at `simTime`:
- * beverages weigh more at lunch (11:00-15:00), pizzas more at dinner (18:00-22:00), so category
- * shares move over the day like the order count does.
+ * How much more (or less) likely a product of `category` is to be in an order placed at `simTime`
+ * (UTC hour): beverages up to 3x as likely around lunch (13:00 +- 3 h), pizzas up to 3x around
+ * dinner (20:00 +- 3 h) and a little less at lunch, so category shares move over the day like the
+ * order count does, smoothly (no step at a given hour).
  */
 export function categoryWeight(category: string | undefined, simTime: number): number {
   const hour = (((simTime % DAY_MS) + DAY_MS) % DAY_MS) / HOUR_MS;
-  const lunch = hour >= 11 && hour < 15;
-  const dinner = hour >= 18 && hour < 22;
-  if (category === 'beverages') return lunch ? 3 : 1;
-  if (category?.startsWith('pizzas')) return dinner ? 3 : lunch ? 0.6 : 1;
+  if (category === 'beverages') return 1 + 2 * bump(hour, 13, 3);
+  if (category?.startsWith('pizzas')) return 1 + 2 * bump(hour, 20, 3) - 0.4 * bump(hour, 13, 3);
   return 1;
 }
 
