@@ -23,9 +23,12 @@ export const infraEnvSchema = z.object({
   DEAD_LETTER_TOPIC: z.string().default('dead-letters'),
   /** Compacted topic of order items waiting for their product (the enricher's, see its README). */
   ENRICHER_WAITING_TOPIC: z.string().min(1).default('enricher-waiting-items'),
+  /** Compacted topic of anomaly alerts (the alerts service's; latest record per alert id). */
+  ALERTS_TOPIC: z.string().min(1).default('alerts'),
   /** The Pinot tables readers query (a bench points its own API at private copies). */
   PINOT_ORDERS_TABLE: pinotTable('orders'),
   PINOT_ORDER_ITEMS_TABLE: pinotTable('order_items_enriched'),
+  PINOT_ALERTS_TABLE: pinotTable('alerts'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 export type InfraConfig = z.infer<typeof infraEnvSchema>;

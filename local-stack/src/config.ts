@@ -37,7 +37,7 @@ export const stackEnvSchema = z.object({
   MYSQL_PASSWORD: z.string().default('mysqlpw'),
   DEBEZIUM_USER: z.string().default('debezium'),
   DEBEZIUM_PASSWORD: z.string().default('dbz'),
-  ...infraEnvSchema.pick({ ORDERS_TOPIC: true, ENRICHED_ORDER_ITEMS_TOPIC: true, DEAD_LETTER_TOPIC: true, ENRICHER_WAITING_TOPIC: true }).shape,
+  ...infraEnvSchema.pick({ ORDERS_TOPIC: true, ENRICHED_ORDER_ITEMS_TOPIC: true, DEAD_LETTER_TOPIC: true, ENRICHER_WAITING_TOPIC: true, ALERTS_TOPIC: true }).shape,
   PRODUCTS_CDC_TOPIC_PREFIX: z.string().default('mysql'),
   /** How long `orders` and `enriched-order-items` keep records (the replay window); 7 days. */
   TOPIC_RETENTION_MS: z.coerce.number().int().positive().default(7 * 24 * 3600 * 1000),
@@ -115,5 +115,6 @@ export function serviceEnv(cfg: StackConfig): Record<string, string> {
     PRODUCTS_CDC_TOPIC: `${cfg.PRODUCTS_CDC_TOPIC_PREFIX}.pizzashop.products`,
     DEAD_LETTER_TOPIC: cfg.DEAD_LETTER_TOPIC,
     ENRICHER_WAITING_TOPIC: cfg.ENRICHER_WAITING_TOPIC,
+    ALERTS_TOPIC: cfg.ALERTS_TOPIC,
   };
 }

@@ -4,7 +4,7 @@ import { repoRoot } from '../config.js';
 import { render, jsonString } from '../templates.js';
 import type { Component, StackContext } from './types.js';
 
-export const PINOT_TABLES = ['orders', 'order_items_enriched'] as const;
+export const PINOT_TABLES = ['orders', 'order_items_enriched', 'alerts'] as const;
 const configDir = join(repoRoot, 'docker', 'pinot', 'config');
 
 /** The values of the `${...}` placeholders in docker/pinot/config/<table>/table.json. */
@@ -12,6 +12,8 @@ export interface TableTemplateValues {
   KAFKA_BROKER_LIST: string;
   ORDERS_TOPIC: string;
   ENRICHED_ORDER_ITEMS_TOPIC: string;
+  /** Only the alerts table names it (a copy of the other tables may leave it out). */
+  ALERTS_TOPIC?: string;
   PINOT_RETENTION_DAYS: string;
 }
 
@@ -32,6 +34,7 @@ export function renderTableConfig(ctx: StackContext, table: string): string {
     KAFKA_BROKER_LIST: `localhost:${ctx.cfg.KAFKA_PORT}`,
     ORDERS_TOPIC: ctx.cfg.ORDERS_TOPIC,
     ENRICHED_ORDER_ITEMS_TOPIC: ctx.cfg.ENRICHED_ORDER_ITEMS_TOPIC,
+    ALERTS_TOPIC: ctx.cfg.ALERTS_TOPIC,
     PINOT_RETENTION_DAYS: String(ctx.cfg.PINOT_RETENTION_DAYS),
   });
 }

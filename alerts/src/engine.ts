@@ -1,0 +1,123 @@
+import type { Alert, Logger } from '@pizzashop/common';
+import type { AlertBook } from './alert-book.js';
+import { baselineWindows, readings } from './detector.js';
+import type { Stage, WebhookNotifier } from './webhook.js';
+import type { WindowSource } from './window-stats.js';
+
+export interface EngineOptions {
+  intervalMs: number;
+  windowMs: number;
+  openAfter: number;
+  ingestLagMs: number;
+  dayMs: number;
+  seasonalDays: number;
+  seasonalMinDays: number;
+  trailingWindows: number;
+  minOrders: number;
+}
+
+export interface EngineDeps {
+  source: WindowSource;
+  book: AlertBook;
+  /** Writes alerts to the alerts topic (resolves once acknowledged). */
+  publish: (alerts: Alert[]) => Promise<void>;
+  notifier?: WebhookNotifier;
+  options: EngineOptions;
+  log: Logger;
+  clock?: () => number;
+  onEvaluation?: (outcome: 'ok' | 'skipped' | 'failed') => void;
+}
+
+/** Fewest baseline windows a judgement needs; fewer (a fresh stack) and the evaluation is skipped. */
+const MIN_BASELINE_WINDOWS = 3;
+
+/**
+ * One evaluation per `tick()`: the last window (ending `ingestLagMs` ago) against its baseline,
+ * the alerts that changed written to the topic, then the webhook deliveries still owed, each
+ * recorded on the topic once done (`notified`), so a restarted service does not send it again.
+ */
+export class AlertsEngine {
+  /** Alerts owing a webhook delivery, by id (their latest state). */
+  private readonly owed = new Map<string, Alert>();
+
+  constructor(private readonly deps: EngineDeps) {}
+
+  /** The latest state of every alert read back from the topic at start. */
+  restore(alerts: Iterable<Alert>): void {
+    const all = [...alerts];
+    this.deps.book.restore(all);
+    if (this.deps.notifier) for (const a of all) if (owedStages(a).length > 0) this.owed.set(a.id, a);
+  }
+
+  async tick(): Promise<Alert[]> {
+    const { source, book, options, log } = this.deps;
+    const now = (this.deps.clock ?? Date.now)();
+    const to = now - options.ingestLagMs;
+    const from = to - options.windowMs;
+    let changed: Alert[] = [];
+    try {
+      const oldest = await source.oldestOrderTime();
+      const plan = baselineWindows(from, to, oldest, options, this.anomalyStart(from));
+      if (plan.windows.length < MIN_BASELINE_WINDOWS) {
+        log.debug({ baselineWindows: plan.windows.length }, 'alerts: not enough history for a baseline yet; evaluation skipped');
+        this.deps.onEvaluation?.('skipped');
+      } else {
+        const [current, ...baseline] = await Promise.all([source.stats(from, to), ...plan.windows.map(([f, t]) => source.stats(f, t))]);
+        changed = book.evaluate(readings(current!, baseline, { minOrders: options.minOrders }), plan.kind, { from, to }, now);
+        if (changed.length > 0) await this.deps.publish(changed);
+        for (const a of changed) log.info({ alertId: a.id, metric: a.metric, status: a.status, severity: a.severity, observed: a.observed, expected: a.expected, z: a.zScore }, `alert ${a.status === 'open' ? 'open' : 'closed'}: ${a.metric} ${a.direction}`);
+        this.deps.onEvaluation?.('ok');
+      }
+    } catch (err) {
+      log.warn({ err: (err as Error).message }, 'alerts: evaluation failed (Pinot or Kafka unreachable?); next one at the next interval');
+      this.deps.onEvaluation?.('failed');
+    }
+    if (this.deps.notifier) {
+      for (const a of changed) this.owed.set(a.id, { ...a, notified: this.owed.get(a.id)?.notified ?? a.notified });
+      await this.notifyOwed(this.deps.notifier);
+    }
+    return changed;
+  }
+
+  /**
+   * Where the trailing baseline ends: the first anomalous window of the oldest open volume alert
+   * (orders, revenue), so a lasting outage or burst is not compared with itself and stays open;
+   * an anomaly older than the trailing span becomes the new normal.
+   */
+  private anomalyStart(from: number): number {
+    const { windowMs, ingestLagMs, intervalMs, openAfter, trailingWindows } = this.deps.options;
+    const starts = this.deps.book.openAlerts
+      .filter((a) => a.metric === 'orders' || a.metric === 'revenue')
+      .map((a) => Date.parse(a.openedAt) - ingestLagMs - windowMs - (openAfter - 1) * intervalMs)
+      .filter((start) => start > from - trailingWindows * windowMs);
+    return Math.min(from, ...starts);
+  }
+
+  private async notifyOwed(notifier: WebhookNotifier): Promise<void> {
+    for (let alert of [...this.owed.values()].sort((a, b) => a.updatedAt.localeCompare(b.updatedAt))) {
+      for (const stage of owedStages(alert)) {
+        if (!(await notifier.deliver(alert, stage))) return;
+        alert = { ...alert, notified: [...alert.notified, stage] };
+        this.deps.book.replace(alert);
+        try {
+          await this.deps.publish([alert]);
+        } catch (err) {
+          this.deps.log.warn({ err: (err as Error).message, alertId: alert.id }, 'alerts: could not record a webhook delivery on the topic; a restart now would send it again');
+        }
+        this.owed.set(alert.id, alert);
+      }
+      this.owed.delete(alert.id);
+    }
+  }
+
+  get owedDeliveries(): number {
+    return this.owed.size;
+  }
+}
+
+function owedStages(alert: Alert): Stage[] {
+  const stages: Stage[] = [];
+  if (!alert.notified.includes('open')) stages.push('open');
+  if (alert.status === 'closed' && !alert.notified.includes('closed')) stages.push('closed');
+  return stages;
+}
