@@ -62,8 +62,17 @@ export class AlertsEngine {
         log.debug({ baselineWindows: plan.windows.length }, 'alerts: not enough history for a baseline yet; evaluation skipped');
         this.deps.onEvaluation?.('skipped');
       } else {
-        const [current, ...baseline] = await Promise.all([source.stats(from, to), ...plan.windows.map(([f, t]) => source.stats(f, t))]);
-        changed = book.evaluate(readings(current!, baseline, { minOrders: options.minOrders }), plan.kind, { from, to }, now);
+        const width = options.windowMs;
+        const oldestWindow = plan.windows.at(-1)![0];
+        const [[current], baseline] = await Promise.all([
+          source.series(from, width, 1),
+          plan.kind === 'trailing-windows'
+            ? source.series(oldestWindow, width, plan.windows.length)
+            : Promise.all(plan.windows.map(([f]) => source.series(f, width, 1).then(([w]) => w!))),
+        ]);
+        const scored = readings(current!, baseline, { minOrders: options.minOrders });
+        changed = book.evaluate(scored, plan.kind, { from, to }, now);
+        log.debug({ baseline: plan.kind, windows: plan.windows.length, ms: (this.deps.clock ?? Date.now)() - now, readings: scored.map((r) => `${r.metric} ${r.observed.toFixed(2)}/${r.expected.toFixed(2)} z=${r.z.toFixed(1)}`) }, 'alerts: evaluated');
         if (changed.length > 0) await this.deps.publish(changed);
         for (const a of changed) log.info({ alertId: a.id, metric: a.metric, status: a.status, severity: a.severity, observed: a.observed, expected: a.expected, z: a.zScore }, `alert ${a.status === 'open' ? 'open' : 'closed'}: ${a.metric} ${a.direction}`);
         this.deps.onEvaluation?.('ok');

@@ -19,15 +19,25 @@ export class PinotWindowSource implements WindowSource {
     this.items = identifier(tables.PINOT_ORDER_ITEMS_TABLE);
   }
 
-  async stats(from: number, to: number): Promise<WindowStats> {
+  async series(from: number, width: number, count: number): Promise<WindowStats[]> {
+    const to = from + width * count;
+    const bucket = sql`FLOOR((ts - ${from}) / ${width})`;
     const [totals, categories] = await Promise.all([
-      this.pinot.query(sql`SELECT COUNT(*), SUM(price) FROM ${this.orders} WHERE ts >= ${from} AND ts < ${to}`, { name: 'alerts-window' }),
-      this.pinot.query(sql`SELECT category, SUM(quantity) FROM ${this.items} WHERE ts >= ${from} AND ts < ${to} GROUP BY category LIMIT 1000`, {
-        name: 'alerts-window-categories',
+      this.pinot.query(sql`SELECT ${bucket}, COUNT(*), SUM(price) FROM ${this.orders} WHERE ts >= ${from} AND ts < ${to} GROUP BY ${bucket} LIMIT ${count}`, { name: 'alerts-windows' }),
+      this.pinot.query(sql`SELECT ${bucket}, category, SUM(quantity) FROM ${this.items} WHERE ts >= ${from} AND ts < ${to} GROUP BY ${bucket}, category LIMIT ${count * 100}`, {
+        name: 'alerts-windows-categories',
       }),
     ]);
-    const [orders, revenue] = totals.rows[0] ?? [];
-    return { from, to, orders: num(orders), revenue: num(revenue), units: Object.fromEntries(categories.rows.map(([c, u]) => [String(c), num(u)])) };
+    const windows: WindowStats[] = Array.from({ length: count }, (_, i) => ({ from: from + i * width, to: from + (i + 1) * width, orders: 0, revenue: 0, units: {} }));
+    for (const [b, orders, revenue] of totals.rows) {
+      const w = windows[num(b)];
+      if (w) Object.assign(w, { orders: num(orders), revenue: num(revenue) });
+    }
+    for (const [b, category, units] of categories.rows) {
+      const w = windows[num(b)];
+      if (w) w.units[String(category)] = num(units);
+    }
+    return windows;
   }
 
   async oldestOrderTime(): Promise<number | null> {

@@ -9,7 +9,8 @@ export interface WindowStats {
 
 /** Where the windows come from (Pinot in the service, arrays in tests). */
 export interface WindowSource {
-  stats(from: number, to: number): Promise<WindowStats>;
+  /** `count` back-to-back windows of `width` ms from `from`, oldest first (one query, not one per window). */
+  series(from: number, width: number, count: number): Promise<WindowStats[]>;
   /** The oldest order time held (null: no order at all): baseline windows before it have no data. */
   oldestOrderTime(): Promise<number | null>;
 }

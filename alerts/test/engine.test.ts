@@ -13,9 +13,12 @@ const WINDOW = 10_000;
 /** Orders per window from a function of the window's start; 5 units per order, 500 per order. */
 function source(ordersAt: (from: number) => number): WindowSource {
   return {
-    async stats(from: number, to: number): Promise<WindowStats> {
-      const orders = ordersAt(from);
-      return { from, to, orders, revenue: orders * 500, units: { pizzas: orders * 5 } };
+    async series(from: number, width: number, count: number): Promise<WindowStats[]> {
+      return Array.from({ length: count }, (_, i) => {
+        const start = from + i * width;
+        const orders = ordersAt(start);
+        return { from: start, to: start + width, orders, revenue: orders * 500, units: { pizzas: orders * 5 } };
+      });
     },
     async oldestOrderTime() {
       return 0;
