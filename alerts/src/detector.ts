@@ -1,5 +1,5 @@
 import type { Alert } from '@pizzashop/common';
-import { median, robustScore } from './robust.js';
+import { carriedToNow, median, robustScore } from './robust.js';
 import { totalUnits, type WindowStats } from './window-stats.js';
 
 export type BaselineKind = Alert['baseline'];
@@ -15,6 +15,12 @@ export interface Reading {
 export interface DetectorOptions {
   /** Below this many expected (or half as many observed) orders, average order value and category shares are not judged. */
   minOrders: number;
+  /**
+   * Carry each baseline value to the current window along the baseline's robust (Theil-Sen) trend
+   * first: trailing windows lag a rising or falling daily curve, and without it the lunch ramp
+   * alone would read as a spike. Not for same-time-of-day baselines (already at this hour).
+   */
+  detrend: boolean;
 }
 
 /**
@@ -25,26 +31,37 @@ export interface DetectorOptions {
  * value, and a binomial sqrt(p(1-p)/n) x 1.5 for a share (items cluster by order).
  */
 export function readings(current: WindowStats, baseline: readonly WindowStats[], options: DetectorOptions): Reading[] {
-  const expectedOrders = median(baseline.map((w) => w.orders));
+  const width = Math.max(1, current.to - current.from);
+  /** Each baseline window's metric value (skipping windows where it is undefined), carried to now. */
+  const values = (value: (w: WindowStats) => number | undefined) =>
+    carriedToNow(
+      baseline.flatMap((w) => {
+        const y = value(w);
+        return y === undefined ? [] : [{ x: (w.from - current.from) / width, y }];
+      }),
+      options.detrend,
+    );
+  const orderCounts = values((w) => w.orders);
+  const expectedOrders = median(orderCounts);
   const n = Math.max(1, expectedOrders);
   const out: Reading[] = [];
-  const push = (metric: string, observed: number, values: number[], floor: number) => {
-    if (values.length === 0) return;
-    const score = robustScore(observed, values, floor);
+  const push = (metric: string, observed: number, baselineValues: number[], floor: number) => {
+    if (baselineValues.length === 0) return;
+    const score = robustScore(observed, baselineValues, floor);
     out.push({ metric, observed, expected: score.expected, z: score.z });
   };
-  push('orders', current.orders, baseline.map((w) => w.orders), Math.sqrt(n));
-  const expectedRevenue = median(baseline.map((w) => w.revenue));
-  push('revenue', current.revenue, baseline.map((w) => w.revenue), (1.3 * expectedRevenue) / Math.sqrt(n));
+  push('orders', current.orders, orderCounts, Math.sqrt(n));
+  const revenues = values((w) => w.revenue);
+  push('revenue', current.revenue, revenues, (1.3 * Math.max(0, median(revenues))) / Math.sqrt(n));
   if (expectedOrders < options.minOrders || current.orders < options.minOrders / 2) return out;
-  const aovs = baseline.filter((w) => w.orders > 0).map((w) => w.revenue / w.orders);
+  const aovs = values((w) => (w.orders > 0 ? w.revenue / w.orders : undefined));
   push('averageOrderValue', current.revenue / current.orders, aovs, (0.8 * median(aovs)) / Math.sqrt(current.orders));
   const currentUnits = totalUnits(current);
   if (currentUnits === 0) return out;
   const categories = new Set(baseline.flatMap((w) => Object.keys(w.units)));
   for (const category of [...categories].sort()) {
-    const shares = baseline.filter((w) => totalUnits(w) > 0).map((w) => (w.units[category] ?? 0) / totalUnits(w));
-    const p = median(shares);
+    const shares = values((w) => (totalUnits(w) > 0 ? (w.units[category] ?? 0) / totalUnits(w) : undefined));
+    const p = Math.min(1, Math.max(0, median(shares)));
     push(`categoryShare:${category}`, (current.units[category] ?? 0) / currentUnits, shares, 1.5 * Math.sqrt(Math.max(p * (1 - p), 0.01) / current.orders));
   }
   return out;

@@ -70,7 +70,7 @@ export class AlertsEngine {
             ? source.series(oldestWindow, width, plan.windows.length)
             : Promise.all(plan.windows.map(([f]) => source.series(f, width, 1).then(([w]) => w!))),
         ]);
-        const scored = readings(current!, baseline, { minOrders: options.minOrders });
+        const scored = readings(current!, baseline, { minOrders: options.minOrders, detrend: plan.kind === 'trailing-windows' });
         changed = book.evaluate(scored, plan.kind, { from, to }, now);
         log.debug({ baseline: plan.kind, windows: plan.windows.length, ms: (this.deps.clock ?? Date.now)() - now, readings: scored.map((r) => `${r.metric} ${r.observed.toFixed(2)}/${r.expected.toFixed(2)} z=${r.z.toFixed(1)}`) }, 'alerts: evaluated');
         if (changed.length > 0) await this.deps.publish(changed);

@@ -29,3 +29,25 @@ export function robustScore(observed: number, baseline: readonly number[], noise
   const scale = Math.max(1.4826 * mad(baseline), noiseFloor, 1e-9);
   return { expected, scale, z: (observed - expected) / scale };
 }
+
+/**
+ * Theil-Sen slope of the points (x, y): the median of the slopes between every pair, robust to
+ * outliers (a burst or an outage in a few of the points barely moves it).
+ */
+export function theilSenSlope(points: readonly { x: number; y: number }[]): number {
+  const slopes: number[] = [];
+  for (let i = 0; i < points.length; i++) {
+    for (let j = i + 1; j < points.length; j++) {
+      const dx = points[j]!.x - points[i]!.x;
+      if (dx !== 0) slopes.push((points[j]!.y - points[i]!.y) / dx);
+    }
+  }
+  return slopes.length === 0 ? 0 : median(slopes);
+}
+
+/** The points' values carried to x = 0 along their robust trend (unchanged when `detrend` is false or too few points). */
+export function carriedToNow(points: readonly { x: number; y: number }[], detrend: boolean): number[] {
+  if (!detrend || points.length < 3) return points.map((p) => p.y);
+  const slope = theilSenSlope(points);
+  return points.map((p) => p.y - slope * p.x);
+}

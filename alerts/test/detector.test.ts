@@ -9,7 +9,7 @@ function window(orders: number, beverages = 3, aov = 500): WindowStats {
   return { from: 0, to: 1, orders, revenue: orders * aov, units: { beverages: orders * beverages, pizzas: orders * (10 - beverages) } };
 }
 const baseline = [100, 96, 104, 99, 101, 95, 107, 98, 102, 100].map((n) => window(n));
-const z = (current: WindowStats, metric: string) => readings(current, baseline, { minOrders: 30 }).find((r) => r.metric === metric)?.z;
+const z = (current: WindowStats, metric: string) => readings(current, baseline, { minOrders: 30, detrend: false }).find((r) => r.metric === metric)?.z;
 
 describe('robust z-score', () => {
   it('is (observed - median) / 1.4826 MAD, floored by the noise', () => {
@@ -34,6 +34,27 @@ describe('readings', () => {
     expect(z(window(100, 7), 'categoryShare:pizzas')!).toBeLessThan(-4);
     expect(z(window(10, 7), 'categoryShare:beverages')).toBeUndefined();
     expect(z(window(0), 'averageOrderValue')).toBeUndefined();
+  });
+});
+
+describe('readings on a ramp (the daily curve rising into lunch)', () => {
+  // 30 trailing windows whose count rises by 2 per window with noise, then the current one continuing the ramp.
+  const ramp = Array.from({ length: 30 }, (_, i) => {
+    const k = 30 - i;
+    return { ...window(200 - 2 * k + ((i * 7) % 5) - 2), from: -k * 10, to: -k * 10 + 10 };
+  });
+  const current = { ...window(200), from: 0, to: 10 };
+  const ordersZ = (detrend: boolean, w = current) => readings(w, ramp, { minOrders: 30, detrend }).find((r) => r.metric === 'orders')!.z;
+
+  it('expects the ramp to continue once detrended (the plain median lags behind it)', () => {
+    expect(ordersZ(false)).toBeGreaterThan(1);
+    expect(Math.abs(ordersZ(true))).toBeLessThan(1.5);
+  });
+
+  it('sees a 30% drop on the ramp that the plain median, its spread inflated by the ramp, misses', () => {
+    const drop = { ...window(140), from: 0, to: 10 };
+    expect(ordersZ(true, drop)).toBeLessThan(-4);
+    expect(ordersZ(false, drop)).toBeGreaterThan(-2);
   });
 });
 
