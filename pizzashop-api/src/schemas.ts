@@ -1,3 +1,4 @@
+import { alertSchema } from '@pizzashop/common';
 import { z } from 'zod';
 
 /** Named schemas that become `components.schemas` in the OpenAPI document. */
@@ -62,6 +63,12 @@ export const orderIdParamSchema = z.object({
     .transform((s) => s.toLowerCase())
     .meta({ description: 'Order id (UUID).' }),
 });
+
+export const alertsQuerySchema = z.object({
+  status: z.enum(['open', 'closed', 'all']).default('all').meta({ description: 'Only open alerts, only closed ones, or both (default).' }),
+  limit: z.coerce.number().int().min(1).max(500).default(100).meta({ description: 'How many alerts, most recently opened first (1-500).' }),
+});
+export type AlertsQuery = z.infer<typeof alertsQuerySchema>;
 
 export type OverviewQuery = z.infer<typeof overviewQuerySchema>;
 export type PopularQuery = z.infer<typeof popularQuerySchema>;
@@ -152,6 +159,10 @@ export const snapshotSchema = z
     ordersPerMinute: ordersPerMinuteResponseSchema,
   })
   .register(apiSchemas, { id: 'Snapshot' });
+
+export const alertsResponseSchema = z
+  .object({ alerts: z.array(alertSchema).meta({ description: 'Alerts raised by the alerts service (their current state), most recently opened first.' }) })
+  .register(apiSchemas, { id: 'Alerts' });
 
 export const errorResponseSchema = z
   .object({

@@ -2,6 +2,7 @@ import type { ServerType } from '@hono/node-server';
 import { closeServer, createMetricsRegistry, listen, PinotClient, SharedQueryCache, type Logger } from '@pizzashop/common';
 import type { Dispatcher } from 'undici';
 import pkg from '../package.json' with { type: 'json' };
+import { AlertsView } from './alerts-view.js';
 import { OrdersAnalytics } from './analytics.js';
 import { pinotTables } from './queries.js';
 import { createApi, type Api } from './app.js';
@@ -44,11 +45,13 @@ export function createApiService(config: ApiConfig, log: Logger, options: ApiSer
   const api = createApi({
     analytics,
     views,
+    alerts: new AlertsView(cache, config.PINOT_ALERTS_TABLE),
     streamStallMs: config.STREAM_STALL_MS,
     pinotReachable: () => pinot.ping(),
     registry,
     metrics,
     hub,
+    alertsHub: new SnapshotHub<string>(config.STREAM_INTERVAL_MS, log),
     corsOrigins: config.CORS_ORIGINS,
     log,
     version: pkg.version,
