@@ -6,7 +6,8 @@
  */
 import { createKafkaClient, ensureTopics, partitionCount, RegistryApi, valueSubject, type InfraConfig, type Logger } from '@pizzashop/common';
 import type { Kafka } from 'kafkajs';
-import { PINOT_TABLES, readTableSchema, renderTableTemplate } from '../local-stack/src/index.js';
+import type { PINOT_TABLES} from '../local-stack/src/index.js';
+import { readTableSchema, renderTableTemplate } from '../local-stack/src/index.js';
 
 /** The stack tables a bench copies (not `alerts`: no bench runs the alerts service). */
 const BENCH_TABLES = ['orders', 'order_items_enriched'] as const satisfies readonly (typeof PINOT_TABLES)[number][];
