@@ -6,7 +6,7 @@
  */
 import { createKafkaClient, ensureTopics, partitionCount, RegistryApi, valueSubject, type InfraConfig, type Logger } from '@pizzashop/common';
 import type { Kafka } from 'kafkajs';
-import type { PINOT_TABLES} from '../local-stack/src/index.js';
+import type { PINOT_TABLES } from '../local-stack/src/index.js';
 import { readTableSchema, renderTableTemplate } from '../local-stack/src/index.js';
 
 /** The stack tables a bench copies (not `alerts`: no bench runs the alerts service). */

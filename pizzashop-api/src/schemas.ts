@@ -1,4 +1,5 @@
-import { alertSchema } from '@pizzashop/common';
+// The Alert contract alone (zod only): this module is also bundled into the dashboard page.
+import { alertSchema } from '@pizzashop/common/contracts/alert';
 import { z } from 'zod';
 
 /** Named schemas that become `components.schemas` in the OpenAPI document. */

@@ -1,6 +1,7 @@
 import { formatCompact, formatCount, formatRupees } from './format.js';
 import { browserFeedDependencies, DEFAULT_FEED_OPTIONS, LiveFeed, type FeedState } from './live-feed.js';
 import { browserFetchJson } from './rest-snapshot.js';
+import { AlertsView } from './view/alerts-view.js';
 import { PerMinuteChart } from './view/chart-view.js';
 import { KpiView } from './view/kpi-view.js';
 import { StatusView } from './view/status-view.js';
@@ -14,6 +15,7 @@ import { bindWindowPicker, windowFromLocation } from './view/window-picker.js';
 const status = new StatusView();
 const kpis = new KpiView();
 const tables = new TablesView();
+const alertsView = new AlertsView();
 const ordersChart = new PerMinuteChart({
   hostId: 'orders-chart',
   summaryId: 'orders-chart-summary',
@@ -40,6 +42,7 @@ const revenueChart = new PerMinuteChart({
 function render(state: Readonly<FeedState>): void {
   const now = Date.now();
   status.render(state, now);
+  alertsView.render(state.alerts);
   const { snapshot, receivedAt } = state;
   if (!snapshot || receivedAt === undefined) return;
   kpis.render(snapshot, receivedAt, now);
