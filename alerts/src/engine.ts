@@ -39,6 +39,8 @@ const MIN_BASELINE_WINDOWS = 3;
 export class AlertsEngine {
   /** Alerts owing a webhook delivery, by id (their latest state). */
   private readonly owed = new Map<string, Alert>();
+  /** Periods of closed volume anomalies (bursts, outages): trailing baseline windows overlapping them are left out. */
+  private anomalies: { from: number; to: number }[] = [];
 
   constructor(private readonly deps: EngineDeps) {}
 
@@ -46,6 +48,7 @@ export class AlertsEngine {
   restore(alerts: Iterable<Alert>): void {
     const all = [...alerts];
     this.deps.book.restore(all);
+    for (const a of all) this.noteClosed(a);
     if (this.deps.notifier) for (const a of all) if (owedStages(a).length > 0) this.owed.set(a.id, a);
   }
 
@@ -64,16 +67,24 @@ export class AlertsEngine {
       } else {
         const width = options.windowMs;
         const oldestWindow = plan.windows.at(-1)![0];
-        const [[current], baseline] = await Promise.all([
+        const [[current], fetched] = await Promise.all([
           source.series(from, width, 1),
           plan.kind === 'trailing-windows'
             ? source.series(oldestWindow, width, plan.windows.length)
             : Promise.all(plan.windows.map(([f]) => source.series(f, width, 1).then(([w]) => w!))),
         ]);
+        const baseline = plan.kind === 'trailing-windows' ? fetched.filter((w) => !this.anomalies.some((a) => w.from < a.to && w.to > a.from)) : fetched;
+        if (baseline.length < MIN_BASELINE_WINDOWS) {
+          log.debug({ baselineWindows: baseline.length }, 'alerts: too few baseline windows outside recent anomalies; evaluation skipped');
+          this.deps.onEvaluation?.('skipped');
+          return changed;
+        }
         const scored = readings(current!, baseline, { minOrders: options.minOrders, detrend: plan.kind === 'trailing-windows' });
         changed = book.evaluate(scored, plan.kind, { from, to }, now);
         log.debug({ baseline: plan.kind, windows: plan.windows.length, ms: (this.deps.clock ?? Date.now)() - now, readings: scored.map((r) => `${r.metric} ${r.observed.toFixed(2)}/${r.expected.toFixed(2)} z=${r.z.toFixed(1)}`) }, 'alerts: evaluated');
         if (changed.length > 0) await this.deps.publish(changed);
+        for (const a of changed) this.noteClosed(a);
+        this.anomalies = this.anomalies.filter((a) => a.to > from - options.trailingWindows * width);
         for (const a of changed) log.info({ alertId: a.id, metric: a.metric, status: a.status, severity: a.severity, observed: a.observed, expected: a.expected, z: a.zScore }, `alert ${a.status === 'open' ? 'open' : 'closed'}: ${a.metric} ${a.direction}`);
         this.deps.onEvaluation?.('ok');
       }
@@ -100,6 +111,13 @@ export class AlertsEngine {
       .map((a) => Date.parse(a.openedAt) - ingestLagMs - windowMs - (openAfter - 1) * intervalMs)
       .filter((start) => start > from - trailingWindows * windowMs);
     return Math.min(from, ...starts);
+  }
+
+  /** Remembers the period of a closed orders or revenue alert, from its first anomalous window to its closing. */
+  private noteClosed(alert: Alert): void {
+    if (alert.status !== 'closed' || alert.closedAt === null || (alert.metric !== 'orders' && alert.metric !== 'revenue')) return;
+    const { windowMs, ingestLagMs, intervalMs, openAfter } = this.deps.options;
+    this.anomalies.push({ from: Date.parse(alert.openedAt) - ingestLagMs - windowMs - (openAfter - 1) * intervalMs, to: Date.parse(alert.closedAt) - ingestLagMs });
   }
 
   private async notifyOwed(notifier: WebhookNotifier): Promise<void> {

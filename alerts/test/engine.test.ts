@@ -123,4 +123,18 @@ describe('AlertsEngine', () => {
     expect(resolved).toHaveLength(1);
     expect(latest(topic).find((a) => a.metric === 'orders')).toMatchObject({ status: 'closed', notified: ['open', 'closed'] });
   });
+
+  it('sees a drop right after a burst: the burst is left out of the baseline once it closed', async () => {
+    const hook = await receiver(0);
+    servers.push(hook.server);
+    const burst = [500_000, 560_000];
+    const outage = 700_000;
+    const src = source((from) => (from >= outage ? 0 : from >= burst[0]! && from < burst[1]! ? 400 : 100 + ((from / WINDOW) % 3)));
+    const topic: Alert[] = [];
+    let now = 420_000;
+    const e = engine(src, topic, hook.url, () => now);
+    for (; now <= outage + 3 * WINDOW; now += WINDOW) await e.tick();
+    const orders = latest(topic).filter((a) => a.metric === 'orders');
+    expect(orders.map((a) => `${a.direction} ${a.status}`)).toEqual(['spike closed', 'drop open']);
+  });
 });
