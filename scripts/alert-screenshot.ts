@@ -46,7 +46,9 @@ async function main(): Promise<void> {
     ALERTS_HTTP_PORT: String(port(8883)), ALERTS_INTERVAL_MS: '5000', ALERTS_WINDOW_MS: '5000', ALERTS_INGEST_LAG_MS: '3000', ALERTS_TRAILING_WINDOWS: '20',
   });
   start('dashboard', 'dashboards/src/server/main.ts', { DASHBOARD_PORT: String(port(8884)), API_URL: api });
-  await until('the services', async () => (await ok(`${api}/readyz`)) && (await ok(`http://127.0.0.1:${port(8883)}/readyz`)) && (await ok(dashboard)), 180_000);
+  await until('pizzashop-api', () => ok(`${api}/readyz`), 300_000);
+  await until('the alerts service', () => ok(`http://127.0.0.1:${port(8883)}/readyz`), 300_000);
+  await until('the dashboard', () => ok(dashboard), 300_000);
   console.log(`[alert-screenshot] services up; playing the daily curve for ${PLAY_MS / 1000} s`);
   await new Promise((r) => setTimeout(r, PLAY_MS));
   simulator.kill('SIGTERM');

@@ -139,14 +139,18 @@ describe.skipIf(!tools)('apply-config.sh', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('table order_items_enriched updated');
     expect(result.stdout).toContain('table orders created');
+    expect(result.stdout).toContain('table alerts created');
     expect(pinot.requests.map((r) => `${r.method} ${r.url}`)).toEqual([
+      'POST /schemas?override=true',
+      'POST /tables',
       'POST /schemas?override=true',
       'POST /tables',
       'PUT /tables/order_items_enriched',
       'POST /schemas?override=true',
       'POST /tables',
     ]);
-    const [enrichedSchema, enrichedTable, enrichedUpdate, , ordersTable] = pinot.requests.map((r) => JSON.parse(r.body) as unknown);
+    const [, alertsTable, enrichedSchema, enrichedTable, enrichedUpdate, , ordersTable] = pinot.requests.map((r) => JSON.parse(r.body) as unknown);
+    expect(alertsTable).toEqual(expectedJson('docker/pinot/config/alerts/table.json', env));
     expect(enrichedSchema).toEqual(expectedJson('docker/pinot/config/order_items_enriched/schema.json', env));
     expect(enrichedTable).toEqual(expectedJson('docker/pinot/config/order_items_enriched/table.json', env));
     expect(enrichedUpdate).toEqual(enrichedTable);
@@ -159,7 +163,7 @@ describe.skipIf(!tools)('apply-config.sh', () => {
     const pinot = await stubServer((req) => (req.url === '/tables' ? [400, '{"error":"Invalid table config"}'] : [200, '{}']));
     const result = await run('docker/pinot/apply-config.sh', [configDir], { ...envOf('pinot-init'), PINOT_CONTROLLER_URL: pinot.url });
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/table order_items_enriched \(.*order_items_enriched\/table\.json\) answered HTTP 400/);
+    expect(result.stderr).toMatch(/table alerts \(.*alerts\/table\.json\) answered HTTP 400/);
     expect(pinot.requests).toHaveLength(2);
   });
 });
