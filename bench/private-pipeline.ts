@@ -6,10 +6,14 @@
  */
 import { createKafkaClient, ensureTopics, partitionCount, RegistryApi, valueSubject, type InfraConfig, type Logger } from '@pizzashop/common';
 import type { Kafka } from 'kafkajs';
-import { PINOT_TABLES, readTableSchema, renderTableTemplate } from '../local-stack/src/index.js';
+import type { PINOT_TABLES } from '../local-stack/src/index.js';
+import { readTableSchema, renderTableTemplate } from '../local-stack/src/index.js';
 
-/** Which env key names each stack table, for services pointed at a private copy. */
-const TABLE_ENV: Record<(typeof PINOT_TABLES)[number], 'PINOT_ORDERS_TABLE' | 'PINOT_ORDER_ITEMS_TABLE'> = {
+/** The stack tables a bench copies (not `alerts`: no bench runs the alerts service). */
+const BENCH_TABLES = ['orders', 'order_items_enriched'] as const satisfies readonly (typeof PINOT_TABLES)[number][];
+
+/** Which env key names each copied table, for services pointed at a private copy. */
+const TABLE_ENV: Record<(typeof BENCH_TABLES)[number], 'PINOT_ORDERS_TABLE' | 'PINOT_ORDER_ITEMS_TABLE'> = {
   orders: 'PINOT_ORDERS_TABLE',
   order_items_enriched: 'PINOT_ORDER_ITEMS_TABLE',
 };
@@ -60,7 +64,7 @@ async function controllerOk(cfg: InfraConfig, method: string, path: string, body
 
 /** Schema and REALTIME table config of stack table `table`, renamed to `name` and consuming `topics`. */
 export function privateTableConfigs(
-  table: (typeof PINOT_TABLES)[number],
+  table: (typeof BENCH_TABLES)[number],
   name: string,
   values: { brokers: string; ordersTopic: string; enrichedOrderItemsTopic: string },
 ): { schema: Record<string, unknown>; tableConfig: Record<string, unknown> } {
@@ -189,7 +193,7 @@ export async function createPrivatePipeline(cfg: InfraConfig, bench: string, log
   };
   try {
     await ensureTopics(kafka, [topics.orders, topics.enrichedOrderItems, topics.deadLetters, topics.scratch].map((t) => ({ topic: t, numPartitions: partitions })), log);
-    for (const table of options.pinot ? PINOT_TABLES : []) {
+    for (const table of options.pinot ? BENCH_TABLES : []) {
       const name = tableName(table);
       const { schema, tableConfig } = privateTableConfigs(table, name, { brokers: cfg.KAFKA_BROKERS.join(','), ordersTopic: topics.orders, enrichedOrderItemsTopic: topics.enrichedOrderItems });
       await controllerOk(cfg, 'POST', '/schemas', schema);

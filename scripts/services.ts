@@ -20,6 +20,7 @@ export const services: ServiceSpec[] = [
   { name: 'enricher', entry: 'enricher/src/main.ts', portVar: 'ENRICHER_HTTP_PORT', port: 8082, path: '/readyz' },
   { name: 'delivery-service', entry: 'delivery-service/src/main.ts', portVar: 'DELIVERY_HTTP_PORT', port: 8084, path: '/readyz' },
   { name: 'pizzashop-api', entry: 'pizzashop-api/src/main.ts', portVar: 'API_PORT', port: 8080, path: '/docs' },
+  { name: 'alerts', entry: 'alerts/src/main.ts', portVar: 'ALERTS_HTTP_PORT', port: 8087, path: '/readyz' },
   { name: 'dashboard', entry: 'dashboards/src/server/main.ts', portVar: 'DASHBOARD_PORT', port: 8501, path: '/' },
 ];
 

@@ -33,7 +33,7 @@ const ordersEnv = { ORDERS_HTTP_PORT: String(ORDERS_PORT), ORDERS_HTTP_HOST: '12
 const simulator = new ManagedService(
   'orders-service (simulator)',
   'orders-service/src/main.ts',
-  { ...ordersEnv, SIMULATOR_ENABLED: 'true', SIMULATOR_RATE: '20', SIMULATOR_BATCH_SIZE: '20' },
+  { ...ordersEnv, SIMULATOR_ENABLED: 'true', SIMULATOR_PROFILE: 'flat', SIMULATOR_RATE: '20', SIMULATOR_BATCH_SIZE: '20' },
   `${ordersBase}/readyz`,
 );
 const ordersHttp = new ManagedService('orders-service (HTTP only)', 'orders-service/src/main.ts', { ...ordersEnv, SIMULATOR_ENABLED: 'false' }, `${ordersBase}/readyz`);

@@ -140,10 +140,13 @@ describe.skipIf(!tools)('apply-config.sh', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('table order_items_enriched updated');
     expect(result.stdout).toContain('table orders created');
+    expect(result.stdout).toContain('table alerts created');
     expect(result.stdout).toContain('table delivery_statuses created');
     expect(result.stdout).toContain('table order_statuses created');
-    // Folders in name order: delivery_statuses, order_items_enriched, order_statuses, orders.
+    // Folders in name order: alerts, delivery_statuses, order_items_enriched, order_statuses, orders.
     expect(pinot.requests.map((r) => `${r.method} ${r.url}`)).toEqual([
+      'POST /schemas?override=true',
+      'POST /tables',
       'POST /schemas?override=true',
       'POST /tables',
       'POST /schemas?override=true',
@@ -154,14 +157,15 @@ describe.skipIf(!tools)('apply-config.sh', () => {
       'POST /schemas?override=true',
       'POST /tables',
     ]);
-    const [, , enrichedSchema, enrichedTable, enrichedUpdate, , , , ordersTable] = pinot.requests.map((r) => JSON.parse(r.body) as unknown);
+    const [, alertsTable, , , enrichedSchema, enrichedTable, enrichedUpdate, , , , ordersTable] = pinot.requests.map((r) => JSON.parse(r.body) as unknown);
+    expect(alertsTable).toEqual(expectedJson('docker/pinot/config/alerts/table.json', env));
     expect(enrichedSchema).toEqual(expectedJson('docker/pinot/config/order_items_enriched/schema.json', env));
     expect(enrichedTable).toEqual(expectedJson('docker/pinot/config/order_items_enriched/table.json', env));
     expect(enrichedUpdate).toEqual(enrichedTable);
     expect(ordersTable).toEqual(expectedJson('docker/pinot/config/orders/table.json', env));
     expect(pinot.requests.map((r) => r.body).join('')).not.toContain('${');
     expect(JSON.stringify(ordersTable)).toContain('"stream.kafka.broker.list":"kafka:9092"');
-    expect(JSON.stringify(JSON.parse(pinot.requests[1]!.body))).toContain('"stream.kafka.topic.name":"delivery-statuses"');
+    expect(JSON.stringify(JSON.parse(pinot.requests[3]!.body))).toContain('"stream.kafka.topic.name":"delivery-statuses"');
   });
 
   // One shell, curl or stub call per table or topic: seconds on a loaded machine.
@@ -169,7 +173,7 @@ describe.skipIf(!tools)('apply-config.sh', () => {
     const pinot = await stubServer((req) => (req.url === '/tables' ? [400, '{"error":"Invalid table config"}'] : [200, '{}']));
     const result = await run('docker/pinot/apply-config.sh', [configDir], { ...envOf('pinot-init'), PINOT_CONTROLLER_URL: pinot.url });
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/table delivery_statuses \(.*delivery_statuses\/table\.json\) answered HTTP 400/);
+    expect(result.stderr).toMatch(/table alerts \(.*alerts\/table\.json\) answered HTTP 400/);
     expect(pinot.requests).toHaveLength(2);
   });
 });

@@ -40,11 +40,14 @@ export const infraEnvSchema = z.object({
   ORDER_STATUSES_TOPIC: z.string().min(1).default('order-statuses'),
   DELIVERY_STATUSES_TOPIC: z.string().min(1).default('delivery-statuses'),
   DELIVERY_STATE_TOPIC: z.string().min(1).default('delivery-service-state'),
+  /** Compacted topic of anomaly alerts (the alerts service's; latest record per alert id). */
+  ALERTS_TOPIC: z.string().min(1).default('alerts'),
   /** The Pinot tables readers query (a bench points its own API at private copies). */
   PINOT_ORDERS_TABLE: pinotTable('orders'),
   PINOT_ORDER_ITEMS_TABLE: pinotTable('order_items_enriched'),
   PINOT_ORDER_STATUSES_TABLE: pinotTable('order_statuses'),
   PINOT_DELIVERY_STATUSES_TABLE: pinotTable('delivery_statuses'),
+  PINOT_ALERTS_TABLE: pinotTable('alerts'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 export type InfraConfig = z.infer<typeof infraEnvSchema>;

@@ -94,6 +94,21 @@ describe('LiveFeed', () => {
     expect(h.fetched).toEqual([]);
   });
 
+  it('takes the alerts events of the stream, and reports alerts that break the contract', async () => {
+    const h = harness(ok);
+    h.feed.start();
+    const alert = {
+      id: '6f1c3f5e-8f7a-4d7e-9a59-1d3c0f1e2a4b', metric: 'orders', direction: 'drop', severity: 'critical', status: 'open', observed: 3, expected: 612, zScore: -24.5,
+      baseline: 'trailing-windows', window: { from: '2026-11-25T09:58:00.000Z', to: '2026-11-25T09:59:00.000Z' },
+      openedAt: '2026-11-25T09:59:10.000Z', updatedAt: '2026-11-25T09:59:10.000Z', closedAt: null, notified: [],
+    };
+    h.latest().emit('alerts', JSON.stringify({ alerts: [alert] }));
+    expect(h.state().alerts?.map((a) => [a.metric, a.status])).toEqual([['orders', 'open']]);
+    h.latest().emit('alerts', JSON.stringify({ alerts: [{ ...alert, severity: 'so-so' }] }));
+    expect(h.state().failure?.message).toMatch(/alerts/);
+    expect(h.state().alerts).toHaveLength(1);
+  });
+
   it('reports failure events of the stream and clears them with the next snapshot', async () => {
     const h = harness(ok);
     h.feed.start();

@@ -32,7 +32,7 @@ export async function startEnricher(cfg: InfraConfig, topics: PrivateTopics, por
 
 /** Runs the simulator in bounded mode onto `topics.ORDERS_TOPIC`; resolves with its JSON result. */
 export async function simulate(cfg: InfraConfig, topics: PrivateTopics, count: number, rate: string): Promise<{ orders: number; ordersPerSecond: number }> {
-  const sim = startService('orders-service/src/main.ts', { ...serviceEnvOf(cfg), ORDERS_TOPIC: topics.ORDERS_TOPIC }, ['--count', String(count), '--rate', rate]);
+  const sim = startService('orders-service/src/main.ts', { ...serviceEnvOf(cfg), ORDERS_TOPIC: topics.ORDERS_TOPIC, SIMULATOR_PROFILE: 'flat' }, ['--count', String(count), '--rate', rate]);
   const code = await sim.exited;
   if (code !== 0) throw new Error(`simulator exited with ${code}:\n${sim.output().slice(-4000)}`);
   const line = sim.output().split('\n').find((l) => l.includes('"benchmark":"orders-simulator"'));

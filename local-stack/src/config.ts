@@ -37,7 +37,7 @@ export const stackEnvSchema = z.object({
   MYSQL_PASSWORD: z.string().default('mysqlpw'),
   DEBEZIUM_USER: z.string().default('debezium'),
   DEBEZIUM_PASSWORD: z.string().default('dbz'),
-  ...infraEnvSchema.pick({ ORDERS_TOPIC: true, ENRICHED_ORDER_ITEMS_TOPIC: true, DEAD_LETTER_TOPIC: true, ENRICHER_WAITING_TOPIC: true, ORDER_STATUSES_TOPIC: true, DELIVERY_STATUSES_TOPIC: true, DELIVERY_STATE_TOPIC: true }).shape,
+  ...infraEnvSchema.pick({ ORDERS_TOPIC: true, ENRICHED_ORDER_ITEMS_TOPIC: true, DEAD_LETTER_TOPIC: true, ENRICHER_WAITING_TOPIC: true, ORDER_STATUSES_TOPIC: true, DELIVERY_STATUSES_TOPIC: true, DELIVERY_STATE_TOPIC: true, ALERTS_TOPIC: true }).shape,
   PRODUCTS_CDC_TOPIC_PREFIX: z.string().default('mysql'),
   /** How long `orders` and `enriched-order-items` keep records (the replay window); 7 days. */
   TOPIC_RETENTION_MS: z.coerce.number().int().positive().default(7 * 24 * 3600 * 1000),
@@ -118,5 +118,6 @@ export function serviceEnv(cfg: StackConfig): Record<string, string> {
     ORDER_STATUSES_TOPIC: cfg.ORDER_STATUSES_TOPIC,
     DELIVERY_STATUSES_TOPIC: cfg.DELIVERY_STATUSES_TOPIC,
     DELIVERY_STATE_TOPIC: cfg.DELIVERY_STATE_TOPIC,
+    ALERTS_TOPIC: cfg.ALERTS_TOPIC,
   };
 }

@@ -5,6 +5,8 @@ import type { OrdersServiceConfig } from './config.js';
 export interface CatalogueProduct {
   id: string;
   price: number;
+  /** The product's category (the simulator's time-of-day mix); absent for products built in tests. */
+  category?: string;
 }
 
 export interface Customer {
@@ -33,8 +35,8 @@ export function describeDatabaseError(err: unknown, cfg: OrdersServiceConfig): s
 }
 
 export async function loadProducts(pool: Pool): Promise<CatalogueProduct[]> {
-  const [rows] = await pool.query<RowDataPacket[]>('SELECT id, price FROM products ORDER BY id');
-  return rows.map((r) => ({ id: String(r.id), price: Number(r.price) }));
+  const [rows] = await pool.query<RowDataPacket[]>('SELECT id, price, category FROM products ORDER BY id');
+  return rows.map((r) => ({ id: String(r.id), price: Number(r.price), category: String(r.category) }));
 }
 
 export async function loadCustomers(pool: Pool): Promise<Customer[]> {

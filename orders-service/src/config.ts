@@ -1,6 +1,7 @@
 import { DEFAULT_INGEST_RULES, infraEnvSchema } from '@pizzashop/common';
 import { z } from 'zod';
 import { parseServiceArea } from './service-area.js';
+import { DEFAULT_DAILY_CURVE } from './traffic-model.js';
 
 const booleanFlag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
@@ -12,8 +13,35 @@ export const ordersServiceEnvSchema = infraEnvSchema
   .extend({
     KAFKA_CLIENT_ID: z.string().default('orders-service'),
     SIMULATOR_ENABLED: booleanFlag.default(true),
-    /** Simulated orders per second. */
+    /** Simulated orders per second: the flat rate, or the daily profile's mean over a week. */
     SIMULATOR_RATE: z.coerce.number().positive().default(10),
+    /** `daily`: Poisson arrivals around a daily curve with bursts; `flat`: exactly SIMULATOR_RATE (benchmarks). */
+    SIMULATOR_PROFILE: z.enum(['daily', 'flat'], { message: 'must be daily or flat' }).default('daily'),
+    /** 24 comma-separated relative weights, one per UTC hour (normalised to a mean of 1). */
+    SIMULATOR_DAILY_CURVE: z
+      .string()
+      .optional()
+      .transform((raw, ctx) => {
+        if (raw === undefined) return DEFAULT_DAILY_CURVE;
+        const weights = raw.split(',').map((w) => Number(w.trim()));
+        if (weights.length !== 24 || weights.some((w) => !Number.isFinite(w) || w < 0) || weights.every((w) => w === 0)) {
+          ctx.addIssue({ code: 'custom', message: `must be 24 comma-separated non-negative weights (one per hour, not all 0), got ${weights.length} values` });
+          return z.NEVER;
+        }
+        return weights;
+      }),
+    /** Saturday and Sunday intensity relative to a weekday. */
+    SIMULATOR_WEEKEND_FACTOR: z.coerce.number().positive().default(1.3),
+    /** Expected bursts per simulated day (0 = none), their intensity multiplier and simulated length. */
+    SIMULATOR_BURSTS_PER_DAY: z.coerce.number().nonnegative().default(3),
+    SIMULATOR_BURST_FACTOR: z.coerce.number().min(1).default(2.5),
+    SIMULATOR_BURST_MINUTES: z.coerce.number().positive().default(10),
+    /** Simulated ms per real ms (60: an hour of the curve per real minute). */
+    SIMULATOR_TIME_ACCELERATION: z.coerce.number().positive().default(1),
+    /** The simulated instant the run starts at (ISO 8601); default: now. */
+    SIMULATOR_START_TIME: z.string().datetime({ offset: true, message: 'must be an ISO 8601 date-time, e.g. 2026-12-01T11:00:00Z' }).optional(),
+    /** Seed of every random choice (arrivals, bursts, contents): the same seed replays the same run. */
+    SIMULATOR_SEED: z.coerce.number().int().optional(),
     /** Orders per Kafka send in the simulator. */
     SIMULATOR_BATCH_SIZE: z.coerce.number().int().positive().default(2000),
     SIMULATOR_PROGRESS_EVERY: z.coerce.number().int().positive().default(10000),

@@ -18,6 +18,7 @@ import {
   type IngestRules,
   type Order,
 } from '@pizzashop/common';
+import { randomInt } from 'node:crypto';
 import type { ServerType } from '@hono/node-server';
 import { BrokerWatch } from './broker-watch.js';
 import { CatalogueStore } from './catalogue-store.js';
@@ -30,7 +31,9 @@ import { OrderPublisher } from './order-publisher.js';
 import { readRecentOrders } from './recent-orders.js';
 import { OrderPricer } from './pricing.js';
 import { describeServiceArea } from './service-area.js';
-import { Simulator, simulatorBounds } from './simulator.js';
+import { seededRandom } from './seeded-random.js';
+import { Simulator, simulatorBounds, type Traffic } from './simulator.js';
+import { SimulatedClock, TrafficModel } from './traffic-model.js';
 
 const COMPONENT = 'orders-service';
 const log = createLogger(COMPONENT);
@@ -109,11 +112,37 @@ const catalogue = new CatalogueStore(
   },
 );
 const simulatorEnabled = benchmark || cfg.SIMULATOR_ENABLED;
+const seed = cfg.SIMULATOR_SEED ?? randomInt(0x7fffffff);
+const random = seededRandom(seed);
+const rate = args.rate ?? cfg.SIMULATOR_RATE;
+const traffic: Traffic =
+  cfg.SIMULATOR_PROFILE === 'flat' || rate === Infinity
+    ? { profile: 'flat' }
+    : {
+        profile: 'daily',
+        model: new TrafficModel(
+          {
+            meanRate: rate,
+            dailyCurve: cfg.SIMULATOR_DAILY_CURVE,
+            weekendFactor: cfg.SIMULATOR_WEEKEND_FACTOR,
+            burstsPerDay: cfg.SIMULATOR_BURSTS_PER_DAY,
+            burstFactor: cfg.SIMULATOR_BURST_FACTOR,
+            burstMs: cfg.SIMULATOR_BURST_MINUTES * 60_000,
+          },
+          random,
+        ),
+        clock: new SimulatedClock(Date.now(), cfg.SIMULATOR_START_TIME ? Date.parse(cfg.SIMULATOR_START_TIME) : Date.now(), cfg.SIMULATOR_TIME_ACCELERATION),
+      };
+if (simulatorEnabled) {
+  log.info({ profile: traffic.profile, rate, seed, acceleration: cfg.SIMULATOR_TIME_ACCELERATION, startTime: cfg.SIMULATOR_START_TIME }, 'simulator traffic');
+}
 const simulator = new Simulator(
   catalogue,
   publisher,
   {
-    rate: args.rate ?? cfg.SIMULATOR_RATE,
+    rate,
+    traffic,
+    random,
     batchSize: cfg.SIMULATOR_BATCH_SIZE,
     progressEvery: cfg.SIMULATOR_PROGRESS_EVERY,
     serviceArea: cfg.ORDERS_SERVICE_AREA,

@@ -1,10 +1,21 @@
+/** What the simulator asks of a pacer: how many orders are due, when the next is, what was sent or skipped. */
+export interface OrderPacer {
+  /** Orders due now, at most `max`. */
+  due(now: number, max: number): number;
+  /** Milliseconds until the next order is due (0 when one is due now). */
+  delayUntilNext(now: number): number;
+  record(count: number): void;
+  /** Orders skipped so far because they fell due more than the backlog limit ago. */
+  readonly skipped: number;
+}
+
 /**
  * Paces a producer at `ratePerSecond` without drift: how many orders are due is computed from
  * the time since start, so a slow send is caught up on by the next batch instead of lowering the
  * rate. At most `maxBacklogMs` worth of orders is caught up on: what fell due before that (an
  * outage) is skipped, not sent in a burst afterwards. `Infinity` means "as fast as possible".
  */
-export class RatePacer {
+export class RatePacer implements OrderPacer {
   private sent = 0;
   private skippedTotal = 0;
 

@@ -1,15 +1,29 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger, Order } from '@pizzashop/common';
+import type { CatalogueProduct } from './catalogue.js';
 import type { CatalogueSnapshot, CatalogueStore } from './catalogue-store.js';
 import { generateOrderRequest, SIMULATOR_BOUNDS, type Catalogue, type GeneratorBounds } from './order-generator.js';
 import type { OrderPublisher } from './order-publisher.js';
 import { priceOrder } from './pricing.js';
-import { RatePacer } from './rate-pacer.js';
+import { PoissonPacer } from './poisson-pacer.js';
+import { RatePacer, type OrderPacer } from './rate-pacer.js';
+import type { Random } from './seeded-random.js';
+import { categoryWeight, type SimulatedClock, type TrafficModel } from './traffic-model.js';
 import { inServiceArea, type ServiceArea } from './service-area.js';
 
+/**
+ * The shape of the simulated traffic: `flat` paces exactly `rate` orders per second (benchmarks);
+ * `daily` draws Poisson arrivals around the model's daily curve at the clock's simulated time, and
+ * mixes order contents by the simulated time of day.
+ */
+export type Traffic = { profile: 'flat' } | { profile: 'daily'; model: TrafficModel; clock: SimulatedClock };
+
 export interface SimulatorOptions {
-  /** Orders per second; Infinity for as fast as possible. */
+  /** Orders per second of the flat profile (Infinity for as fast as possible); the daily profile's model has its own mean. */
   rate: number;
+  traffic: Traffic;
+  /** Source of every random choice of the simulator but order ids (seeded: reproducible runs). */
+  random: Random;
   batchSize: number;
   progressEvery: number;
   /** Stop after this many orders (bounded benchmark mode); unbounded when absent. */
@@ -58,7 +72,7 @@ export class Simulator {
   async run(): Promise<SimulatorResult> {
     await this.publisher.untilConnected();
     const startedAt = Date.now();
-    const pacer = new RatePacer(this.options.rate, startedAt);
+    const pacer = this.pacer(startedAt);
     const inFlight = new Set<Promise<void>>();
     let generated = 0;
     let skipped = 0;
@@ -103,6 +117,12 @@ export class Simulator {
     };
   }
 
+  private pacer(startedAt: number): OrderPacer {
+    const { traffic, rate, random } = this.options;
+    if (traffic.profile === 'flat' || rate === Infinity) return new RatePacer(rate, startedAt);
+    return new PoissonPacer((t) => traffic.model.rateAt(traffic.clock.simTime(t)), traffic.model.maxRate, random, startedAt);
+  }
+
   /** Stops generating; `run()` resolves once the batches already generated are acknowledged. */
   stop(): void {
     this.stopped = true;
@@ -112,8 +132,11 @@ export class Simulator {
   private generate(n: number, createdAt: string): Order[] {
     const snapshot = this.store.current;
     const catalogue = this.catalogueOf(snapshot);
+    const { traffic, random, bounds } = this.options;
+    const simTime = traffic.profile === 'daily' ? traffic.clock.simTime(Date.parse(createdAt)) : undefined;
+    const weight = simTime === undefined ? undefined : (p: CatalogueProduct) => categoryWeight(p.category, simTime);
     return Array.from({ length: n }, () => {
-      const priced = priceOrder(generateOrderRequest(catalogue, Math.random, this.options.bounds), snapshot, this.options.serviceArea, randomUUID(), createdAt);
+      const priced = priceOrder(generateOrderRequest(catalogue, random, bounds, weight), snapshot, this.options.serviceArea, randomUUID(), createdAt);
       if (!priced.ok) throw new Error(`simulator generated an order the pricing refuses: ${JSON.stringify(priced.problems)}`);
       return priced.order;
     });

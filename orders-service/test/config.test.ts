@@ -36,3 +36,29 @@ describe('ingest settings', () => {
     expect(() => loadConfig(ordersServiceEnvSchema, { ORDERS_SERVICE_AREA: value }, 'orders-service')).toThrow(/ORDERS_SERVICE_AREA/);
   });
 });
+
+describe('simulator traffic settings', () => {
+  it('defaults to the daily profile with its curve, no seed, real time', () => {
+    const cfg = loadConfig(ordersServiceEnvSchema, {});
+    expect(cfg.SIMULATOR_PROFILE).toBe('daily');
+    expect(cfg.SIMULATOR_DAILY_CURVE).toHaveLength(24);
+    expect(cfg.SIMULATOR_TIME_ACCELERATION).toBe(1);
+    expect(cfg.SIMULATOR_SEED).toBeUndefined();
+  });
+
+  it('reads a flat profile, a curve, a seed and an acceleration', () => {
+    const curve = Array.from({ length: 24 }, (_, h) => String(h + 1)).join(',');
+    const cfg = loadConfig(ordersServiceEnvSchema, { SIMULATOR_PROFILE: 'flat', SIMULATOR_DAILY_CURVE: curve, SIMULATOR_SEED: '42', SIMULATOR_TIME_ACCELERATION: '60' });
+    expect([cfg.SIMULATOR_PROFILE, cfg.SIMULATOR_DAILY_CURVE[23], cfg.SIMULATOR_SEED, cfg.SIMULATOR_TIME_ACCELERATION]).toEqual(['flat', 24, 42, 60]);
+  });
+
+  it.each([
+    ['SIMULATOR_PROFILE', 'wavy', /must be daily or flat/],
+    ['SIMULATOR_DAILY_CURVE', '1,2,3', /24 comma-separated/],
+    ['SIMULATOR_START_TIME', 'noon', /ISO 8601/],
+    ['SIMULATOR_TIME_ACCELERATION', '0', /SIMULATOR_TIME_ACCELERATION/],
+  ])('stops on %s=%s, saying why', (name, value, why) => {
+    expect(() => loadConfig(ordersServiceEnvSchema, { [name]: value }, 'orders-service')).toThrow(why);
+    expect(() => loadConfig(ordersServiceEnvSchema, { [name]: value }, 'orders-service')).toThrow(new RegExp(name));
+  });
+});

@@ -24,7 +24,7 @@ describe('Simulator', () => {
     const simulator = new Simulator(
       store,
       publisher,
-      { rate, batchSize: 50, progressEvery: 1_000_000, serviceArea: SERVICE_AREA, bounds: { maxItems: 3, maxQuantity: 2 } },
+      { rate, traffic: { profile: 'flat' }, random: Math.random, batchSize: 50, progressEvery: 1_000_000, serviceArea: SERVICE_AREA, bounds: { maxItems: 3, maxQuantity: 2 } },
       log,
       () => undefined,
       (n) => (skipped += n),

@@ -3,6 +3,7 @@ import { Hono, type Context } from 'hono';
 import { routePath } from 'hono/route';
 import { streamSSE, type SSEStreamingApi } from 'hono/streaming';
 import type { Registry } from 'prom-client';
+import type { AlertsView } from './alerts-view.js';
 import type { OrdersAnalytics } from './analytics.js';
 import type { OrderTracking } from './tracking.js';
 import { renderDocsPage } from './docs-page.js';
@@ -20,6 +21,8 @@ import {
   stuckOrdersResponseSchema,
   stuckQuerySchema,
   type OrderDetail,
+  alertsQuerySchema,
+  alertsResponseSchema,
   orderDetailResponseSchema,
   orderIdParamSchema,
   ordersPerMinuteQuerySchema,
@@ -37,6 +40,8 @@ export interface ApiDependencies {
   tracking: OrderTracking;
   /** Cached, pre-serialised answers of overview, popular and ordersPerMinute, shared by REST and the stream. */
   views: ApiViews;
+  /** The alerts service's alerts as Pinot holds them (GET /alerts, the stream's `alerts` events). */
+  alerts: AlertsView;
   /** True when a Pinot broker answers; backs /readyz. */
   pinotReachable: () => Promise<boolean>;
   registry: Registry;
@@ -46,6 +51,8 @@ export interface ApiDependencies {
   /** How often an order stream looks for changes, and how many may be open at once. */
   orderStreamIntervalMs: number;
   orderStreamMax: number;
+  /** Fan-out of the stream's alerts (one channel, outside the stream's caps: every subscriber has it). */
+  alertsHub: SnapshotHub<string>;
   /** A stream subscriber whose write has been pending this long is disconnected. */
   streamStallMs: number;
   corsOrigins: string[];
@@ -98,6 +105,9 @@ export function createApi(deps: ApiDependencies): Api {
     const track = await tracking.tracking(id, { lat: order.deliveryLat, lon: order.deliveryLon });
     return orderDetailResponseSchema.parse({ ...order, tracking: track });
   };
+  const alertsInput = new QueryInput(alertsQuerySchema);
+  /** The stream's alerts: open and latest closed ones, one shared channel for every subscriber. */
+  const streamAlerts = async () => JSON.stringify(alertsResponseSchema.parse({ alerts: await deps.alerts.list({ status: 'all', limit: 20 }) }));
 
   /** Metrics for every request, and the access log: at debug, or at info when slower than SLOW_REQUEST_MS. */
   const observe = (c: Context, route: string, status: number, started: number) => {
@@ -196,6 +206,9 @@ export function createApi(deps: ApiDependencies): Api {
     /** An event that arrived before the stream was open (the channel's current snapshot); sent first. */
     let early: HubEvent<string> | undefined;
     let writing = false;
+    /** The alerts JSON last handed to this subscriber: an `alerts` event goes out only when it changes. */
+    let alertsSent: string | undefined;
+    let earlyAlerts: string | undefined;
     let lastWrite = performance.now();
     let close = () => {};
     const closed = new Promise<void>((resolve) => {
@@ -208,24 +221,48 @@ export function createApi(deps: ApiDependencies): Api {
       sse?.abort();
       close();
     };
+    /**
+     * Frames waiting for the write in progress: the newest snapshot (or failure) and the newest
+     * alerts, written one at a time; an older one still waiting is replaced, not queued behind.
+     */
+    const waiting: { snapshot?: string; alerts?: string } = {};
+    const flush = () => {
+      if (!sse || sse.closed || sse.aborted || writing) return;
+      const kind = waiting.snapshot !== undefined ? 'snapshot' : waiting.alerts !== undefined ? 'alerts' : undefined;
+      if (!kind) return;
+      const frame = waiting[kind]!;
+      delete waiting[kind];
+      writing = true;
+      void sse.write(frame).finally(() => {
+        writing = false;
+        lastWrite = performance.now();
+        flush();
+      });
+    };
+    const enqueue = (kind: 'snapshot' | 'alerts', frame: string) => {
+      if (writing && performance.now() - lastWrite > deps.streamStallMs) {
+        evict();
+        return;
+      }
+      waiting[kind] = frame;
+      flush();
+    };
     const send = (event: HubEvent<string>) => {
       if (!sse) {
         early = event;
         return;
       }
-      if (sse.closed || sse.aborted) return;
-      if (writing) {
-        if (performance.now() - lastWrite > deps.streamStallMs) evict();
-        return;
-      }
-      writing = true;
-      const frame = event.kind === 'snapshot' ? `event: snapshot\ndata: ${event.data}\n\n` : `event: failure\ndata: ${JSON.stringify(mapError(event.error, requestId).body)}\n\n`;
-      void sse.write(frame).finally(() => {
-        writing = false;
-        lastWrite = performance.now();
-      });
+      enqueue('snapshot', event.kind === 'snapshot' ? `event: snapshot\ndata: ${event.data}\n\n` : `event: failure\ndata: ${JSON.stringify(mapError(event.error, requestId).body)}\n\n`);
+    };
+    /** An `alerts` event when the alerts differ from the last ones handed to this subscriber (failures are the snapshot channel's to report). */
+    const sendAlerts = (event: HubEvent<string>) => {
+      if (event.kind !== 'snapshot' || event.data === alertsSent) return;
+      alertsSent = event.data;
+      if (!sse) earlyAlerts = event.data;
+      else enqueue('alerts', `event: alerts\ndata: ${event.data}\n\n`);
     };
     const unsubscribe = hub.subscribe(`${query.window}|${query.limit}|${query.minutes}`, () => views.snapshot(query), send);
+    const unsubscribeAlerts = deps.alertsHub.subscribe('alerts', streamAlerts, sendAlerts);
     metrics.streamSubscribers.set(hub.subscriberCount);
     metrics.streamChannels.set(hub.channelCount);
     return streamSSE(c, async (stream) => {
@@ -235,14 +272,21 @@ export function createApi(deps: ApiDependencies): Api {
       try {
         await stream.write(': connected\n\n');
         if (early) send(early);
+        if (earlyAlerts !== undefined) enqueue('alerts', `event: alerts\ndata: ${earlyAlerts}\n\n`);
         await closed;
       } finally {
         streamClosers.delete(close);
         unsubscribe();
+        unsubscribeAlerts();
         metrics.streamSubscribers.set(hub.subscriberCount);
         metrics.streamChannels.set(hub.channelCount);
       }
     });
+  });
+
+  routes.get('/alerts', async (c) => {
+    const query = alertsInput.parse(rawQuery(c));
+    return c.json(alertsResponseSchema.parse({ alerts: await deps.alerts.list(query) }));
   });
 
   routes.get('/orders/statuses', async (c) => c.json(statusTimesResponseSchema.parse(await tracking.statusTimes(statusTimesInput.parse(rawQuery(c))))));
@@ -295,6 +339,7 @@ export function createApi(deps: ApiDependencies): Api {
       for (const close of streamClosers) close();
       streamClosers.clear();
       hub.close();
+      deps.alertsHub.close();
     },
   };
 }

@@ -2,6 +2,7 @@ import { contractJsonSchema, TOPIC_CONTRACTS, valueSubject } from '@pizzashop/co
 import { z } from 'zod';
 import {
   activeDeliveriesQuerySchema,
+  alertsQuerySchema,
   apiSchemas,
   statusTimesQuerySchema,
   stuckQuerySchema,
@@ -103,9 +104,9 @@ export function buildOpenApiDocument(version: string): JsonSchema {
       ),
       '/orders/stream': {
         get: {
-          summary: 'Server-Sent Events: a Snapshot (overview, popular, per-minute series) every tick',
+          summary: 'Server-Sent Events: a Snapshot (overview, popular, per-minute series) every tick, and the alerts when they change',
           description:
-            'Events named `snapshot` carry a Snapshot as JSON; events named `failure` carry an Error while Pinot is unavailable. `limit` and `minutes` are presets; each parameter set is a channel whose snapshot is computed once per tick for all its subscribers, from the same cached answers as the REST routes. A subscriber that stops reading is disconnected.',
+            'Events named `snapshot` carry a Snapshot as JSON; events named `alerts` carry an Alerts object (the open alerts and the latest closed ones, as GET /alerts?limit=20) once at connection and again whenever an alert opens, changes or closes; events named `failure` carry an Error while Pinot is unavailable. `limit` and `minutes` are presets; each parameter set is a channel whose snapshot is computed once per tick for all its subscribers, from the same cached answers as the REST routes. A subscriber that stops reading is disconnected.',
           parameters: parameters(streamQuerySchema, 'query'),
           responses: {
             '200': { description: 'An event stream.', content: { 'text/event-stream': { schema: ref('Snapshot') } } },
@@ -114,6 +115,12 @@ export function buildOpenApiDocument(version: string): JsonSchema {
           },
         },
       },
+      '/alerts': operation(
+        'Traffic anomaly alerts (orders, revenue, average order value, category shares) raised by the alerts service',
+        parameters(alertsQuerySchema, 'query'),
+        'Alerts',
+        'Alerts, most recently opened first, each in its current state (open or closed).',
+      ),
       '/orders/statuses': operation(
         'Kitchen: time spent in each status (p50, p90, p99, max) over the window',
         parameters(statusTimesQuerySchema, 'query'),

@@ -1,5 +1,7 @@
 // The subpath (zod only): the dashboard bundles these schemas for the browser.
 import { ORDER_STATUSES } from '@pizzashop/common/order-status';
+// The Alert contract alone (zod only): this module is also bundled into the dashboard page.
+import { alertSchema } from '@pizzashop/common/contracts/alert';
 import { z } from 'zod';
 
 /** Named schemas that become `components.schemas` in the OpenAPI document. */
@@ -87,6 +89,11 @@ export const activeDeliveriesQuerySchema = z.object({
   km: z.coerce.number().positive().max(100).default(5).meta({ description: 'Radius in km (at most 100).' }),
   limit: z.coerce.number().int().min(1).max(1000).default(200).meta({ description: 'How many couriers at most, latest position first (1-1000).' }),
 });
+export const alertsQuerySchema = z.object({
+  status: z.enum(['open', 'closed', 'all']).default('all').meta({ description: 'Only open alerts, only closed ones, or both (default).' }),
+  limit: z.coerce.number().int().min(1).max(500).default(100).meta({ description: 'How many alerts, most recently opened first (1-500).' }),
+});
+export type AlertsQuery = z.infer<typeof alertsQuerySchema>;
 
 export type OverviewQuery = z.infer<typeof overviewQuerySchema>;
 export type PopularQuery = z.infer<typeof popularQuerySchema>;
@@ -230,6 +237,10 @@ export const snapshotSchema = z
     ordersPerMinute: ordersPerMinuteResponseSchema,
   })
   .register(apiSchemas, { id: 'Snapshot' });
+
+export const alertsResponseSchema = z
+  .object({ alerts: z.array(alertSchema).meta({ description: 'Alerts raised by the alerts service (their current state), most recently opened first.' }) })
+  .register(apiSchemas, { id: 'Alerts' });
 
 export const errorResponseSchema = z
   .object({

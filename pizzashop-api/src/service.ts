@@ -2,6 +2,7 @@ import type { ServerType } from '@hono/node-server';
 import { closeServer, createMetricsRegistry, listen, PinotClient, SharedQueryCache, type Logger } from '@pizzashop/common';
 import type { Dispatcher } from 'undici';
 import pkg from '../package.json' with { type: 'json' };
+import { AlertsView } from './alerts-view.js';
 import { OrdersAnalytics } from './analytics.js';
 import { OrderTracking } from './tracking.js';
 import { trackingTables } from './tracking-queries.js';
@@ -49,11 +50,13 @@ export function createApiService(config: ApiConfig, log: Logger, options: ApiSer
     orderStreamIntervalMs: config.STREAM_INTERVAL_MS,
     orderStreamMax: config.ORDER_STREAM_MAX,
     views,
+    alerts: new AlertsView(cache, config.PINOT_ALERTS_TABLE),
     streamStallMs: config.STREAM_STALL_MS,
     pinotReachable: () => pinot.ping(),
     registry,
     metrics,
     hub,
+    alertsHub: new SnapshotHub<string>(config.STREAM_INTERVAL_MS, log),
     corsOrigins: config.CORS_ORIGINS,
     log,
     version: pkg.version,

@@ -26,13 +26,15 @@ export function mockedApi(
   const agent = new MockAgent();
   agent.disableNetConnect();
   const sqls: string[] = [];
+  /** The alerts queries (GET /alerts, the stream's alerts channel), apart from the order queries counted in `sqls`. */
+  const alertSqls: string[] = [];
   const interceptor = agent.get(BROKER).intercept({ path: '/query/sql', method: 'POST' });
   if (broker === 'refuses') {
     interceptor.replyWithError(Object.assign(new Error('connect ECONNREFUSED 10.0.0.1:8099'), { code: 'ECONNREFUSED' })).persist();
   }
   const answering = broker === 'refuses' ? undefined : interceptor.reply(200, (opts) => {
       const { sql } = JSON.parse(String(opts.body)) as { sql: string };
-      sqls.push(sql);
+      (isAlertsQuery(sql) ? alertSqls : sqls).push(sql);
       const reply = answer(sql);
       if ('exceptions' in reply) return { exceptions: reply.exceptions };
       return {
@@ -45,14 +47,23 @@ export function mockedApi(
   answering?.persist();
   const config = apiEnvSchema.parse({ PINOT_BROKER_URLS: BROKER, PINOT_QUERY_TIMEOUT_MS: '500', STREAM_INTERVAL_MS: '200', ...env });
   const service = createApiService(config, log, { pinotDispatcher: agent, clock: () => NOW });
-  return { service, agent, sqls, request: (path: string, init?: RequestInit) => service.app.request(path, init) };
+  return { service, agent, sqls, alertSqls, request: (path: string, init?: RequestInit) => service.app.request(path, init) };
 }
 
 /** The end of the current period in the tests that pass `at` (2026-11-25T10:00:00Z). */
 const currentEnd = Date.UTC(2026, 10, 25, 10);
 
+const isAlertsQuery = (sql: string) => /FROM alerts\b/.test(sql);
+
+/** One open alert as the Pinot alerts table returns it (JSON columns as text, a missing closedAt as "null"). */
+export const ALERT_ROW = [
+  '6f1c3f5e-8f7a-4d7e-9a59-1d3c0f1e2a4b', 'orders', 'drop', 'critical', 'open', 3, 612, -24.5, 'trailing-windows',
+  '{"from":"2026-11-25T09:58:00.000Z","to":"2026-11-25T09:59:00.000Z"}', '2026-11-25T09:59:10.000Z', '2026-11-25T09:59:10.000Z', 'null', '["open"]',
+];
+
 /** Answers the API's queries with plausible rows, keyed by what the SQL asks for. */
 export function standardAnswers(sql: string): PinotReply {
+  if (isAlertsQuery(sql)) return { columns: ['id'], rows: [ALERT_ROW] };
   if (sql.includes('MAX(ts)')) return { columns: ['totalOrders', 'newestTs'], rows: [[17665, NOW - 1500]] };
   if (sql.includes('periodTotal')) {
     const current = sql.endsWith('< now()') || sql.endsWith(`< ${currentEnd}`);

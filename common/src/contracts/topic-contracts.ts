@@ -2,6 +2,7 @@
 // schema registry, the producers' start-up check and the API's OpenAPI document all read this list.
 import type { z } from 'zod';
 import type { InfraConfig } from '../config.js';
+import { alertSchema } from './alert.js';
 import { deadLetterSchema } from './dead-letter.js';
 import { enrichedOrderItemSchema } from './enriched-order-item.js';
 import { orderSchema } from './order.js';
@@ -22,6 +23,7 @@ export const TOPIC_CONTRACTS = [
   { name: 'DeadLetter', topicKey: 'DEAD_LETTER_TOPIC', schema: deadLetterSchema },
   { name: 'OrderStatus', topicKey: 'ORDER_STATUSES_TOPIC', schema: orderStatusSchema },
   { name: 'DeliveryStatus', topicKey: 'DELIVERY_STATUSES_TOPIC', schema: deliveryStatusSchema },
+  { name: 'Alert', topicKey: 'ALERTS_TOPIC', schema: alertSchema },
 ] as const satisfies readonly TopicContract[];
 
 export type ContractName = (typeof TOPIC_CONTRACTS)[number]['name'];

@@ -1,7 +1,8 @@
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.js';
 import { DISCONNECTED_KINDS, failureFromContract, failureFromStreamEvent, type Failure } from './failures.js';
 import { fetchSnapshot, streamUrl, type FetchJson } from './rest-snapshot.js';
-import { dashboardSnapshotSchema, type DashboardSnapshot, type WindowName } from './schemas.js';
+import { alertsResponseSchema, dashboardSnapshotSchema, type DashboardSnapshot, type WindowName } from './schemas.js';
+import type { z } from 'zod';
 
 /** What the page knows at a moment: the newest data, and why newer data is missing if it is. */
 export interface FeedState {
@@ -18,6 +19,8 @@ export interface FeedState {
   /** Page clock when the stream is tried again (while polling). */
   nextRetryAt?: number;
   streamFailures: number;
+  /** The open alerts and the latest closed ones, from the stream's `alerts` events (kept across window changes). */
+  alerts?: z.infer<typeof alertsResponseSchema>['alerts'];
 }
 
 /** The part of EventSource the feed uses (tests pass a fake). */
@@ -149,6 +152,21 @@ export class LiveFeed {
         const parsed = dashboardSnapshotSchema.safeParse(body);
         if (parsed.success) this.received(parsed.data);
         else this.failed(failureFromContract('a snapshot', parsed.error.message));
+      }),
+    );
+    stream.addEventListener(
+      'alerts',
+      mine((event) => {
+        this.streamDelivering();
+        let body: unknown;
+        try {
+          body = JSON.parse(event.data);
+        } catch {
+          body = undefined;
+        }
+        const parsed = alertsResponseSchema.safeParse(body);
+        if (parsed.success) this.update({ alerts: parsed.data.alerts });
+        else this.failed(failureFromContract('the alerts', parsed.error.message));
       }),
     );
     stream.addEventListener(

@@ -2,6 +2,7 @@ import { formatCompact, formatCount, formatRupees } from './format.js';
 import { startLifecyclePanel } from './lifecycle-panel.js';
 import { browserFeedDependencies, DEFAULT_FEED_OPTIONS, LiveFeed, type FeedState } from './live-feed.js';
 import { browserFetchJson } from './rest-snapshot.js';
+import { AlertsView } from './view/alerts-view.js';
 import { PerMinuteChart } from './view/chart-view.js';
 import { KpiView } from './view/kpi-view.js';
 import { StatusView } from './view/status-view.js';
@@ -15,6 +16,7 @@ import { bindWindowPicker, windowFromLocation } from './view/window-picker.js';
 const status = new StatusView();
 const kpis = new KpiView();
 const tables = new TablesView();
+const alertsView = new AlertsView();
 const ordersChart = new PerMinuteChart({
   hostId: 'orders-chart',
   summaryId: 'orders-chart-summary',
@@ -41,6 +43,7 @@ const revenueChart = new PerMinuteChart({
 function render(state: Readonly<FeedState>): void {
   const now = Date.now();
   status.render(state, now);
+  alertsView.render(state.alerts);
   const { snapshot, receivedAt } = state;
   if (!snapshot || receivedAt === undefined) return;
   kpis.render(snapshot, receivedAt, now);

@@ -10,7 +10,7 @@ import {
  * The page validates what it receives with pizzashop-api's own zod schemas (imported, not copied),
  * so a contract change shows up as a typecheck error here rather than as a blank card.
  */
-export { errorResponseSchema, ordersPerMinuteResponseSchema, overviewResponseSchema } from '../../../pizzashop-api/src/schemas.js';
+export { alertsResponseSchema, errorResponseSchema, ordersPerMinuteResponseSchema, overviewResponseSchema } from '../../../pizzashop-api/src/schemas.js';
 export type { OrdersPerMinute, Overview } from '../../../pizzashop-api/src/schemas.js';
 
 export const WINDOW_NAMES = Object.keys(WINDOWS) as WindowName[];

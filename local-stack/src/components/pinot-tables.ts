@@ -4,7 +4,7 @@ import { repoRoot } from '../config.js';
 import { render, jsonString } from '../templates.js';
 import type { Component, StackContext } from './types.js';
 
-export const PINOT_TABLES = ['orders', 'order_items_enriched'] as const;
+export const PINOT_TABLES = ['orders', 'order_items_enriched', 'alerts'] as const;
 /** The order lifecycle's upsert tables (latest status and courier position per order). */
 export const PINOT_LIFECYCLE_TABLES = ['order_statuses', 'delivery_statuses'] as const;
 const STACK_TABLES = [...PINOT_TABLES, ...PINOT_LIFECYCLE_TABLES];
@@ -18,6 +18,8 @@ export interface TableTemplateValues {
   /** Only the lifecycle tables name these topics (a bench's private copies of `orders` leave them out). */
   ORDER_STATUSES_TOPIC?: string;
   DELIVERY_STATUSES_TOPIC?: string;
+  /** Only the alerts table names it (a copy of the other tables may leave it out). */
+  ALERTS_TOPIC?: string;
   PINOT_RETENTION_DAYS: string;
 }
 
@@ -41,6 +43,7 @@ export function renderTableConfig(ctx: StackContext, table: string): string {
     ENRICHED_ORDER_ITEMS_TOPIC: ctx.cfg.ENRICHED_ORDER_ITEMS_TOPIC,
     ORDER_STATUSES_TOPIC: ctx.cfg.ORDER_STATUSES_TOPIC,
     DELIVERY_STATUSES_TOPIC: ctx.cfg.DELIVERY_STATUSES_TOPIC,
+    ALERTS_TOPIC: ctx.cfg.ALERTS_TOPIC,
     PINOT_RETENTION_DAYS: String(ctx.cfg.PINOT_RETENTION_DAYS),
   });
 }

@@ -1,0 +1,176 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import { alertSchema, type Alert } from '@pizzashop/common';
+import type { Consumer } from 'kafkajs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { serviceEnvOf, stackEnv, testPort } from '../../common/test/support/env.js';
+import { testKafka } from '../../common/test/support/kafka.js';
+import { startService, waitFor, waitForHttpOk, type ServiceProcess } from '../../common/test/support/services.js';
+
+/**
+ * The alerts service on the real test stack with an accelerated clock: the simulator plays the
+ * daily curve 40x faster (an hour of curve in 90 s), the alerts service compares 5 s windows every
+ * 5 s. Normal curve traffic raises nothing; a burst raises an orders spike and the simulator
+ * stopping an orders drop, each within 2 minutes; a Slack-like receiver gets every alert opening
+ * and closing once, across a kill -9 and restart of the alerts service.
+ */
+const cfg = stackEnv();
+const kafka = testKafka(cfg.KAFKA_BROKERS);
+const ALERTS_PORT = testPort(8787);
+const API_PORT = testPort(8788);
+const HOOK_PORT = testPort(8789);
+const ACCELERATION = 40;
+const DETECTION_LIMIT_MS = 120_000;
+
+interface Seen {
+  alert: Alert;
+  at: number;
+}
+const seen: Seen[] = [];
+const deliveries: { text: string; at: number }[] = [];
+let hookRequests = 0;
+let hook: Server;
+let consumer: Consumer;
+let simulator: ServiceProcess;
+let alerts: ServiceProcess | undefined;
+let api: ServiceProcess;
+
+const env = () => ({ ...serviceEnvOf(cfg), PINOT_BROKER_URLS: cfg.PINOT_BROKER_URLS.join(',') });
+const alertsEnv = () => ({
+  ...env(),
+  ALERTS_HTTP_PORT: String(ALERTS_PORT),
+  ALERTS_HTTP_HOST: '127.0.0.1',
+  ALERTS_INTERVAL_MS: '5000',
+  ALERTS_WINDOW_MS: '5000',
+  ALERTS_INGEST_LAG_MS: '3000',
+  ALERTS_TRAILING_WINDOWS: '20',
+  ALERTS_WEBHOOK_URL: `http://127.0.0.1:${HOOK_PORT}/hook`,
+  ALERTS_WEBHOOK_BACKOFF_MS: '200',
+});
+
+async function startAlerts(): Promise<void> {
+  alerts = startService('alerts/src/main.ts', alertsEnv());
+  await waitForHttpOk(`http://127.0.0.1:${ALERTS_PORT}/readyz`, 120_000, alerts);
+}
+
+/** Alerts opened (first record of an id with status open) at or after `since`. */
+const openedSince = (since: number) => {
+  const firsts = new Map<string, Seen>();
+  for (const s of seen) if (!firsts.has(s.alert.id)) firsts.set(s.alert.id, s);
+  return [...firsts.values()].filter((s) => s.alert.status === 'open' && Date.parse(s.alert.openedAt) >= since);
+};
+const latest = (id: string) => seen.filter((s) => s.alert.id === id).at(-1)?.alert;
+
+/** Waits for an alert on `metric` in `direction` opened at or after `since`; returns it with the delay from `since`. */
+async function detected(metric: string, direction: Alert['direction'], since: number): Promise<{ alert: Alert; delayMs: number }> {
+  await waitFor(`${metric} ${direction} alert`, () => openedSince(since).some((s) => s.alert.metric === metric && s.alert.direction === direction), DETECTION_LIMIT_MS + 20_000);
+  const found = openedSince(since).find((s) => s.alert.metric === metric && s.alert.direction === direction)!;
+  return { alert: found.alert, delayMs: found.at - since };
+}
+
+beforeAll(async () => {
+  hook = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      hookRequests++;
+      // The very first POST fails: the service must retry it.
+      if (hookRequests === 1) return void res.writeHead(500).end('try again');
+      deliveries.push({ text: (JSON.parse(body) as { text: string }).text, at: Date.now() });
+      res.writeHead(200).end('ok');
+    });
+  });
+  await new Promise<void>((r) => hook.listen(HOOK_PORT, '127.0.0.1', r));
+  consumer = kafka.consumer({ groupId: `alerts-it-${randomUUID()}`, maxWaitTimeInMs: 200 });
+  await consumer.connect();
+  await consumer.subscribe({ topic: cfg.ALERTS_TOPIC, fromBeginning: false });
+  await consumer.run({
+    eachMessage: async ({ message }) => {
+      if (message.value) seen.push({ alert: alertSchema.parse(JSON.parse(message.value.toString())), at: Date.now() });
+    },
+  });
+  simulator = startService('orders-service/src/main.ts', {
+    ...env(),
+    ORDERS_HTTP_PORT: String(testPort(8786)),
+    ORDERS_HTTP_HOST: '127.0.0.1',
+    SIMULATOR_PROFILE: 'daily',
+    SIMULATOR_RATE: '20',
+    SIMULATOR_SEED: '7',
+    SIMULATOR_TIME_ACCELERATION: String(ACCELERATION),
+    SIMULATOR_START_TIME: '2026-12-02T15:05:00Z',
+    SIMULATOR_BURSTS_PER_DAY: '0',
+  });
+  api = startService('pizzashop-api/src/main.ts', { ...env(), API_PORT: String(API_PORT), API_HOST: '127.0.0.1', QUERY_CACHE_TTL_MS: '0' });
+  await waitForHttpOk(`http://127.0.0.1:${testPort(8786)}/readyz`, 120_000, simulator);
+  await waitForHttpOk(`http://127.0.0.1:${API_PORT}/readyz`, 120_000, api);
+  // Warm-up: more than half of the 20 trailing windows must hold this curve before judging it.
+  await new Promise((r) => setTimeout(r, 60_000));
+  await startAlerts();
+}, 400_000);
+
+afterAll(async () => {
+  await alerts?.stop();
+  await simulator?.stop();
+  await api?.stop();
+  await consumer?.disconnect();
+  await new Promise((r) => hook?.close(r));
+});
+
+describe('alerts on the real stack (accelerated clock)', () => {
+  let normalFrom = 0;
+
+  it('raises no alert over 60 minutes of the daily curve (90 s at 40x)', async () => {
+    // Alerts left open by an earlier run are taken back and closed once traffic is normal; only new ones count.
+    normalFrom = Date.now();
+    await new Promise((r) => setTimeout(r, 90_000));
+    const falseAlerts = openedSince(normalFrom);
+    console.log(`alerts.int: ${falseAlerts.length} false alerts over 60 simulated minutes`, falseAlerts.map((s) => s.alert.metric));
+    expect(falseAlerts.map((s) => `${s.alert.metric} ${s.alert.direction}`)).toEqual([]);
+  }, 120_000);
+
+  it('raises an orders spike within 2 minutes of a burst, tells the webhook once across a kill -9, and closes it after', async () => {
+    const burstFrom = Date.now();
+    const burst = startService('orders-service/src/main.ts', { ...env(), SIMULATOR_PROFILE: 'flat' }, ['--count', '1200', '--rate', '40']);
+    const { alert, delayMs } = await detected('orders', 'spike', burstFrom);
+    console.log(`alerts.int: orders spike detected ${delayMs} ms after the burst began`, alert);
+    expect(delayMs).toBeLessThan(DETECTION_LIMIT_MS);
+    await waitFor('the webhook delivery recorded on the topic', () => latest(alert.id)?.notified.includes('open') ?? false, 60_000);
+    expect(deliveries.filter((d) => d.text.includes(alert.id) && d.text.includes('spike'))).toHaveLength(1);
+
+    await alerts!.stop('SIGKILL');
+    await startAlerts();
+    expect(await burst.exited).toBe(0);
+    await waitFor('the spike alert closing once the burst is over', () => latest(alert.id)?.status === 'closed', 120_000);
+    await waitFor('the closing delivered', () => latest(alert.id)?.notified.includes('closed') ?? false, 30_000);
+    const forAlert = deliveries.filter((d) => d.text.includes(alert.id));
+    expect(forAlert.map((d) => (d.text.startsWith(':white_check_mark:') ? 'closed' : 'open'))).toEqual(['open', 'closed']);
+    expect(openedSince(burstFrom).filter((s) => s.alert.metric === 'orders'), 'no second orders alert after the restart').toHaveLength(1);
+  }, 300_000);
+
+  it('raises an orders drop within 2 minutes of the simulator stopping, served by GET /alerts', async () => {
+    const stoppedAt = Date.now();
+    await simulator.stop();
+    const { alert, delayMs } = await detected('orders', 'drop', stoppedAt);
+    console.log(`alerts.int: orders drop detected ${delayMs} ms after the simulator stopped`, alert);
+    expect(delayMs).toBeLessThan(DETECTION_LIMIT_MS);
+    expect(alert.severity).toBe('critical');
+    await waitFor(
+      'GET /alerts listing the drop',
+      async () => {
+        const res = await fetch(`http://127.0.0.1:${API_PORT}/alerts?status=open`);
+        const body = (await res.json()) as { alerts: Alert[] };
+        return body.alerts.some((a) => a.id === alert.id);
+      },
+      60_000,
+    );
+    await waitFor('the drop delivered', () => deliveries.some((d) => d.text.includes(alert.id)), 60_000);
+    const counts = new Map<string, number>();
+    for (const d of deliveries) {
+      const id = /Alert ([0-9a-f-]{36})/.exec(d.text)?.[1];
+      const key = `${id} ${d.text.startsWith(':white_check_mark:') ? 'closed' : 'open'}`;
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+    expect([...counts.entries()].filter(([, n]) => n !== 1), 'every alert opening and closing delivered exactly once').toEqual([]);
+    expect(hookRequests).toBe(deliveries.length + 1);
+  }, 200_000);
+});
