@@ -20,7 +20,7 @@ import { createKafkaClient, createLogger, ensureTopics, infraEnvSchema, loadConf
 import type { Kafka } from 'kafkajs';
 import { repoRoot } from '../local-stack/src/index.js';
 import { simulate, startEnricher } from '../enricher/test/pipeline-support.js';
-import type { ServiceProcess } from '../common/test/support/services.js';
+import type { ServiceProcess } from '@pizzashop/testkit';
 import { benchPort } from './ports.js';
 import { createPrivatePipeline, type PrivatePipeline } from './private-pipeline.js';
 import type { Figure } from './result-format.js';

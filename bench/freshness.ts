@@ -29,8 +29,7 @@ import {
 } from '@pizzashop/common';
 import type { Producer } from 'kafkajs';
 import mysql from 'mysql2/promise';
-import { serviceEnvOf } from '../common/test/support/env.js';
-import { startService, waitForHttpOk, type ServiceProcess } from '../common/test/support/services.js';
+import { serviceEnvOf, type ServiceProcess, startService, waitForHttpOk } from '@pizzashop/testkit';
 import { loadProducts, type CatalogueProduct } from '../orders-service/src/catalogue.js';
 import { StageLedger, type BenchOrder } from './freshness/ledger.js';
 import { plannedRates, rampVerdict, stageProblems, type RampLimits } from './freshness/ramp.js';

@@ -1,5 +1,5 @@
 import { createKafkaClient, infraEnvSchema, loadConfig, PinotClient, type Logger } from '@pizzashop/common';
-import { mysqlAdmin } from '../common/test/support/env.js';
+import { mysqlAdmin } from '@pizzashop/testkit';
 import type { StackContext } from '../local-stack/src/index.js';
 import type { DrillContext } from './harness.js';
 import { NpmStartPipeline } from './npm-start.js';

@@ -3,7 +3,7 @@
 // way it would crash for a user and see the supervisor bring it back.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { readServicesState } from '../local-stack/src/services-state.js';
-import { startService, waitForHttpOk, type ServiceProcess } from '../common/test/support/services.js';
+import { startService, waitForHttpOk, type ServiceProcess } from '@pizzashop/testkit';
 import type { DrillPipeline, PipelinePorts } from './pipeline.js';
 
 export class NpmStartPipeline implements DrillPipeline {

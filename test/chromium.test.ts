@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { screenshotDir } from '../dashboards/test/e2e-support.js';
-import { repoRoot } from '../common/test/support/services.js';
+import { repoRoot } from '@pizzashop/testkit';
 import { ChromiumError, chromiumPath, ensureChromium } from '../scripts/chromium.js';
 
 /** The browser step `npm test` runs before the test runner (the apt-get install itself is exercised by CI on a machine without it). */

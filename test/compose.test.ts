@@ -22,7 +22,7 @@ import {
   readEnvFile,
   type Service,
 } from './compose-model.js';
-import { repoRoot } from '../common/test/support/services.js';
+import { repoRoot } from '@pizzashop/testkit';
 
 const model = loadComposeModel();
 const services = [...model.services.values()];

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readServicesState, type ServicesFile } from '../local-stack/src/services-state.js';
 import { restartDelayMs, Supervisor } from '../scripts/supervisor.js';
-import { waitFor } from '../common/test/support/services.js';
+import { waitFor } from '@pizzashop/testkit';
 
 describe('restartDelayMs', () => {
   it('doubles from 1 s to at most 30 s', () => {

@@ -10,9 +10,8 @@ import { TcpProxy } from '../../pizzashop-api/test/broker-proxy.js';
 import { categoryLabel } from '../src/web/categories.js';
 import { kpisOf } from '../src/web/kpis.js';
 import type { OrdersPerMinute, Overview, Popular } from '../src/web/schemas.js';
-import { eventually, ManagedService } from '../../common/test/support/services.js';
+import { eventually, ManagedService, testPort } from '@pizzashop/testkit';
 import { CHROMIUM_ARGS, chromiumExecutable, ordersBetween, prng, randomOrder, screenshotDir } from './e2e-support.js';
-import { testPort } from '../../common/test/support/env.js';
 
 /**
  * The dashboard end to end on the real test stack: orders produced to Kafka, ingested by Pinot,

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Product } from '@pizzashop/common';
 import { buildOrder, type SyntheticOrder } from '../../pizzashop-api/bench/synthetic-orders.js';
-import { repoRoot } from '../../common/test/support/services.js';
+import { repoRoot } from '@pizzashop/testkit';
 import { isExecutableFile } from '../../local-stack/src/prerequisites.js';
 import { chromiumPath, DEBIAN_PACKAGE } from '../../scripts/chromium.js';
 

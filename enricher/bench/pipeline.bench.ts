@@ -20,8 +20,7 @@ import { summariseLatencies, type Percentile } from '../../bench/latency.js';
 import { benchPort } from '../../bench/ports.js';
 import { createPrivatePipeline, type PrivatePipeline } from '../../bench/private-pipeline.js';
 import type { Figure } from '../../bench/result-format.js';
-import { readTopic, testKafka } from '../../common/test/support/kafka.js';
-import { waitFor } from '../../common/test/support/services.js';
+import { readTopic, testKafka, waitFor } from '@pizzashop/testkit';
 import { simulate, startEnricher, type PrivateTopics } from '../test/pipeline-support.js';
 
 const { values, positionals } = parseArgs({

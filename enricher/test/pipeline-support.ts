@@ -1,9 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createIdempotentProducer, orderTotal, type InfraConfig, type Order, type OrderItem } from '@pizzashop/common';
 import type { Kafka } from 'kafkajs';
-import { serviceEnvOf } from '../../common/test/support/env.js';
-import { uniqueTopic } from '../../common/test/support/kafka.js';
-import { startService, waitForHttpOk, type ServiceProcess } from '../../common/test/support/services.js';
+import { serviceEnvOf, type ServiceProcess, startService, uniqueTopic, waitForHttpOk } from '@pizzashop/testkit';
 
 /** Topics and group private to one test file. */
 export function privateTopics() {

@@ -15,7 +15,7 @@ import { buildOrder, connectOrderProducer, produceOrders, type SyntheticOrder } 
 import { apiEnvSchema } from '../src/config.js';
 import { createApiService, type ApiService } from '../src/service.js';
 import { TcpProxy } from './broker-proxy.js';
-import { testPort } from '../../common/test/support/env.js';
+import { testPort } from '@pizzashop/testkit';
 
 const log = createLogger('pizzashop-api-it', process.env.LOG_LEVEL ?? 'warn');
 const infra = loadConfig(infraEnvSchema, process.env, 'pizzashop-api integration test');
