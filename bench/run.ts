@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { createContext, loadStackConfig, repoRoot, serviceEnv, up } from '../local-stack/src/index.js';
 import { benches, type BenchSpec } from './benches.js';
 import { writeReports } from './report.js';
-import type { BenchResult } from './result-format.js';
+import type { BenchResult } from '@pizzashop/testkit/bench';
 import { resultsDir, writeRunFile, type RunFile, type RunMeta } from './results.js';
 import { loadAverage, machine, topicEnd, versions } from './run-meta.js';
 

@@ -6,7 +6,7 @@ import mysql from 'mysql2/promise';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, ManagedService, mysqlAdmin, readTopic, testPort } from '@pizzashop/testkit';
-import { CHROMIUM_ARGS, chromiumExecutable } from '../dashboards/test/e2e-support.js';
+import { CHROMIUM_ARGS, chromiumExecutable } from '@pizzashop/testkit/browser';
 import { addTo, endOffsets, offsetsBetween, pinotQuantitiesByProduct, readRange, sorted } from './acceptance-support.js';
 
 /**

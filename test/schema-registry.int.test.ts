@@ -21,8 +21,7 @@ import {
   type JsonSchema,
 } from '@pizzashop/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readTopic, serviceEnvOf, type ServiceProcess, stackEnv, startService, testKafka, testPort, waitFor, waitForHttpOk } from '@pizzashop/testkit';
-import { privateTopics, startEnricher, type PrivateTopics } from '../enricher/test/pipeline-support.js';
+import { privateTopics, type PrivateTopics, readTopic, serviceEnvOf, type ServiceProcess, stackEnv, startEnricher, startService, testKafka, testPort, waitFor, waitForHttpOk } from '@pizzashop/testkit';
 import { createContext, loadStackConfig, stopComponent, up } from '../local-stack/src/index.js';
 import { mockedApi, standardAnswers } from '../pizzashop-api/test/support.js';
 

@@ -1,8 +1,7 @@
 import { enrichedOrderItemSchema, orderSchema } from '@pizzashop/common';
 import mysql from 'mysql2/promise';
 import { afterAll, describe, expect, it } from 'vitest';
-import { mysqlAdmin, readTopic, type ServiceProcess, stackEnv, testKafka, testPort, waitFor } from '@pizzashop/testkit';
-import { orderFor, privateTopics, produce, simulate, startEnricher } from './pipeline-support.js';
+import { mysqlAdmin, orderFor, privateTopics, produce, readTopic, type ServiceProcess, simulate, stackEnv, startEnricher, testKafka, testPort, waitFor } from '@pizzashop/testkit';
 
 const cfg = stackEnv();
 const kafka = testKafka(cfg.KAFKA_BROKERS);

@@ -2,8 +2,7 @@ import { deadLetterSchema, enrichedOrderItemSchema, orderSchema, type DeadLetter
 import mysql from 'mysql2/promise';
 import type { Connection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mysqlAdmin, type ReadRecord, readTopic, type ServiceProcess, stackEnv, testKafka, testPort, waitFor } from '@pizzashop/testkit';
-import { orderFor, privateTopics, produce, simulate, startEnricher } from './pipeline-support.js';
+import { mysqlAdmin, orderFor, privateTopics, produce, type ReadRecord, readTopic, type ServiceProcess, simulate, stackEnv, startEnricher, testKafka, testPort, waitFor } from '@pizzashop/testkit';
 
 const cfg = stackEnv();
 const kafka = testKafka(cfg.KAFKA_BROKERS);

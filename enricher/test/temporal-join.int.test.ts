@@ -4,8 +4,7 @@
 import { enrichedOrderItemSchema, type EnrichedOrderItem, type Order } from '@pizzashop/common';
 import mysql, { type Connection, type ResultSetHeader } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mysqlAdmin, readTopic, type ServiceProcess, stackEnv, testKafka, testPort, uniqueTopic } from '@pizzashop/testkit';
-import { orderFor, privateTopics, produce, startEnricher } from './pipeline-support.js';
+import { mysqlAdmin, orderFor, privateTopics, produce, readTopic, type ServiceProcess, stackEnv, startEnricher, testKafka, testPort, uniqueTopic } from '@pizzashop/testkit';
 
 const cfg = stackEnv();
 const kafka = testKafka(cfg.KAFKA_BROKERS);

@@ -6,7 +6,7 @@
  */
 import { createKafkaClient, ensureTopics, partitionCount, RegistryApi, valueSubject, type InfraConfig, type Logger } from '@pizzashop/common';
 import type { Kafka } from 'kafkajs';
-import { PINOT_TABLES, readTableSchema, renderTableTemplate } from '../local-stack/src/index.js';
+import { PINOT_TABLES, readTableSchema, renderTableTemplate } from '@pizzashop/local-stack';
 
 /** Which env key names each stack table, for services pointed at a private copy. */
 const TABLE_ENV: Record<(typeof PINOT_TABLES)[number], 'PINOT_ORDERS_TABLE' | 'PINOT_ORDER_ITEMS_TABLE'> = {

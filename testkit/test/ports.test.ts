@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { shiftedPortEnv } from '../../local-stack/src/index.js';
-import { benchPort, BENCH_PORT_BASE } from '../ports.js';
+import { shiftedPortEnv } from '@pizzashop/local-stack';
+import { benchPort, BENCH_PORT_BASE } from '../src/bench/ports.js';
 
 const SERVICES = ['freshnessEnricher', 'freshnessApi', 'pipelineThroughputEnricher', 'pipelineLatencyEnricher', 'enrichmentEnricher', 'apiBench'] as const;
 /** The bases tests and drills give testPort() (testkit/src/env.ts), and the services `npm start` runs. */
