@@ -18,7 +18,7 @@ import {
   overviewQuerySchema,
   popularQuerySchema,
   streamQuerySchema,
-} from './schemas.js';
+} from '@pizzashop/common/api-contracts';
 import type { HubEvent, SnapshotHub } from './stream.js';
 import type { ApiViews, Lookup } from './views.js';
 

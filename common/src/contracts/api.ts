@@ -1,3 +1,5 @@
+// The HTTP contract of pizzashop-api (query and response zod schemas), shared by the API and the dashboard page;
+// it imports only zod so the browser bundle can include it (@pizzashop/common/api-contracts).
 import { z } from 'zod';
 
 /** Named schemas that become `components.schemas` in the OpenAPI document. */
