@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createKafkaClient, createLogger, ensureTopics, infraEnvSchema, loadConfig, onShutdown, partitionCount, TopicFollower } from '@pizzashop/common';
 import type { Kafka } from 'kafkajs';
-import { repoRoot } from '../local-stack/src/index.js';
+import { repoRoot } from '@pizzashop/local-stack';
 import { type ServiceProcess, simulate, startEnricher } from '@pizzashop/testkit';
 import { benchPort, createPrivatePipeline, type Figure, type PrivatePipeline } from '@pizzashop/testkit/bench';
 import { loadAverage } from './run-meta.js';

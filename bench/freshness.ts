@@ -30,7 +30,7 @@ import {
 import type { Producer } from 'kafkajs';
 import mysql from 'mysql2/promise';
 import { serviceEnvOf, type ServiceProcess, startService, waitForHttpOk } from '@pizzashop/testkit';
-import { loadProducts, type CatalogueProduct } from '../orders-service/src/catalogue.js';
+import { loadProducts, type CatalogueProduct } from '@pizzashop/orders-service';
 import { StageLedger, type BenchOrder } from './freshness/ledger.js';
 import { plannedRates, rampVerdict, stageProblems, type RampLimits } from './freshness/ramp.js';
 import { countDuplicates, POLL_EVERY_MS, pollPinot, probeApi, type PrivateTables } from './freshness/readers.js';

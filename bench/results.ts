@@ -5,7 +5,7 @@
  */
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { repoRoot } from '../local-stack/src/index.js';
+import { repoRoot } from '@pizzashop/local-stack';
 import type { BenchResult } from '@pizzashop/testkit/bench';
 
 export const resultsDir = join(repoRoot, 'bench', 'results');

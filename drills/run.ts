@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createLogger } from '@pizzashop/common';
-import { clientEnv, createContext, down, loadStackConfig, repoRoot, up } from '../local-stack/src/index.js';
+import { clientEnv, createContext, down, loadStackConfig, repoRoot, up } from '@pizzashop/local-stack';
 import { closeDrillContext, openDrillContext } from './context.js';
 import { createDrills } from './drills.js';
 import { runDrill } from './harness.js';

@@ -10,9 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { infraEnvSchema } from '@pizzashop/common';
-import { readVersions } from '../local-stack/src/versions.js';
-import { stackEnvSchema } from '../local-stack/src/config.js';
-import { registryProperties, SCHEMA_REGISTRY_TOPICS } from '../local-stack/src/components/schema-registry.js';
+import { readVersions, registryProperties, SCHEMA_REGISTRY_TOPICS, stackEnvSchema } from '@pizzashop/local-stack';
 import {
   composeFiles,
   dockerfileInstructions,

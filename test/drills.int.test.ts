@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { createLogger } from '@pizzashop/common';
-import { createContext, loadStackConfig } from '../local-stack/src/index.js';
+import { createContext, loadStackConfig } from '@pizzashop/local-stack';
 import { closeDrillContext, openDrillContext } from '../drills/context.js';
 import { createDrills } from '../drills/drills.js';
 import { runDrill } from '../drills/harness.js';

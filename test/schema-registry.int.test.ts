@@ -22,8 +22,8 @@ import {
 } from '@pizzashop/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { privateTopics, type PrivateTopics, readTopic, serviceEnvOf, type ServiceProcess, stackEnv, startEnricher, startService, testKafka, testPort, waitFor, waitForHttpOk } from '@pizzashop/testkit';
-import { createContext, loadStackConfig, stopComponent, up } from '../local-stack/src/index.js';
-import { mockedApi, standardAnswers } from '../pizzashop-api/test/support.js';
+import { createContext, loadStackConfig, stopComponent, up } from '@pizzashop/local-stack';
+import { mockedApi, standardAnswers } from '@pizzashop/pizzashop-api/test-support';
 
 const cfg = stackEnv();
 const registry = new RegistryApi(cfg.SCHEMA_REGISTRY_URL);
