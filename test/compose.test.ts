@@ -164,7 +164,7 @@ describe('compose files', () => {
     }
   });
 
-  it('publish the ports of DESIGN.md, each host port once', () => {
+  it('publish the ports of the root README, each host port once', () => {
     const published = Object.fromEntries(
       services.filter((s) => s.ports.length).map((s) => [s.name, s.ports.map((p) => `${p.host}:${p.container}`)]),
     );
