@@ -3,7 +3,7 @@
  * result-format.ts) to the path it is given; `env` adds what the runner passes it beyond the stack's
  * connection settings (e.g. its service port from ports.ts).
  */
-import { benchPort } from './ports.js';
+import { benchPort } from '@pizzashop/testkit/bench';
 
 export interface BenchSpec {
   name: string;

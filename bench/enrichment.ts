@@ -18,12 +18,9 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createKafkaClient, createLogger, ensureTopics, infraEnvSchema, loadConfig, onShutdown, partitionCount, TopicFollower } from '@pizzashop/common';
 import type { Kafka } from 'kafkajs';
-import { repoRoot } from '../local-stack/src/index.js';
-import { simulate, startEnricher } from '../enricher/test/pipeline-support.js';
-import type { ServiceProcess } from '../common/test/support/services.js';
-import { benchPort } from './ports.js';
-import { createPrivatePipeline, type PrivatePipeline } from './private-pipeline.js';
-import type { Figure } from './result-format.js';
+import { repoRoot } from '@pizzashop/local-stack';
+import { type ServiceProcess, simulate, startEnricher } from '@pizzashop/testkit';
+import { benchPort, createPrivatePipeline, type Figure, type PrivatePipeline } from '@pizzashop/testkit/bench';
 import { loadAverage } from './run-meta.js';
 
 const { values, positionals } = parseArgs({

@@ -2,7 +2,7 @@
  * End-to-end freshness benchmark, run by `npm run bench` as `node --import tsx bench/freshness.ts OUT.json`
  * against a running stack (with or without `npm start` beside it).
  *
- * It measures only what it produced, on private copies of the pipeline (bench/private-pipeline.ts):
+ * It measures only what it produced, on private copies of the pipeline (testkit/src/bench/private-pipeline.ts):
  * its own Kafka topics, its own Pinot tables made from docker/pinot/config/*, its own enricher and
  * its own pizzashop-api reading those tables (default 1 s query cache), all dropped or stopped at
  * the end, so the stack's tables get no bench rows and the stack's traffic cannot enter the counts.
@@ -29,16 +29,13 @@ import {
 } from '@pizzashop/common';
 import type { Producer } from 'kafkajs';
 import mysql from 'mysql2/promise';
-import { serviceEnvOf } from '../common/test/support/env.js';
-import { startService, waitForHttpOk, type ServiceProcess } from '../common/test/support/services.js';
-import { loadProducts, type CatalogueProduct } from '../orders-service/src/catalogue.js';
+import { serviceEnvOf, type ServiceProcess, startService, waitForHttpOk } from '@pizzashop/testkit';
+import { loadProducts, type CatalogueProduct } from '@pizzashop/orders-service';
 import { StageLedger, type BenchOrder } from './freshness/ledger.js';
 import { plannedRates, rampVerdict, stageProblems, type RampLimits } from './freshness/ramp.js';
 import { countDuplicates, POLL_EVERY_MS, pollPinot, probeApi, type PrivateTables } from './freshness/readers.js';
 import { freshnessFigures, type StageRecord } from './freshness/report.js';
-import { monotonicMs } from './latency.js';
-import { benchPort } from './ports.js';
-import { createPrivatePipeline, type PrivatePipeline } from './private-pipeline.js';
+import { benchPort, createPrivatePipeline, monotonicMs, type PrivatePipeline } from '@pizzashop/testkit/bench';
 
 const STAGE_SECONDS = 20;
 const PRODUCE_EVERY_MS = 50;

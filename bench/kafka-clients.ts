@@ -17,11 +17,8 @@ import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { createIdempotentProducer, createKafkaClient, createLogger, ensureTopics, infraEnvSchema, loadConfig, orderTotal, TopicFollower, type Order } from '@pizzashop/common';
-import { outputMessages, planOrders } from '../enricher/src/batch-planner.js';
-import { ProductsHistory } from '../enricher/src/products-history.js';
-import { partitionTransactionalId, TransactionalWriter } from '../enricher/src/transactional-writer.js';
-import { createPrivatePipeline } from './private-pipeline.js';
-import type { Figure } from './result-format.js';
+import { outputMessages, partitionTransactionalId, planOrders, ProductsHistory, TransactionalWriter } from '@pizzashop/enricher';
+import { createPrivatePipeline, type Figure } from '@pizzashop/testkit/bench';
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { orders: { type: 'string', default: '30000' } } });
 /** The parts of @platformatic/kafka this bench uses (the package is not a dependency, so no types from it). */

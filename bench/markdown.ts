@@ -2,7 +2,7 @@
  * Renders bench/results/latest.md: per bench, which run it comes from, then its figures (a figure
  * not measured shows its reason), load-test rows, tables and notes; anything else as JSON.
  */
-import { figureValue, type BenchResult } from './result-format.js';
+import { figureValue, type BenchResult } from '@pizzashop/testkit/bench';
 import { provenance, type Section } from './results.js';
 
 const escapeCell = (v: string | number) => String(v).replaceAll('|', '\\|').replaceAll('\n', ' ');

@@ -3,7 +3,7 @@
  * offers for the README (`readme`), else its figures with a target, else its load-test rows at the
  * most connections; each row links the run it comes from.
  */
-import { figureValue, type BenchResult, type ReadmeRow } from './result-format.js';
+import { figureValue, type BenchResult, type ReadmeRow } from '@pizzashop/testkit/bench';
 import { table } from './markdown.js';
 import type { Section } from './results.js';
 

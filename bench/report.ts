@@ -6,7 +6,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { repoRoot } from '../local-stack/src/index.js';
+import { repoRoot } from '@pizzashop/local-stack';
 import { benches } from './benches.js';
 import { renderLatestMarkdown } from './markdown.js';
 import { renderReadmeBlock, replaceReadmeBlock } from './readme.js';

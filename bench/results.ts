@@ -5,8 +5,8 @@
  */
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { repoRoot } from '../local-stack/src/index.js';
-import type { BenchResult } from './result-format.js';
+import { repoRoot } from '@pizzashop/local-stack';
+import type { BenchResult } from '@pizzashop/testkit/bench';
 
 export const resultsDir = join(repoRoot, 'bench', 'results');
 export const runsDir = join(resultsDir, 'runs');

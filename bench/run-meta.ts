@@ -5,7 +5,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { createKafkaClient, createLogger } from '@pizzashop/common';
-import { repoRoot } from '../local-stack/src/index.js';
+import { repoRoot } from '@pizzashop/local-stack';
 import type { LoadAverage, RunMeta } from './results.js';
 
 const exec = promisify(execFile);

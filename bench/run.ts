@@ -2,10 +2,10 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { createContext, loadStackConfig, repoRoot, serviceEnv, up } from '../local-stack/src/index.js';
+import { createContext, loadStackConfig, repoRoot, serviceEnv, up } from '@pizzashop/local-stack';
 import { benches, type BenchSpec } from './benches.js';
 import { writeReports } from './report.js';
-import type { BenchResult } from './result-format.js';
+import type { BenchResult } from '@pizzashop/testkit/bench';
 import { resultsDir, writeRunFile, type RunFile, type RunMeta } from './results.js';
 import { loadAverage, machine, topicEnd, versions } from './run-meta.js';
 

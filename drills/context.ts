@@ -1,6 +1,6 @@
 import { createKafkaClient, infraEnvSchema, loadConfig, PinotClient, type Logger } from '@pizzashop/common';
-import { mysqlAdmin } from '../common/test/support/env.js';
-import type { StackContext } from '../local-stack/src/index.js';
+import { mysqlAdmin } from '@pizzashop/testkit';
+import type { StackContext } from '@pizzashop/local-stack';
 import type { DrillContext } from './harness.js';
 import { NpmStartPipeline } from './npm-start.js';
 import { Pipeline, type PipelinePorts } from './pipeline.js';

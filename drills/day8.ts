@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { createIdempotentProducer, deadLetterSchema, TopicFollower, topicConfig, type DeadLetter } from '@pizzashop/common';
 import kafkajs, { type Kafka } from 'kafkajs';
 import mysql from 'mysql2/promise';
-import { readTopic } from '../common/test/support/kafka.js';
+import { readTopic } from '@pizzashop/testkit';
 import type { Drill, DrillContext } from './harness.js';
 import { ProductPriceBurst } from './product-updates.js';
 

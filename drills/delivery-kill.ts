@@ -7,8 +7,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { createKafkaClient, createLogger, ensureTopics, ORDER_STATUSES, type InfraConfig, type Logger } from '@pizzashop/common';
 import type { Kafka } from 'kafkajs';
-import { readTopic } from '../common/test/support/kafka.js';
-import { startService, waitForHttpOk, type ServiceProcess } from '../common/test/support/services.js';
+import { readTopic } from '@pizzashop/testkit';
+import { startService, waitForHttpOk, type ServiceProcess } from '@pizzashop/testkit';
 
 export interface DeliveryKillOptions {
   orders: number;
@@ -126,7 +126,7 @@ export async function runDeliveryKillDrill(cfg: InfraConfig, o: DeliveryKillOpti
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const { values } = parseArgs({ options: { orders: { type: 'string', default: '200' } } });
-  const { loadStackConfig, createContext, serviceEnv } = await import('../local-stack/src/index.js');
+  const { loadStackConfig, createContext, serviceEnv } = await import('@pizzashop/local-stack');
   const { infraEnvSchema, loadConfig } = await import('@pizzashop/common');
   const stack = createContext(loadStackConfig({ ...process.env, STACK_PROFILE: 'test' }), () => undefined);
   Object.assign(process.env, serviceEnv(stack.cfg));

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { partitionCount, sql, sqlList } from '@pizzashop/common';
-import { stopComponent, up } from '../local-stack/src/index.js';
+import { stopComponent, up } from '@pizzashop/local-stack';
 import type { Drill, DrillContext } from './harness.js';
 import { compactionDrill, oversizedRecordsDrill } from './day8.js';
 import { kafkaOutageDrill } from './kafka-outage.js';

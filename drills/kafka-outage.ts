@@ -1,6 +1,6 @@
 import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { stopComponent, up } from '../local-stack/src/index.js';
+import { stopComponent, up } from '@pizzashop/local-stack';
 import type { Drill } from './harness.js';
 import { pinotCounts } from './pinot-counts.js';
 

@@ -2,8 +2,8 @@
 // orders-service and the enricher (and the API and dashboard), so a drill can kill -9 a service the
 // way it would crash for a user and see the supervisor bring it back.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { readServicesState } from '../local-stack/src/services-state.js';
-import { startService, waitForHttpOk, type ServiceProcess } from '../common/test/support/services.js';
+import { readServicesState } from '@pizzashop/local-stack';
+import { startService, waitForHttpOk, type ServiceProcess } from '@pizzashop/testkit';
 import type { DrillPipeline, PipelinePorts } from './pipeline.js';
 
 export class NpmStartPipeline implements DrillPipeline {

@@ -1,4 +1,4 @@
-import { startService, waitForHttpOk, type ServiceProcess } from '../common/test/support/services.js';
+import { startService, waitForHttpOk, type ServiceProcess } from '@pizzashop/testkit';
 
 export interface PipelinePorts {
   orders: number;

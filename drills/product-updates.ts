@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Kafka } from 'kafkajs';
 import mysql, { type ConnectionOptions, type RowDataPacket } from 'mysql2/promise';
-import { readTopic } from '../common/test/support/kafka.js';
+import { readTopic } from '@pizzashop/testkit';
 
 export interface PriceChange {
   productId: string;

@@ -2,12 +2,12 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createLogger } from '@pizzashop/common';
-import { clientEnv, createContext, down, loadStackConfig, repoRoot, up } from '../local-stack/src/index.js';
+import { clientEnv, createContext, down, loadStackConfig, repoRoot, up } from '@pizzashop/local-stack';
 import { closeDrillContext, openDrillContext } from './context.js';
 import { createDrills } from './drills.js';
 import { runDrill } from './harness.js';
 import { renderMarkdown, reportLine, type DrillRun, type RepeatedResult } from './report.js';
-import { testPort } from '../common/test/support/env.js';
+import { testPort } from '@pizzashop/testkit';
 
 const USAGE = `npm run drills [-- --orders N] [--rate R] [--hold-ms MS] [--kafka-outage-ms MS] [--only name,name] [--repeat N] [--keep-stack]
 

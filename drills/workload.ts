@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { CatalogueProduct } from '../orders-service/src/catalogue.js';
+import type { CatalogueProduct } from '@pizzashop/orders-service';
 
 /** What the client asks for; orders-service prices it from the catalogue. */
 export interface PlacedOrder {

@@ -6,9 +6,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { CHROMIUM_ARGS, chromiumExecutable } from '../dashboards/test/e2e-support.js';
-import { loadStackConfig, serviceEnv } from '../local-stack/src/index.js';
-import { repoRoot } from '../local-stack/src/config.js';
+import { CHROMIUM_ARGS, chromiumExecutable } from '@pizzashop/testkit/browser';
+import { loadStackConfig, repoRoot, serviceEnv } from '@pizzashop/local-stack';
 
 const offset = Number(process.env.STACK_PORT_OFFSET ?? (process.env.STACK_PROFILE === 'test' ? 10_000 : 0));
 const port = (base: number) => base + offset;

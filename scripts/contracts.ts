@@ -10,7 +10,7 @@ import {
   TOPIC_CONTRACTS,
   type SubjectReport,
 } from '@pizzashop/common';
-import { loadStackConfig, serviceEnv } from '../local-stack/src/index.js';
+import { loadStackConfig, serviceEnv } from '@pizzashop/local-stack';
 
 /** The registry to ask: SCHEMA_REGISTRY_URL when set, else the local stack's (STACK_PROFILE=test: the test stack's). */
 function registryUrl(): string {

@@ -1,6 +1,6 @@
 // `npm test`'s step before the test runner: installs what only the tests need (Chromium for the
 // dashboard end-to-end test), so no test worker ever waits on an installer. `npm start` does not run it.
-import { ensureChromium } from './chromium.js';
+import { ensureChromium } from '@pizzashop/testkit/browser';
 
 const progress = (line: string) => console.error(line);
 

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { repoRoot } from '../local-stack/src/config.js';
+import { repoRoot } from '@pizzashop/local-stack';
 
 export interface ServiceSpec {
   name: string;

@@ -1,4 +1,4 @@
-import { createContext, down, formatStatusTable, loadStackConfig, serviceEnv, up } from '../local-stack/src/index.js';
+import { createContext, down, formatStatusTable, loadStackConfig, serviceEnv, up } from '@pizzashop/local-stack';
 import { available, serviceEnvs, services } from './services.js';
 import { Supervisor } from './supervisor.js';
 

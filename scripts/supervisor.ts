@@ -2,7 +2,7 @@
 // started again after a growing pause, the restart is logged and counted, and the state of every
 // service is written to <state>/services.json for `npm run stack:status`.
 import type { ChildProcess } from 'node:child_process';
-import { writeServicesState, type ServiceState } from '../local-stack/src/services-state.js';
+import { writeServicesState, type ServiceState } from '@pizzashop/local-stack';
 import { runService, type ServiceSpec } from './services.js';
 
 /** Pause before restart n (1, 2, 3, ...): 1 s doubling up to 30 s. */

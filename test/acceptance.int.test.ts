@@ -5,10 +5,8 @@ import type { Admin, Kafka } from 'kafkajs';
 import mysql from 'mysql2/promise';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mysqlAdmin, testPort } from '../common/test/support/env.js';
-import { readTopic } from '../common/test/support/kafka.js';
-import { eventually, ManagedService } from '../common/test/support/services.js';
-import { CHROMIUM_ARGS, chromiumExecutable } from '../dashboards/test/e2e-support.js';
+import { eventually, ManagedService, mysqlAdmin, readTopic, testPort } from '@pizzashop/testkit';
+import { CHROMIUM_ARGS, chromiumExecutable } from '@pizzashop/testkit/browser';
 import { addTo, endOffsets, offsetsBetween, pinotQuantitiesByProduct, readRange, sorted } from './acceptance-support.js';
 
 /**

@@ -3,7 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { parse } from 'yaml';
-import { repoRoot } from '../common/test/support/services.js';
+import { repoRoot } from '@pizzashop/testkit';
 
 export const composeFiles = ['compose.yaml', 'compose-pinot.yaml', 'compose-dashboard.yaml'];
 

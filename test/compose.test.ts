@@ -10,9 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { infraEnvSchema } from '@pizzashop/common';
-import { readVersions } from '../local-stack/src/versions.js';
-import { stackEnvSchema } from '../local-stack/src/config.js';
-import { registryProperties, SCHEMA_REGISTRY_TOPICS } from '../local-stack/src/components/schema-registry.js';
+import { readVersions, registryProperties, SCHEMA_REGISTRY_TOPICS, stackEnvSchema } from '@pizzashop/local-stack';
 import {
   composeFiles,
   dockerfileInstructions,
@@ -22,7 +20,7 @@ import {
   readEnvFile,
   type Service,
 } from './compose-model.js';
-import { repoRoot } from '../common/test/support/services.js';
+import { repoRoot } from '@pizzashop/testkit';
 
 const model = loadComposeModel();
 const services = [...model.services.values()];
@@ -166,7 +164,7 @@ describe('compose files', () => {
     }
   });
 
-  it('publish the ports of DESIGN.md, each host port once', () => {
+  it('publish the ports of the root README, each host port once', () => {
     const published = Object.fromEntries(
       services.filter((s) => s.ports.length).map((s) => [s.name, s.ports.map((p) => `${p.host}:${p.container}`)]),
     );

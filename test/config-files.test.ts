@@ -4,7 +4,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { repoRoot } from '../common/test/support/services.js';
+import { repoRoot } from '@pizzashop/testkit';
 
 /** Every key stated twice in one object of `text`, as "path.key". */
 export function duplicateKeys(text: string): string[] {

@@ -1,7 +1,7 @@
 import { createLogger, infraEnvSchema, loadConfig } from '@pizzashop/common';
 import { describe, expect, it } from 'vitest';
 import { runDeliveryKillDrill } from '../drills/delivery-kill.js';
-import { testPort } from '../common/test/support/env.js';
+import { testPort } from '@pizzashop/testkit';
 
 /** The delivery-service kill -9 drill with few orders (`npx tsx drills/delivery-kill.ts` runs more). */
 describe('delivery-service kill -9 drill', () => {

@@ -1,11 +1,11 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { createLogger } from '@pizzashop/common';
-import { createContext, loadStackConfig } from '../local-stack/src/index.js';
+import { createContext, loadStackConfig } from '@pizzashop/local-stack';
 import { closeDrillContext, openDrillContext } from '../drills/context.js';
 import { createDrills } from '../drills/drills.js';
 import { runDrill } from '../drills/harness.js';
 import { reportLine } from '../drills/report.js';
-import { testPort } from '../common/test/support/env.js';
+import { testPort } from '@pizzashop/testkit';
 
 /**
  * The fault drills of `npm run drills` with small counts, on the test stack the integration setup

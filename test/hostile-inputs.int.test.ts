@@ -15,10 +15,7 @@ import type { Message } from 'kafkajs';
 import mysql from 'mysql2/promise';
 import type { Connection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mysqlAdmin, serviceEnvOf, stackEnv, testPort } from '../common/test/support/env.js';
-import { readTopic, testKafka } from '../common/test/support/kafka.js';
-import { startService, waitFor, waitForHttpOk, type ServiceProcess } from '../common/test/support/services.js';
-import { orderFor } from '../enricher/test/pipeline-support.js';
+import { mysqlAdmin, orderFor, readTopic, serviceEnvOf, type ServiceProcess, stackEnv, startService, testKafka, testPort, waitFor, waitForHttpOk } from '@pizzashop/testkit';
 
 /**
  * Hostile Kafka and CDC inputs from the catalogue in docs/reliability.md, on the real test stack:

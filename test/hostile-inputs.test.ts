@@ -1,8 +1,8 @@
 import { DEFAULT_INGEST_RULES } from '@pizzashop/common';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ordersServiceEnvSchema } from '../orders-service/src/config.js';
-import { ingestApp } from '../orders-service/test/ingest-app.js';
-import { mockedApi, standardAnswers } from '../pizzashop-api/test/support.js';
+import { ordersServiceEnvSchema } from '@pizzashop/orders-service';
+import { ingestApp } from '@pizzashop/orders-service/test-support';
+import { mockedApi, standardAnswers } from '@pizzashop/pizzashop-api/test-support';
 
 /**
  * Hostile HTTP inputs from the catalogue in docs/reliability.md that the services' own tests do

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadComposeModel } from './compose-model.js';
-import { repoRoot } from '../common/test/support/services.js';
+import { repoRoot } from '@pizzashop/testkit';
 
 interface Recorded {
   method: string;

@@ -21,12 +21,9 @@ import {
   type JsonSchema,
 } from '@pizzashop/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serviceEnvOf, stackEnv, testPort } from '../common/test/support/env.js';
-import { readTopic, testKafka } from '../common/test/support/kafka.js';
-import { startService, waitFor, waitForHttpOk, type ServiceProcess } from '../common/test/support/services.js';
-import { privateTopics, startEnricher, type PrivateTopics } from '../enricher/test/pipeline-support.js';
-import { createContext, loadStackConfig, stopComponent, up } from '../local-stack/src/index.js';
-import { mockedApi, standardAnswers } from '../pizzashop-api/test/support.js';
+import { privateTopics, type PrivateTopics, readTopic, serviceEnvOf, type ServiceProcess, stackEnv, startEnricher, startService, testKafka, testPort, waitFor, waitForHttpOk } from '@pizzashop/testkit';
+import { createContext, loadStackConfig, stopComponent, up } from '@pizzashop/local-stack';
+import { mockedApi, standardAnswers } from '@pizzashop/pizzashop-api/test-support';
 
 const cfg = stackEnv();
 const registry = new RegistryApi(cfg.SCHEMA_REGISTRY_URL);

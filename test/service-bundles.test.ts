@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { dockerfileInstructions, loadComposeModel, type Service } from './compose-model.js';
-import { repoRoot } from '../common/test/support/services.js';
+import { repoRoot } from '@pizzashop/testkit';
 
 const model = loadComposeModel();
 const built = [...model.services.values()].filter((s) => s.build);

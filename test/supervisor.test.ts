@@ -2,9 +2,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { readServicesState, type ServicesFile } from '../local-stack/src/services-state.js';
+import { readServicesState, type ServicesFile } from '@pizzashop/local-stack';
 import { restartDelayMs, Supervisor } from '../scripts/supervisor.js';
-import { waitFor } from '../common/test/support/services.js';
+import { waitFor } from '@pizzashop/testkit';
 
 describe('restartDelayMs', () => {
   it('doubles from 1 s to at most 30 s', () => {

@@ -3,9 +3,7 @@ import { createServer, type Server } from 'node:http';
 import { alertSchema, type Alert } from '@pizzashop/common';
 import type { Consumer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serviceEnvOf, stackEnv, testPort } from '../../common/test/support/env.js';
-import { testKafka } from '../../common/test/support/kafka.js';
-import { startService, waitFor, waitForHttpOk, type ServiceProcess } from '../../common/test/support/services.js';
+import { serviceEnvOf, stackEnv, testPort, testKafka, startService, waitFor, waitForHttpOk, type ServiceProcess } from '@pizzashop/testkit';
 
 /**
  * The alerts service on the real test stack with an accelerated clock: the simulator plays the

@@ -3,7 +3,7 @@
  * when Kafka acknowledged them, and when each was first seen in Pinot `orders`, with every line in
  * `order_items_enriched` and through the API. Rows of any other producer are counted and ignored.
  */
-import { summariseLatencies, type LatencySummary } from '../latency.js';
+import { summariseLatencies, type LatencySummary } from '@pizzashop/testkit/bench';
 
 export interface BenchOrder {
   id: string;

@@ -3,7 +3,7 @@
  * freshness p95 under the limit, the target rate actually produced), which rates to try, and why the
  * ramp stopped.
  */
-import type { LatencySummary } from '../latency.js';
+import type { LatencySummary } from '@pizzashop/testkit/bench';
 import type { StageAccount } from './ledger.js';
 
 export interface RampLimits {

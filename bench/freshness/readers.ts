@@ -3,7 +3,7 @@
  * its probe orders, feeding every first sight into the stage's ledger.
  */
 import { identifier, sql, type Logger, type PinotClient } from '@pizzashop/common';
-import { monotonicMs } from '../latency.js';
+import { monotonicMs } from '@pizzashop/testkit/bench';
 import type { StageLedger } from './ledger.js';
 
 export const POLL_EVERY_MS = 100;

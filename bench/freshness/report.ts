@@ -2,8 +2,7 @@
  * Turns the freshness stages and the ramp verdict into the bench's result: figures (a figure that
  * could not be measured carries null and the reason), README rows, notes and the stage table.
  */
-import type { Figure, ReadmeRow, ResultTable } from '../result-format.js';
-import type { LatencySummary, Percentile } from '../latency.js';
+import type { Figure, LatencySummary, Percentile, ReadmeRow, ResultTable } from '@pizzashop/testkit/bench';
 import type { StageAccount } from './ledger.js';
 import type { RampLimits, RampVerdict } from './ramp.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { summariseLatencies } from '../latency.js';
+import { summariseLatencies } from '@pizzashop/testkit/bench';
 import type { StageAccount } from '../freshness/ledger.js';
 import { plannedRates, rampVerdict, stageProblems } from '../freshness/ramp.js';
 

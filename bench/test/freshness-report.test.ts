@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { summariseLatencies } from '../latency.js';
+import { summariseLatencies } from '@pizzashop/testkit/bench';
 import { rampVerdict } from '../freshness/ramp.js';
 import { freshnessFigures, type StageRecord } from '../freshness/report.js';
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { repoRoot } from '../../local-stack/src/index.js';
+import { repoRoot } from '@pizzashop/local-stack';
 import { benches } from '../benches.js';
 import { renderLatestMarkdown } from '../markdown.js';
 import { readmeRows, renderReadmeBlock, replaceReadmeBlock, README_BEGIN, README_END } from '../readme.js';

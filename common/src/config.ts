@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseLatLon } from './geo.js';
+import { issueLines } from './contracts/validation-message.js';
 
 const pinotTable = (fallback: string) =>
   z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a Pinot table name (letters, digits, underscore)').default(fallback);
@@ -61,6 +62,6 @@ export class ConfigError extends Error {}
 export function loadConfig<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv = process.env, component = 'config'): z.infer<S> {
   const parsed = schema.safeParse(env);
   if (parsed.success) return parsed.data;
-  const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`);
+  const lines = issueLines(parsed.error).map((line) => `  ${line}`);
   throw new ConfigError(`${component}: invalid environment\n${lines.join('\n')}\nFix the variables above (see README "Configuration").`);
 }

@@ -27,7 +27,7 @@ const validOrder = {
 };
 
 describe('orderSchema', () => {
-  it('accepts the DESIGN.md example shape', () => {
+  it('accepts the documented example shape', () => {
     expect(orderSchema.parse(validOrder)).toEqual(validOrder);
   });
 
@@ -178,7 +178,7 @@ describe('productChangeEventSchema', () => {
 });
 
 describe('enrichedOrderItemSchema', () => {
-  it('accepts the DESIGN.md shape', () => {
+  it('accepts the documented shape', () => {
     const item = {
       orderId: validOrder.id,
       createdAt: validOrder.createdAt,

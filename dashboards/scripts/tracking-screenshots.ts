@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
-import { chromiumPath } from '../../scripts/chromium.js';
+import { chromiumPath } from '@pizzashop/testkit/browser';
 
 const { values } = parseArgs({
   options: {

@@ -5,14 +5,11 @@ import axe from 'axe-core';
 import type { Producer } from 'kafkajs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectOrderProducer, produceOrders, type SyntheticOrder } from '../../pizzashop-api/bench/synthetic-orders.js';
-import { TcpProxy } from '../../pizzashop-api/test/broker-proxy.js';
+import { connectOrderProducer, eventually, ManagedService, produceOrders, type SyntheticOrder, TcpProxy, testPort } from '@pizzashop/testkit';
 import { categoryLabel } from '../src/web/categories.js';
 import { kpisOf } from '../src/web/kpis.js';
 import type { OrdersPerMinute, Overview, Popular } from '../src/web/schemas.js';
-import { eventually, ManagedService } from '../../common/test/support/services.js';
-import { CHROMIUM_ARGS, chromiumExecutable, ordersBetween, prng, randomOrder, screenshotDir } from './e2e-support.js';
-import { testPort } from '../../common/test/support/env.js';
+import { CHROMIUM_ARGS, chromiumExecutable, ordersBetween, prng, randomOrder, screenshotDir } from '@pizzashop/testkit/browser';
 
 /**
  * The dashboard end to end on the real test stack: orders produced to Kafka, ingested by Pinot,

@@ -8,9 +8,8 @@ import { createKafkaClient, createLogger, ensureTopics, infraEnvSchema, loadConf
 import axe from 'axe-core';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, ManagedService } from '../../common/test/support/services.js';
-import { testPort } from '../../common/test/support/env.js';
-import { CHROMIUM_ARGS, chromiumExecutable, screenshotDir } from './e2e-support.js';
+import { eventually, ManagedService, testPort } from '@pizzashop/testkit';
+import { CHROMIUM_ARGS, chromiumExecutable, screenshotDir } from '@pizzashop/testkit/browser';
 
 const log = createLogger('lifecycle-int', process.env.LOG_LEVEL ?? 'warn');
 const infra = loadConfig(infraEnvSchema, process.env, 'lifecycle integration test');

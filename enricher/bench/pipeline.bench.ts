@@ -1,6 +1,6 @@
 /**
  * Order pipeline benchmark against a running stack (default: the `npm start` stack; set the
- * common env keys to point elsewhere). Uses private topics (bench/private-pipeline.ts), deleted at
+ * common env keys to point elsewhere). Uses private topics (testkit/src/bench/private-pipeline.ts), deleted at
  * the end, so it neither disturbs nor adds to the stack's data; its enrichers listen on bench ports.
  *
  *   npx tsx enricher/bench/pipeline.bench.ts [OUT.json] [--orders 50000] [--latency-rate 1000] [--latency-seconds 20]
@@ -11,18 +11,13 @@
  * Measures: simulator maximum produce rate (orders/s); enricher sustained throughput with
  * transactions on a backlog (enriched items/s); enrichment latency p50/p99 (order created and
  * produced -> enriched item committed and read by a read_committed consumer) at a steady rate.
- * Prints JSON; fails only if a latency comes out negative (bench/latency.ts).
+ * Prints JSON; fails only if a latency comes out negative (testkit/src/bench/latency.ts).
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { createLogger, infraEnvSchema, loadConfig, onShutdown } from '@pizzashop/common';
-import { summariseLatencies, type Percentile } from '../../bench/latency.js';
-import { benchPort } from '../../bench/ports.js';
-import { createPrivatePipeline, type PrivatePipeline } from '../../bench/private-pipeline.js';
-import type { Figure } from '../../bench/result-format.js';
-import { readTopic, testKafka } from '../../common/test/support/kafka.js';
-import { waitFor } from '../../common/test/support/services.js';
-import { simulate, startEnricher, type PrivateTopics } from '../test/pipeline-support.js';
+import { benchPort, createPrivatePipeline, type Figure, type Percentile, type PrivatePipeline, summariseLatencies } from '@pizzashop/testkit/bench';
+import { type PrivateTopics, readTopic, simulate, startEnricher, testKafka, waitFor } from '@pizzashop/testkit';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,

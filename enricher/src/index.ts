@@ -3,4 +3,6 @@ export { enricherEnvSchema, type EnricherConfig } from './config.js';
 export { createEnricherMetrics } from './metrics.js';
 export { REASON_MALFORMED_JSON, REASON_SCHEMA_INVALID } from './order-decoder.js';
 export { waitingItemSchema, type WaitingItem } from './waiting-item.js';
-export { partitionTransactionalId } from './transactional-writer.js';
+export { partitionTransactionalId, TransactionalWriter } from './transactional-writer.js';
+export { outputMessages, planOrders } from './batch-planner.js';
+export { ProductsHistory } from './products-history.js';

@@ -1,10 +1,7 @@
 import { enrichedOrderItemSchema, orderSchema } from '@pizzashop/common';
 import mysql from 'mysql2/promise';
 import { afterAll, describe, expect, it } from 'vitest';
-import { mysqlAdmin, stackEnv, testPort } from '../../common/test/support/env.js';
-import { readTopic, testKafka } from '../../common/test/support/kafka.js';
-import { waitFor, type ServiceProcess } from '../../common/test/support/services.js';
-import { orderFor, privateTopics, produce, simulate, startEnricher } from './pipeline-support.js';
+import { mysqlAdmin, orderFor, privateTopics, produce, readTopic, type ServiceProcess, simulate, stackEnv, startEnricher, testKafka, testPort, waitFor } from '@pizzashop/testkit';
 
 const cfg = stackEnv();
 const kafka = testKafka(cfg.KAFKA_BROKERS);

@@ -2,10 +2,7 @@ import { deadLetterSchema, enrichedOrderItemSchema, orderSchema, type DeadLetter
 import mysql from 'mysql2/promise';
 import type { Connection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mysqlAdmin, stackEnv, testPort } from '../../common/test/support/env.js';
-import { readTopic, testKafka, type ReadRecord } from '../../common/test/support/kafka.js';
-import { waitFor, type ServiceProcess } from '../../common/test/support/services.js';
-import { orderFor, privateTopics, produce, simulate, startEnricher } from './pipeline-support.js';
+import { mysqlAdmin, orderFor, privateTopics, produce, type ReadRecord, readTopic, type ServiceProcess, simulate, stackEnv, startEnricher, testKafka, testPort, waitFor } from '@pizzashop/testkit';
 
 const cfg = stackEnv();
 const kafka = testKafka(cfg.KAFKA_BROKERS);

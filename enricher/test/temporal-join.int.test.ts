@@ -4,10 +4,7 @@
 import { enrichedOrderItemSchema, type EnrichedOrderItem, type Order } from '@pizzashop/common';
 import mysql, { type Connection, type ResultSetHeader } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mysqlAdmin, stackEnv, testPort } from '../../common/test/support/env.js';
-import { readTopic, testKafka, uniqueTopic } from '../../common/test/support/kafka.js';
-import type { ServiceProcess } from '../../common/test/support/services.js';
-import { orderFor, privateTopics, produce, startEnricher } from './pipeline-support.js';
+import { mysqlAdmin, orderFor, privateTopics, produce, readTopic, type ServiceProcess, stackEnv, startEnricher, testKafka, testPort, uniqueTopic } from '@pizzashop/testkit';
 
 const cfg = stackEnv();
 const kafka = testKafka(cfg.KAFKA_BROKERS);

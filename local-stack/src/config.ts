@@ -8,7 +8,7 @@ export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '
 const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
 const heap = (fallback: string) => z.string().regex(/^\d+[mg]$/, 'a JVM size such as 512m or 1g').default(fallback);
 
-/** Every knob of the local stack, from env (validated at start-up). Defaults follow DESIGN.md "Ports". */
+/** Every knob of the local stack, from env (validated at start-up). Defaults are the ports of the root README "Ports and URLs". */
 export const stackEnvSchema = z.object({
   STACK_STATE_DIR: z.string().default(join(repoRoot, '.stack')),
   STACK_BIND_HOST: z.string().default('127.0.0.1'),

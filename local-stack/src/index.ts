@@ -4,3 +4,7 @@ export { components, type StackContext } from './components/index.js';
 export { formatStatusTable } from './status-table.js';
 export { clientEnv } from './client-env.js';
 export { PINOT_TABLES, PINOT_LIFECYCLE_TABLES, readTableSchema, renderTableTemplate, type TableTemplateValues } from './components/pinot-tables.js';
+export { findBinary, isExecutableFile } from './prerequisites.js';
+export { readServicesState, writeServicesState, type ServiceState, type ServicesFile } from './services-state.js';
+export { readVersions } from './versions.js';
+export { registryProperties, SCHEMA_REGISTRY_TOPICS } from './components/schema-registry.js';

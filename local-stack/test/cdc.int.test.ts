@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import mysql from 'mysql2/promise';
 import { describe, expect, it } from 'vitest';
-import { readTopic, testKafka, type ReadRecord } from '../../common/test/support/kafka.js';
+import { readTopic, testKafka, type ReadRecord } from '@pizzashop/testkit';
 
 const kafka = testKafka((process.env.KAFKA_BROKERS ?? '').split(','));
 

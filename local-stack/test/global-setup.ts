@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isRunning, processIdentity } from '@pizzashop/common';
-import { stopLeftoverServices, TEST_RUN_ENV } from '../../common/test/support/service-records.js';
+import { stopLeftoverServices, TEST_RUN_ENV } from '@pizzashop/testkit';
 import { clientEnv, createContext, down, loadStackConfig, up } from '../src/index.js';
 
 /**

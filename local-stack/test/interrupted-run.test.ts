@@ -5,8 +5,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isAlive, processIdentity } from '@pizzashop/common';
-import { recordService, stopLeftoverServices, TEST_RUN_ENV } from '../../common/test/support/service-records.js';
-import { repoRoot } from '../../common/test/support/services.js';
+import { recordService, repoRoot, stopLeftoverServices, TEST_RUN_ENV } from '@pizzashop/testkit';
 import type { StackContext } from '../src/components/types.js';
 import { loadStackConfig } from '../src/config.js';
 import { layout } from '../src/layout.js';
@@ -148,7 +147,7 @@ describe('pid files, processes and dirs left by an interrupted run', () => {
     // service through the test kit. Killing the main process leaves worker and service running, as vitest does.
     const main = idle();
     await sleep(200);
-    const starter = `const { startService } = await import(${JSON.stringify(join(repoRoot, 'common/test/support/services.ts'))});
+    const starter = `const { startService } = await import(${JSON.stringify(join(repoRoot, 'testkit/src/services.ts'))});
       console.log(startService(${JSON.stringify(entry)}, {}).child.pid); setInterval(() => {}, 1000);`;
     const worker = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', starter], {
       cwd: repoRoot,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { readTopic, testKafka } from '../../common/test/support/kafka.js';
+import { readTopic, testKafka } from '@pizzashop/testkit';
 
 const kafka = testKafka((process.env.KAFKA_BROKERS ?? '').split(','));
 

@@ -4,7 +4,7 @@ import { basename, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
 import { isAlive } from '@pizzashop/common';
-import { repoRoot } from '../../common/test/support/services.js';
+import { repoRoot } from '@pizzashop/testkit';
 import { components, createContext, down, loadStackConfig, up } from '../src/index.js';
 import { isPortFree } from '../src/net.js';
 import { processesUnder, runningPid } from '../src/processes.js';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { testKafka } from '../../common/test/support/kafka.js';
+import { testKafka } from '@pizzashop/testkit';
 
 const kafka = testKafka((process.env.KAFKA_BROKERS ?? '').split(','));
 const broker = (process.env.PINOT_BROKER_URLS ?? '').split(',')[0];

@@ -16,8 +16,7 @@ import { createLogger, infraEnvSchema, loadConfig, PinotClient, sql, sqlList } f
 import mysql from 'mysql2/promise';
 import { Pool } from 'undici';
 import { z } from 'zod';
-import { testPort } from '../../common/test/support/env.js';
-import { repoRoot, startService, waitForHttpOk, type ServiceProcess } from '../../common/test/support/services.js';
+import { repoRoot, type ServiceProcess, startService, testPort, waitForHttpOk } from '@pizzashop/testkit';
 import { loadProducts } from '../src/catalogue.js';
 
 const benchEnvSchema = infraEnvSchema.extend({

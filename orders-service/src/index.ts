@@ -5,3 +5,4 @@ export { BrokerWatch } from './broker-watch.js';
 export { priceOrder, OrderPricer } from './pricing.js';
 export { createOrdersHttpApp } from './http-app.js';
 export { ordersServiceEnvSchema, type OrdersServiceConfig } from './config.js';
+export { loadProducts, type CatalogueProduct } from './catalogue.js';

@@ -3,9 +3,7 @@ import { orderSchema } from '@pizzashop/common';
 import mysql from 'mysql2/promise';
 import type { ResultSetHeader } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mysqlAdmin, serviceEnvOf, stackEnv, testPort } from '../../common/test/support/env.js';
-import { readTopic, testKafka, uniqueTopic } from '../../common/test/support/kafka.js';
-import { startService, waitFor, waitForHttpOk, type ServiceProcess } from '../../common/test/support/services.js';
+import { mysqlAdmin, readTopic, serviceEnvOf, type ServiceProcess, stackEnv, startService, testKafka, testPort, uniqueTopic, waitFor, waitForHttpOk } from '@pizzashop/testkit';
 
 const cfg = stackEnv();
 const ordersTopic = uniqueTopic('orders');

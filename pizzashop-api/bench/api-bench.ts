@@ -24,8 +24,7 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { createLogger, infraEnvSchema, loadConfig, onShutdown, PinotClient } from '@pizzashop/common';
 import { z } from 'zod';
-import { benchPort } from '../../bench/ports.js';
-import { createPrivatePipeline } from '../../bench/private-pipeline.js';
+import { benchPort, createPrivatePipeline } from '@pizzashop/testkit/bench';
 import { ensureOrders } from './load-orders.js';
 import { measureStreamFanOut } from './stream-fanout.js';
 

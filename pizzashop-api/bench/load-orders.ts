@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createKafkaClient, type InfraConfig, type Logger, type PinotClient, type Product } from '@pizzashop/common';
 import mysql, { type RowDataPacket } from 'mysql2/promise';
-import { buildOrder, produceOrders, waitForOrderCount, type SyntheticOrder, type TsRange } from './synthetic-orders.js';
+import { buildOrder, produceOrders, waitForOrderCount, type SyntheticOrder, type TsRange } from '@pizzashop/testkit';
 
 const DAY_MS = 24 * 3_600_000;
 const BATCH = 2000;

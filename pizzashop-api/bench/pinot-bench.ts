@@ -5,14 +5,14 @@
  * order when it holds fewer, then runs overview and popular for that hour (`at` = its end) one
  * after another, straight to the broker, and reports Pinot's `timeUsedMs` p50/p95/max per query.
  * The orders go to private topics and Pinot tables made from docker/pinot/config for the run and
- * dropped at the end (bench/private-pipeline.ts), never into the stack's tables.
+ * dropped at the end (testkit/src/bench/private-pipeline.ts), never into the stack's tables.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { createLogger, infraEnvSchema, loadConfig, onShutdown, PinotClient, type PinotQueryEvent } from '@pizzashop/common';
 import { z } from 'zod';
-import { createPrivatePipeline } from '../../bench/private-pipeline.js';
+import { createPrivatePipeline } from '@pizzashop/testkit/bench';
 import { OrdersAnalytics } from '../src/analytics.js';
 import { pinotTables } from '../src/queries.js';
 import { ensureOrders } from './load-orders.js';

@@ -14,7 +14,7 @@ import { join, resolve } from 'node:path';
 import { createLogger, loadConfig } from '@pizzashop/common';
 import { apiEnvSchema } from '../src/config.js';
 import { createApiService } from '../src/service.js';
-import { testPort } from '../../common/test/support/env.js';
+import { testPort } from '@pizzashop/testkit';
 
 interface ProfileNode {
   id: number;

@@ -5,7 +5,7 @@
  * integration test on the real stack and by the API bench.
  */
 import { request, type ClientRequest } from 'node:http';
-import { STREAM_LIMITS, STREAM_MINUTES, WINDOWS } from '../src/schemas.js';
+import { STREAM_LIMITS, STREAM_MINUTES, WINDOWS } from '@pizzashop/common/api-contracts';
 
 const SNAPSHOT = 'event: snapshot';
 

@@ -1,6 +1,6 @@
 import { alertSchema, identifier, PinotQueryError, sql, type Alert, type PinotQuerier, type SqlFragment } from '@pizzashop/common';
 import { z } from 'zod';
-import type { AlertsQuery } from './schemas.js';
+import type { AlertsQuery } from '@pizzashop/common/api-contracts';
 
 /** Pinot answers a missing string with the text "null" (no null handling in 0.11). */
 const nullable = (cell: unknown) => (cell === null || cell === 'null' || cell === '' ? null : String(cell));

@@ -19,7 +19,7 @@ import {
   type OverviewQuery,
   type Popular,
   type PopularQuery,
-} from './schemas.js';
+} from '@pizzashop/common/api-contracts';
 import { comparedPeriods, formatMinute, MINUTE_MS, minuteBuckets, trailingWindow } from './time-windows.js';
 
 /** A number from a Pinot cell; empty aggregations come back as null, NaN or "-Infinity" and count as 0. */

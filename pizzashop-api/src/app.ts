@@ -29,7 +29,7 @@ import {
   overviewQuerySchema,
   popularQuerySchema,
   streamQuerySchema,
-} from './schemas.js';
+} from '@pizzashop/common/api-contracts';
 import type { HubEvent, SnapshotHub } from './stream.js';
 import type { ApiViews, Lookup } from './views.js';
 
@@ -126,7 +126,7 @@ export function createApi(deps: ApiDependencies): Api {
     c.set('requestId', requestId);
     const mapped = mapError(err, requestId);
     if (mapped.log === 'error') log.error({ err, requestId, path: c.req.path }, 'request failed');
-    else if (mapped.log === 'warn') log.warn({ requestId, path: c.req.path, error: err.message }, 'upstream failure');
+    else if (mapped.log === 'warn') log.warn({ requestId, path: c.req.path, err }, 'upstream failure');
     const h = headers.forResponse(requestHeader(c, 'origin'), requestId);
     h['content-type'] = 'application/json';
     const res = new Response(JSON.stringify(mapped.body), { status: mapped.status, headers: h });

@@ -1,7 +1,7 @@
-import { PinotError, PinotQueryError } from '@pizzashop/common';
+import { describeIssues, PinotError, PinotQueryError } from '@pizzashop/common';
 import { HTTPException } from 'hono/http-exception';
 import type { ZodError } from 'zod';
-import type { ErrorResponse } from './schemas.js';
+import type { ErrorResponse } from '@pizzashop/common/api-contracts';
 import { HubFullError } from './stream.js';
 
 /** A request parameter failed its zod schema: answered with 400 and zod's message. */
@@ -13,7 +13,7 @@ export class BadRequestError extends HTTPException {
   }
 
   static fromZod(error: ZodError): BadRequestError {
-    return new BadRequestError(error.issues.map((i) => `${i.path.join('.') || 'request'}: ${i.message}`).join('; '));
+    return new BadRequestError(describeIssues(error, 'request'));
   }
 }
 

@@ -11,7 +11,7 @@ import {
   overviewQuerySchema,
   popularQuerySchema,
   streamQuerySchema,
-} from './schemas.js';
+} from '@pizzashop/common/api-contracts';
 
 type JsonSchema = Record<string, unknown>;
 

@@ -1,5 +1,5 @@
 import { sql, type SqlFragment } from '@pizzashop/common';
-import { MINUTE_MS, WINDOWS, type WindowName } from './schemas.js';
+import { MINUTE_MS, WINDOWS, type WindowName } from '@pizzashop/common/api-contracts';
 
 export { MINUTE_MS };
 

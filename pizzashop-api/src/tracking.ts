@@ -1,7 +1,6 @@
 import { distanceKm, ORDER_STATUSES, PinotQueryError, type LatLon, type PinotQuerier } from '@pizzashop/common';
 import { activeDeliveriesQuery, currentStatusQuery, recentChangesQuery, statusHistoryQuery, stuckQuery, trackQuery, type TrackingTables } from './tracking-queries.js';
-import type { ActiveDeliveries, ActiveDeliveriesQuery, StatusTimes, StatusTimesQuery, StuckOrders, StuckQuery, Tracking } from './schemas.js';
-import { WINDOWS } from './schemas.js';
+import { WINDOWS, type ActiveDeliveries, type ActiveDeliveriesQuery, type StatusTimes, type StatusTimesQuery, type StuckOrders, type StuckQuery, type Tracking } from '@pizzashop/common/api-contracts';
 
 const num = (cell: unknown) => (typeof cell === 'number' ? cell : Number(cell));
 const iso = (ms: number) => new Date(ms).toISOString();

@@ -13,7 +13,7 @@ import {
   type Popular,
   type PopularQuery,
   type StreamQuery,
-} from './schemas.js';
+} from '@pizzashop/common/api-contracts';
 
 /** A cached answer is returned as is; only a miss costs a promise. */
 export type Lookup<T> = T | Promise<T>;

@@ -11,11 +11,9 @@ import {
 } from '@pizzashop/common';
 import type { Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildOrder, connectOrderProducer, produceOrders, type SyntheticOrder } from '../bench/synthetic-orders.js';
+import { buildOrder, connectOrderProducer, produceOrders, type SyntheticOrder, TcpProxy, testPort } from '@pizzashop/testkit';
 import { apiEnvSchema } from '../src/config.js';
 import { createApiService, type ApiService } from '../src/service.js';
-import { TcpProxy } from './broker-proxy.js';
-import { testPort } from '../../common/test/support/env.js';
 
 const log = createLogger('pizzashop-api-it', process.env.LOG_LEVEL ?? 'warn');
 const infra = loadConfig(infraEnvSchema, process.env, 'pizzashop-api integration test');

@@ -206,8 +206,8 @@ describe('Pinot failures', () => {
     const text = await res.text();
     expect(JSON.parse(text)).toEqual({ error: 'pinot_unavailable', message: expect.stringContaining('retry in a few seconds'), requestId: 'req-503' });
     expect(text).not.toMatch(/ECONNREFUSED|pinot-broker\.test|8099/);
-    const logged = lines.map((l) => JSON.parse(l) as { requestId?: string; error?: string }).find((l) => l.requestId === 'req-503');
-    expect(logged?.error).toMatch(/ECONNREFUSED.*pinot-broker\.test:8099|pinot-broker\.test:8099.*ECONNREFUSED/);
+    const logged = lines.map((l) => JSON.parse(l) as { requestId?: string; err?: { message?: string; stack?: string } }).find((l) => l.requestId === 'req-503');
+    expect(logged?.err?.message).toMatch(/ECONNREFUSED.*pinot-broker\.test:8099|pinot-broker\.test:8099.*ECONNREFUSED/);
   });
 
   it('maps a query timeout to 503', async () => {

@@ -1,7 +1,7 @@
 /** 1,000 SSE subscribers over every stream channel on the real stack: Pinot queries per channel per tick. */
 import { createLogger, infraEnvSchema, loadConfig } from '@pizzashop/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testPort } from '../../common/test/support/env.js';
+import { testPort } from '@pizzashop/testkit';
 import { measureStreamFanOut } from '../bench/stream-fanout.js';
 import { apiEnvSchema } from '../src/config.js';
 import { createApiService, type ApiService } from '../src/service.js';

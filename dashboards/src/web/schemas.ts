@@ -4,14 +4,14 @@ import {
   snapshotSchema,
   WINDOWS,
   type WindowName,
-} from '../../../pizzashop-api/src/schemas.js';
+} from '@pizzashop/common/api-contracts';
 
 /**
- * The page validates what it receives with pizzashop-api's own zod schemas (imported, not copied),
+ * The page validates what it receives with the API's own zod schemas (@pizzashop/common/api-contracts, not copied),
  * so a contract change shows up as a typecheck error here rather than as a blank card.
  */
-export { alertsResponseSchema, errorResponseSchema, ordersPerMinuteResponseSchema, overviewResponseSchema } from '../../../pizzashop-api/src/schemas.js';
-export type { OrdersPerMinute, Overview } from '../../../pizzashop-api/src/schemas.js';
+export { alertsResponseSchema, errorResponseSchema, ordersPerMinuteResponseSchema, overviewResponseSchema } from '@pizzashop/common/api-contracts';
+export type { OrdersPerMinute, Overview } from '@pizzashop/common/api-contracts';
 
 export const WINDOW_NAMES = Object.keys(WINDOWS) as WindowName[];
 export type { WindowName };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { privateNameStartedAt, privateTableConfigs } from '../private-pipeline.js';
+import { privateNameStartedAt, privateTableConfigs } from '../src/bench/private-pipeline.js';
 
 describe('private pipeline', () => {
   it('derives a private table from the stack table: same schema and indexes, its own name, schema and topic', () => {

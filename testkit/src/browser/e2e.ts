@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import type { Product } from '@pizzashop/common';
-import { buildOrder, type SyntheticOrder } from '../../pizzashop-api/bench/synthetic-orders.js';
-import { repoRoot } from '../../common/test/support/services.js';
-import { isExecutableFile } from '../../local-stack/src/prerequisites.js';
-import { chromiumPath, DEBIAN_PACKAGE } from '../../scripts/chromium.js';
+import { buildOrder, type SyntheticOrder } from '../synthetic-orders.js';
+import { repoRoot } from '../services.js';
+import { isExecutableFile } from '@pizzashop/local-stack';
+import { chromiumPath, DEBIAN_PACKAGE } from './chromium.js';
 
 export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'];
 

@@ -2,9 +2,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { screenshotDir } from '../dashboards/test/e2e-support.js';
-import { repoRoot } from '../common/test/support/services.js';
-import { ChromiumError, chromiumPath, ensureChromium } from '../scripts/chromium.js';
+import { screenshotDir } from '../src/browser/e2e.js';
+import { repoRoot } from '@pizzashop/testkit';
+import { ChromiumError, chromiumPath, ensureChromium } from '../src/browser/chromium.js';
 
 /** The browser step `npm test` runs before the test runner (the apt-get install itself is exercised by CI on a machine without it). */
 describe('chromium for the dashboard end-to-end test', () => {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createKafkaClient, createLogger, schemaIdOf, type Logger } from '../../src/index.js';
+import { createKafkaClient, createLogger, schemaIdOf, type Logger } from '@pizzashop/common';
 import type { Kafka, KafkaMessage } from 'kafkajs';
 
 export const testLog: Logger = createLogger('int-test', process.env.TEST_LOG_LEVEL ?? 'warn');

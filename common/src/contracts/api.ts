@@ -1,7 +1,7 @@
-// The subpath (zod only): the dashboard bundles these schemas for the browser.
-import { ORDER_STATUSES } from '@pizzashop/common/order-status';
-// The Alert contract alone (zod only): this module is also bundled into the dashboard page.
-import { alertSchema } from '@pizzashop/common/contracts/alert';
+// The HTTP contract of pizzashop-api (query and response zod schemas), shared by the API and the dashboard page;
+// it imports only zod and zod-only contracts so the browser bundle can include it (@pizzashop/common/api-contracts).
+import { ORDER_STATUSES } from './order-status.js';
+import { alertSchema } from './alert.js';
 import { z } from 'zod';
 
 /** Named schemas that become `components.schemas` in the OpenAPI document. */

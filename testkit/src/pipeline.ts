@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { createIdempotentProducer, orderTotal, type InfraConfig, type Order, type OrderItem } from '@pizzashop/common';
 import type { Kafka } from 'kafkajs';
-import { serviceEnvOf } from '../../common/test/support/env.js';
-import { uniqueTopic } from '../../common/test/support/kafka.js';
-import { startService, waitForHttpOk, type ServiceProcess } from '../../common/test/support/services.js';
+import { serviceEnvOf } from './env.js';
+import { uniqueTopic } from './kafka.js';
+import { startService, waitForHttpOk, type ServiceProcess } from './services.js';
 
 /** Topics and group private to one test file. */
 export function privateTopics() {

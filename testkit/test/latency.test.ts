@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assertLatencies, NegativeLatencyError, summariseLatencies } from '../latency.js';
+import { assertLatencies, NegativeLatencyError, summariseLatencies } from '../src/bench/latency.js';
 
 describe('bench latency percentiles', () => {
   it('uses the nearest rank over every sample', () => {

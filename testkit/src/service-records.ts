@@ -3,7 +3,7 @@
 // the consumer groups of the next run's services), with the test worker that started them.
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { isRunning, processIdentity, stopProcess } from '../../src/index.js';
+import { isRunning, processIdentity, stopProcess } from '@pizzashop/common';
 
 /** Set by the integration global setup to the test run's main process (processIdentity), for its workers. */
 export const TEST_RUN_ENV = 'PIZZASHOP_TEST_RUN';

@@ -1,4 +1,4 @@
-import { infraEnvSchema, loadConfig, type InfraConfig } from '../../src/index.js';
+import { infraEnvSchema, loadConfig, type InfraConfig } from '@pizzashop/common';
 
 /** The test stack's connection settings, set by the integration global setup. */
 export function stackEnv(): InfraConfig {

@@ -4,10 +4,9 @@
 import { randomUUID } from 'node:crypto';
 import { createKafkaClient, createLogger, identifier, PinotClient, sql, sqlList, type Product } from '@pizzashop/common';
 import { afterAll, describe, expect, it } from 'vitest';
-import { serviceEnvOf, stackEnv, testPort } from '../../common/test/support/env.js';
-import { eventually, startService, waitForHttpOk } from '../../common/test/support/services.js';
-import { buildOrder, connectOrderProducer, produceOrders } from '../../pizzashop-api/bench/synthetic-orders.js';
-import { createPrivatePipeline, type PrivatePipeline } from '../private-pipeline.js';
+import { eventually, serviceEnvOf, stackEnv, startService, testPort, waitForHttpOk } from '@pizzashop/testkit';
+import { buildOrder, connectOrderProducer, produceOrders } from '../src/synthetic-orders.js';
+import { createPrivatePipeline, type PrivatePipeline } from '../src/bench/private-pipeline.js';
 
 const cfg = stackEnv();
 const log = createLogger('private-pipeline-it', 'warn');

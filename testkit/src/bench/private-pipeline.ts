@@ -6,8 +6,7 @@
  */
 import { createKafkaClient, ensureTopics, partitionCount, RegistryApi, valueSubject, type InfraConfig, type Logger } from '@pizzashop/common';
 import type { Kafka } from 'kafkajs';
-import type { PINOT_TABLES } from '../local-stack/src/index.js';
-import { readTableSchema, renderTableTemplate } from '../local-stack/src/index.js';
+import { readTableSchema, renderTableTemplate, type PINOT_TABLES } from '@pizzashop/local-stack';
 
 /** The stack tables a bench copies (not `alerts`: no bench runs the alerts service). */
 const BENCH_TABLES = ['orders', 'order_items_enriched'] as const satisfies readonly (typeof PINOT_TABLES)[number][];
@@ -104,7 +103,7 @@ async function waitQueryable(cfg: InfraConfig, table: string, timeoutMs = 120_00
 
 async function dropTable(cfg: InfraConfig, name: string, log: Logger): Promise<void> {
   const table = await controller(cfg, 'DELETE', `/tables/${name}?type=realtime`).catch((err: unknown) => err as Error);
-  if (table instanceof Error || (!table.ok && table.status !== 404)) log.warn({ table: name, status: table instanceof Error ? table.message : table.status }, 'could not drop private Pinot table');
+  if (table instanceof Error || (!table.ok && table.status !== 404)) log.warn(table instanceof Error ? { table: name, err: table } : { table: name, status: table.status }, 'could not drop private Pinot table');
   // Until the server has dropped its consuming segments it keeps fetching, and a fetch of a deleted
   // topic makes the broker create it again (auto.create.topics.enable): wait for the external view to go.
   for (let attempt = 1; attempt <= 60; attempt++) {

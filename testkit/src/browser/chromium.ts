@@ -3,7 +3,7 @@
 import { execFile, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
-import { findBinary, isExecutableFile } from '../local-stack/src/prerequisites.js';
+import { findBinary, isExecutableFile } from '@pizzashop/local-stack';
 
 export const DEBIAN_PACKAGE = 'chromium';
 export const DEBIAN_CHROMIUM = '/usr/bin/chromium';
