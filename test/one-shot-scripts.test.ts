@@ -201,8 +201,8 @@ describe('create-topics.sh', () => {
         ['enricher-waiting-items', 3, 'cleanup.policy=compact'],
         ['order-statuses', 3, retention],
         ['delivery-statuses', 3, retention],
-        ['alerts', 1, 'cleanup.policy=compact'],
         ['delivery-service-state', 3, 'cleanup.policy=compact'],
+        ['alerts', 1, 'cleanup.policy=compact'],
         ...['journal', 'snapshots', 'events'].map((t): [string, number, string] => [`schema-registry-${t}`, 1, 'cleanup.policy=delete,retention.ms=-1,retention.bytes=-1']),
       ];
       expect(calls).toEqual(
