@@ -194,6 +194,8 @@ describe('pizzashop-api on the real stack', () => {
         { productId: P2.id, quantity: 1, price: 250, product: { name: P2.name, category: P2.category, image: P2.image, price: 250 } },
         { productId: P3.id, quantity: 3, price: 40, product: { name: P3.name, category: P3.category, image: P3.image, price: 40 } },
       ],
+      // No delivery-service in this test: the order has no lifecycle rows yet.
+      tracking: { status: null, since: null, history: [], courier: null, track: [], eta: null, shop: { lat: expect.any(Number), lon: expect.any(Number) } },
     });
     expect((await get(`/orders/${randomUUID()}`)).status).toBe(404);
     expect((await get(`/orders/${encodeURIComponent(`${o3.order.id}' OR '1'='1`)}`)).status).toBe(400);
