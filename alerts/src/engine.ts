@@ -2,7 +2,7 @@ import type { Alert, Logger } from '@pizzashop/common';
 import type { AlertBook } from './alert-book.js';
 import { baselineWindows, readings } from './detector.js';
 import type { Stage, WebhookNotifier } from './webhook.js';
-import type { WindowSource } from './window-stats.js';
+import type { WindowSource, WindowStats } from './window-stats.js';
 
 export interface EngineOptions {
   intervalMs: number;
@@ -73,7 +73,14 @@ export class AlertsEngine {
             ? source.series(oldestWindow, width, plan.windows.length)
             : Promise.all(plan.windows.map(([f]) => source.series(f, width, 1).then(([w]) => w!))),
         ]);
-        const baseline = plan.kind === 'trailing-windows' ? fetched.filter((w) => !this.anomalies.some((a) => w.from < a.to && w.to > a.from)) : fetched;
+        const normal = (ws: WindowStats[]) => ws.filter((w) => !this.anomalies.some((a) => w.from < a.to && w.to > a.from));
+        let baseline = plan.kind === 'trailing-windows' ? normal(fetched) : fetched;
+        // Windows left out for a recent anomaly are replaced by as many older ones (when the data
+        // reaches back that far), so a drop right after a burst still has a full baseline.
+        const missing = plan.windows.length - baseline.length;
+        if (plan.kind === 'trailing-windows' && missing > 0 && oldest !== null && oldestWindow - missing * width >= oldest) {
+          baseline = [...normal(await source.series(oldestWindow - missing * width, width, missing)), ...baseline];
+        }
         if (baseline.length < MIN_BASELINE_WINDOWS) {
           log.debug({ baselineWindows: baseline.length }, 'alerts: too few baseline windows outside recent anomalies; evaluation skipped');
           this.deps.onEvaluation?.('skipped');

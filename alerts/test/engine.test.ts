@@ -137,4 +137,21 @@ describe('AlertsEngine', () => {
     const orders = latest(topic).filter((a) => a.metric === 'orders');
     expect(orders.map((a) => `${a.direction} ${a.status}`)).toEqual(['spike closed', 'drop open']);
   });
+
+  it('sees a drop that starts as soon as a burst closed: older windows stand in for the burst in the baseline', async () => {
+    const hook = await receiver(0);
+    servers.push(hook.server);
+    const burst = [500_000, 560_000];
+    const src = source((from) => (from >= burst[0]! && from < burst[1]! ? 400 : 100 + ((from / WINDOW) % 3)));
+    const topic: Alert[] = [];
+    let now = 420_000;
+    const e = engine(src, topic, hook.url, () => now);
+    for (; latest(topic).every((a) => a.status !== 'closed'); now += WINDOW) await e.tick();
+    const outage = now;
+    const outageSrc = source((from) => (from >= outage - WINDOW ? 0 : from >= burst[0]! && from < burst[1]! ? 400 : 100 + ((from / WINDOW) % 3)));
+    Object.assign(src, outageSrc);
+    for (const stop = outage + 3 * WINDOW; now <= stop; now += WINDOW) await e.tick();
+    const orders = latest(topic).filter((a) => a.metric === 'orders');
+    expect(orders.map((a) => `${a.direction} ${a.status}`)).toEqual(['spike closed', 'drop open']);
+  });
 });
