@@ -71,28 +71,26 @@ export function compactLine(name: string, line: string): string {
   }
 }
 
+/** The workspace folder of a service (its entry is <workspace>/src/...). */
+const workspaceOf = (spec: ServiceSpec) => spec.entry.split('/')[0]!;
+
 /** Where the bundle of a `bundled` service is written under `dir`. */
 export function bundlePath(spec: ServiceSpec, dir: string): string {
-  return join(dir, spec.name, 'main.mjs');
+  return join(dir, workspaceOf(spec), 'main.mjs');
 }
 
 /**
- * Bundles every `bundled` service into `dir` with docker/bundle-service.mjs (the images' build step),
- * all at once; resolves with the time taken, rejects naming the service whose bundle failed.
+ * Bundles every `bundled` service into `dir` in one build of docker/bundle-service.mjs (the images'
+ * build step); resolves with the time taken, rejects with esbuild's message.
  */
 export async function bundleServices(specs: ServiceSpec[], dir: string): Promise<number> {
   const started = Date.now();
-  await Promise.all(
-    specs
-      .filter((spec) => spec.bundled)
-      .map(async (spec) => {
-        try {
-          await promisify(execFile)(process.execPath, [join(repoRoot, 'docker/bundle-service.mjs'), dirname(dirname(spec.entry)), bundlePath(spec, dir)]);
-        } catch (err) {
-          throw new Error(`[start] ${spec.name}: bundling ${spec.entry} failed (${(err as Error).message.trim()}); \`npm run typecheck\` names the error`);
-        }
-      }),
-  );
+  const workspaces = specs.filter((spec) => spec.bundled).map(workspaceOf);
+  try {
+    await promisify(execFile)(process.execPath, [join(repoRoot, 'docker/bundle-service.mjs'), '--outdir', dir, ...workspaces]);
+  } catch (err) {
+    throw new Error(`[start] bundling ${workspaces.join(', ')} failed (${(err as Error).message.trim()}); \`npm run typecheck\` names the error`);
+  }
   return Date.now() - started;
 }
 
