@@ -1,7 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { promisify } from 'node:util';
 import { repoRoot } from '@pizzashop/local-stack';
 
 export interface ServiceSpec {
@@ -12,16 +13,21 @@ export interface ServiceSpec {
   port: number;
   /** Where to point a browser (or a health check) on that port. */
   path: string;
+  /**
+   * Run from a bundle of `entry` (as the service's image does) rather than through tsx: a restarted
+   * service is up seconds sooner. False for the dashboard, whose server finds its web files next to its source.
+   */
+  bundled: boolean;
 }
 
 /** The TypeScript services `npm start` runs after the stack, in this order. */
 export const services: ServiceSpec[] = [
-  { name: 'orders-service', entry: 'orders-service/src/main.ts', portVar: 'ORDERS_HTTP_PORT', port: 8081, path: '/readyz' },
-  { name: 'enricher', entry: 'enricher/src/main.ts', portVar: 'ENRICHER_HTTP_PORT', port: 8082, path: '/readyz' },
-  { name: 'delivery-service', entry: 'delivery-service/src/main.ts', portVar: 'DELIVERY_HTTP_PORT', port: 8084, path: '/readyz' },
-  { name: 'pizzashop-api', entry: 'pizzashop-api/src/main.ts', portVar: 'API_PORT', port: 8080, path: '/docs' },
-  { name: 'alerts', entry: 'alerts/src/main.ts', portVar: 'ALERTS_HTTP_PORT', port: 8087, path: '/readyz' },
-  { name: 'dashboard', entry: 'dashboards/src/server/main.ts', portVar: 'DASHBOARD_PORT', port: 8501, path: '/' },
+  { name: 'orders-service', entry: 'orders-service/src/main.ts', portVar: 'ORDERS_HTTP_PORT', port: 8081, path: '/readyz', bundled: true },
+  { name: 'enricher', entry: 'enricher/src/main.ts', portVar: 'ENRICHER_HTTP_PORT', port: 8082, path: '/readyz', bundled: true },
+  { name: 'delivery-service', entry: 'delivery-service/src/main.ts', portVar: 'DELIVERY_HTTP_PORT', port: 8084, path: '/readyz', bundled: true },
+  { name: 'pizzashop-api', entry: 'pizzashop-api/src/main.ts', portVar: 'API_PORT', port: 8080, path: '/docs', bundled: true },
+  { name: 'alerts', entry: 'alerts/src/main.ts', portVar: 'ALERTS_HTTP_PORT', port: 8087, path: '/readyz', bundled: true },
+  { name: 'dashboard', entry: 'dashboards/src/server/main.ts', portVar: 'DASHBOARD_PORT', port: 8501, path: '/', bundled: false },
 ];
 
 /**
@@ -65,14 +71,38 @@ export function compactLine(name: string, line: string): string {
   }
 }
 
+/** The workspace folder of a service (its entry is <workspace>/src/...). */
+const workspaceOf = (spec: ServiceSpec) => spec.entry.split('/')[0]!;
+
+/** Where the bundle of a `bundled` service is written under `dir`. */
+export function bundlePath(spec: ServiceSpec, dir: string): string {
+  return join(dir, workspaceOf(spec), 'main.mjs');
+}
+
 /**
- * Runs one service with tsx as a child process: its full log goes to `logFile`, a compact stream
- * (info and above) to the console.
+ * Bundles every `bundled` service into `dir` in one build of docker/bundle-service.mjs (the images'
+ * build step); resolves with the time taken, rejects with esbuild's message.
  */
-export function runService(spec: ServiceSpec, env: Record<string, string>, logFile: string): ChildProcess {
+export async function bundleServices(specs: ServiceSpec[], dir: string): Promise<number> {
+  const started = Date.now();
+  const workspaces = specs.filter((spec) => spec.bundled).map(workspaceOf);
+  try {
+    await promisify(execFile)(process.execPath, [join(repoRoot, 'docker/bundle-service.mjs'), '--outdir', dir, ...workspaces]);
+  } catch (err) {
+    throw new Error(`[start] bundling ${workspaces.join(', ')} failed (${(err as Error).message.trim()}); \`npm run typecheck\` names the error`);
+  }
+  return Date.now() - started;
+}
+
+/**
+ * Runs one service as a child process, from its bundle in `bundleDir` when it is `bundled`, else
+ * with tsx: its full log goes to `logFile`, a compact stream (info and above) to the console.
+ */
+export function runService(spec: ServiceSpec, env: Record<string, string>, logFile: string, bundleDir: string): ChildProcess {
   mkdirSync(dirname(logFile), { recursive: true });
   const log = createWriteStream(logFile, { flags: 'a' });
-  const child = spawn(process.execPath, ['--import', 'tsx', resolve(repoRoot, spec.entry)], {
+  const args = spec.bundled ? ['--enable-source-maps', bundlePath(spec, bundleDir)] : ['--import', 'tsx', resolve(repoRoot, spec.entry)];
+  const child = spawn(process.execPath, args, {
     cwd: repoRoot,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,5 +1,6 @@
 import { createContext, down, formatStatusTable, loadStackConfig, serviceEnv, up } from '@pizzashop/local-stack';
-import { available, serviceEnvs, services } from './services.js';
+import { join } from 'node:path';
+import { available, bundleServices, serviceEnvs, services } from './services.js';
 import { Supervisor } from './supervisor.js';
 
 /**
@@ -10,12 +11,18 @@ async function main(): Promise<void> {
   const cfg = loadStackConfig();
   const ctx = createContext(cfg, (line) => console.error(line));
   const t0 = Date.now();
+  const present = services.filter(available);
+  const bundleDir = join(ctx.paths.root, 'bundles');
+  // Bundled while the stack starts; a bundling error is reported after it, before any service runs.
+  const bundling = bundleServices(present, bundleDir);
+  bundling.catch(() => undefined);
   const { components, started } = await up(ctx);
   console.log(formatStatusTable(components));
   console.log(`stack healthy in ${((Date.now() - t0) / 1000).toFixed(1)}s; logs in ${ctx.paths.root}/logs`);
+  console.error(`[start] services bundled in ${((await bundling) / 1000).toFixed(1)}s (${bundleDir})`);
 
-  const runs = serviceEnvs(services.filter(available), serviceEnv(cfg), cfg.STACK_PORT_OFFSET);
-  const supervisor = new Supervisor(runs, { stateDir: ctx.paths.root, logFile: (name) => ctx.paths.log(name), say: (line) => console.error(line) });
+  const runs = serviceEnvs(present, serviceEnv(cfg), cfg.STACK_PORT_OFFSET);
+  const supervisor = new Supervisor(runs, { stateDir: ctx.paths.root, bundleDir, logFile: (name) => ctx.paths.log(name), say: (line) => console.error(line) });
   supervisor.start();
 
   console.log('\nRunning (a service that crashes is started again; npm run stack:status shows restarts):');

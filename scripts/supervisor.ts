@@ -33,7 +33,7 @@ export class Supervisor {
 
   constructor(
     runs: { spec: ServiceSpec; url: string; env: Record<string, string> }[],
-    private readonly o: { stateDir: string; logFile: (name: string) => string; say: (line: string) => void },
+    private readonly o: { stateDir: string; bundleDir: string; logFile: (name: string) => string; say: (line: string) => void },
   ) {
     this.services = runs.map((run) => ({ ...run, child: null, state: 'stopped', restarts: 0, inARow: 0, lastExit: null, startedAt: 0, timer: undefined }));
   }
@@ -68,7 +68,7 @@ export class Supervisor {
   }
 
   private launch(s: Supervised): void {
-    const child = runService(s.spec, s.env, this.o.logFile(s.spec.name));
+    const child = runService(s.spec, s.env, this.o.logFile(s.spec.name), this.o.bundleDir);
     s.child = child;
     s.state = 'running';
     s.startedAt = Date.now();

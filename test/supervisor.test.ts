@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readServicesState, type ServicesFile } from '@pizzashop/local-stack';
+import { bundleServices, runService, services } from '../scripts/services.js';
 import { restartDelayMs, Supervisor } from '../scripts/supervisor.js';
 import { waitFor } from '@pizzashop/testkit';
 
@@ -25,8 +26,8 @@ describe('Supervisor', () => {
     writeFileSync(entry, 'setTimeout(() => process.exit(3), 100);\n');
     const said: string[] = [];
     const supervisor = new Supervisor(
-      [{ spec: { name: 'crashy', entry, portVar: 'CRASHY_PORT', port: 1, path: '/' }, url: 'http://localhost:1/', env: {} }],
-      { stateDir: dir, logFile: (name) => join(dir, `${name}.log`), say: (line) => said.push(line) },
+      [{ spec: { name: 'crashy', entry, portVar: 'CRASHY_PORT', port: 1, path: '/', bundled: false }, url: 'http://localhost:1/', env: {} }],
+      { stateDir: dir, bundleDir: join(dir, 'bundles'), logFile: (name) => join(dir, `${name}.log`), say: (line) => said.push(line) },
     );
     supervisor.start();
     await waitFor('two restarts', () => supervisor.snapshot()[0]!.restarts >= 2, 20_000);
@@ -41,4 +42,22 @@ describe('Supervisor', () => {
     expect(supervisor.snapshot()[0]).toMatchObject({ state: 'stopped', restarts });
     expect((JSON.parse(readFileSync(join(dir, 'services.json'), 'utf8')) as ServicesFile).services[0]!.state).toBe('stopped');
   }, 30_000);
+});
+
+describe('service bundles', () => {
+  it('npm start runs a bundled service from the bundle it wrote: a bad setting is reported by that bundle', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bundles-'));
+    try {
+      const orders = services.find((s) => s.name === 'orders-service')!;
+      expect(orders.bundled).toBe(true);
+      expect(await bundleServices([orders], dir)).toBeGreaterThan(0);
+      const child = runService(orders, { ORDERS_HTTP_PORT: 'not-a-port' }, join(dir, 'orders-service.log'), dir);
+      expect(child.spawnargs.slice(1)).toEqual(['--enable-source-maps', join(dir, 'orders-service', 'main.mjs')]);
+      const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+      expect(code).not.toBe(0);
+      await waitFor('the log written', () => /ORDERS_HTTP_PORT/.test(readFileSync(join(dir, 'orders-service.log'), 'utf8')), 5000);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

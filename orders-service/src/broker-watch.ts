@@ -42,6 +42,12 @@ export class BrokerWatch {
     this.listeners.push(listener);
   }
 
+  /** Resolves once the orders topic answers with a leader for every partition (at once if it does). */
+  untilReachable(): Promise<void> {
+    if (this.up) return Promise.resolve();
+    return new Promise((resolve) => this.onChange((up) => up && resolve()));
+  }
+
   /** Starts checking; the first check runs at once. */
   start(): void {
     this.stopped = false;

@@ -177,7 +177,8 @@ async function runSimulator(): Promise<void> {
 contracts.start();
 watch.start();
 // The publisher connects (ensureOrdersTopic) only once the Order contract is registered.
-const ready = Promise.all([loadCatalogueWithRetry(), contracts.untilRegistered().then(ensureOrdersTopic)]);
+const topicReady = contracts.untilRegistered().then(ensureOrdersTopic);
+const ready = Promise.all([loadCatalogueWithRetry(), topicReady]);
 
 /**
  * The last ORDERS_DEDUP_CAPACITY orders of the topic, read once the topic is there: remembered by
@@ -185,7 +186,8 @@ const ready = Promise.all([loadCatalogueWithRetry(), contracts.untilRegistered()
  * may be written twice (Pinot `orders` still counts it once), which is logged.
  */
 async function recentOrders(): Promise<Order[]> {
-  await ready;
+  // The topic is there once the broker check sees it: the read-back need not wait for the schema registry.
+  await Promise.race([watch.untilReachable(), topicReady]);
   const started = Date.now();
   try {
     const orders = await readRecentOrders(kafka, cfg.ORDERS_TOPIC, cfg.ORDERS_DEDUP_CAPACITY, await partitionCount(kafka, cfg.ORDERS_TOPIC), log);

@@ -84,6 +84,18 @@ describe('BrokerWatch', () => {
     expect(changes).toEqual([true]);
   });
 
+  it('untilReachable waits for the first good answer, and resolves at once while reachable', async () => {
+    const { state, watch } = start('refused');
+    let resolved = false;
+    const reachable = watch.untilReachable().then(() => (resolved = true));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(resolved).toBe(false);
+    state.answer = 'ok';
+    await reachable;
+    expect(watch.reachable).toBe(true);
+    await watch.untilReachable();
+  });
+
   it('reconnects the admin client after a failure', async () => {
     const { state, watch } = start('refused');
     await new Promise((r) => setTimeout(r, 100));
