@@ -54,7 +54,24 @@ interface Services {
   apiUrls: Record<ApiName, string>;
 }
 
+/**
+ * Commits offset 0 of the private orders topic for the delivery-service's group: a new group starts
+ * at the end of `orders`, and under load it can take seconds after joining to fetch that end, so
+ * orders sent meanwhile would never be taken in.
+ */
+async function deliveryFromStart(pipeline: PrivatePipeline): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const partitions = (await admin.fetchTopicOffsets(pipeline.topics.orders)).map((p) => ({ partition: p.partition, offset: p.low }));
+    await admin.setOffsets({ groupId: pipeline.env.DELIVERY_GROUP_ID!, topic: pipeline.topics.orders, partitions });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 async function startServices(pipeline: PrivatePipeline): Promise<Services> {
+  await deliveryFromStart(pipeline);
   const deliveryPort = benchPort('lifecycleDelivery');
   const ports: Record<ApiName, number> = { cached: benchPort('lifecycleApi'), uncached: benchPort('lifecycleApiUncached') };
   const delivery = startService('delivery-service/src/main.ts', { ...serviceEnvOf(cfg), ...pipeline.env, ...DELIVERY_ENV, DELIVERY_HTTP_PORT: String(deliveryPort), DELIVERY_HTTP_HOST: '127.0.0.1', LOG_LEVEL: 'warn' });
@@ -73,7 +90,7 @@ async function startServices(pipeline: PrivatePipeline): Promise<Services> {
 
 /** The delivery-service's counters: status changes published (all, and DELIVERED). */
 async function deliveryCounts(url: string): Promise<{ statuses: number; delivered: number }> {
-  const text = await (await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(5000) })).text();
+  const text = await (await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(30_000) })).text();
   const rows = [...text.matchAll(/^delivery_statuses_published_total\{status="([A-Z_]+)"\} (\d+)/gm)];
   if (rows.length === 0) return { statuses: 0, delivered: 0 };
   return { statuses: rows.reduce((sum, r) => sum + Number(r[2]), 0), delivered: Number(rows.find((r) => r[1] === 'DELIVERED')?.[2] ?? 0) };

@@ -210,8 +210,8 @@ export async function createPrivatePipeline(cfg: InfraConfig, bench: string, log
   };
   try {
     const plain = [topics.orders, topics.enrichedOrderItems, topics.deadLetters, topics.scratch, ...(lifecycle ? [lifecycle.orderStatuses, lifecycle.deliveryStatuses] : [])];
-    await ensureTopics(kafka, plain.map((t) => ({ topic: t, numPartitions: partitions })), log);
-    if (lifecycle) await ensureTopics(kafka, [{ topic: lifecycle.deliveryState, numPartitions: partitions, configs: { 'cleanup.policy': 'compact' } }], log);
+    const compacted = lifecycle ? [{ topic: lifecycle.deliveryState, numPartitions: partitions, configs: { 'cleanup.policy': 'compact' } }] : [];
+    await ensureTopics(kafka, [...plain.map((t) => ({ topic: t, numPartitions: partitions })), ...compacted], log);
     for (const table of copied) {
       const name = tableName(table);
       const { schema, tableConfig } = privateTableConfigs(table, name, {
