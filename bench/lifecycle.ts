@@ -79,8 +79,9 @@ async function startServices(pipeline: PrivatePipeline): Promise<Services> {
     startService('pizzashop-api/src/main.ts', { ...serviceEnvOf(cfg), ...pipeline.env, API_PORT: String(ports[api]), API_HOST: '127.0.0.1', QUERY_CACHE_TTL_MS: api === 'cached' ? '1000' : '0', LOG_LEVEL: 'warn' }),
   );
   try {
-    await waitForHttpOk(`http://127.0.0.1:${deliveryPort}/readyz`, 150_000, delivery);
-    for (const [i, api] of APIS.entries()) await waitForHttpOk(`http://127.0.0.1:${ports[api]}/readyz`, 60_000, apis[i]);
+    // 300 s: on the shared 2-core machine (load average 30-60) tsx alone takes minutes to start a service
+    await waitForHttpOk(`http://127.0.0.1:${deliveryPort}/readyz`, 300_000, delivery);
+    for (const [i, api] of APIS.entries()) await waitForHttpOk(`http://127.0.0.1:${ports[api]}/readyz`, 300_000, apis[i]);
   } catch (err) {
     await Promise.all([delivery, ...apis].map((s) => s.stop()));
     throw err;
