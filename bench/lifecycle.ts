@@ -92,9 +92,9 @@ async function startServices(pipeline: PrivatePipeline): Promise<Services> {
 /** The delivery-service's counters: status changes published (all, and DELIVERED). */
 async function deliveryCounts(url: string): Promise<{ statuses: number; delivered: number }> {
   const text = await (await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(30_000) })).text();
-  const rows = [...text.matchAll(/^delivery_statuses_published_total\{status="([A-Z_]+)"\} (\d+)/gm)];
-  if (rows.length === 0) return { statuses: 0, delivered: 0 };
-  return { statuses: rows.reduce((sum, r) => sum + Number(r[2]), 0), delivered: Number(rows.find((r) => r[1] === 'DELIVERED')?.[2] ?? 0) };
+  // labels in any order: status and the registry's default `component`
+  const rows = [...text.matchAll(/^delivery_statuses_published_total\{([^}]*)\} (\d+)$/gm)].map((m) => ({ status: /status="([A-Z_]+)"/.exec(m[1]!)?.[1], count: Number(m[2]) }));
+  return { statuses: rows.reduce((sum, r) => sum + r.count, 0), delivered: rows.find((r) => r.status === 'DELIVERED')?.count ?? 0 };
 }
 
 /** Produces `rate` orders/s for `seconds`, one batch every PRODUCE_EVERY_MS; adds one probe per PROBE_EVERY_MS. Returns orders sent and the rate. */
