@@ -49,6 +49,13 @@ export const benches: BenchSpec[] = [
       'order_items_enriched, and complete through GET /orders/{id}; p50/p95/p99 at 100 and 1,000 orders/s, then a ramp to the highest sustainable rate',
   },
   {
+    name: 'lifecycle',
+    script: 'bench/lifecycle.ts',
+    what:
+      'order lifecycle freshness (private topics, Pinot tables, delivery-service sped up, two APIs): order status change -> GET /orders/{id} shows it, ' +
+      'p50/p95/p99/max per change, with the 1 s query cache and without, at 100 and 1,000 orders/s of lifecycle traffic',
+  },
+  {
     name: 'http-ingest',
     script: 'orders-service/bench/http-ingest.bench.ts',
     what: 'POST /orders per second with 100 connections, micro-batched vs one produce request per order, and every 202 in Pinot orders exactly once',

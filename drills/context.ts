@@ -13,7 +13,7 @@ import { Pipeline, type PipelinePorts } from './pipeline.js';
 export function openDrillContext(
   stack: StackContext,
   env: Record<string, string>,
-  ports: PipelinePorts & { api: number; dashboard: number },
+  ports: PipelinePorts & { api: number; dashboard: number; delivery: number },
   log: Logger,
   progress: (line: string) => void,
 ): DrillContext {
@@ -26,6 +26,8 @@ export function openDrillContext(
     npmStart: new NpmStartPipeline(env, ports, stack.paths.root),
     kafka: createKafkaClient({ brokers: infra.KAFKA_BROKERS, clientId: 'drills', log }),
     pinot: new PinotClient({ brokerUrls: infra.PINOT_BROKER_URLS, timeoutMs: 10_000 }),
+    infra,
+    deliveryPort: ports.delivery,
     db: mysqlAdmin(infra, env),
     cdcTopic: infra.PRODUCTS_CDC_TOPIC,
     topics: { orders: infra.ORDERS_TOPIC, enriched: infra.ENRICHED_ORDER_ITEMS_TOPIC, deadLetters: infra.DEAD_LETTER_TOPIC },

@@ -4,6 +4,7 @@ import { partitionCount, sql, sqlList } from '@pizzashop/common';
 import { stopComponent, up } from '@pizzashop/local-stack';
 import type { Drill, DrillContext } from './harness.js';
 import { compactionDrill, oversizedRecordsDrill } from './day8.js';
+import { deliveryKillDrill } from './delivery-kill.js';
 import { kafkaOutageDrill } from './kafka-outage.js';
 import { ProductPriceBurst } from './product-updates.js';
 import { postOrder } from './workload.js';
@@ -207,5 +208,6 @@ export function createDrills(cdcUpdates: number, kafkaOutageMs?: number): Drill[
       repair: restartStack,
     },
     kafkaOutageDrill(kafkaOutageMs),
+    deliveryKillDrill(),
   ];
 }

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Logger, PinotClient } from '@pizzashop/common';
+import type { InfraConfig, Logger, PinotClient } from '@pizzashop/common';
 import type { Kafka } from 'kafkajs';
 import mysql, { type ConnectionOptions } from 'mysql2/promise';
 import { status, type StackContext } from '@pizzashop/local-stack';
@@ -18,6 +18,10 @@ export interface DrillContext {
   npmStart: NpmStartPipeline;
   kafka: Kafka;
   pinot: PinotClient;
+  /** The stack's connection settings, for a service a drill starts itself. */
+  infra: InfraConfig;
+  /** Port of the delivery-service a drill starts (delivery-kill). */
+  deliveryPort: number;
   /** Admin account: drills change the catalogue. */
   db: ConnectionOptions;
   cdcTopic: string;
@@ -38,11 +42,15 @@ export interface Drill {
   on503?: WorkloadOptions['on503'];
   /** How long the fault lasts before the repair starts, when not `--hold-ms`. */
   holdMs?: number;
+  /** Runs before the workload starts, e.g. a service the drill runs itself. */
+  setUp?(ctx: DrillContext): Promise<void>;
   inject(ctx: DrillContext): Promise<void>;
   /** Resolves once the broken part is back (healthy), or at once when nothing is restarted. */
   repair(ctx: DrillContext): Promise<void>;
   /** Checks beyond the order counts, run once Pinot has every order; a note for the report. */
   verify?(ctx: DrillContext, workload: OrderWorkload): Promise<{ ok: boolean; note: string }>;
+  /** Runs after the drill whatever happened: stops and removes what setUp made. */
+  tearDown?(ctx: DrillContext): Promise<void>;
 }
 
 export interface DrillOptions {
@@ -131,6 +139,15 @@ async function unhealthyComponents(stack: StackContext): Promise<string[]> {
  */
 export async function runDrill(base: DrillContext, drill: Drill, o: DrillOptions): Promise<DrillResult> {
   const ctx = await prepare(base, drill);
+  try {
+    await drill.setUp?.(ctx);
+    return await measure(ctx, drill, o);
+  } finally {
+    await drill.tearDown?.(ctx);
+  }
+}
+
+async function measure(ctx: DrillContext, drill: Drill, o: DrillOptions): Promise<DrillResult> {
   const exitsBefore = ctx.pipeline.unexpectedExits.length;
   const workload = new OrderWorkload({ ordersUrl: ctx.pipeline.ordersUrl, products: await loadCatalogue(ctx.db), rate: o.rate, on503: drill.on503 ?? 'retry' });
   const placing = workload.run(o.orders);

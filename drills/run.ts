@@ -52,7 +52,7 @@ const progress = (line: string) => console.error(line);
 
 const stack = createContext(loadStackConfig({ ...process.env, STACK_PROFILE: 'test' }), progress);
 const { started } = await up(stack);
-const ctx = openDrillContext(stack, { ...process.env, ...clientEnv(stack) } as Record<string, string>, { orders: testPort(8491), enricher: testPort(8492), api: testPort(8494), dashboard: testPort(8495) }, createLogger('drills', 'warn'), progress);
+const ctx = openDrillContext(stack, { ...process.env, ...clientEnv(stack) } as Record<string, string>, { orders: testPort(8491), enricher: testPort(8492), api: testPort(8494), dashboard: testPort(8495), delivery: testPort(8496) }, createLogger('drills', 'warn'), progress);
 const drills = createDrills(positive('cdc-updates', values['cdc-updates']), positive('kafka-outage-ms', values['kafka-outage-ms'])).filter((d) => !only || only.includes(d.name));
 if (drills.length === 0) {
   console.error(`drills: no drill named ${only?.join(', ')}`);

@@ -24,7 +24,8 @@ export interface Service {
   name: string;
   file: string;
   image?: string;
-  build?: { context: string; dockerfile: string };
+  /** `args`: the build args (`build.args`), substituted into the Dockerfile by dockerfileInstructions. */
+  build?: { context: string; dockerfile: string; args: Record<string, string> };
   /** env_file entries first, then `environment`, as compose applies them. */
   env: Record<string, string>;
   envFiles: string[];
@@ -130,7 +131,7 @@ function service(name: string, raw: Raw, file: string): Service {
     file,
     ...(typeof raw.image === 'string' ? { image: raw.image } : {}),
     ...(build && context
-      ? { build: { context, dockerfile: join(context, String(build.dockerfile ?? 'Dockerfile')) } }
+      ? { build: { context, dockerfile: join(context, String(build.dockerfile ?? 'Dockerfile')), args: environment(build.args) } }
       : {}),
     env,
     envFiles,
@@ -171,9 +172,11 @@ export function hostPathOf(svc: Service, containerPath: string): string | undefi
 /** One-shot services run to completion (restart "no"); everything else is long-running. */
 export const isOneShot = (svc: Service): boolean => svc.restart === 'no';
 
-/** A Dockerfile's instructions (continuation lines joined), as [INSTRUCTION, rest] pairs. */
-export function dockerfileInstructions(path: string): [string, string][] {
-  const joined = readFileSync(path, 'utf8').replace(/\\\n/g, ' ');
+/** A Dockerfile's instructions (continuation lines joined), as [INSTRUCTION, rest] pairs, with `${NAME}` of each given build arg replaced by its value. */
+export function dockerfileInstructions(path: string, args: Record<string, string> = {}): [string, string][] {
+  const joined = readFileSync(path, 'utf8')
+    .replace(/\\\n/g, ' ')
+    .replace(/\$\{([A-Z0-9_]+)\}/g, (whole, name: string) => args[name] ?? whole);
   return joined
     .split('\n')
     .map((line) => line.trim())

@@ -40,7 +40,7 @@ const placeholders = (text: string): string[] => [...new Set([...text.matchAll(/
 
 /** A service's Dockerfile: its instructions, final stage, bundled workspace, healthcheck and port variable. */
 function dockerfileOf(service: Service) {
-  const instructions = dockerfileInstructions(join(repoRoot, service.build!.dockerfile));
+  const instructions = dockerfileInstructions(join(repoRoot, service.build!.dockerfile), service.build!.args);
   const lastFrom = instructions.map(([i]) => i).lastIndexOf('FROM');
   const runtime = instructions.slice(lastFrom);
   const arg = (name: string) => instructions.find(([i, rest]) => i === 'ARG' && rest.startsWith(`${name}=`))?.[1].split('=')[1];
@@ -177,6 +177,7 @@ describe('compose files', () => {
       'pinot-broker': ['8099:8099'],
       'orders-service': ['8081:8081'],
       enricher: ['8082:8082'],
+      'delivery-service': ['8084:8084'],
       'pizzashop-api': ['8080:8080'],
       dashboard: ['8501:8501'],
     });
@@ -215,6 +216,7 @@ describe('compose files', () => {
       'schema-registry': ['kafka', 'kafka-init'],
       'orders-service': ['kafka', 'kafka-init', 'mysql', 'schema-registry'],
       enricher: ['kafka', 'kafka-init', 'connect-init', 'schema-registry'],
+      'delivery-service': ['kafka', 'kafka-init', 'schema-registry'],
       'pinot-init': ['pinot-controller', 'pinot-broker', 'pinot-server', 'kafka-init'],
       'pizzashop-api': ['pinot-broker', 'pinot-init'],
       dashboard: ['pizzashop-api'],
@@ -311,6 +313,15 @@ describe('service images', () => {
     expect(sources, `${ws}/src/main.ts (the image's entry point)`).toContain('main.ts');
   });
 
+  it.each(built.filter((s) => Object.keys(s.build!.args).length > 0).map((s) => [s.name, s] as const))('%s: a parametrised image gets every build arg it declares, and probes the port its service listens on', (_name, s) => {
+    const declared = dockerfileOf(s)
+      .instructions.filter(([i, rest]) => i === 'ARG' && !rest.includes('='))
+      .map(([, rest]) => rest);
+    expect(Object.keys(s.build!.args).sort()).toEqual([...new Set(declared)].sort());
+    const ownPorts = Object.entries(s.env).filter(([key]) => key.endsWith('_HTTP_PORT'));
+    expect(ownPorts.map(([, value]) => value), 'the service\'s own *_HTTP_PORT is the PORT build arg').toEqual([s.build!.args.PORT]);
+  });
+
   it.each(built.map((s) => [s.name, s] as const))('%s: publishes the port the service listens on', (_name, s) => {
     expect(dockerfileOf(s).portVar, 'the HEALTHCHECK reads the port from the service env').toBeDefined();
     expect(s.ports.map((p) => p.container)).toEqual([listeningPort(s)]);
@@ -376,7 +387,7 @@ describe('service environment', () => {
   });
 
   it('keeps the topic names in one env file that services and one-shots share', () => {
-    for (const name of ['orders-service', 'enricher', 'pizzashop-api', 'kafka-init', 'connect-init', 'pinot-init']) {
+    for (const name of ['orders-service', 'enricher', 'delivery-service', 'pizzashop-api', 'kafka-init', 'connect-init', 'pinot-init']) {
       expect(svc(name).envFiles, name).toEqual(['docker/services.env']);
     }
     const defaults = infraEnvSchema.parse({});

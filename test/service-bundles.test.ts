@@ -38,13 +38,18 @@ function freePort(): Promise<number> {
   });
 }
 
-/** The bundled workspace, the port variable its HEALTHCHECK reads, and whether it builds a web page. */
+/**
+ * The bundled workspace, the port variable its HEALTHCHECK reads, the service's own port variable
+ * (the same one, except in the parametrised image, whose HEALTHCHECK_PORT comes from the PORT build
+ * arg that the service's *_HTTP_PORT is set to), and whether it builds a web page.
+ */
 function imageFacts(s: Service) {
-  const text = dockerfileInstructions(join(repoRoot, s.build!.dockerfile)).map(([, rest]) => rest).join('\n');
+  const text = dockerfileInstructions(join(repoRoot, s.build!.dockerfile), s.build!.args).map(([, rest]) => rest).join('\n');
   const workspace = /node docker\/bundle-service\.mjs (\S+)/.exec(text)?.[1];
   const portVar = /process\.env\.([A-Z0-9_]+)/.exec(text)?.[1];
   if (!workspace || !portVar) throw new Error(`${s.build!.dockerfile}: no bundle step or HEALTHCHECK port variable`);
-  return { workspace, portVar, hostVar: portVar.replace(/PORT$/, 'HOST'), buildsPage: /npm run build --workspace/.test(text) };
+  const ownPortVar = Object.keys(s.env).find((key) => key.endsWith('_HTTP_PORT') && s.env[key] === s.build!.args.PORT) ?? portVar;
+  return { workspace, portVar, ownPortVar, hostVar: ownPortVar.replace(/PORT$/, 'HOST'), buildsPage: /npm run build --workspace/.test(text) };
 }
 
 async function healthz(port: number, deadline: number): Promise<number> {
@@ -63,7 +68,7 @@ describe('service bundles', () => {
   it.concurrent.each(built.map((s) => [s.name, s] as const))(
     '%s: bundle runs without node_modules and answers /healthz',
     async (_name, s) => {
-      const { workspace, portVar, hostVar, buildsPage } = imageFacts(s);
+      const { workspace, portVar, ownPortVar, hostVar, buildsPage } = imageFacts(s);
       const dir = mkdtempSync(join(tmpdir(), `bundle-${workspace}-`));
       try {
         await promisify(execFile)(process.execPath, [join(repoRoot, 'docker/bundle-service.mjs'), workspace, join(dir, 'dist/main.js')]);
@@ -74,7 +79,7 @@ describe('service bundles', () => {
           writeFileSync(join(dir, 'dist/public/index.html'), '<!doctype html><title>stand-in</title>');
         }
         const port = await freePort();
-        const env = { ...s.env, ...closedInfra, [portVar]: String(port), [hostVar]: '127.0.0.1', PATH: process.env.PATH ?? '', NODE_ENV: 'production' };
+        const env = { ...s.env, ...closedInfra, [portVar]: String(port), [ownPortVar]: String(port), [hostVar]: '127.0.0.1', PATH: process.env.PATH ?? '', NODE_ENV: 'production' };
         for (const value of Object.values(env)) expect([...model.services.keys()].some((name) => value.includes(`//${name}:`))).toBe(false);
         const child = spawn(process.execPath, ['dist/main.js'], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
         let output = '';

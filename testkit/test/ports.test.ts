@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { shiftedPortEnv } from '@pizzashop/local-stack';
 import { benchPort, BENCH_PORT_BASE } from '../src/bench/ports.js';
 
-const SERVICES = ['freshnessEnricher', 'freshnessApi', 'pipelineThroughputEnricher', 'pipelineLatencyEnricher', 'enrichmentEnricher', 'apiBench'] as const;
+const SERVICES = ['freshnessEnricher', 'freshnessApi', 'lifecycleDelivery', 'lifecycleApi', 'lifecycleApiUncached', 'pipelineThroughputEnricher', 'pipelineLatencyEnricher', 'enrichmentEnricher', 'apiBench'] as const;
 /** The bases tests and drills give testPort() (testkit/src/env.ts), and the services `npm start` runs. */
 const TEST_SERVICE_BASES = { from: 8281, to: 8770 };
 const START_SERVICES = [8080, 8081, 8082, 8501];

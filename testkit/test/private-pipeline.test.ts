@@ -18,6 +18,27 @@ describe('private pipeline', () => {
     expect(config.tableIndexConfig.bloomFilterColumns).toContain('orderId');
   });
 
+  it('copies a lifecycle upsert table onto the private status topic, keeping its primary key and upsert mode', () => {
+    const { schema, tableConfig } = privateTableConfigs('order_statuses', 'bench_lifecycle_abc_order_statuses', {
+      brokers: 'localhost:9092',
+      ordersTopic: 'bench-lifecycle-abc-orders',
+      enrichedOrderItemsTopic: 'bench-lifecycle-abc-enriched-order-items',
+      orderStatusesTopic: 'bench-lifecycle-abc-order-statuses',
+      deliveryStatusesTopic: 'bench-lifecycle-abc-delivery-statuses',
+    });
+    const config = tableConfig as { tableName: string; upsertConfig: { mode: string }; tableIndexConfig: { streamConfigs: Record<string, string> } };
+    expect(schema.primaryKeyColumns).toEqual(['id']);
+    expect(config.tableName).toBe('bench_lifecycle_abc_order_statuses');
+    expect(config.upsertConfig.mode).toBe('FULL');
+    expect(config.tableIndexConfig.streamConfigs['stream.kafka.topic.name']).toBe('bench-lifecycle-abc-order-statuses');
+  });
+
+  it('refuses to copy a lifecycle table without its private topic', () => {
+    expect(() =>
+      privateTableConfigs('delivery_statuses', 'bench_lifecycle_abc_delivery_statuses', { brokers: 'localhost:9092', ordersTopic: 'o', enrichedOrderItemsTopic: 'e' }),
+    ).toThrow(/DELIVERY_STATUSES_TOPIC/);
+  });
+
   it('reads the run start from private names only', () => {
     const at = Date.UTC(2026, 11, 1, 12);
     const id = at.toString(36);

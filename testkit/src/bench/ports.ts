@@ -10,6 +10,9 @@ export const BENCH_PORT_BASE = 7900;
 const SLOTS = {
   freshnessEnricher: 1,
   freshnessApi: 2,
+  lifecycleDelivery: 3,
+  lifecycleApi: 4,
+  lifecycleApiUncached: 5,
   pipelineThroughputEnricher: 11,
   pipelineLatencyEnricher: 12,
   enrichmentEnricher: 13,

@@ -6,15 +6,20 @@
  */
 import { createKafkaClient, ensureTopics, partitionCount, RegistryApi, valueSubject, type InfraConfig, type Logger } from '@pizzashop/common';
 import type { Kafka } from 'kafkajs';
-import { readTableSchema, renderTableTemplate, type PINOT_TABLES } from '@pizzashop/local-stack';
+import { readTableSchema, renderTableTemplate, type PINOT_LIFECYCLE_TABLES, type PINOT_TABLES } from '@pizzashop/local-stack';
 
 /** The stack tables a bench copies (not `alerts`: no bench runs the alerts service). */
 const BENCH_TABLES = ['orders', 'order_items_enriched'] as const satisfies readonly (typeof PINOT_TABLES)[number][];
+/** Copied too when a bench asks for the order lifecycle (its own delivery-service). */
+const LIFECYCLE_TABLES = ['order_statuses', 'delivery_statuses'] as const satisfies readonly (typeof PINOT_LIFECYCLE_TABLES)[number][];
+type BenchTable = (typeof BENCH_TABLES)[number] | (typeof LIFECYCLE_TABLES)[number];
 
 /** Which env key names each copied table, for services pointed at a private copy. */
-const TABLE_ENV: Record<(typeof BENCH_TABLES)[number], 'PINOT_ORDERS_TABLE' | 'PINOT_ORDER_ITEMS_TABLE'> = {
+const TABLE_ENV: Record<BenchTable, string> = {
   orders: 'PINOT_ORDERS_TABLE',
   order_items_enriched: 'PINOT_ORDER_ITEMS_TABLE',
+  order_statuses: 'PINOT_ORDER_STATUSES_TABLE',
+  delivery_statuses: 'PINOT_DELIVERY_STATUSES_TABLE',
 };
 
 /** Private topics and tables are named bench_<bench>_<run id>_... (tables) and bench-<bench>-<run id>-... (topics, groups). */
@@ -33,7 +38,9 @@ export interface PrivatePipeline {
   group(name: string): string;
   /** Pinot tables, empty when the bench asked for Kafka only. */
   tables: { orders: string; orderItems: string } | null;
-  /** ORDERS_TOPIC, ..., ENRICHER_GROUP_ID, ENRICHER_INSTANCE_ID, PINOT_ORDERS_TABLE, ...: the env a service reads them from. */
+  /** The lifecycle's topics and tables, when asked for (`lifecycle`). */
+  lifecycle: { orderStatuses: string; deliveryStatuses: string; deliveryState: string; tables: { orderStatuses: string; deliveryStatuses: string } | null } | null;
+  /** ORDERS_TOPIC, ..., ENRICHER_GROUP_ID, ENRICHER_INSTANCE_ID, PINOT_ORDERS_TABLE, (DELIVERY_GROUP_ID, ...): the env a service reads them from. */
   env: Record<string, string>;
   /** Deletes the tables, their schemas, the topics and the run's consumer groups (each failure logged, none thrown). */
   drop(): Promise<void>;
@@ -42,6 +49,8 @@ export interface PrivatePipeline {
 export interface PrivatePipelineOptions {
   /** Also create Pinot tables consuming the private topics. */
   pinot: boolean;
+  /** Also the lifecycle's topics (order-statuses, delivery-statuses, the compacted delivery state) and, with `pinot`, their upsert tables. */
+  lifecycle?: boolean;
 }
 
 async function controller(cfg: InfraConfig, method: string, path: string, body?: unknown): Promise<Response> {
@@ -63,9 +72,9 @@ async function controllerOk(cfg: InfraConfig, method: string, path: string, body
 
 /** Schema and REALTIME table config of stack table `table`, renamed to `name` and consuming `topics`. */
 export function privateTableConfigs(
-  table: (typeof BENCH_TABLES)[number],
+  table: BenchTable,
   name: string,
-  values: { brokers: string; ordersTopic: string; enrichedOrderItemsTopic: string },
+  values: { brokers: string; ordersTopic: string; enrichedOrderItemsTopic: string; orderStatusesTopic?: string; deliveryStatusesTopic?: string },
 ): { schema: Record<string, unknown>; tableConfig: Record<string, unknown> } {
   const schema = { ...(JSON.parse(readTableSchema(table)) as Record<string, unknown>), schemaName: name };
   const tableConfig = JSON.parse(
@@ -73,6 +82,8 @@ export function privateTableConfigs(
       KAFKA_BROKER_LIST: values.brokers,
       ORDERS_TOPIC: values.ordersTopic,
       ENRICHED_ORDER_ITEMS_TOPIC: values.enrichedOrderItemsTopic,
+      ORDER_STATUSES_TOPIC: values.orderStatusesTopic,
+      DELIVERY_STATUSES_TOPIC: values.deliveryStatusesTopic,
       PINOT_RETENTION_DAYS: RETENTION_DAYS,
     }),
   ) as { tableName: string; segmentsConfig: Record<string, unknown> } & Record<string, unknown>;
@@ -177,24 +188,39 @@ export async function createPrivatePipeline(cfg: InfraConfig, bench: string, log
     enricherWaiting: topic('enricher-waiting-items'),
     scratch: topic('scratch'),
   };
+  const lifecycleTopics = options.lifecycle ? { orderStatuses: topic('order-statuses'), deliveryStatuses: topic('delivery-statuses'), deliveryState: topic('delivery-state') } : null;
+  const allTopics = [...Object.values(topics), ...Object.values(lifecycleTopics ?? {})];
   const enricherGroup = topic('enricher');
   const partitions = (await partitionCount(kafka, cfg.ORDERS_TOPIC)) || 3;
   const tableName = (table: string) => `bench_${bench}_${runId}_${table}`;
   const tables = options.pinot ? { orders: tableName('orders'), orderItems: tableName('order_items_enriched') } : null;
+  const lifecycle = lifecycleTopics && {
+    ...lifecycleTopics,
+    tables: options.pinot ? { orderStatuses: tableName('order_statuses'), deliveryStatuses: tableName('delivery_statuses') } : null,
+  };
+  const copied: BenchTable[] = options.pinot ? [...BENCH_TABLES, ...(lifecycle ? LIFECYCLE_TABLES : [])] : [];
   const created: string[] = [];
   const drop = async () => {
     for (const name of created) await dropTable(cfg, name, log);
     // the run's topics, including those a service made under the run's prefix (e.g. Kafka Streams' internal topics)
     const runTopics = await runPrefixedTopics(kafka, topic('')).catch(() => []);
     // the run's groups, and the enricher's follower groups (named after its instance id, bench-<bench>-<run id>-enricher)
-    await dropKafka(kafka, [...new Set([...Object.values(topics), ...runTopics])], (group) => group.includes(topic('')), log);
-    await dropSubjects(cfg, Object.values(topics), log);
+    await dropKafka(kafka, [...new Set([...allTopics, ...runTopics])], (group) => group.includes(topic('')), log);
+    await dropSubjects(cfg, allTopics, log);
   };
   try {
-    await ensureTopics(kafka, [topics.orders, topics.enrichedOrderItems, topics.deadLetters, topics.scratch].map((t) => ({ topic: t, numPartitions: partitions })), log);
-    for (const table of options.pinot ? BENCH_TABLES : []) {
+    const plain = [topics.orders, topics.enrichedOrderItems, topics.deadLetters, topics.scratch, ...(lifecycle ? [lifecycle.orderStatuses, lifecycle.deliveryStatuses] : [])];
+    const compacted = lifecycle ? [{ topic: lifecycle.deliveryState, numPartitions: partitions, configs: { 'cleanup.policy': 'compact' } }] : [];
+    await ensureTopics(kafka, [...plain.map((t) => ({ topic: t, numPartitions: partitions })), ...compacted], log);
+    for (const table of copied) {
       const name = tableName(table);
-      const { schema, tableConfig } = privateTableConfigs(table, name, { brokers: cfg.KAFKA_BROKERS.join(','), ordersTopic: topics.orders, enrichedOrderItemsTopic: topics.enrichedOrderItems });
+      const { schema, tableConfig } = privateTableConfigs(table, name, {
+        brokers: cfg.KAFKA_BROKERS.join(','),
+        ordersTopic: topics.orders,
+        enrichedOrderItemsTopic: topics.enrichedOrderItems,
+        orderStatusesTopic: lifecycle?.orderStatuses,
+        deliveryStatusesTopic: lifecycle?.deliveryStatuses,
+      });
       await controllerOk(cfg, 'POST', '/schemas', schema);
       created.push(name);
       await controllerOk(cfg, 'POST', '/tables', tableConfig);
@@ -211,6 +237,7 @@ export async function createPrivatePipeline(cfg: InfraConfig, bench: string, log
     enricherGroup,
     group: topic,
     tables,
+    lifecycle,
     env: {
       ORDERS_TOPIC: topics.orders,
       ENRICHED_ORDER_ITEMS_TOPIC: topics.enrichedOrderItems,
@@ -218,7 +245,16 @@ export async function createPrivatePipeline(cfg: InfraConfig, bench: string, log
       ENRICHER_WAITING_TOPIC: topics.enricherWaiting,
       ENRICHER_GROUP_ID: enricherGroup,
       ENRICHER_INSTANCE_ID: topic('enricher'),
-      ...(tables ? { [TABLE_ENV.orders]: tables.orders, [TABLE_ENV.order_items_enriched]: tables.orderItems } : {}),
+      ...(lifecycle
+        ? {
+            ORDER_STATUSES_TOPIC: lifecycle.orderStatuses,
+            DELIVERY_STATUSES_TOPIC: lifecycle.deliveryStatuses,
+            DELIVERY_STATE_TOPIC: lifecycle.deliveryState,
+            DELIVERY_GROUP_ID: topic('delivery'),
+            DELIVERY_TRANSACTIONAL_ID: topic('delivery'),
+          }
+        : {}),
+      ...Object.fromEntries(copied.map((table) => [TABLE_ENV[table], tableName(table)])),
     },
     drop,
   };

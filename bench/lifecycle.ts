@@ -1,0 +1,244 @@
+/**
+ * Lifecycle freshness benchmark, run by `npm run bench -- lifecycle` as
+ * `node --import tsx bench/lifecycle.ts OUT.json` against a running stack.
+ *
+ * On private topics and Pinot tables of its own (orders, order_items_enriched, order_statuses,
+ * delivery_statuses; testkit/src/bench/private-pipeline.ts) it runs its own delivery-service (time
+ * sped up, so an order lives a few seconds) and two pizzashop-api instances reading those tables,
+ * one with the default 1 s query cache and one without. It produces orders at 100 and then 1,000
+ * orders/s; the delivery-service moves each through its six statuses. A few orders per second
+ * (probes) are polled through `GET /orders/{id}` on both APIs until their history shows DELIVERED,
+ * and each status change is timed from its `ts` to the first answer that shows it
+ * (bench/lifecycle/probes.ts). Everything is dropped or stopped at the end.
+ */
+import { randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { createIdempotentProducer, createKafkaClient, createLogger, infraEnvSchema, loadConfig, onShutdown, sendJson, type Order } from '@pizzashop/common';
+import type { Producer } from 'kafkajs';
+import { buildOrder, serviceEnvOf, type ServiceProcess, startService, waitForHttpOk } from '@pizzashop/testkit';
+import { benchPort, createPrivatePipeline, monotonicMs, type PrivatePipeline } from '@pizzashop/testkit/bench';
+import { ProbeLedger, type HistoryEntry } from './lifecycle/probes.js';
+import { APIS, lifecycleFigures, stageProblems, type ApiName, type LifecycleLimits, type StageRecord } from './lifecycle/report.js';
+
+const STAGES = [
+  { rate: 100, seconds: 20 },
+  { rate: 1000, seconds: 20 },
+];
+const WARM_UP = { rate: 100, seconds: 10 };
+const PRODUCE_EVERY_MS = 50;
+/** One order per PROBE_EVERY_MS of production is followed through both APIs. */
+const PROBE_EVERY_MS = 500;
+const POLL_EVERY_MS = 200;
+/** After the last order of a stage, how long its orders may take to be delivered and shown. */
+const SETTLE_MS = 30_000;
+const LIMITS: LifecycleLimits = { minProducedRatio: 0.95, intakeP95Ms: 5000 };
+const TARGET_P95_MS = 1000;
+/**
+ * The delivery-service's clock, sped up: kitchen steps of 0.5-2 s (30-120 s / 60) and a courier fast
+ * enough to cover the synthetic orders' 3.8 km in about a second, with a position every 500 ms,
+ * so an order lives about 6 s and 1,000 orders/s keep about 6,000 in flight.
+ */
+const DELIVERY_ENV = { DELIVERY_SPEEDUP: '60', DELIVERY_COURIER_KMH: '250', DELIVERY_MIN_POSITION_INTERVAL_MS: '500' };
+const PRODUCT = { id: 'bench-lifecycle-product', name: 'bench', description: 'lifecycle bench', category: 'bench', image: '/x.jpg', price: 500 };
+
+const log = createLogger('lifecycle-bench');
+const cfg = loadConfig(infraEnvSchema, process.env, 'lifecycle bench');
+const kafka = createKafkaClient({ brokers: cfg.KAFKA_BROKERS, clientId: 'lifecycle-bench', log });
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const progress = (line: string) => console.error(`[lifecycle] ${line}`);
+
+interface Services {
+  delivery: ServiceProcess;
+  apis: ServiceProcess[];
+  deliveryUrl: string;
+  apiUrls: Record<ApiName, string>;
+}
+
+/**
+ * Commits offset 0 of the private orders topic for the delivery-service's group: a new group starts
+ * at the end of `orders`, and under load it can take seconds after joining to fetch that end, so
+ * orders sent meanwhile would never be taken in.
+ */
+async function deliveryFromStart(pipeline: PrivatePipeline): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const partitions = (await admin.fetchTopicOffsets(pipeline.topics.orders)).map((p) => ({ partition: p.partition, offset: p.low }));
+    await admin.setOffsets({ groupId: pipeline.env.DELIVERY_GROUP_ID!, topic: pipeline.topics.orders, partitions });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+async function startServices(pipeline: PrivatePipeline): Promise<Services> {
+  await deliveryFromStart(pipeline);
+  const deliveryPort = benchPort('lifecycleDelivery');
+  const ports: Record<ApiName, number> = { cached: benchPort('lifecycleApi'), uncached: benchPort('lifecycleApiUncached') };
+  const delivery = startService('delivery-service/src/main.ts', { ...serviceEnvOf(cfg), ...pipeline.env, ...DELIVERY_ENV, DELIVERY_HTTP_PORT: String(deliveryPort), DELIVERY_HTTP_HOST: '127.0.0.1', LOG_LEVEL: 'warn' });
+  const apis = APIS.map((api) =>
+    startService('pizzashop-api/src/main.ts', { ...serviceEnvOf(cfg), ...pipeline.env, API_PORT: String(ports[api]), API_HOST: '127.0.0.1', QUERY_CACHE_TTL_MS: api === 'cached' ? '1000' : '0', LOG_LEVEL: 'warn' }),
+  );
+  try {
+    // 300 s: on the shared 2-core machine (load average 30-60) tsx alone takes minutes to start a service
+    await waitForHttpOk(`http://127.0.0.1:${deliveryPort}/readyz`, 300_000, delivery);
+    for (const [i, api] of APIS.entries()) await waitForHttpOk(`http://127.0.0.1:${ports[api]}/readyz`, 300_000, apis[i]);
+  } catch (err) {
+    await Promise.all([delivery, ...apis].map((s) => s.stop()));
+    throw err;
+  }
+  return { delivery, apis, deliveryUrl: `http://127.0.0.1:${deliveryPort}`, apiUrls: { cached: `http://127.0.0.1:${ports.cached}`, uncached: `http://127.0.0.1:${ports.uncached}` } };
+}
+
+/** The delivery-service's counters: status changes published (all, and DELIVERED). */
+async function deliveryCounts(url: string): Promise<{ statuses: number; delivered: number }> {
+  const text = await (await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(30_000) })).text();
+  // labels in any order: status and the registry's default `component`
+  const rows = [...text.matchAll(/^delivery_statuses_published_total\{([^}]*)\} (\d+)$/gm)].map((m) => ({ status: /status="([A-Z_]+)"/.exec(m[1]!)?.[1], count: Number(m[2]) }));
+  return { statuses: rows.reduce((sum, r) => sum + r.count, 0), delivered: rows.find((r) => r.status === 'DELIVERED')?.count ?? 0 };
+}
+
+/** Produces `rate` orders/s for `seconds`, one batch every PRODUCE_EVERY_MS; adds one probe per PROBE_EVERY_MS. Returns orders sent and the rate. */
+async function produce(producer: Producer, topic: string, ledger: ProbeLedger, rate: number, seconds: number): Promise<{ sent: number; rate: number }> {
+  const started = monotonicMs();
+  let sent = 0;
+  let probes = 0;
+  while (monotonicMs() - started < seconds * 1000) {
+    const tick = monotonicMs();
+    const due = Math.floor((rate * (tick - started)) / 1000) - sent;
+    if (due > 0) {
+      const orders: Order[] = Array.from({ length: due }, () => buildOrder(randomUUID(), Date.now(), 1, [{ product: PRODUCT, quantity: 1 }]).order);
+      const probesDue = Math.min(due, Math.floor((tick - started) / PROBE_EVERY_MS) + 1 - probes);
+      const sentAt = Date.now();
+      await sendJson(producer, topic, orders.map((o) => ({ key: o.id, value: o })));
+      for (const o of orders.slice(0, probesDue)) ledger.add(o.id, sentAt);
+      probes += Math.max(0, probesDue);
+      sent += due;
+    }
+    await sleep(Math.max(0, PRODUCE_EVERY_MS - (monotonicMs() - tick)));
+  }
+  return { sent, rate: sent / ((monotonicMs() - started) / 1000) };
+}
+
+/** Polls every pending probe through one API until `finished()`; returns its longest read cycle and error count. */
+async function pollApi(url: string, api: ApiName, ledger: ProbeLedger, finished: () => boolean): Promise<{ cycleMaxMs: number; errors: number }> {
+  let cycleMaxMs = 0;
+  let errors = 0;
+  while (!finished()) {
+    const started = monotonicMs();
+    await Promise.all(
+      ledger.pending(api).map(async (id) => {
+        try {
+          const res = await fetch(`${url}/orders/${id}`, { signal: AbortSignal.timeout(10_000) });
+          if (res.status === 404) return;
+          if (!res.ok) throw new Error(`HTTP ${res.status}: ${(await res.text()).slice(0, 200)}`);
+          const body = (await res.json()) as { tracking: { history: HistoryEntry[] } };
+          ledger.observe(api, id, Date.now(), body.tracking.history);
+        } catch (err) {
+          errors++;
+          if (errors <= 3) log.warn({ err, api, id }, 'GET /orders/{id} failed');
+        }
+      }),
+    );
+    cycleMaxMs = Math.max(cycleMaxMs, Math.round(monotonicMs() - started));
+    await sleep(Math.max(0, POLL_EVERY_MS - (monotonicMs() - started)));
+  }
+  return { cycleMaxMs, errors };
+}
+
+async function runStage(producer: Producer, pipeline: PrivatePipeline, services: Services, rate: number, seconds: number, label: string): Promise<StageRecord> {
+  const ledger = new ProbeLedger(APIS);
+  const before = await deliveryCounts(services.deliveryUrl);
+  let producing = true;
+  let settleUntil = Number.POSITIVE_INFINITY;
+  const finished = () => (!producing && ledger.allDone()) || monotonicMs() > settleUntil;
+  const readers = Promise.all(APIS.map((api) => pollApi(services.apiUrls[api], api, ledger, finished)));
+  let produced = { sent: 0, rate: 0 };
+  let during = before;
+  try {
+    produced = await produce(producer, pipeline.topics.orders, ledger, rate, seconds);
+    during = await deliveryCounts(services.deliveryUrl);
+  } finally {
+    producing = false;
+    settleUntil = monotonicMs() + SETTLE_MS;
+  }
+  const reads = await readers;
+  let after = await deliveryCounts(services.deliveryUrl);
+  while (after.delivered - before.delivered < produced.sent && monotonicMs() < settleUntil) {
+    await sleep(500);
+    after = await deliveryCounts(services.deliveryUrl);
+  }
+  const outcome = { targetRate: rate, producedRate: Math.round(produced.rate), produced: produced.sent, delivered: after.delivered - before.delivered, account: ledger.account(), settleMs: SETTLE_MS };
+  const problems = stageProblems(outcome, LIMITS);
+  const stage: StageRecord = {
+    ...outcome,
+    label,
+    seconds,
+    producedRatio: Number((produced.rate / rate).toFixed(3)),
+    statusesPerSecond: Math.round((during.statuses - before.statuses) / seconds),
+    readCycleMaxMs: { cached: reads[0]!.cycleMaxMs, uncached: reads[1]!.cycleMaxMs },
+    readErrors: { cached: reads[0]!.errors, uncached: reads[1]!.errors },
+    problems,
+    sustained: problems.length === 0,
+  };
+  const p = (api: ApiName) => {
+    const s = stage.account.visible[api]!;
+    return `p50 ${s.p50.ms ?? 'n/m'} p95 ${s.p95.ms ?? 'n/m'} p99 ${s.p99.ms ?? 'n/m'} max ${s.maxMs ?? 'n/m'} ms`;
+  };
+  progress(
+    `${label}: produced ${stage.producedRate}/s, ${stage.statusesPerSecond} statuses/s; cached API ${p('cached')}; uncached API ${p('uncached')}; ` +
+      `${stage.account.visible.cached!.samples} changes of ${stage.account.probes} probes; ${problems.length ? `NOT carried: ${problems.join('; ')}` : 'carried'}`,
+  );
+  return stage;
+}
+
+async function main(): Promise<void> {
+  const out = process.argv[2];
+  const pipeline = await createPrivatePipeline(cfg, 'lifecycle', log, { pinot: true, lifecycle: true });
+  progress(`private topics ${pipeline.topics.orders}, ${pipeline.lifecycle?.orderStatuses} ...; tables ${Object.values(pipeline.lifecycle?.tables ?? {}).join(', ')} ...`);
+  const producer = createIdempotentProducer(kafka);
+  const stages: StageRecord[] = [];
+  let services: Services | undefined;
+  const stop = async () => {
+    if (services) await Promise.all([services.delivery, ...services.apis].map((s) => s.stop()));
+  };
+  onShutdown(log, async () => {
+    await producer.disconnect();
+    await stop();
+    await pipeline.drop();
+  });
+  try {
+    services = await startServices(pipeline);
+    try {
+      await producer.connect();
+      await runStage(producer, pipeline, services, WARM_UP.rate, WARM_UP.seconds, 'warm-up');
+      for (const { rate, seconds } of STAGES) stages.push(await runStage(producer, pipeline, services, rate, seconds, `${rate.toLocaleString('en')} orders/s`));
+    } finally {
+      await producer.disconnect();
+      await stop();
+    }
+  } finally {
+    await pipeline.drop();
+  }
+  const result = {
+    ...lifecycleFigures(stages, TARGET_P95_MS),
+    stages,
+    method:
+      'Private topics and Pinot tables (orders, order_items_enriched, order_statuses, delivery_statuses from docker/pinot/config), its own delivery-service ' +
+      `(${Object.entries(DELIVERY_ENV).map(([k, v]) => `${k}=${v}`).join(', ')}) and two pizzashop-api (QUERY_CACHE_TTL_MS=1000 and 0), dropped afterwards. ` +
+      `Stages of ${STAGES.map((s) => `${s.rate} orders/s for ${s.seconds} s`).join(', ')} after a ${WARM_UP.seconds} s warm-up at ${WARM_UP.rate}/s. ` +
+      `One order per ${PROBE_EVERY_MS} ms of production is polled through GET /orders/{id} on both APIs every ${POLL_EVERY_MS} ms until its history shows DELIVERED; ` +
+      'latency of a status change = wall-clock answer time of the first answer whose history holds it minus its ts (same host). ' +
+      `A change not seen ${SETTLE_MS / 1000} s after the stage's last order is missing; a percentile among the missing is not stated. ` +
+      `Load carried = >= ${LIMITS.minProducedRatio} of the target produced, every order DELIVERED (delivery-service metrics), every probe complete on both APIs, no duplicate status, order -> PLACED_ORDER p95 < ${LIMITS.intakeP95Ms} ms.`,
+  };
+  if (out) writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
+  console.log(JSON.stringify(result.figures));
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    log.fatal({ err }, 'lifecycle bench failed');
+    process.exit(1);
+  },
+);

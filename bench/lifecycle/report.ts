@@ -1,0 +1,125 @@
+/**
+ * The lifecycle bench's verdict per stage (was the load really carried?) and its result: figures
+ * (null with the reason when not measured), README rows, notes and the stage table.
+ */
+import type { Figure, LatencySummary, Percentile, ReadmeRow, ResultTable } from '@pizzashop/testkit/bench';
+import type { ProbeAccount } from './probes.js';
+
+/** The two APIs the bench reads through: the default 1 s query cache (what a customer sees) and none (Pinot alone). */
+export const APIS = ['cached', 'uncached'] as const;
+export type ApiName = (typeof APIS)[number];
+
+export interface LifecycleLimits {
+  /** Produced rate / target rate below this means the bench could not offer the load. */
+  minProducedRatio: number;
+  /** The delivery-service keeps up when it takes an order in (PLACED_ORDER) within this, p95. */
+  intakeP95Ms: number;
+}
+
+export interface StageOutcome {
+  targetRate: number;
+  producedRate: number;
+  /** Orders produced in the stage and orders the delivery-service reported DELIVERED for it (its metrics). */
+  produced: number;
+  delivered: number;
+  account: ProbeAccount;
+  settleMs: number;
+}
+
+export interface StageRecord extends StageOutcome {
+  label: string;
+  seconds: number;
+  producedRatio: number;
+  /** Status changes the delivery-service published per second while the stage produced. */
+  statusesPerSecond: number;
+  readCycleMaxMs: Record<ApiName, number>;
+  readErrors: Record<ApiName, number>;
+  problems: string[];
+  sustained: boolean;
+}
+
+const fmt = (n: number) => Math.round(n).toLocaleString('en');
+
+/** Why a stage's load was not carried; empty when it was. */
+export function stageProblems(s: StageOutcome, limits: LifecycleLimits): string[] {
+  const a = s.account;
+  const settle = `${fmt(s.settleMs / 1000)} s after the last order`;
+  const intake = a.intakeMs.p95.ms;
+  return [
+    s.producedRate < limits.minProducedRatio * s.targetRate ? `produced ${fmt(s.producedRate)} orders/s, under ${limits.minProducedRatio} of the ${fmt(s.targetRate)} target` : undefined,
+    s.delivered < s.produced ? `the delivery-service delivered ${fmt(s.delivered)} of the ${fmt(s.produced)} orders ${settle}` : undefined,
+    ...APIS.map((api) => (a.unfinished[api]! > 0 ? `${a.unfinished[api]} of ${a.probes} probed orders never showed DELIVERED through the ${api} API ${settle}` : undefined)),
+    a.duplicates > 0 ? `${a.duplicates} status rows of probed orders duplicated` : undefined,
+    intake === null ? `order -> PLACED_ORDER not measured (${a.intakeMs.p95.reason})` : intake >= limits.intakeP95Ms ? `the delivery-service fell behind: order -> PLACED_ORDER p95 ${fmt(intake)} ms is over ${fmt(limits.intakeP95Ms)} ms` : undefined,
+  ].filter((p): p is string => p !== undefined);
+}
+
+const pct = (name: string, p: Percentile, target?: string): Figure =>
+  p.ms === null ? { name, value: null, unit: 'ms', reason: p.reason, ...(target ? { target } : {}) } : { name, value: p.ms, unit: 'ms', ...(target ? { target } : {}) };
+
+const VISIBLE = { cached: 'status change -> GET /orders/{id} shows it (API, 1 s cache)', uncached: 'status change -> GET /orders/{id} shows it (API without cache)' } as const;
+
+function summaryFigures(name: string, s: LatencySummary, target?: string): Figure[] {
+  return [
+    pct(`${name} p50`, s.p50),
+    pct(`${name} p95`, s.p95, target),
+    pct(`${name} p99`, s.p99),
+    s.maxMs === null ? { name: `${name} max`, value: null, unit: 'ms', reason: 'no sample' } : { name: `${name} max`, value: s.maxMs, unit: 'ms' },
+    { name: `${name}: changes measured (of ${s.samples + s.missing} expected)`, value: s.samples, unit: 'status changes' },
+  ];
+}
+
+const short = (s: LatencySummary) =>
+  (['p50', 'p95', 'p99'] as const).map((k) => (s[k].ms === null ? `${k} n/m (${s[k].reason})` : `${k} ${fmt(s[k].ms)} ms`)).join(', ') + (s.maxMs === null ? '' : `, max ${fmt(s.maxMs)} ms`);
+
+export function lifecycleFigures(stages: StageRecord[], targetP95Ms: number): { figures: Figure[]; readme: ReadmeRow[]; notes: string[]; tables: ResultTable[] } {
+  const target = `p95 < ${fmt(targetP95Ms)} ms at 1,000 orders/s`;
+  const figures: Figure[] = stages.flatMap((s) => [
+    { name: `${s.label}: produced rate (${s.producedRatio.toFixed(2)} of target)`, value: s.producedRate, unit: 'orders/s' },
+    { name: `${s.label}: status changes published by the delivery-service`, value: s.statusesPerSecond, unit: 'statuses/s' },
+    s.sustained ? { name: `${s.label}: load carried`, value: 1, unit: 'yes=1' } : { name: `${s.label}: load carried`, value: null, unit: 'yes=1', reason: s.problems.join('; ') },
+    ...APIS.flatMap((api) => summaryFigures(`${s.label}: ${VISIBLE[api]}`, s.account.visible[api]!, s.targetRate === 1000 && api === 'cached' ? target : undefined)),
+    pct(`${s.label}: order sent -> PLACED_ORDER (delivery-service intake) p95`, s.account.intakeMs.p95),
+  ]);
+  const k = stages.find((s) => s.targetRate === 1000);
+  const verdict = (s: StageRecord) => (s.sustained ? `${fmt(s.producedRate)} orders/s carried` : `load NOT carried: ${s.problems.join('; ')}`);
+  const readme: ReadmeRow[] = [
+    {
+      what: 'freshness, order status change -> `GET /orders/{id}` shows it (API, 1 s cache), 1,000 orders/s of lifecycle traffic',
+      measured: k ? `${short(k.account.visible.cached!)} over ${k.account.visible.cached!.samples} changes of ${k.account.probes} orders; ${verdict(k)}` : 'not run',
+      target: 'p95 < 1 s',
+    },
+    {
+      what: 'freshness, order status change -> `GET /orders/{id}` shows it (API without cache), 1,000 orders/s of lifecycle traffic',
+      measured: k ? short(k.account.visible.uncached!) : 'not run',
+    },
+  ];
+  const cell = (s: LatencySummary) => [s.p50, s.p95, s.p99].map((p) => (p.ms === null ? 'n/m' : fmt(p.ms))).join(' / ') + ` (max ${s.maxMs === null ? 'n/m' : fmt(s.maxMs)})`;
+  return {
+    figures,
+    readme,
+    notes: [
+      'Latency per status change, from its `ts` (the delivery-service sets it when it decides the change, before the transaction that publishes it) to the answer time of the first GET /orders/{id} whose history shows it.',
+      'n/m = not measured: the percentile falls among status changes never seen within the wait (see the stage verdict).',
+    ],
+    tables: [
+      {
+        title: 'Stages (ms: p50 / p95 / p99 (max))',
+        header: ['stage', 'produced/s (ratio)', 'statuses/s', 'probed orders', 'API 1 s cache', 'API no cache', 'changes measured (cache / none)', 'order -> PLACED_ORDER', 'delivered / produced', 'longest read cycle ms (cache / none)', 'verdict'],
+        rows: stages.map((s) => [
+          s.label,
+          `${fmt(s.producedRate)} (${s.producedRatio.toFixed(2)})`,
+          fmt(s.statusesPerSecond),
+          s.account.probes,
+          cell(s.account.visible.cached!),
+          cell(s.account.visible.uncached!),
+          `${s.account.visible.cached!.samples} / ${s.account.visible.uncached!.samples} of ${s.account.expectedChanges}`,
+          cell(s.account.intakeMs),
+          `${fmt(s.delivered)} / ${fmt(s.produced)}`,
+          `${s.readCycleMaxMs.cached} / ${s.readCycleMaxMs.uncached}`,
+          s.sustained ? 'carried' : s.problems.join('; '),
+        ]),
+      },
+    ],
+  };
+}
