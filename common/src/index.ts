@@ -2,6 +2,7 @@ export * from './config.js';
 export * from './logger.js';
 export * from './retry.js';
 export * from './shutdown.js';
+export * from './stream-service.js';
 export * from './process-control.js';
 export * from './http/not-found.js';
 export * from './http/ops-routes.js';
