@@ -19,7 +19,7 @@ import { parseArgs } from 'node:util';
 import { createKafkaClient, createLogger, ensureTopics, infraEnvSchema, loadConfig, onShutdown, partitionCount, TopicFollower } from '@pizzashop/common';
 import type { Kafka } from 'kafkajs';
 import { repoRoot } from '@pizzashop/local-stack';
-import { type ServiceProcess, simulate, startEnricher } from '@pizzashop/testkit';
+import { type ServiceProcess, simulate, startEnricher, startProcess } from '@pizzashop/testkit';
 import { benchPort, createPrivatePipeline, type Figure, type PrivatePipeline } from '@pizzashop/testkit/bench';
 import { loadAverage } from './run-meta.js';
 
@@ -195,24 +195,7 @@ async function runReference(p: PrivatePipeline, classpath: string, outputTopic: 
 
 /** The reference as a child process (output kept, stopped by pid like the services). */
 function startJava(classpath: string, env: Record<string, string>): ServiceProcess {
-  const child = spawn('java', ['-Xmx512m', '-cp', classpath, 'pizzashop.reference.EnrichmentReference'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  const keep = (d: Buffer) => (output = (output + d.toString()).slice(-64_000));
-  child.stdout.on('data', keep);
-  child.stderr.on('data', keep);
-  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-  return {
-    child,
-    output: () => output,
-    exited,
-    stop: async (signal = 'SIGTERM') => {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      process.kill(child.pid!, signal);
-      const escalate = setTimeout(() => child.kill('SIGKILL'), 30_000);
-      await exited;
-      clearTimeout(escalate);
-    },
-  };
+  return startProcess('java', ['-Xmx512m', '-cp', classpath, 'pizzashop.reference.EnrichmentReference'], { env, graceMs: 30_000 });
 }
 
 async function main(): Promise<void> {
