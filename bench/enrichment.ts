@@ -16,7 +16,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createKafkaClient, createLogger, ensureTopics, infraEnvSchema, loadConfig, onShutdown, partitionCount, TopicFollower } from '@pizzashop/common';
+import { createKafkaClient, createLogger, ensureTopics, withAdmin, infraEnvSchema, loadConfig, onShutdown, partitionCount, TopicFollower } from '@pizzashop/common';
 import type { Kafka } from 'kafkajs';
 import { repoRoot } from '@pizzashop/local-stack';
 import { type ServiceProcess, simulate, startEnricher, startProcess } from '@pizzashop/testkit';
@@ -63,9 +63,7 @@ async function buildReference(kafkaVersion: string): Promise<string> {
 
 /** The group's committed offsets on the orders topic (summed), the topic's end, and the output topic's last stable offsets (summed). */
 async function progressOf(groupId: string, ordersTopic: string, outputTopic: string): Promise<{ committed: number; end: number; output: number }> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
+  return await withAdmin(kafka, async (admin) => {
     const [[committed], ends, output] = await Promise.all([
       admin.fetchOffsets({ groupId, topics: [ordersTopic] }),
       admin.fetchTopicOffsets(ordersTopic),
@@ -73,9 +71,7 @@ async function progressOf(groupId: string, ordersTopic: string, outputTopic: str
     ]);
     const sum = (offsets: { high?: string; offset?: string }[]) => offsets.reduce((n, p) => n + Math.max(0, Number(p.high ?? p.offset)), 0);
     return { committed: sum(committed?.partitions ?? []), end: sum(ends), output: sum(output) };
-  } finally {
-    await admin.disconnect();
-  }
+  });
 }
 
 interface RunTiming {

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import { createKafkaClient, createLogger, ensureTopics, ORDER_STATUSES, type InfraConfig, type Logger } from '@pizzashop/common';
+import { createKafkaClient, createLogger, ensureTopics, ORDER_STATUSES, withAdmin, type InfraConfig, type Logger } from '@pizzashop/common';
 import type { Kafka } from 'kafkajs';
 import { readTopic } from '@pizzashop/testkit';
 import { startService, waitForHttpOk, type ServiceProcess } from '@pizzashop/testkit';
@@ -116,11 +116,10 @@ export async function runDeliveryKillDrill(cfg: InfraConfig, o: DeliveryKillOpti
   } finally {
     await delivery?.stop();
     await ordersService.stop();
-    const admin = kafka.admin();
-    await admin.connect();
-    await admin.deleteTopics({ topics: [env.DELIVERY_STATE_TOPIC] }).catch(() => undefined);
-    await admin.deleteGroups([env.DELIVERY_GROUP_ID]).catch(() => undefined);
-    await admin.disconnect();
+    await withAdmin(kafka, async (admin) => {
+      await admin.deleteTopics({ topics: [env.DELIVERY_STATE_TOPIC] }).catch(() => undefined);
+      await admin.deleteGroups([env.DELIVERY_GROUP_ID]).catch(() => undefined);
+    });
   }
 }
 

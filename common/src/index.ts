@@ -20,6 +20,7 @@ export * from './contracts/alert.js';
 export * from './contracts/validation-message.js';
 export * from './contracts/topic-contracts.js';
 export * from './kafka/client.js';
+export * from './kafka/admin.js';
 export * from './kafka/producers.js';
 export * from './kafka/dead-letters.js';
 export * from './kafka/topics.js';
