@@ -15,6 +15,7 @@ export * from './contracts/order-fast.js';
 export * from './contracts/product.js';
 export * from './contracts/debezium-product.js';
 export * from './contracts/enriched-order-item.js';
+export * from './contracts/kafka-record.js';
 export * from './contracts/dead-letter.js';
 export * from './contracts/alert.js';
 export * from './contracts/validation-message.js';

@@ -1,13 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import type { KafkaRecord } from '../contracts/kafka-record.js';
 import type { Logger } from '../logger.js';
 import { withAdmin } from './admin.js';
 
-export interface FollowedRecord {
-  partition: number;
-  offset: string;
-  key: Buffer | null;
-  value: Buffer | null;
+export interface FollowedRecord extends KafkaRecord {
   /** The record's timestamp (ms since epoch, as a string like kafkajs gives it). */
   timestamp: string;
 }
