@@ -1,3 +1,5 @@
+// Child processes for tests, benches and drills (a service with tsx, or any command): output kept,
+// stopped by PID; and the wait helpers around them.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';

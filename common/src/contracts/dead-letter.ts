@@ -1,3 +1,5 @@
+// The dead-letter contract: the record a service writes to `dead-letters` for input it cannot
+// process, quoting the original's bytes and where it stood.
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { KafkaRecord } from './kafka-record.js';

@@ -1,3 +1,5 @@
+// The producers the pipeline relies on (idempotent, transactional) and JSON sends split to the
+// broker's record-batch limit.
 import { Partitioners, type Kafka, type Message, type Producer, type Transaction } from 'kafkajs';
 
 /**

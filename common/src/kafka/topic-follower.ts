@@ -1,3 +1,5 @@
+// TopicFollower: reads a whole topic into memory and keeps following it (the enricher's caches, the
+// delivery service's state reload), knowing when it has caught up.
 import { randomUUID } from 'node:crypto';
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import type { KafkaRecord } from '../contracts/kafka-record.js';

@@ -1,3 +1,5 @@
+// Topic administration: create the missing topics, wait for topics, read a topic's partition count
+// and configs.
 import kafkajs, { type Admin, type Kafka } from 'kafkajs';
 import type { Logger } from '../logger.js';
 import { withAdmin } from './admin.js';

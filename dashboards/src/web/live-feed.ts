@@ -1,3 +1,5 @@
+// The dashboard's data feed: the SSE stream, REST polling with backoff while it is down, and what
+// the page knows at each moment.
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.js';
 import { DISCONNECTED_KINDS, failureFromContract, failureFromStreamEvent, type Failure } from './failures.js';
 import { fetchSnapshot, streamUrl, type FetchJson } from './rest-snapshot.js';

@@ -1,3 +1,5 @@
+// The local stack's Kafka: a single-node KRaft broker (storage format, launch, health check) and
+// the pipeline's topics from docker/kafka/topics.conf.
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
