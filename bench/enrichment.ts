@@ -16,10 +16,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createKafkaClient, createLogger, ensureTopics, infraEnvSchema, loadConfig, onShutdown, partitionCount, TopicFollower } from '@pizzashop/common';
+import { createKafkaClient, createLogger, ensureTopics, withAdmin, infraEnvSchema, loadConfig, onShutdown, partitionCount, TopicFollower } from '@pizzashop/common';
 import type { Kafka } from 'kafkajs';
 import { repoRoot } from '@pizzashop/local-stack';
-import { type ServiceProcess, simulate, startEnricher } from '@pizzashop/testkit';
+import { type ServiceProcess, simulate, startEnricher, startProcess } from '@pizzashop/testkit';
 import { benchPort, createPrivatePipeline, type Figure, type PrivatePipeline } from '@pizzashop/testkit/bench';
 import { loadAverage } from './run-meta.js';
 
@@ -63,9 +63,7 @@ async function buildReference(kafkaVersion: string): Promise<string> {
 
 /** The group's committed offsets on the orders topic (summed), the topic's end, and the output topic's last stable offsets (summed). */
 async function progressOf(groupId: string, ordersTopic: string, outputTopic: string): Promise<{ committed: number; end: number; output: number }> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
+  return await withAdmin(kafka, async (admin) => {
     const [[committed], ends, output] = await Promise.all([
       admin.fetchOffsets({ groupId, topics: [ordersTopic] }),
       admin.fetchTopicOffsets(ordersTopic),
@@ -73,9 +71,7 @@ async function progressOf(groupId: string, ordersTopic: string, outputTopic: str
     ]);
     const sum = (offsets: { high?: string; offset?: string }[]) => offsets.reduce((n, p) => n + Math.max(0, Number(p.high ?? p.offset)), 0);
     return { committed: sum(committed?.partitions ?? []), end: sum(ends), output: sum(output) };
-  } finally {
-    await admin.disconnect();
-  }
+  });
 }
 
 interface RunTiming {
@@ -195,24 +191,7 @@ async function runReference(p: PrivatePipeline, classpath: string, outputTopic: 
 
 /** The reference as a child process (output kept, stopped by pid like the services). */
 function startJava(classpath: string, env: Record<string, string>): ServiceProcess {
-  const child = spawn('java', ['-Xmx512m', '-cp', classpath, 'pizzashop.reference.EnrichmentReference'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  const keep = (d: Buffer) => (output = (output + d.toString()).slice(-64_000));
-  child.stdout.on('data', keep);
-  child.stderr.on('data', keep);
-  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-  return {
-    child,
-    output: () => output,
-    exited,
-    stop: async (signal = 'SIGTERM') => {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      process.kill(child.pid!, signal);
-      const escalate = setTimeout(() => child.kill('SIGKILL'), 30_000);
-      await exited;
-      clearTimeout(escalate);
-    },
-  };
+  return startProcess('java', ['-Xmx512m', '-cp', classpath, 'pizzashop.reference.EnrichmentReference'], { env, graceMs: 30_000 });
 }
 
 async function main(): Promise<void> {

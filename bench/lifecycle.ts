@@ -13,7 +13,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
-import { createIdempotentProducer, createKafkaClient, createLogger, infraEnvSchema, loadConfig, onShutdown, sendJson, type Order } from '@pizzashop/common';
+import { createIdempotentProducer, createKafkaClient, createLogger, infraEnvSchema, loadConfig, onShutdown, sendJson, withAdmin, type Order } from '@pizzashop/common';
 import type { Producer } from 'kafkajs';
 import { buildOrder, serviceEnvOf, type ServiceProcess, startService, waitForHttpOk } from '@pizzashop/testkit';
 import { benchPort, createPrivatePipeline, monotonicMs, type PrivatePipeline } from '@pizzashop/testkit/bench';
@@ -60,14 +60,10 @@ interface Services {
  * orders sent meanwhile would never be taken in.
  */
 async function deliveryFromStart(pipeline: PrivatePipeline): Promise<void> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
+  await withAdmin(kafka, async (admin) => {
     const partitions = (await admin.fetchTopicOffsets(pipeline.topics.orders)).map((p) => ({ partition: p.partition, offset: p.low }));
     await admin.setOffsets({ groupId: pipeline.env.DELIVERY_GROUP_ID!, topic: pipeline.topics.orders, partitions });
-  } finally {
-    await admin.disconnect();
-  }
+  });
 }
 
 async function startServices(pipeline: PrivatePipeline): Promise<Services> {

@@ -2,7 +2,7 @@
 // under the enricher's feet, and records on `orders` near the broker's size limit.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createIdempotentProducer, deadLetterSchema, TopicFollower, topicConfig, type DeadLetter } from '@pizzashop/common';
+import { createIdempotentProducer, deadLetterSchema, TopicFollower, topicConfig, withAdmin, type DeadLetter } from '@pizzashop/common';
 import kafkajs, { type Kafka } from 'kafkajs';
 import mysql from 'mysql2/promise';
 import { readTopic } from '@pizzashop/testkit';
@@ -13,16 +13,12 @@ import { ProductPriceBurst } from './product-updates.js';
 const COMPACTION_PRODUCTS = ['71', '72', '73', '74'];
 
 async function setTopicConfigs(kafka: Kafka, topic: string, configs: Record<string, string>): Promise<void> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
+  await withAdmin(kafka, async (admin) => {
     await admin.alterConfigs({
       validateOnly: false,
       resources: [{ type: kafkajs.ConfigResourceTypes.TOPIC, name: topic, configEntries: Object.entries(configs).map(([name, value]) => ({ name, value })) }],
     });
-  } finally {
-    await admin.disconnect();
-  }
+  });
 }
 
 /** Records readable on `topic` now, and the offsets its partitions span (the difference was compacted away). */
@@ -32,14 +28,10 @@ async function recordsAndSpan(kafka: Kafka, topic: string, ctx: DrillContext): P
   await follower.start();
   await follower.caughtUp();
   await follower.stop();
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
+  return await withAdmin(kafka, async (admin) => {
     const offsets = await admin.fetchTopicOffsets(topic);
     return { records, span: offsets.reduce((n, o) => n + Number(o.high) - Number(o.low), 0) };
-  } finally {
-    await admin.disconnect();
-  }
+  });
 }
 
 /** The enricher's products cache size from its /metrics. */

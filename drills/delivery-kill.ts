@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import { createKafkaClient, createLogger, ensureTopics, ORDER_STATUSES, type InfraConfig, type Logger } from '@pizzashop/common';
+import { createKafkaClient, createLogger, ensureTopics, ORDER_STATUSES, withAdmin, type InfraConfig, type Logger } from '@pizzashop/common';
 import type { Kafka } from 'kafkajs';
 import { readTopic } from '@pizzashop/testkit';
 import { serviceEnvOf, startService, waitForHttpOk, type ServiceProcess } from '@pizzashop/testkit';
@@ -129,11 +129,10 @@ export class DeliveryUnderDrill {
   /** Stops it and deletes its state topic and consumer group. */
   async cleanup(): Promise<void> {
     await this.stop('SIGTERM');
-    const admin = this.kafka.admin();
-    await admin.connect();
-    await admin.deleteTopics({ topics: [this.env.DELIVERY_STATE_TOPIC!] }).catch(() => undefined);
-    await admin.deleteGroups([this.env.DELIVERY_GROUP_ID!]).catch(() => undefined);
-    await admin.disconnect();
+    await withAdmin(this.kafka, async (admin) => {
+      await admin.deleteTopics({ topics: [this.env.DELIVERY_STATE_TOPIC!] }).catch(() => undefined);
+      await admin.deleteGroups([this.env.DELIVERY_GROUP_ID!]).catch(() => undefined);
+    });
   }
 }
 

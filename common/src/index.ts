@@ -1,7 +1,10 @@
+// @pizzashop/common's public surface: the contracts, config, logging, Kafka, Pinot and HTTP helpers
+// the services, the local stack and the test kit import.
 export * from './config.js';
 export * from './logger.js';
 export * from './retry.js';
 export * from './shutdown.js';
+export * from './stream-service.js';
 export * from './process-control.js';
 export * from './http/not-found.js';
 export * from './http/ops-routes.js';
@@ -14,11 +17,13 @@ export * from './contracts/order-fast.js';
 export * from './contracts/product.js';
 export * from './contracts/debezium-product.js';
 export * from './contracts/enriched-order-item.js';
+export * from './contracts/kafka-record.js';
 export * from './contracts/dead-letter.js';
 export * from './contracts/alert.js';
 export * from './contracts/validation-message.js';
 export * from './contracts/topic-contracts.js';
 export * from './kafka/client.js';
+export * from './kafka/admin.js';
 export * from './kafka/producers.js';
 export * from './kafka/dead-letters.js';
 export * from './kafka/topics.js';

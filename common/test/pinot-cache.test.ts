@@ -19,6 +19,18 @@ function fakePinot() {
   return { querier, pending, calls: () => calls };
 }
 
+/** A cache over a fake Pinot holding result(1) for `SELECT 1`, stored at time 0; set `clock.now` to move time. */
+async function holdingFirstResult(options: { ttlMs: number; staleWhileRevalidateMs?: number }) {
+  const clock = { now: 0 };
+  const pinot = fakePinot();
+  const cache = new SharedQueryCache(pinot.querier, { ...options, now: () => clock.now });
+  const q = sql`SELECT 1`;
+  const first = cache.query(q);
+  pinot.pending[0]?.resolve(result(1));
+  await first;
+  return { clock, pinot, cache, q };
+}
+
 describe('SharedQueryCache', () => {
   it('shares one in-flight call between identical queries, then serves the stored result within the TTL', async () => {
     let now = 0;
@@ -48,14 +60,8 @@ describe('SharedQueryCache', () => {
   });
 
   it('waits for Pinot once a result is older than TTL plus the stale period', async () => {
-    let now = 0;
-    const pinot = fakePinot();
-    const cache = new SharedQueryCache(pinot.querier, { ttlMs: 1000, staleWhileRevalidateMs: 500, now: () => now });
-    const q = sql`SELECT 1`;
-    const first = cache.query(q);
-    pinot.pending[0]?.resolve(result(1));
-    await first;
-    now = 1500;
+    const { clock, pinot, cache, q } = await holdingFirstResult({ ttlMs: 1000, staleWhileRevalidateMs: 500 });
+    clock.now = 1500;
     const second = cache.query(q);
     expect(pinot.calls()).toBe(2);
     pinot.pending[1]?.resolve(result(2));
@@ -63,16 +69,10 @@ describe('SharedQueryCache', () => {
   });
 
   it('keeps serving the old result past the stale period while its renewal is still running', async () => {
-    let now = 0;
-    const pinot = fakePinot();
-    const cache = new SharedQueryCache(pinot.querier, { ttlMs: 1000, staleWhileRevalidateMs: 500, now: () => now });
-    const q = sql`SELECT 1`;
-    const first = cache.query(q);
-    pinot.pending[0]?.resolve(result(1));
-    await first;
-    now = 1200;
+    const { clock, pinot, cache, q } = await holdingFirstResult({ ttlMs: 1000, staleWhileRevalidateMs: 500 });
+    clock.now = 1200;
     expect((await cache.query(q)).rows).toEqual([[1]]);
-    now = 4000;
+    clock.now = 4000;
     expect((await cache.query(q)).rows).toEqual([[1]]);
     expect(pinot.calls()).toBe(2);
     pinot.pending[1]?.resolve(result(2));
@@ -81,14 +81,8 @@ describe('SharedQueryCache', () => {
   });
 
   it('keeps serving the stale result when the background refresh fails', async () => {
-    let now = 0;
-    const pinot = fakePinot();
-    const cache = new SharedQueryCache(pinot.querier, { ttlMs: 1000, now: () => now });
-    const q = sql`SELECT 1`;
-    const first = cache.query(q);
-    pinot.pending[0]?.resolve(result(1));
-    await first;
-    now = 1200;
+    const { clock, pinot, cache, q } = await holdingFirstResult({ ttlMs: 1000 });
+    clock.now = 1200;
     expect((await cache.query(q)).rows).toEqual([[1]]);
     pinot.pending[1]?.reject(new Error('pinot down'));
     await new Promise((r) => setImmediate(r));

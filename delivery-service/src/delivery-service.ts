@@ -4,8 +4,8 @@
 // topic says exactly where each order was, so nothing is published twice and nothing is lost.
 import {
   buildDeadLetter,
-  createTransactionalProducer,
   deadLetterRecords,
+  openTransactionalProducer,
   orderSchema,
   sendJsonToTopics,
   TopicFollower,
@@ -87,17 +87,8 @@ export class DeliveryService {
 
   private async openProducer(): Promise<Producer> {
     if (this.producer) return this.producer;
-    const producer = createTransactionalProducer(this.kafka, this.cfg.DELIVERY_TRANSACTIONAL_ID, this.cfg.DELIVERY_TRANSACTION_TIMEOUT_MS);
-    try {
-      await producer.connect();
-      const tx = await producer.transaction();
-      await tx.abort();
-    } catch (err) {
-      await producer.disconnect().catch(() => undefined);
-      throw err;
-    }
-    this.producer = producer;
-    return producer;
+    this.producer = await openTransactionalProducer(this.kafka, this.cfg.DELIVERY_TRANSACTIONAL_ID, this.cfg.DELIVERY_TRANSACTION_TIMEOUT_MS);
+    return this.producer;
   }
 
   /** Reads the compacted state topic to its end: every order not yet delivered resumes where it was. */

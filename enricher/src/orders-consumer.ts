@@ -1,7 +1,7 @@
 // The `orders` consumer in its group: runs kafkajs with manual offsets (they are committed in the
 // partitions' transactions), reports each assignment, replaces a consumer kafkajs gave up on, and
 // answers what the group says: the committed offset of a partition, and whether we still own it.
-import { partitionCount, retryUntilDone, type Logger } from '@pizzashop/common';
+import { partitionCount, retryUntilDone, withAdmin, type Logger } from '@pizzashop/common';
 import { AssignerProtocol, type Consumer, type EachBatchPayload, type Kafka } from 'kafkajs';
 import type { EnricherConfig } from './config.js';
 
@@ -61,15 +61,9 @@ export class OrdersConsumer {
     let offset: bigint | null = null;
     await retryUntilDone(
       async () => {
-        const admin = this.kafka.admin();
-        await admin.connect();
-        try {
-          const [committed] = await admin.fetchOffsets({ groupId: this.cfg.ENRICHER_GROUP_ID, topics: [this.cfg.ORDERS_TOPIC] });
-          const raw = committed?.partitions.find((p) => p.partition === partition)?.offset ?? '-1';
-          offset = raw === '-1' ? null : BigInt(raw);
-        } finally {
-          await admin.disconnect().catch(() => undefined);
-        }
+        const [committed] = await withAdmin(this.kafka, (admin) => admin.fetchOffsets({ groupId: this.cfg.ENRICHER_GROUP_ID, topics: [this.cfg.ORDERS_TOPIC] }));
+        const raw = committed?.partitions.find((p) => p.partition === partition)?.offset ?? '-1';
+        offset = raw === '-1' ? null : BigInt(raw);
       },
       {
         stepMs: 500,

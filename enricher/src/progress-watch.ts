@@ -2,7 +2,7 @@
 // committed offset on it has not moved for a while (a poisoned batch, transactions that keep failing,
 // a consumer that stopped). Readiness follows it, so a stalled enricher is visible from outside.
 import type { Kafka } from 'kafkajs';
-import type { Logger } from '@pizzashop/common';
+import { withAdmin, type Logger } from '@pizzashop/common';
 
 export interface PartitionProgress {
   committed: bigint;
@@ -44,9 +44,7 @@ export class ProgressWatch {
   }
 
   private async poll(): Promise<void> {
-    const admin = this.kafka.admin();
-    await admin.connect();
-    try {
+    await withAdmin(this.kafka, async (admin) => {
       const [[group], ends] = await Promise.all([admin.fetchOffsets({ groupId: this.o.groupId, topics: [this.o.topic] }), admin.fetchTopicOffsets(this.o.topic)]);
       const now = Date.now();
       for (const { partition, high, low } of ends) {
@@ -56,9 +54,7 @@ export class ProgressWatch {
         const since = before && before.committed === committed ? before.since : now;
         this.progress.set(partition, { committed, end: BigInt(high), since });
       }
-    } finally {
-      await admin.disconnect();
-    }
+    });
     const stalled = stalledPartitions(this.progress, this.o.owned(), Date.now(), this.o.stallMs);
     if (stalled.join() !== this.stalled.join()) {
       this.stalled = stalled;

@@ -1,7 +1,7 @@
 // One transactional producer for one orders partition: writes a planned output and, with it, the
 // partition's consumer offset, all or nothing. Its transactional id belongs to the partition, so
 // whoever opens it next fences this one (see docs/decisions.md).
-import { createTransactionalProducer, splitIntoRequests, type Logger } from '@pizzashop/common';
+import { openTransactionalProducer, splitIntoRequests, type Logger } from '@pizzashop/common';
 import type { Kafka, Message, Producer } from 'kafkajs';
 
 /** Transaction errors meaning this producer epoch is over: another producer opened the id, or the coordinator aborted a transaction past its timeout. */
@@ -38,22 +38,9 @@ export class TransactionalWriter {
     private readonly producer: Producer,
   ) {}
 
-  /**
-   * Opens the id: InitProducerId starts a new producer epoch, which fences every earlier producer
-   * of the id and settles the transaction it left (an open one aborted, a prepared commit completed)
-   * before this returns. Offsets read after it are final for the partition.
-   */
+  /** Opens the id (fencing every earlier producer of it, see `openTransactionalProducer`): offsets read after it are final for the partition. */
   static async open(kafka: Kafka, transactionalId: string, timeoutMs: number): Promise<TransactionalWriter> {
-    const producer = createTransactionalProducer(kafka, transactionalId, timeoutMs);
-    try {
-      await producer.connect();
-      const tx = await producer.transaction();
-      await tx.abort();
-    } catch (err) {
-      await producer.disconnect().catch(() => undefined);
-      throw err;
-    }
-    return new TransactionalWriter(transactionalId, producer);
+    return new TransactionalWriter(transactionalId, await openTransactionalProducer(kafka, transactionalId, timeoutMs));
   }
 
   /**

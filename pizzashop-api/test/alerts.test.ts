@@ -1,22 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ALERT_ROW, mockedApi, standardAnswers } from './support.js';
-
-async function readUntil(body: ReadableStream<Uint8Array>, marker: string, timeoutMs: number): Promise<string> {
-  const reader = body.getReader();
-  const decoder = new TextDecoder();
-  let text = '';
-  const deadline = Date.now() + timeoutMs;
-  try {
-    while (!text.includes(marker) && Date.now() < deadline) {
-      const chunk = await Promise.race([reader.read(), new Promise<undefined>((r) => setTimeout(() => r(undefined), deadline - Date.now()))]);
-      if (!chunk || chunk.done) break;
-      text += decoder.decode(chunk.value, { stream: true });
-    }
-  } finally {
-    await reader.cancel();
-  }
-  return text;
-}
+import { ALERT_ROW, mockedApi, readUntil, standardAnswers } from './support.js';
 
 describe('GET /alerts', () => {
   it('answers the alerts of the Pinot table as Alert objects, with the status filter in the SQL', async () => {

@@ -1,7 +1,7 @@
 import { createLogger } from '@pizzashop/common';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SnapshotHub, type HubEvent } from '../src/stream.js';
-import { mockedApi, standardAnswers } from './support.js';
+import { mockedApi, readUntil, standardAnswers } from './support.js';
 
 const log = createLogger('stream-test', 'silent');
 
@@ -71,23 +71,6 @@ describe('SnapshotHub', () => {
     hub.close();
   });
 });
-
-async function readUntil(body: ReadableStream<Uint8Array>, marker: string, timeoutMs: number): Promise<string> {
-  const reader = body.getReader();
-  const decoder = new TextDecoder();
-  let text = '';
-  const deadline = Date.now() + timeoutMs;
-  try {
-    while (!text.includes(marker) && Date.now() < deadline) {
-      const chunk = await Promise.race([reader.read(), new Promise<undefined>((r) => setTimeout(() => r(undefined), deadline - Date.now()))]);
-      if (!chunk || chunk.done) break;
-      text += decoder.decode(chunk.value, { stream: true });
-    }
-  } finally {
-    await reader.cancel();
-  }
-  return text;
-}
 
 describe('GET /orders/stream', () => {
   it('pushes a snapshot event within 2 s, and subscribers share one Pinot round per tick', async () => {

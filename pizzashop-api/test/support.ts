@@ -94,3 +94,21 @@ export function standardAnswers(sql: string): PinotReply {
   }
   return { columns: [], rows: [] };
 }
+
+/** Reads an SSE body until `marker` appears or `timeoutMs` passed, then cancels it; resolves with what was read. */
+export async function readUntil(body: ReadableStream<Uint8Array>, marker: string, timeoutMs: number): Promise<string> {
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  const deadline = Date.now() + timeoutMs;
+  try {
+    while (!text.includes(marker) && Date.now() < deadline) {
+      const chunk = await Promise.race([reader.read(), new Promise<undefined>((r) => setTimeout(() => r(undefined), deadline - Date.now()))]);
+      if (!chunk || chunk.done) break;
+      text += decoder.decode(chunk.value, { stream: true });
+    }
+  } finally {
+    await reader.cancel();
+  }
+  return text;
+}

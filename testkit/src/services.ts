@@ -1,3 +1,5 @@
+// Child processes for tests, benches and drills (a service with tsx, or any command): output kept,
+// stopped by PID; and the wait helpers around them.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,16 +27,27 @@ const STOP_GRACE_MS = 15_000;
  * under the test stack's state dir while it runs (see service-records.ts).
  */
 export function startService(entry: string, env: Record<string, string>, args: string[] = []): ServiceProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
-    cwd: repoRoot,
-    env: { ...process.env, LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  return startProcess(process.execPath, ['--import', 'tsx', entry, ...args], { cwd: repoRoot, env: { LOG_LEVEL: 'info', ...env }, recordAs: entry });
+}
+
+export interface ProcessOptions {
+  /** Added to this process's env. */
+  env: Record<string, string>;
+  cwd?: string;
+  /** How long a SIGTERM stop waits before SIGKILL. */
+  graceMs?: number;
+  /** Records the process under the test stack's state dir with this entry while it runs. */
+  recordAs?: string;
+}
+
+/** Starts `command` as a child process whose last output is kept, stopped by PID (see ServiceProcess). */
+export function startProcess(command: string, args: string[], { env, cwd, graceMs = STOP_GRACE_MS, recordAs }: ProcessOptions): ServiceProcess {
+  const child = spawn(command, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const keep = (d: Buffer) => (output = (output + d.toString()).slice(-OUTPUT_KEPT));
   child.stdout!.on('data', keep);
   child.stderr!.on('data', keep);
-  const forget = child.pid === undefined ? () => undefined : recordService(child.pid, entry);
+  const forget = child.pid === undefined || recordAs === undefined ? () => undefined : recordService(child.pid, recordAs);
   const exited = new Promise<number | null>((r) =>
     child.once('exit', (code) => {
       forget();
@@ -48,7 +61,7 @@ export function startService(entry: string, env: Record<string, string>, args: s
     stop: async (signal = 'SIGTERM') => {
       if (child.exitCode !== null || child.signalCode !== null) return;
       process.kill(child.pid!, signal);
-      const escalate = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
+      const escalate = setTimeout(() => child.kill('SIGKILL'), graceMs);
       await exited;
       clearTimeout(escalate);
     },

@@ -1,5 +1,8 @@
+// The dead-letter contract: the record a service writes to `dead-letters` for input it cannot
+// process, quoting the original's bytes and where it stood.
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import type { KafkaRecord } from './kafka-record.js';
 import { isoUtcTimestampSchema } from './time.js';
 
 /**
@@ -34,12 +37,8 @@ export const deadLetterSchema = z.object({
 });
 export type DeadLetter = z.infer<typeof deadLetterSchema>;
 
-export interface DeadLetterSource {
+export interface DeadLetterSource extends KafkaRecord {
   topic: string;
-  partition: number;
-  offset: string;
-  key: Buffer | null;
-  value: Buffer | null;
   /** The original's `schema-id` header (schemaIdOf), when it had one. */
   schemaId?: number;
 }

@@ -1,3 +1,5 @@
+// The producers the pipeline relies on (idempotent, transactional) and JSON sends split to the
+// broker's record-batch limit.
 import { Partitioners, type Kafka, type Message, type Producer, type Transaction } from 'kafkajs';
 
 /**
@@ -60,6 +62,25 @@ export function createTransactionalProducer(kafka: Kafka, transactionalId: strin
     maxInFlightRequests: 1,
     createPartitioner: Partitioners.DefaultPartitioner,
   });
+}
+
+/**
+ * Creates and connects a transactional producer and opens its id: InitProducerId starts a new
+ * producer epoch, which fences every earlier producer of the id and settles the transaction it
+ * left (an open one aborted, a prepared commit completed) before this returns, so offsets read
+ * after it are final. On failure the producer is disconnected and the error thrown.
+ */
+export async function openTransactionalProducer(kafka: Kafka, transactionalId: string, transactionTimeoutMs?: number): Promise<Producer> {
+  const producer = createTransactionalProducer(kafka, transactionalId, transactionTimeoutMs);
+  try {
+    await producer.connect();
+    const tx = await producer.transaction();
+    await tx.abort();
+  } catch (err) {
+    await producer.disconnect().catch(() => undefined);
+    throw err;
+  }
+  return producer;
 }
 
 /** Anything that can send: a producer or an open transaction. */

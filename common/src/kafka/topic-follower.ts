@@ -1,12 +1,12 @@
+// TopicFollower: reads a whole topic into memory and keeps following it (the enricher's caches, the
+// delivery service's state reload), knowing when it has caught up.
 import { randomUUID } from 'node:crypto';
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import type { KafkaRecord } from '../contracts/kafka-record.js';
 import type { Logger } from '../logger.js';
+import { withAdmin } from './admin.js';
 
-export interface FollowedRecord {
-  partition: number;
-  offset: string;
-  key: Buffer | null;
-  value: Buffer | null;
+export interface FollowedRecord extends KafkaRecord {
   /** The record's timestamp (ms since epoch, as a string like kafkajs gives it). */
   timestamp: string;
 }
@@ -59,14 +59,7 @@ export class TopicFollower {
   }
 
   async start(): Promise<void> {
-    const admin = this.kafka.admin();
-    await admin.connect();
-    let offsets: Awaited<ReturnType<typeof admin.fetchTopicOffsets>>;
-    try {
-      offsets = await admin.fetchTopicOffsets(this.options.topic);
-    } finally {
-      await admin.disconnect();
-    }
+    const offsets = await withAdmin(this.kafka, (admin) => admin.fetchTopicOffsets(this.options.topic));
     const starts = offsets.map(({ partition, low, high }) => ({ partition, start: this.options.startAt?.(BigInt(low), BigInt(high)) ?? BigInt(low) }));
     for (const { partition, start } of starts) this.advance(partition, start);
     this.startMarks = Promise.all(offsets.map(({ partition, high }) => this.caughtUpTo(partition, BigInt(high)))).then(() => undefined);
@@ -97,29 +90,17 @@ export class TopicFollower {
 
   /** The current last stable offset of one partition: wait for it with `caughtUpTo` to read up to "now". */
   async lastStableOffset(partition: number): Promise<bigint> {
-    const admin = this.kafka.admin();
-    await admin.connect();
-    try {
-      const offsets = await admin.fetchTopicOffsets(this.options.topic);
-      const found = offsets.find((o) => o.partition === partition);
-      if (!found) throw new Error(`${this.options.topic} has no partition ${partition}`);
-      return BigInt(found.high);
-    } finally {
-      await admin.disconnect();
-    }
+    const offsets = await withAdmin(this.kafka, (admin) => admin.fetchTopicOffsets(this.options.topic));
+    const found = offsets.find((o) => o.partition === partition);
+    if (!found) throw new Error(`${this.options.topic} has no partition ${partition}`);
+    return BigInt(found.high);
   }
 
   async stop(): Promise<void> {
     await this.consumer.disconnect();
-    const admin = this.kafka.admin();
-    try {
-      await admin.connect();
-      await admin.deleteGroups([this.groupId]);
-    } catch (err) {
+    await withAdmin(this.kafka, (admin) => admin.deleteGroups([this.groupId])).catch((err: unknown) => {
       this.options.log.debug({ err, groupId: this.groupId }, 'could not delete follower group; the broker expires it');
-    } finally {
-      await admin.disconnect();
-    }
+    });
   }
 
   private advance(partition: number, position: bigint): void {

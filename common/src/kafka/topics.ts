@@ -1,11 +1,38 @@
-import kafkajs, { type ITopicConfig, type Kafka } from 'kafkajs';
+// Topic administration: create the missing topics, wait for topics, read a topic's partition count
+// and configs.
+import kafkajs, { type Admin, type Kafka } from 'kafkajs';
 import type { Logger } from '../logger.js';
+import { withAdmin } from './admin.js';
 
 export interface TopicSpec {
   topic: string;
   numPartitions: number;
   /** Broker topic configs, e.g. `{ 'cleanup.policy': 'compact' }`. */
   configs?: Record<string, string>;
+  /** The broker's default when unset. */
+  replicationFactor?: number;
+}
+
+/**
+ * Creates topics found missing, with their configs, and waits until their leaders are known.
+ * Resolves false when another client created one of them meanwhile (then this created none).
+ */
+export async function createTopics(admin: Admin, specs: TopicSpec[]): Promise<boolean> {
+  try {
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: specs.map((s) => ({
+        topic: s.topic,
+        numPartitions: s.numPartitions,
+        ...(s.replicationFactor === undefined ? {} : { replicationFactor: s.replicationFactor }),
+        configEntries: Object.entries(s.configs ?? {}).map(([name, value]) => ({ name, value })),
+      })),
+    });
+    return true;
+  } catch (err) {
+    if ((err as { type?: string }).type === 'TOPIC_ALREADY_EXISTS') return false;
+    throw err;
+  }
 }
 
 /**
@@ -13,26 +40,11 @@ export interface TopicSpec {
  * their leaders are known. Safe to call from several services at once.
  */
 export async function ensureTopics(kafka: Kafka, specs: TopicSpec[], log: Logger): Promise<void> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
+  await withAdmin(kafka, async (admin) => {
     const existing = new Set(await admin.listTopics());
-    const missing: ITopicConfig[] = specs
-      .filter((s) => !existing.has(s.topic))
-      .map((s) => ({
-        topic: s.topic,
-        numPartitions: s.numPartitions,
-        configEntries: Object.entries(s.configs ?? {}).map(([name, value]) => ({ name, value })),
-      }));
-    if (missing.length === 0) return;
-    await admin.createTopics({ topics: missing, waitForLeaders: true });
-    log.info({ topics: missing.map((t) => t.topic) }, 'created topics');
-  } catch (err) {
-    if ((err as { type?: string }).type === 'TOPIC_ALREADY_EXISTS') return;
-    throw err;
-  } finally {
-    await admin.disconnect();
-  }
+    const missing = specs.filter((s) => !existing.has(s.topic));
+    if (missing.length > 0 && (await createTopics(admin, missing))) log.info({ topics: missing.map((t) => t.topic) }, 'created topics');
+  });
 }
 
 /**
@@ -53,14 +65,10 @@ async function whileTopicIsNew<T>(fn: () => Promise<T>, attempts = 40): Promise<
 
 /** Number of partitions of an existing topic. */
 export async function partitionCount(kafka: Kafka, topic: string): Promise<number> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
+  return await withAdmin(kafka, async (admin) => {
     const { topics } = await whileTopicIsNew(() => admin.fetchTopicMetadata({ topics: [topic] }));
     return topics[0]?.partitions.length ?? 0;
-  } finally {
-    await admin.disconnect();
-  }
+  });
 }
 
 /**
@@ -68,9 +76,7 @@ export async function partitionCount(kafka: Kafka, topic: string): Promise<numbe
  * logging `hint` every `logEveryMs` so an operator sees what is missing and why.
  */
 export async function waitForTopics(kafka: Kafka, topics: string[], log: Logger, hint: string, logEveryMs = 10000): Promise<void> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
+  await withAdmin(kafka, async (admin) => {
     let lastLog = 0;
     for (;;) {
       const existing = new Set(await admin.listTopics());
@@ -82,21 +88,15 @@ export async function waitForTopics(kafka: Kafka, topics: string[], log: Logger,
       }
       await new Promise((r) => setTimeout(r, 1000));
     }
-  } finally {
-    await admin.disconnect();
-  }
+  });
 }
 
 /** The current value of one config of a topic (e.g. `cleanup.policy`), or undefined when unset. */
 export async function topicConfig(kafka: Kafka, topic: string, name: string): Promise<string | undefined> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
+  return await withAdmin(kafka, async (admin) => {
     const { resources } = await whileTopicIsNew(() =>
       admin.describeConfigs({ includeSynonyms: false, resources: [{ type: kafkajs.ConfigResourceTypes.TOPIC, name: topic, configNames: [name] }] }),
     );
     return resources[0]?.configEntries.find((e) => e.configName === name)?.configValue;
-  } finally {
-    await admin.disconnect();
-  }
+  });
 }

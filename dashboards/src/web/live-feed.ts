@@ -1,3 +1,5 @@
+// The dashboard's data feed: the SSE stream, REST polling with backoff while it is down, and what
+// the page knows at each moment.
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.js';
 import { DISCONNECTED_KINDS, failureFromContract, failureFromStreamEvent, type Failure } from './failures.js';
 import { fetchSnapshot, streamUrl, type FetchJson } from './rest-snapshot.js';
@@ -139,36 +141,25 @@ export class LiveFeed {
       if (this.stream === stream) handler(event);
     };
     stream.addEventListener('open', mine(() => this.armSilenceTimer()));
-    stream.addEventListener(
-      'snapshot',
-      mine((event) => {
-        this.streamDelivering();
-        let body: unknown;
-        try {
-          body = JSON.parse(event.data);
-        } catch {
-          body = undefined;
-        }
-        const parsed = dashboardSnapshotSchema.safeParse(body);
-        if (parsed.success) this.received(parsed.data);
-        else this.failed(failureFromContract('a snapshot', parsed.error.message));
-      }),
-    );
-    stream.addEventListener(
-      'alerts',
-      mine((event) => {
-        this.streamDelivering();
-        let body: unknown;
-        try {
-          body = JSON.parse(event.data);
-        } catch {
-          body = undefined;
-        }
-        const parsed = alertsResponseSchema.safeParse(body);
-        if (parsed.success) this.update({ alerts: parsed.data.alerts });
-        else this.failed(failureFromContract('the alerts', parsed.error.message));
-      }),
-    );
+    /** An event whose data is JSON following `schema`: a body that is not JSON or breaks the contract is a failure. */
+    const onJson = <T>(name: string, schema: z.ZodType<T>, what: string, use: (data: T) => void) =>
+      stream.addEventListener(
+        name,
+        mine((event) => {
+          this.streamDelivering();
+          let body: unknown;
+          try {
+            body = JSON.parse(event.data);
+          } catch {
+            body = undefined;
+          }
+          const parsed = schema.safeParse(body);
+          if (parsed.success) use(parsed.data);
+          else this.failed(failureFromContract(what, parsed.error.message));
+        }),
+      );
+    onJson('snapshot', dashboardSnapshotSchema, 'a snapshot', (snapshot) => this.received(snapshot));
+    onJson('alerts', alertsResponseSchema, 'the alerts', ({ alerts }) => this.update({ alerts }));
     stream.addEventListener(
       'failure',
       mine((event) => {

@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import kafkajs, { type Admin } from 'kafkajs';
+import { createTopics } from '@pizzashop/common';
 import { repoRoot } from '../config.js';
 import { render } from '../templates.js';
 import type { StackContext } from './types.js';
@@ -62,16 +63,8 @@ export function stackTopics(ctx: StackContext): TopicDefinition[] {
 export async function ensureStackTopics(admin: Admin, topics: TopicDefinition[], progress: (line: string) => void): Promise<void> {
   const existing = new Set(await admin.listTopics());
   const missing = topics.filter((t) => !existing.has(t.topic));
-  if (missing.length > 0) {
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: missing.map((t) => ({
-        topic: t.topic,
-        numPartitions: t.partitions,
-        replicationFactor: 1,
-        configEntries: Object.entries(t.configs).map(([name, value]) => ({ name, value })),
-      })),
-    });
+  const specs = missing.map((t) => ({ topic: t.topic, numPartitions: t.partitions, replicationFactor: 1, configs: t.configs }));
+  if (missing.length > 0 && (await createTopics(admin, specs))) {
     progress(`[kafka] created topics ${missing.map((t) => t.topic).join(', ')} (configs from docker/kafka/topics.conf)`);
   }
   const present = topics.filter((t) => existing.has(t.topic));

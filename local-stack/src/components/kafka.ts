@@ -1,3 +1,5 @@
+// The local stack's Kafka: a single-node KRaft broker (storage format, launch, health check) and
+// the pipeline's topics from docker/kafka/topics.conf.
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
@@ -5,7 +7,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { logLevel } from 'kafkajs';
-import { createKafkaClient, createLogger } from '@pizzashop/common';
+import { createKafkaClient, createLogger, withAdmin } from '@pizzashop/common';
 import { LOG4J2_CONFIG, javaLaunch } from './jvm.js';
 import { writeConf } from '../layout.js';
 import { ensureStackTopics, stackTopics } from './kafka-topics.js';
@@ -13,14 +15,14 @@ import type { Component, StackContext } from './types.js';
 
 const silent = createLogger('local-stack', 'silent');
 
-/** An admin client for health checks and topic set-up: quiet and quick to give up while the broker starts. */
-export function kafkaAdminClient(ctx: StackContext) {
+/** A client for health checks and topic set-up: quiet and quick to give up while the broker starts. */
+function stackKafkaClient(ctx: StackContext) {
   return createKafkaClient({
     brokers: [`localhost:${ctx.cfg.KAFKA_PORT}`],
     clientId: 'local-stack',
     log: silent,
     overrides: { logLevel: logLevel.NOTHING, connectionTimeout: 1000, requestTimeout: 5000, retry: { retries: 2, initialRetryTime: 200 } },
-  }).admin();
+  });
 }
 
 function writeBrokerConfig(ctx: StackContext): string {
@@ -82,24 +84,9 @@ export const kafka: Component = {
       jvmArgs: [LOG4J2_CONFIG],
     }),
   async isHealthy(ctx) {
-    const admin = kafkaAdminClient(ctx);
-    try {
-      await admin.connect();
-      const cluster = await admin.describeCluster();
-      return cluster.brokers.length > 0;
-    } catch {
-      return false;
-    } finally {
-      await admin.disconnect().catch(() => undefined);
-    }
+    return withAdmin(stackKafkaClient(ctx), async (admin) => (await admin.describeCluster()).brokers.length > 0).catch(() => false);
   },
   async ensure(ctx) {
-    const admin = kafkaAdminClient(ctx);
-    await admin.connect();
-    try {
-      await ensureStackTopics(admin, stackTopics(ctx), ctx.progress);
-    } finally {
-      await admin.disconnect();
-    }
+    await withAdmin(stackKafkaClient(ctx), (admin) => ensureStackTopics(admin, stackTopics(ctx), ctx.progress));
   },
 };

@@ -4,7 +4,7 @@
  * schema, indexes and ingestion; another name and topic), the env keys that point a service at
  * them, and a drop() that deletes them again. Leftovers of a run that died are swept by age.
  */
-import { createKafkaClient, ensureTopics, partitionCount, RegistryApi, valueSubject, type InfraConfig, type Logger } from '@pizzashop/common';
+import { createKafkaClient, ensureTopics, withAdmin, partitionCount, RegistryApi, valueSubject, type InfraConfig, type Logger } from '@pizzashop/common';
 import type { Kafka } from 'kafkajs';
 import { readTableSchema, renderTableTemplate, type PINOT_LIFECYCLE_TABLES, type PINOT_TABLES } from '@pizzashop/local-stack';
 
@@ -141,9 +141,7 @@ async function dropSubjects(cfg: InfraConfig, topics: string[], log: Logger): Pr
 
 /** Deletes `topics` and every consumer group `isMine` accepts. */
 async function dropKafka(kafka: Kafka, topics: string[], isMine: (group: string) => boolean, log: Logger): Promise<void> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
+  await withAdmin(kafka, async (admin) => {
     // A consumer still polling a deleted topic re-creates it (empty): check again and delete again.
     const present = async () => {
       const existing = new Set(await admin.listTopics());
@@ -159,19 +157,11 @@ async function dropKafka(kafka: Kafka, topics: string[], isMine: (group: string)
     }
     const used = (await admin.listGroups()).groups.map((g) => g.groupId).filter(isMine);
     if (used.length > 0) await admin.deleteGroups(used).catch((err: unknown) => log.warn({ err, groups: used }, 'could not delete private consumer groups'));
-  } finally {
-    await admin.disconnect();
-  }
+  });
 }
 
 async function runPrefixedTopics(kafka: Kafka, prefix: string): Promise<string[]> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    return (await admin.listTopics()).filter((t) => t.startsWith(prefix));
-  } finally {
-    await admin.disconnect();
-  }
+  return withAdmin(kafka, async (admin) => (await admin.listTopics()).filter((t) => t.startsWith(prefix)));
 }
 
 /** Creates the private topics (partitioned like the stack's `orders`) and, when asked, the Pinot tables. */
@@ -283,16 +273,10 @@ async function sweepLeftovers(cfg: InfraConfig, kafka: Kafka, log: Logger): Prom
       await dropTable(cfg, name, log);
     }
   }
-  const admin = kafka.admin();
-  await admin.connect();
-  let topics: string[];
-  let groups: string[];
-  try {
-    topics = (await admin.listTopics()).filter((t) => isLeftover(t, now));
-    groups = (await admin.listGroups()).groups.map((g) => g.groupId).filter((g) => isLeftover(g, now));
-  } finally {
-    await admin.disconnect();
-  }
+  const { topics, groups } = await withAdmin(kafka, async (admin) => ({
+    topics: (await admin.listTopics()).filter((t) => isLeftover(t, now)),
+    groups: (await admin.listGroups()).groups.map((g) => g.groupId).filter((g) => isLeftover(g, now)),
+  }));
   if (topics.length > 0 || groups.length > 0) {
     log.warn({ topics, groups }, 'deleting private bench topics and groups left by a run that died');
     await dropKafka(kafka, topics, (group) => groups.includes(group), log);
