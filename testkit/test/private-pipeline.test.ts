@@ -18,6 +18,24 @@ describe('private pipeline', () => {
     expect(config.tableIndexConfig.bloomFilterColumns).toContain('orderId');
   });
 
+  it('derives a private alerts table: upsert on the id, consuming the private alerts topic', () => {
+    const { schema, tableConfig } = privateTableConfigs('alerts', 'bench_alertsit_abc_alerts', {
+      brokers: 'localhost:9092',
+      ordersTopic: 'bench-alertsit-abc-orders',
+      enrichedOrderItemsTopic: 'bench-alertsit-abc-enriched-order-items',
+      alertsTopic: 'bench-alertsit-abc-alerts',
+    });
+    const config = tableConfig as { tableName: string; upsertConfig: { mode: string }; tableIndexConfig: { streamConfigs: Record<string, string> } };
+    expect(schema.primaryKeyColumns).toEqual(['id']);
+    expect(config.tableName).toBe('bench_alertsit_abc_alerts');
+    expect(config.upsertConfig.mode).toBe('FULL');
+    expect(config.tableIndexConfig.streamConfigs['stream.kafka.topic.name']).toBe('bench-alertsit-abc-alerts');
+  });
+
+  it('refuses an alerts table without an alerts topic', () => {
+    expect(() => privateTableConfigs('alerts', 'bench_alertsit_abc_alerts', { brokers: 'localhost:9092', ordersTopic: 'o', enrichedOrderItemsTopic: 'e' })).toThrow(/ALERTS_TOPIC/);
+  });
+
   it('reads the run start from private names only', () => {
     const at = Date.UTC(2026, 11, 1, 12);
     const id = at.toString(36);

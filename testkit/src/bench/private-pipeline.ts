@@ -1,20 +1,22 @@
 /**
- * Private copies of the pipeline for one bench run, so a bench never adds rows to the stack's own
- * topics and tables: Kafka topics and Pinot REALTIME tables made from docker/pinot/config/* (same
- * schema, indexes and ingestion; another name and topic), the env keys that point a service at
- * them, and a drop() that deletes them again. Leftovers of a run that died are swept by age.
+ * Private copies of the pipeline for one bench run (or one test file), so it never adds rows to the
+ * stack's own topics and tables nor reads anyone else's: Kafka topics and Pinot REALTIME tables made
+ * from docker/pinot/config/* (same schema, indexes and ingestion; another name and topic), the env
+ * keys that point a service at them, and a drop() that deletes them again. Leftovers of a run that died are swept by age.
  */
 import { createKafkaClient, ensureTopics, partitionCount, RegistryApi, valueSubject, type InfraConfig, type Logger } from '@pizzashop/common';
 import type { Kafka } from 'kafkajs';
 import { readTableSchema, renderTableTemplate, type PINOT_TABLES } from '@pizzashop/local-stack';
 
-/** The stack tables a bench copies (not `alerts`: no bench runs the alerts service). */
-const BENCH_TABLES = ['orders', 'order_items_enriched'] as const satisfies readonly (typeof PINOT_TABLES)[number][];
+/** The stack tables a private pipeline copies (`alerts` only when asked: only the alerts test runs that service). */
+type PrivateTable = (typeof PINOT_TABLES)[number];
+const ORDER_TABLES = ['orders', 'order_items_enriched'] as const satisfies readonly PrivateTable[];
 
 /** Which env key names each copied table, for services pointed at a private copy. */
-const TABLE_ENV: Record<(typeof BENCH_TABLES)[number], 'PINOT_ORDERS_TABLE' | 'PINOT_ORDER_ITEMS_TABLE'> = {
+const TABLE_ENV: Record<PrivateTable, 'PINOT_ORDERS_TABLE' | 'PINOT_ORDER_ITEMS_TABLE' | 'PINOT_ALERTS_TABLE'> = {
   orders: 'PINOT_ORDERS_TABLE',
   order_items_enriched: 'PINOT_ORDER_ITEMS_TABLE',
+  alerts: 'PINOT_ALERTS_TABLE',
 };
 
 /** Private topics and tables are named bench_<bench>_<run id>_... (tables) and bench-<bench>-<run id>-... (topics, groups). */
@@ -26,14 +28,14 @@ const RETENTION_DAYS = '1';
 export interface PrivatePipeline {
   /** Run id (base-36 start time), unique per run. */
   runId: string;
-  /** `scratch` is read by nothing (e.g. to measure a producer alone). */
-  topics: { orders: string; enrichedOrderItems: string; deadLetters: string; enricherWaiting: string; scratch: string };
+  /** `scratch` is read by nothing (e.g. to measure a producer alone); `alerts` exists only with the `alerts` option. */
+  topics: { orders: string; enrichedOrderItems: string; deadLetters: string; enricherWaiting: string; scratch: string; alerts: string };
   enricherGroup: string;
   /** A consumer group name of this run (deleted by drop() like the enricher group). */
   group(name: string): string;
-  /** Pinot tables, empty when the bench asked for Kafka only. */
-  tables: { orders: string; orderItems: string } | null;
-  /** ORDERS_TOPIC, ..., ENRICHER_GROUP_ID, ENRICHER_INSTANCE_ID, PINOT_ORDERS_TABLE, ...: the env a service reads them from. */
+  /** Pinot tables, empty when the bench asked for Kafka only (`alerts` only with the `alerts` option). */
+  tables: { orders: string; orderItems: string; alerts?: string } | null;
+  /** ORDERS_TOPIC, ..., ENRICHER_GROUP_ID, ENRICHER_INSTANCE_ID, PINOT_ORDERS_TABLE, ... (ALERTS_TOPIC, PINOT_ALERTS_TABLE): the env a service reads them from. */
   env: Record<string, string>;
   /** Deletes the tables, their schemas, the topics and the run's consumer groups (each failure logged, none thrown). */
   drop(): Promise<void>;
@@ -42,6 +44,8 @@ export interface PrivatePipeline {
 export interface PrivatePipelineOptions {
   /** Also create Pinot tables consuming the private topics. */
   pinot: boolean;
+  /** Also a compacted alerts topic like the stack's (and, with `pinot`, its upsert table): for an alerts service of its own. */
+  alerts?: boolean;
 }
 
 async function controller(cfg: InfraConfig, method: string, path: string, body?: unknown): Promise<Response> {
@@ -63,9 +67,9 @@ async function controllerOk(cfg: InfraConfig, method: string, path: string, body
 
 /** Schema and REALTIME table config of stack table `table`, renamed to `name` and consuming `topics`. */
 export function privateTableConfigs(
-  table: (typeof BENCH_TABLES)[number],
+  table: PrivateTable,
   name: string,
-  values: { brokers: string; ordersTopic: string; enrichedOrderItemsTopic: string },
+  values: { brokers: string; ordersTopic: string; enrichedOrderItemsTopic: string; alertsTopic?: string },
 ): { schema: Record<string, unknown>; tableConfig: Record<string, unknown> } {
   const schema = { ...(JSON.parse(readTableSchema(table)) as Record<string, unknown>), schemaName: name };
   const tableConfig = JSON.parse(
@@ -73,6 +77,7 @@ export function privateTableConfigs(
       KAFKA_BROKER_LIST: values.brokers,
       ORDERS_TOPIC: values.ordersTopic,
       ENRICHED_ORDER_ITEMS_TOPIC: values.enrichedOrderItemsTopic,
+      ALERTS_TOPIC: values.alertsTopic,
       PINOT_RETENTION_DAYS: RETENTION_DAYS,
     }),
   ) as { tableName: string; segmentsConfig: Record<string, unknown> } & Record<string, unknown>;
@@ -176,11 +181,15 @@ export async function createPrivatePipeline(cfg: InfraConfig, bench: string, log
     deadLetters: topic('dead-letters'),
     enricherWaiting: topic('enricher-waiting-items'),
     scratch: topic('scratch'),
+    alerts: topic('alerts'),
   };
   const enricherGroup = topic('enricher');
   const partitions = (await partitionCount(kafka, cfg.ORDERS_TOPIC)) || 3;
   const tableName = (table: string) => `bench_${bench}_${runId}_${table}`;
-  const tables = options.pinot ? { orders: tableName('orders'), orderItems: tableName('order_items_enriched') } : null;
+  const copied: PrivateTable[] = options.pinot ? [...ORDER_TABLES, ...(options.alerts ? (['alerts'] as const) : [])] : [];
+  const tables = options.pinot
+    ? { orders: tableName('orders'), orderItems: tableName('order_items_enriched'), ...(options.alerts ? { alerts: tableName('alerts') } : {}) }
+    : null;
   const created: string[] = [];
   const drop = async () => {
     for (const name of created) await dropTable(cfg, name, log);
@@ -191,10 +200,19 @@ export async function createPrivatePipeline(cfg: InfraConfig, bench: string, log
     await dropSubjects(cfg, Object.values(topics), log);
   };
   try {
-    await ensureTopics(kafka, [topics.orders, topics.enrichedOrderItems, topics.deadLetters, topics.scratch].map((t) => ({ topic: t, numPartitions: partitions })), log);
-    for (const table of options.pinot ? BENCH_TABLES : []) {
+    await ensureTopics(kafka, [
+      ...[topics.orders, topics.enrichedOrderItems, topics.deadLetters, topics.scratch].map((t) => ({ topic: t, numPartitions: partitions })),
+      // as the stack's alerts topic in docker/kafka/topics.conf: the alerts service reads it back at start, Pinot upserts from it
+      ...(options.alerts ? [{ topic: topics.alerts, numPartitions: 1, configs: { 'cleanup.policy': 'compact' } }] : []),
+    ], log);
+    for (const table of copied) {
       const name = tableName(table);
-      const { schema, tableConfig } = privateTableConfigs(table, name, { brokers: cfg.KAFKA_BROKERS.join(','), ordersTopic: topics.orders, enrichedOrderItemsTopic: topics.enrichedOrderItems });
+      const { schema, tableConfig } = privateTableConfigs(table, name, {
+        brokers: cfg.KAFKA_BROKERS.join(','),
+        ordersTopic: topics.orders,
+        enrichedOrderItemsTopic: topics.enrichedOrderItems,
+        alertsTopic: topics.alerts,
+      });
       await controllerOk(cfg, 'POST', '/schemas', schema);
       created.push(name);
       await controllerOk(cfg, 'POST', '/tables', tableConfig);
@@ -218,7 +236,9 @@ export async function createPrivatePipeline(cfg: InfraConfig, bench: string, log
       ENRICHER_WAITING_TOPIC: topics.enricherWaiting,
       ENRICHER_GROUP_ID: enricherGroup,
       ENRICHER_INSTANCE_ID: topic('enricher'),
+      ...(options.alerts ? { ALERTS_TOPIC: topics.alerts } : {}),
       ...(tables ? { [TABLE_ENV.orders]: tables.orders, [TABLE_ENV.order_items_enriched]: tables.orderItems } : {}),
+      ...(tables?.alerts ? { [TABLE_ENV.alerts]: tables.alerts } : {}),
     },
     drop,
   };
