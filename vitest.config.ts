@@ -19,9 +19,7 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['**/test/**/*.int.test.ts'],
-          // The alerts test runs on its own (`npm run test:alerts`): on the shared test stack its
-          // baseline takes in the other tests' orders, and it raised false alerts in 1 of 3 CI runs.
-          exclude: ['**/node_modules/**', ...(process.env.ALERTS_IT === '1' ? [] : ['alerts/test/alerts.int.test.ts'])],
+          exclude: ['**/node_modules/**'],
           globalSetup: ['./local-stack/test/global-setup.ts'],
           pool: 'forks',
           poolOptions: { forks: { singleFork: true } },

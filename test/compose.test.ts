@@ -179,6 +179,7 @@ describe('compose files', () => {
       enricher: ['8082:8082'],
       'delivery-service': ['8084:8084'],
       'pizzashop-api': ['8080:8080'],
+      alerts: ['8087:8087'],
       dashboard: ['8501:8501'],
     });
     const hostPorts = services.flatMap((s) => s.ports.map((p) => p.host));
@@ -219,6 +220,7 @@ describe('compose files', () => {
       'delivery-service': ['kafka', 'kafka-init', 'schema-registry'],
       'pinot-init': ['pinot-controller', 'pinot-broker', 'pinot-server', 'kafka-init'],
       'pizzashop-api': ['pinot-broker', 'pinot-init'],
+      alerts: ['kafka', 'kafka-init', 'schema-registry', 'pinot-broker', 'pinot-init'],
       dashboard: ['pizzashop-api'],
     };
     for (const [name, deps] of Object.entries(needs)) expect(Object.keys(svc(name).dependsOn)).toEqual(expect.arrayContaining(deps));
@@ -387,7 +389,7 @@ describe('service environment', () => {
   });
 
   it('keeps the topic names in one env file that services and one-shots share', () => {
-    for (const name of ['orders-service', 'enricher', 'delivery-service', 'pizzashop-api', 'kafka-init', 'connect-init', 'pinot-init']) {
+    for (const name of ['orders-service', 'enricher', 'delivery-service', 'pizzashop-api', 'alerts', 'kafka-init', 'connect-init', 'pinot-init']) {
       expect(svc(name).envFiles, name).toEqual(['docker/services.env']);
     }
     const defaults = infraEnvSchema.parse({});

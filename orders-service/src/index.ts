@@ -6,3 +6,4 @@ export { priceOrder, OrderPricer } from './pricing.js';
 export { createOrdersHttpApp } from './http-app.js';
 export { ordersServiceEnvSchema, type OrdersServiceConfig } from './config.js';
 export { loadProducts, type CatalogueProduct } from './catalogue.js';
+export { DEFAULT_DAILY_CURVE, TrafficModel } from './traffic-model.js';

@@ -5,6 +5,8 @@ import type { AlertsQuery } from '@pizzashop/common/api-contracts';
 /** Pinot answers a missing string with the text "null" (no null handling in 0.11). */
 const nullable = (cell: unknown) => (cell === null || cell === 'null' || cell === '' ? null : String(cell));
 const jsonCell = (cell: unknown) => (typeof cell === 'string' ? (JSON.parse(cell) as unknown) : cell);
+/** Pinot keeps an empty JSON array as null: an alert no webhook was told of comes back with "null". */
+const listCell = (cell: unknown) => jsonCell(cell) ?? [];
 
 /** The alerts statement: newest first, the current state of each alert (the table upserts on the alert id). */
 export function alertsQuery(table: SqlFragment, query: AlertsQuery): SqlFragment {
@@ -33,7 +35,7 @@ export class AlertsView {
       const [id, metric, direction, severity, status, observed, expected, zScore, baseline, window, openedAt, updatedAt, closedAt, notified] = row;
       const parsed = alertSchema.safeParse({
         id, metric, direction, severity, status, observed, expected, zScore, baseline,
-        window: jsonCell(window), openedAt, updatedAt, closedAt: nullable(closedAt), notified: jsonCell(notified),
+        window: jsonCell(window), openedAt, updatedAt, closedAt: nullable(closedAt), notified: listCell(notified),
       });
       if (!parsed.success) throw new PinotQueryError(`Pinot returned an alert row that is not an Alert: ${z.prettifyError(parsed.error)}`);
       return parsed.data;

@@ -22,6 +22,18 @@ describe('GET /alerts', () => {
     }
   });
 
+  it('reads an alert no webhook was told of (Pinot answers its empty notified list as "null") with notified []', async () => {
+    const unnotified = mockedApi((sql) => (/FROM alerts/.test(sql) ? { columns: ['id'], rows: [[...ALERT_ROW.slice(0, -1), 'null']] } : standardAnswers(sql)));
+    try {
+      const res = await unnotified.request('/alerts');
+      expect(res.status).toBe(200);
+      expect(((await res.json()) as { alerts: { notified: string[] }[] }).alerts.map((a) => a.notified)).toEqual([[]]);
+    } finally {
+      await unnotified.service.stop();
+      await unnotified.agent.close();
+    }
+  });
+
   it('answers 400 with the zod message for a bad status, and 502 for a row that is not an alert', async () => {
     const bad = mockedApi((sql) => (/FROM alerts/.test(sql) ? { columns: ['id'], rows: [['not-a-uuid', ...ALERT_ROW.slice(1)]] } : standardAnswers(sql)));
     try {

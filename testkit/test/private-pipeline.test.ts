@@ -18,25 +18,28 @@ describe('private pipeline', () => {
     expect(config.tableIndexConfig.bloomFilterColumns).toContain('orderId');
   });
 
-  it('copies a lifecycle upsert table onto the private status topic, keeping its primary key and upsert mode', () => {
-    const { schema, tableConfig } = privateTableConfigs('order_statuses', 'bench_lifecycle_abc_order_statuses', {
+  it.each([
+    { table: 'order_statuses', topicKey: 'orderStatusesTopic' },
+    { table: 'alerts', topicKey: 'alertsTopic' },
+  ] as const)('copies the $table upsert table onto its private topic, keeping its primary key and upsert mode', ({ table, topicKey }) => {
+    const { schema, tableConfig } = privateTableConfigs(table, `bench_x_abc_${table}`, {
       brokers: 'localhost:9092',
-      ordersTopic: 'bench-lifecycle-abc-orders',
-      enrichedOrderItemsTopic: 'bench-lifecycle-abc-enriched-order-items',
-      orderStatusesTopic: 'bench-lifecycle-abc-order-statuses',
-      deliveryStatusesTopic: 'bench-lifecycle-abc-delivery-statuses',
+      ordersTopic: 'bench-x-abc-orders',
+      enrichedOrderItemsTopic: 'bench-x-abc-enriched-order-items',
+      [topicKey]: `bench-x-abc-${table}`,
     });
     const config = tableConfig as { tableName: string; upsertConfig: { mode: string }; tableIndexConfig: { streamConfigs: Record<string, string> } };
     expect(schema.primaryKeyColumns).toEqual(['id']);
-    expect(config.tableName).toBe('bench_lifecycle_abc_order_statuses');
+    expect(config.tableName).toBe(`bench_x_abc_${table}`);
     expect(config.upsertConfig.mode).toBe('FULL');
-    expect(config.tableIndexConfig.streamConfigs['stream.kafka.topic.name']).toBe('bench-lifecycle-abc-order-statuses');
+    expect(config.tableIndexConfig.streamConfigs['stream.kafka.topic.name']).toBe(`bench-x-abc-${table}`);
   });
 
-  it('refuses to copy a lifecycle table without its private topic', () => {
-    expect(() =>
-      privateTableConfigs('delivery_statuses', 'bench_lifecycle_abc_delivery_statuses', { brokers: 'localhost:9092', ordersTopic: 'o', enrichedOrderItemsTopic: 'e' }),
-    ).toThrow(/DELIVERY_STATUSES_TOPIC/);
+  it.each([
+    { table: 'delivery_statuses', variable: /DELIVERY_STATUSES_TOPIC/ },
+    { table: 'alerts', variable: /ALERTS_TOPIC/ },
+  ] as const)('refuses to copy $table without its private topic', ({ table, variable }) => {
+    expect(() => privateTableConfigs(table, `bench_x_abc_${table}`, { brokers: 'localhost:9092', ordersTopic: 'o', enrichedOrderItemsTopic: 'e' })).toThrow(variable);
   });
 
   it('reads the run start from private names only', () => {

@@ -1,18 +1,20 @@
 /**
- * Private copies of the pipeline for one bench run, so a bench never adds rows to the stack's own
- * topics and tables: Kafka topics and Pinot REALTIME tables made from docker/pinot/config/* (same
- * schema, indexes and ingestion; another name and topic), the env keys that point a service at
- * them, and a drop() that deletes them again. Leftovers of a run that died are swept by age.
+ * Private copies of the pipeline for one bench run (or one test file), so it never adds rows to the
+ * stack's own topics and tables nor reads anyone else's: Kafka topics and Pinot REALTIME tables made
+ * from docker/pinot/config/* (same schema, indexes and ingestion; another name and topic), the env
+ * keys that point a service at them, and a drop() that deletes them again. Leftovers of a run that died are swept by age.
  */
 import { createKafkaClient, ensureTopics, withAdmin, partitionCount, RegistryApi, valueSubject, type InfraConfig, type Logger } from '@pizzashop/common';
 import type { Kafka } from 'kafkajs';
 import { readTableSchema, renderTableTemplate, type PINOT_LIFECYCLE_TABLES, type PINOT_TABLES } from '@pizzashop/local-stack';
 
-/** The stack tables a bench copies (not `alerts`: no bench runs the alerts service). */
+/** The stack tables every private pipeline with Pinot copies. */
 const BENCH_TABLES = ['orders', 'order_items_enriched'] as const satisfies readonly (typeof PINOT_TABLES)[number][];
-/** Copied too when a bench asks for the order lifecycle (its own delivery-service). */
+/** Copied too when asked for the order lifecycle (its own delivery-service). */
 const LIFECYCLE_TABLES = ['order_statuses', 'delivery_statuses'] as const satisfies readonly (typeof PINOT_LIFECYCLE_TABLES)[number][];
-type BenchTable = (typeof BENCH_TABLES)[number] | (typeof LIFECYCLE_TABLES)[number];
+/** Copied too when asked for alerts (its own alerts service: only the alerts test runs one). */
+const ALERTS_TABLES = ['alerts'] as const satisfies readonly (typeof PINOT_TABLES)[number][];
+type BenchTable = (typeof BENCH_TABLES)[number] | (typeof LIFECYCLE_TABLES)[number] | (typeof ALERTS_TABLES)[number];
 
 /** Which env key names each copied table, for services pointed at a private copy. */
 const TABLE_ENV: Record<BenchTable, string> = {
@@ -20,6 +22,7 @@ const TABLE_ENV: Record<BenchTable, string> = {
   order_items_enriched: 'PINOT_ORDER_ITEMS_TABLE',
   order_statuses: 'PINOT_ORDER_STATUSES_TABLE',
   delivery_statuses: 'PINOT_DELIVERY_STATUSES_TABLE',
+  alerts: 'PINOT_ALERTS_TABLE',
 };
 
 /** Private topics and tables are named bench_<bench>_<run id>_... (tables) and bench-<bench>-<run id>-... (topics, groups). */
@@ -31,16 +34,16 @@ const RETENTION_DAYS = '1';
 export interface PrivatePipeline {
   /** Run id (base-36 start time), unique per run. */
   runId: string;
-  /** `scratch` is read by nothing (e.g. to measure a producer alone). */
-  topics: { orders: string; enrichedOrderItems: string; deadLetters: string; enricherWaiting: string; scratch: string };
+  /** `scratch` is read by nothing (e.g. to measure a producer alone); `alerts` exists only with the `alerts` option. */
+  topics: { orders: string; enrichedOrderItems: string; deadLetters: string; enricherWaiting: string; scratch: string; alerts: string };
   enricherGroup: string;
   /** A consumer group name of this run (deleted by drop() like the enricher group). */
   group(name: string): string;
-  /** Pinot tables, empty when the bench asked for Kafka only. */
-  tables: { orders: string; orderItems: string } | null;
+  /** Pinot tables, empty when the bench asked for Kafka only (`alerts` only with the `alerts` option). */
+  tables: { orders: string; orderItems: string; alerts?: string } | null;
   /** The lifecycle's topics and tables, when asked for (`lifecycle`). */
   lifecycle: { orderStatuses: string; deliveryStatuses: string; deliveryState: string; tables: { orderStatuses: string; deliveryStatuses: string } | null } | null;
-  /** ORDERS_TOPIC, ..., ENRICHER_GROUP_ID, ENRICHER_INSTANCE_ID, PINOT_ORDERS_TABLE, (DELIVERY_GROUP_ID, ...): the env a service reads them from. */
+  /** ORDERS_TOPIC, ..., ENRICHER_GROUP_ID, ENRICHER_INSTANCE_ID, PINOT_ORDERS_TABLE, (DELIVERY_GROUP_ID, ..., ALERTS_TOPIC, ...): the env a service reads them from. */
   env: Record<string, string>;
   /** Deletes the tables, their schemas, the topics and the run's consumer groups (each failure logged, none thrown). */
   drop(): Promise<void>;
@@ -51,6 +54,8 @@ export interface PrivatePipelineOptions {
   pinot: boolean;
   /** Also the lifecycle's topics (order-statuses, delivery-statuses, the compacted delivery state) and, with `pinot`, their upsert tables. */
   lifecycle?: boolean;
+  /** Also a compacted alerts topic like the stack's (and, with `pinot`, its upsert table): for an alerts service of its own. */
+  alerts?: boolean;
 }
 
 async function controller(cfg: InfraConfig, method: string, path: string, body?: unknown): Promise<Response> {
@@ -74,7 +79,7 @@ async function controllerOk(cfg: InfraConfig, method: string, path: string, body
 export function privateTableConfigs(
   table: BenchTable,
   name: string,
-  values: { brokers: string; ordersTopic: string; enrichedOrderItemsTopic: string; orderStatusesTopic?: string; deliveryStatusesTopic?: string },
+  values: { brokers: string; ordersTopic: string; enrichedOrderItemsTopic: string; orderStatusesTopic?: string; deliveryStatusesTopic?: string; alertsTopic?: string },
 ): { schema: Record<string, unknown>; tableConfig: Record<string, unknown> } {
   const schema = { ...(JSON.parse(readTableSchema(table)) as Record<string, unknown>), schemaName: name };
   const tableConfig = JSON.parse(
@@ -84,6 +89,7 @@ export function privateTableConfigs(
       ENRICHED_ORDER_ITEMS_TOPIC: values.enrichedOrderItemsTopic,
       ORDER_STATUSES_TOPIC: values.orderStatusesTopic,
       DELIVERY_STATUSES_TOPIC: values.deliveryStatusesTopic,
+      ALERTS_TOPIC: values.alertsTopic,
       PINOT_RETENTION_DAYS: RETENTION_DAYS,
     }),
   ) as { tableName: string; segmentsConfig: Record<string, unknown> } & Record<string, unknown>;
@@ -177,18 +183,21 @@ export async function createPrivatePipeline(cfg: InfraConfig, bench: string, log
     deadLetters: topic('dead-letters'),
     enricherWaiting: topic('enricher-waiting-items'),
     scratch: topic('scratch'),
+    alerts: topic('alerts'),
   };
   const lifecycleTopics = options.lifecycle ? { orderStatuses: topic('order-statuses'), deliveryStatuses: topic('delivery-statuses'), deliveryState: topic('delivery-state') } : null;
   const allTopics = [...Object.values(topics), ...Object.values(lifecycleTopics ?? {})];
   const enricherGroup = topic('enricher');
   const partitions = (await partitionCount(kafka, cfg.ORDERS_TOPIC)) || 3;
   const tableName = (table: string) => `bench_${bench}_${runId}_${table}`;
-  const tables = options.pinot ? { orders: tableName('orders'), orderItems: tableName('order_items_enriched') } : null;
+  const tables = options.pinot
+    ? { orders: tableName('orders'), orderItems: tableName('order_items_enriched'), ...(options.alerts ? { alerts: tableName('alerts') } : {}) }
+    : null;
   const lifecycle = lifecycleTopics && {
     ...lifecycleTopics,
     tables: options.pinot ? { orderStatuses: tableName('order_statuses'), deliveryStatuses: tableName('delivery_statuses') } : null,
   };
-  const copied: BenchTable[] = options.pinot ? [...BENCH_TABLES, ...(lifecycle ? LIFECYCLE_TABLES : [])] : [];
+  const copied: BenchTable[] = options.pinot ? [...BENCH_TABLES, ...(lifecycle ? LIFECYCLE_TABLES : []), ...(options.alerts ? ALERTS_TABLES : [])] : [];
   const created: string[] = [];
   const drop = async () => {
     for (const name of created) await dropTable(cfg, name, log);
@@ -200,7 +209,11 @@ export async function createPrivatePipeline(cfg: InfraConfig, bench: string, log
   };
   try {
     const plain = [topics.orders, topics.enrichedOrderItems, topics.deadLetters, topics.scratch, ...(lifecycle ? [lifecycle.orderStatuses, lifecycle.deliveryStatuses] : [])];
-    const compacted = lifecycle ? [{ topic: lifecycle.deliveryState, numPartitions: partitions, configs: { 'cleanup.policy': 'compact' } }] : [];
+    const compacted = [
+      ...(lifecycle ? [{ topic: lifecycle.deliveryState, numPartitions: partitions, configs: { 'cleanup.policy': 'compact' } }] : []),
+      // as the stack's alerts topic in docker/kafka/topics.conf: the alerts service reads it back at start, Pinot upserts from it
+      ...(options.alerts ? [{ topic: topics.alerts, numPartitions: 1, configs: { 'cleanup.policy': 'compact' } }] : []),
+    ];
     await ensureTopics(kafka, [...plain.map((t) => ({ topic: t, numPartitions: partitions })), ...compacted], log);
     for (const table of copied) {
       const name = tableName(table);
@@ -210,6 +223,7 @@ export async function createPrivatePipeline(cfg: InfraConfig, bench: string, log
         enrichedOrderItemsTopic: topics.enrichedOrderItems,
         orderStatusesTopic: lifecycle?.orderStatuses,
         deliveryStatusesTopic: lifecycle?.deliveryStatuses,
+        alertsTopic: topics.alerts,
       });
       await controllerOk(cfg, 'POST', '/schemas', schema);
       created.push(name);
@@ -244,6 +258,7 @@ export async function createPrivatePipeline(cfg: InfraConfig, bench: string, log
             DELIVERY_TRANSACTIONAL_ID: topic('delivery'),
           }
         : {}),
+      ...(options.alerts ? { ALERTS_TOPIC: topics.alerts } : {}),
       ...Object.fromEntries(copied.map((table) => [TABLE_ENV[table], tableName(table)])),
     },
     drop,
