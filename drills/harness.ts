@@ -41,6 +41,8 @@ export interface Drill {
   inject(ctx: DrillContext): Promise<void>;
   /** Resolves once the broken part is back (healthy), or at once when nothing is restarted. */
   repair(ctx: DrillContext): Promise<void>;
+  /** Watches the drill from the workload's start until Pinot holds every order (e.g. what API clients see); its verdict joins the result. */
+  observe?(ctx: DrillContext, workload: OrderWorkload): { stop(): Promise<{ ok: boolean; note: string }> };
   /** Checks beyond the order counts, run once Pinot has every order; a note for the report. */
   verify?(ctx: DrillContext, workload: OrderWorkload): Promise<{ ok: boolean; note: string }>;
 }
@@ -134,6 +136,7 @@ export async function runDrill(base: DrillContext, drill: Drill, o: DrillOptions
   const exitsBefore = ctx.pipeline.unexpectedExits.length;
   const workload = new OrderWorkload({ ordersUrl: ctx.pipeline.ordersUrl, products: await loadCatalogue(ctx.db), rate: o.rate, on503: drill.on503 ?? 'retry' });
   const placing = workload.run(o.orders);
+  const observer = drill.observe?.(ctx, workload);
   while (workload.acknowledged.length < o.orders * o.faultAt) await sleep(50);
 
   ctx.progress(`[drill] ${drill.name}: ${drill.fault} (${workload.acknowledged.length} orders acknowledged)`);
@@ -155,6 +158,7 @@ export async function runDrill(base: DrillContext, drill: Drill, o: DrillOptions
   const findings = findStages(placed, onTopics, rows);
   const recoveryMs = await recovery;
   const extra = convergedMs === null ? undefined : await drill.verify?.(ctx, workload);
+  const observed = await observer?.stop();
   const unhealthy = await unhealthyComponents(ctx.stack);
   const exits = ctx.pipeline.unexpectedExits.slice(exitsBefore);
   for (const exit of exits) ctx.progress(`[drill] ${drill.name}: ${exit}`);
@@ -162,6 +166,7 @@ export async function runDrill(base: DrillContext, drill: Drill, o: DrillOptions
   const notes = [
     ...summariseStages(findings),
     ...(extra ? [extra.note] : []),
+    ...(observed ? [observed.note] : []),
     ...(convergedMs === null ? [`Pinot did not hold every order within ${o.convergeTimeoutMs / 1000} s`] : []),
     ...(unhealthy.length > 0 ? [`unhealthy afterwards: ${unhealthy.join(', ')}`] : []),
     ...exits.map((e) => `unexpected exit: ${e.split('\n')[0]}`),
@@ -174,6 +179,7 @@ export async function runDrill(base: DrillContext, drill: Drill, o: DrillOptions
     duplicates === 0 &&
     findings.length === 0 &&
     (extra?.ok ?? true) &&
+    (observed?.ok ?? true) &&
     unhealthy.length === 0 &&
     exits.length === 0;
   return {
