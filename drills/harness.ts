@@ -135,9 +135,15 @@ export async function runDrill(base: DrillContext, drill: Drill, o: DrillOptions
   const ctx = await prepare(base, drill);
   const exitsBefore = ctx.pipeline.unexpectedExits.length;
   const workload = new OrderWorkload({ ordersUrl: ctx.pipeline.ordersUrl, products: await loadCatalogue(ctx.db), rate: o.rate, on503: drill.on503 ?? 'retry' });
-  const placing = workload.run(o.orders);
+  // A workload that fails (an answer it cannot retry) fails the drill where it is awaited, not the
+  // process: an unhandled rejection would skip the runner's clean-up and orphan the services.
+  let workloadError: unknown;
+  const placing = workload.run(o.orders).catch((err: unknown) => {
+    workloadError = err;
+  });
   const observer = drill.observe?.(ctx, workload);
-  while (workload.acknowledged.length < o.orders * o.faultAt) await sleep(50);
+  while (workload.acknowledged.length < o.orders * o.faultAt && workloadError === undefined) await sleep(50);
+  if (workloadError !== undefined) throw workloadError;
 
   ctx.progress(`[drill] ${drill.name}: ${drill.fault} (${workload.acknowledged.length} orders acknowledged)`);
   const faultAt = Date.now();
@@ -149,6 +155,7 @@ export async function runDrill(base: DrillContext, drill: Drill, o: DrillOptions
   const recovery = untilPresent(ctx.pinot, [...workload.acknowledged], o.convergeTimeoutMs);
 
   await placing;
+  if (workloadError !== undefined) throw workloadError;
   const convergedMs = await untilPresent(ctx.pinot, workload.acknowledged, o.convergeTimeoutMs);
   await sleep(3000);
   const placed = workload.acknowledged;
