@@ -47,6 +47,8 @@ export interface Drill {
   inject(ctx: DrillContext): Promise<void>;
   /** Resolves once the broken part is back (healthy), or at once when nothing is restarted. */
   repair(ctx: DrillContext): Promise<void>;
+  /** Watches the drill from the workload's start until Pinot holds every order (e.g. what API clients see); its verdict joins the result. */
+  observe?(ctx: DrillContext, workload: OrderWorkload): { stop(): Promise<{ ok: boolean; note: string }> };
   /** Checks beyond the order counts, run once Pinot has every order; a note for the report. */
   verify?(ctx: DrillContext, workload: OrderWorkload): Promise<{ ok: boolean; note: string }>;
   /** Runs after the drill whatever happened: stops and removes what setUp made. */
@@ -150,8 +152,15 @@ export async function runDrill(base: DrillContext, drill: Drill, o: DrillOptions
 async function measure(ctx: DrillContext, drill: Drill, o: DrillOptions): Promise<DrillResult> {
   const exitsBefore = ctx.pipeline.unexpectedExits.length;
   const workload = new OrderWorkload({ ordersUrl: ctx.pipeline.ordersUrl, products: await loadCatalogue(ctx.db), rate: o.rate, on503: drill.on503 ?? 'retry' });
-  const placing = workload.run(o.orders);
-  while (workload.acknowledged.length < o.orders * o.faultAt) await sleep(50);
+  // A workload that fails (an answer it cannot retry) fails the drill where it is awaited, not the
+  // process: an unhandled rejection would skip the runner's clean-up and orphan the services.
+  let workloadError: unknown;
+  const placing = workload.run(o.orders).catch((err: unknown) => {
+    workloadError = err;
+  });
+  const observer = drill.observe?.(ctx, workload);
+  while (workload.acknowledged.length < o.orders * o.faultAt && workloadError === undefined) await sleep(50);
+  if (workloadError !== undefined) throw workloadError;
 
   ctx.progress(`[drill] ${drill.name}: ${drill.fault} (${workload.acknowledged.length} orders acknowledged)`);
   const faultAt = Date.now();
@@ -163,6 +172,7 @@ async function measure(ctx: DrillContext, drill: Drill, o: DrillOptions): Promis
   const recovery = untilPresent(ctx.pinot, [...workload.acknowledged], o.convergeTimeoutMs);
 
   await placing;
+  if (workloadError !== undefined) throw workloadError;
   const convergedMs = await untilPresent(ctx.pinot, workload.acknowledged, o.convergeTimeoutMs);
   await sleep(3000);
   const placed = workload.acknowledged;
@@ -172,6 +182,7 @@ async function measure(ctx: DrillContext, drill: Drill, o: DrillOptions): Promis
   const findings = findStages(placed, onTopics, rows);
   const recoveryMs = await recovery;
   const extra = convergedMs === null ? undefined : await drill.verify?.(ctx, workload);
+  const observed = await observer?.stop();
   const unhealthy = await unhealthyComponents(ctx.stack);
   const exits = ctx.pipeline.unexpectedExits.slice(exitsBefore);
   for (const exit of exits) ctx.progress(`[drill] ${drill.name}: ${exit}`);
@@ -179,6 +190,7 @@ async function measure(ctx: DrillContext, drill: Drill, o: DrillOptions): Promis
   const notes = [
     ...summariseStages(findings),
     ...(extra ? [extra.note] : []),
+    ...(observed ? [observed.note] : []),
     ...(convergedMs === null ? [`Pinot did not hold every order within ${o.convergeTimeoutMs / 1000} s`] : []),
     ...(unhealthy.length > 0 ? [`unhealthy afterwards: ${unhealthy.join(', ')}`] : []),
     ...exits.map((e) => `unexpected exit: ${e.split('\n')[0]}`),
@@ -191,6 +203,7 @@ async function measure(ctx: DrillContext, drill: Drill, o: DrillOptions): Promis
     duplicates === 0 &&
     findings.length === 0 &&
     (extra?.ok ?? true) &&
+    (observed?.ok ?? true) &&
     unhealthy.length === 0 &&
     exits.length === 0;
   return {

@@ -2,22 +2,27 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createLogger } from '@pizzashop/common';
-import { clientEnv, createContext, down, loadStackConfig, repoRoot, up } from '@pizzashop/local-stack';
+import { clientEnv, createContext, down, loadStackConfig, memberPort, repoRoot, up } from '@pizzashop/local-stack';
+import { ApiInstances } from './api-probe.js';
+import { createClusterDrills } from './cluster.js';
 import { closeDrillContext, openDrillContext } from './context.js';
 import { createDrills } from './drills.js';
 import { runDrill } from './harness.js';
 import { renderMarkdown, reportLine, type DrillRun, type RepeatedResult } from './report.js';
 import { testPort } from '@pizzashop/testkit';
 
-const USAGE = `npm run drills [-- --orders N] [--rate R] [--hold-ms MS] [--kafka-outage-ms MS] [--only name,name] [--repeat N] [--keep-stack]
+const USAGE = `npm run drills [-- --profile test|cluster] [--orders N] [--rate R] [--hold-ms MS] [--kafka-outage-ms MS] [--only name,name] [--repeat N] [--keep-stack]
 
 Runs the fault drills on the TEST stack (its own state dir .stack-test and ports +10000, so
 \`npm start\` can stay up), starting it when it is not running and stopping it afterwards unless
---keep-stack. --repeat N runs the whole set N times (drills are judged on repetition). Writes
-drills/results/latest.json and latest.md. Exit code 1 when any run of any drill fails.`;
+--keep-stack. --profile cluster runs the cluster drills instead, on the CLUSTER stack (.stack-cluster,
+ports +20000: 3 Kafka nodes, 2 Pinot servers and brokers), with two API instances probed throughout.
+--repeat N runs the whole set N times (drills are judged on repetition). Writes
+drills/results/latest.json and latest.md (cluster: cluster-latest.*). Exit code 1 when any run of any drill fails.`;
 
 const { values } = parseArgs({
   options: {
+    profile: { type: 'string', default: 'test' },
     orders: { type: 'string', default: '3000' },
     rate: { type: 'string', default: '100' },
     'hold-ms': { type: 'string', default: '5000' },
@@ -50,10 +55,19 @@ const repeat = Math.floor(positive('repeat', values.repeat));
 const only = values.only?.split(',').map((s) => s.trim());
 const progress = (line: string) => console.error(line);
 
-const stack = createContext(loadStackConfig({ ...process.env, STACK_PROFILE: 'test' }), progress);
+if (values.profile !== 'test' && values.profile !== 'cluster') {
+  console.error(`drills: --profile must be test or cluster, got "${values.profile}"\n\n${USAGE}`);
+  process.exit(2);
+}
+const cluster = values.profile === 'cluster';
+const stack = createContext(loadStackConfig({ ...process.env, STACK_PROFILE: values.profile }), progress);
+const port = (base: number) => (cluster ? base + stack.cfg.STACK_PORT_OFFSET : testPort(base));
 const { started } = await up(stack);
-const ctx = openDrillContext(stack, { ...process.env, ...clientEnv(stack) } as Record<string, string>, { orders: testPort(8491), enricher: testPort(8492), api: testPort(8494), dashboard: testPort(8495), delivery: testPort(8496) }, createLogger('drills', 'warn'), progress);
-const drills = createDrills(positive('cdc-updates', values['cdc-updates']), positive('kafka-outage-ms', values['kafka-outage-ms'])).filter((d) => !only || only.includes(d.name));
+const env = { ...process.env, ...clientEnv(stack) } as Record<string, string>;
+const ctx = openDrillContext(stack, env, { orders: port(8491), enricher: port(8492), api: port(8494), dashboard: port(8495), delivery: port(8496) }, createLogger('drills', 'warn'), progress);
+const apis = new ApiInstances(env, Array.from({ length: stack.cfg.API_INSTANCES }, (_, i) => `http://127.0.0.1:${memberPort(port(8497), i)}`));
+const allDrills = cluster ? createClusterDrills(apis) : createDrills(positive('cdc-updates', values['cdc-updates']), positive('kafka-outage-ms', values['kafka-outage-ms']));
+const drills = allDrills.filter((d) => !only || only.includes(d.name));
 if (drills.length === 0) {
   console.error(`drills: no drill named ${only?.join(', ')}`);
   process.exit(2);
@@ -61,6 +75,7 @@ if (drills.length === 0) {
 
 const results: RepeatedResult[] = [];
 try {
+  if (cluster) await apis.start();
   for (let repetition = 1; repetition <= repeat; repetition++) {
     for (const drill of drills) {
       if (repeat > 1) progress(`[drills] run ${repetition}/${repeat}: ${drill.name}`);
@@ -71,6 +86,7 @@ try {
     }
   }
 } finally {
+  await apis.stop();
   await closeDrillContext(ctx);
   if (started.length > 0 && !values['keep-stack']) await down(stack, false);
 }
@@ -78,7 +94,8 @@ try {
 const run: DrillRun = { date: new Date().toISOString(), orders, rate, repeat, results };
 const dir = join(repoRoot, 'drills', 'results');
 mkdirSync(dir, { recursive: true });
-writeFileSync(join(dir, 'latest.json'), `${JSON.stringify(run, null, 2)}\n`);
-writeFileSync(join(dir, 'latest.md'), renderMarkdown(run));
-console.error(`[drills] results in ${join(dir, 'latest.md')}`);
+const file = cluster ? 'cluster-latest' : 'latest';
+writeFileSync(join(dir, `${file}.json`), `${JSON.stringify(run, null, 2)}\n`);
+writeFileSync(join(dir, `${file}.md`), renderMarkdown(run));
+console.error(`[drills] results in ${join(dir, `${file}.md`)}`);
 process.exit(results.every((r) => r.passed) ? 0 : 1);

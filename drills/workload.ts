@@ -27,7 +27,7 @@ const MAX_ITEMS = 5;
 
 /**
  * Places orders through `POST /orders` like a well-behaved client: paced at a rate, each order
- * retried with the same id until the service answers 202 (503 and connection errors are retried
+ * retried with the same id until the service answers 202 (503, 408 and connection errors are retried
  * with backoff). An order counts as produced once it got its 202. It sends no prices: the server
  * prices orders from the catalogue (whose prices the CDC drills change meanwhile).
  */
@@ -87,7 +87,8 @@ export class OrderWorkload {
           this.refused.push({ order, sentAt, ms: Date.now() - sentAt });
           return;
         }
-        if (status !== 503 && status !== 0) throw new Error(`drill workload: POST ${this.o.ordersUrl}/orders answered ${status} for order ${order.id}`);
+        // 408: the server gave up receiving the request (a starved event loop); the request was not handled, so it is sent again.
+        if (status !== 503 && status !== 408 && status !== 0) throw new Error(`drill workload: POST ${this.o.ordersUrl}/orders answered ${status} for order ${order.id}`);
       }
     } finally {
       this.inFlight--;

@@ -3,7 +3,7 @@ import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
-import { repoRoot } from '@pizzashop/local-stack';
+import { memberPort, repoRoot } from '@pizzashop/local-stack';
 
 export interface ServiceSpec {
   name: string;
@@ -39,19 +39,26 @@ export function servicePort(spec: ServiceSpec, offset: number, env: NodeJS.Proce
   return given ? Number(given) : spec.port + offset;
 }
 
+/** How many instances of a service to run; a service with more than one runs as `<name>-1`, `<name>-2`, ... */
+export type InstanceCounts = Partial<Record<string, number>>;
+
 /**
- * The env of each service on a stack: the stack's connection keys, its port, and the API's URL for
- * the dashboard (which proxies to it).
+ * The env of each service instance on a stack: the stack's connection keys, its port (instance n on
+ * the first one's port + n x 100, as the stack's members), and the API's URL for the dashboard
+ * (which proxies to the first API instance).
  */
-export function serviceEnvs(present: ServiceSpec[], stackEnv: Record<string, string>, offset: number, env: NodeJS.ProcessEnv = process.env) {
+export function serviceEnvs(present: ServiceSpec[], stackEnv: Record<string, string>, offset: number, instances: InstanceCounts = {}, env: NodeJS.ProcessEnv = process.env) {
   const api = services.find((s) => s.name === 'pizzashop-api')!;
-  return present.map((spec) => {
-    const port = servicePort(spec, offset, env);
-    return {
-      spec,
-      url: `http://localhost:${port}${spec.path}`,
-      env: { ...stackEnv, [spec.portVar]: String(port), API_URL: env.API_URL ?? `http://localhost:${servicePort(api, offset, env)}` },
-    };
+  return present.flatMap((spec) => {
+    const count = instances[spec.name] ?? 1;
+    return Array.from({ length: count }, (_, i) => {
+      const port = memberPort(servicePort(spec, offset, env), i);
+      return {
+        spec: count > 1 ? { ...spec, name: `${spec.name}-${i + 1}` } : spec,
+        url: `http://localhost:${port}${spec.path}`,
+        env: { ...stackEnv, [spec.portVar]: String(port), API_URL: env.API_URL ?? `http://localhost:${servicePort(api, offset, env)}` },
+      };
+    });
   });
 }
 

@@ -21,7 +21,8 @@ async function main(): Promise<void> {
   console.log(`stack healthy in ${((Date.now() - t0) / 1000).toFixed(1)}s; logs in ${ctx.paths.root}/logs`);
   console.error(`[start] services bundled in ${((await bundling) / 1000).toFixed(1)}s (${bundleDir})`);
 
-  const runs = serviceEnvs(present, serviceEnv(cfg), cfg.STACK_PORT_OFFSET);
+  const instances = { enricher: cfg.ENRICHER_INSTANCES, 'pizzashop-api': cfg.API_INSTANCES };
+  const runs = serviceEnvs(present, serviceEnv(cfg), cfg.STACK_PORT_OFFSET, instances);
   const supervisor = new Supervisor(runs, { stateDir: ctx.paths.root, bundleDir, logFile: (name) => ctx.paths.log(name), say: (line) => console.error(line) });
   supervisor.start();
 

@@ -6,6 +6,8 @@ import { parse } from 'yaml';
 import { repoRoot } from '@pizzashop/testkit';
 
 export const composeFiles = ['compose.yaml', 'compose-pinot.yaml', 'compose-dashboard.yaml'];
+/** The override that scales the system out (the local stack's STACK_PROFILE=cluster). */
+export const clusterOverride = 'compose-cluster.yaml';
 
 export interface PortMapping {
   host: number;
@@ -43,7 +45,7 @@ export interface ComposeModel {
   services: Map<string, Service>;
   volumes: Set<string>;
   networks: Set<string>;
-  /** Services defined in more than one file (compose would merge them; we do not expect any). */
+  /** Services defined in more than one file that is not an override (compose would merge them; we do not expect any). */
   duplicates: string[];
 }
 
@@ -146,13 +148,30 @@ function service(name: string, raw: Raw, file: string): Service {
   };
 }
 
-export function loadComposeModel(files: string[] = composeFiles): ComposeModel {
+/** Keys whose lists compose appends across files (others, like command, the later file replaces). */
+const APPENDED = new Set(['ports', 'volumes', 'env_file']);
+
+/** A service as compose merges an override into it: mappings merged key by key, the lists above appended, the rest replaced. */
+function mergeRaw(base: Raw, override: Raw): Raw {
+  const merged: Raw = { ...base };
+  for (const [key, value] of Object.entries(override)) {
+    const prior = base[key];
+    if (APPENDED.has(key)) merged[key] = [...new Set([...asList(prior), ...asList(value)])];
+    else if (Object.keys(asRecord(prior)).length > 0 && Object.keys(asRecord(value)).length > 0) merged[key] = mergeRaw(asRecord(prior), asRecord(value));
+    else merged[key] = value;
+  }
+  return merged;
+}
+
+/** The files merged as `docker compose -f` would; services of `overrides` files are merged into earlier definitions. */
+export function loadComposeModel(files: string[] = composeFiles, overrides: string[] = []): ComposeModel {
   const model: ComposeModel = { services: new Map(), volumes: new Set(), networks: new Set(), duplicates: [] };
   for (const file of files) {
     const doc = asRecord(parse(readFileSync(join(repoRoot, file), 'utf8'), { merge: true }));
     for (const [name, raw] of Object.entries(asRecord(doc.services))) {
-      if (model.services.has(name)) model.duplicates.push(name);
-      model.services.set(name, service(name, asRecord(raw), file));
+      const prior = model.services.get(name);
+      if (prior && !overrides.includes(file)) model.duplicates.push(name);
+      model.services.set(name, service(name, prior && overrides.includes(file) ? mergeRaw(prior.raw, asRecord(raw)) : asRecord(raw), prior?.file ?? file));
     }
     Object.keys(asRecord(doc.volumes)).forEach((v) => model.volumes.add(v));
     Object.keys(asRecord(doc.networks)).forEach((n) => model.networks.add(n));

@@ -10,8 +10,9 @@ import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { infraEnvSchema } from '@pizzashop/common';
-import { readVersions, registryProperties, SCHEMA_REGISTRY_TOPICS, stackEnvSchema } from '@pizzashop/local-stack';
+import { loadStackConfig, readVersions, registryProperties, SCHEMA_REGISTRY_TOPICS, stackEnvSchema } from '@pizzashop/local-stack';
 import {
+  clusterOverride,
   composeFiles,
   dockerfileInstructions,
   hostPathOf,
@@ -487,11 +488,79 @@ describe('configs shared with the local stack', () => {
   });
 });
 
+describe('compose-cluster.yaml (the scaled-out layout of STACK_PROFILE=cluster)', () => {
+  const cluster = loadComposeModel([...composeFiles, clusterOverride], [clusterOverride]);
+  const all = [...cluster.services.values()];
+  const profile = loadStackConfig({ STACK_PROFILE: 'cluster' });
+  const named = (role: string) => all.filter((s) => s.name === role || s.name.startsWith(`${role}-`) && /-\d$/.test(s.name)).map((s) => s.name).sort();
+  const env = (name: string) => cluster.services.get(name)!.env;
+
+  it('runs as many members of each role as the cluster profile', () => {
+    expect(cluster.duplicates).toEqual([]);
+    expect(named('kafka')).toHaveLength(profile.KAFKA_NODES);
+    expect(named('pinot-server')).toHaveLength(profile.PINOT_SERVERS);
+    expect(named('pinot-broker')).toHaveLength(profile.PINOT_BROKERS);
+    expect(named('enricher')).toHaveLength(profile.ENRICHER_INSTANCES);
+    expect(named('pizzashop-api')).toHaveLength(profile.API_INSTANCES);
+  });
+
+  it('makes every Kafka node a voter of one quorum, with its own id and the replication of the profile', () => {
+    const nodes = named('kafka').map(env);
+    const voters = nodes.map((e) => e.KAFKA_CONTROLLER_QUORUM_VOTERS);
+    expect(new Set(voters).size).toBe(1);
+    expect(voters[0]!.split(',').map((v) => v.split('@')[1]!.split(':')[0]).sort()).toEqual(named('kafka'));
+    expect(new Set(nodes.map((e) => e.KAFKA_NODE_ID)).size).toBe(nodes.length);
+    expect(new Set(nodes.map((e) => e.CLUSTER_ID)).size).toBe(1);
+    for (const e of nodes) {
+      expect(e.KAFKA_DEFAULT_REPLICATION_FACTOR).toBe(String(profile.KAFKA_REPLICATION_FACTOR));
+      expect(e.KAFKA_MIN_INSYNC_REPLICAS).toBe(String(profile.KAFKA_MIN_INSYNC_REPLICAS));
+      expect(e.KAFKA_TRANSACTION_STATE_LOG_MIN_ISR).toBe(String(profile.KAFKA_MIN_INSYNC_REPLICAS));
+    }
+    expect(env('kafka-init').TOPIC_REPLICATION_FACTOR).toBe(String(profile.KAFKA_REPLICATION_FACTOR));
+    for (const key of ['CONFIG', 'OFFSET', 'STATUS']) expect(env('connect')[`CONNECT_${key}_STORAGE_REPLICATION_FACTOR`]).toBe(String(profile.KAFKA_REPLICATION_FACTOR));
+    expect(env('pinot-init').PINOT_REPLICAS).toBe(String(profile.PINOT_REPLICAS));
+  });
+
+  it('gives every Kafka and Pinot client all the nodes and brokers', () => {
+    const nodes = named('kafka').map((n) => `${n}:${internalPorts.kafka}`);
+    const brokers = named('pinot-broker').map((n) => `http://${n}:${internalPorts['pinot-broker']}`);
+    for (const s of all.filter((x) => x.env.KAFKA_BROKERS !== undefined)) expect(s.env.KAFKA_BROKERS!.split(','), s.name).toEqual(nodes);
+    for (const s of all.filter((x) => x.build && x.env.PINOT_BROKER_URLS !== undefined)) expect(s.env.PINOT_BROKER_URLS!.split(','), s.name).toEqual(brokers);
+    expect(env('connect').BOOTSTRAP_SERVERS!.split(',')).toEqual(nodes);
+    expect(env('connect-init').KAFKA_BOOTSTRAP!.split(',')).toEqual(nodes);
+    expect(env('schema-registry').APICURIO_KAFKASQL_BOOTSTRAP_SERVERS!.split(',')).toEqual(nodes);
+    expect(env('pinot-init').KAFKA_BROKER_LIST!.split(',')).toEqual(nodes);
+  });
+
+  it('publishes each host port once, declares every volume and waits on known, healthy dependencies', () => {
+    const hostPorts = all.flatMap((s) => s.ports.map((p) => p.host));
+    expect(new Set(hostPorts).size).toBe(hostPorts.length);
+    for (const s of all) {
+      for (const m of s.mounts.filter((x) => x.type === 'volume')) expect([...cluster.volumes], `${s.name}: volume ${m.source}`).toContain(m.source);
+      if (!isOneShot(s)) expect(s.restart, `${s.name}: restart policy`).toBe('unless-stopped');
+      for (const [target, condition] of Object.entries(s.dependsOn)) {
+        const dep = cluster.services.get(target);
+        expect(dep, `${s.name} depends on unknown service ${target}`).toBeDefined();
+        expect(condition, `${s.name} -> ${target}`).toBe(isOneShot(dep!) ? 'service_completed_successfully' : 'service_healthy');
+      }
+    }
+    expect(Object.keys(cluster.services.get('pinot-init')!.dependsOn)).toEqual(expect.arrayContaining([...named('pinot-server'), ...named('pinot-broker').slice(0, 1)]));
+    expect(Object.keys(cluster.services.get('kafka-init')!.dependsOn)).toEqual(expect.arrayContaining(named('kafka')));
+  });
+});
+
 const composePlugin = spawnSync('docker', ['compose', 'version'], { encoding: 'utf8' }).status === 0;
 
 describe.skipIf(!composePlugin)('docker compose config', () => {
   it('accepts the three files together', () => {
     const args = ['compose', ...composeFiles.flatMap((f) => ['-f', f]), 'config', '--quiet'];
+    const result = spawnSync('docker', args, { cwd: repoRoot, encoding: 'utf8' });
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+  });
+
+  it('accepts the cluster override on top of them', () => {
+    const args = ['compose', ...[...composeFiles, clusterOverride].flatMap((f) => ['-f', f]), 'config', '--quiet'];
     const result = spawnSync('docker', args, { cwd: repoRoot, encoding: 'utf8' });
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);

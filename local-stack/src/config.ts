@@ -6,6 +6,7 @@ import { infraEnvSchema, loadConfig } from '@pizzashop/common';
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
+const members = (fallback: number) => z.coerce.number().int().min(1).max(9).default(fallback);
 const heap = (fallback: string) => z.string().regex(/^\d+[mg]$/, 'a JVM size such as 512m or 1g').default(fallback);
 
 /** Every knob of the local stack, from env (validated at start-up). Defaults are the ports of the root README "Ports and URLs". */
@@ -32,6 +33,18 @@ export const stackEnvSchema = z.object({
   /** The registry's health and metrics (Quarkus management interface). */
   SCHEMA_REGISTRY_MANAGEMENT_PORT: port(8086),
   KAFKA_PARTITIONS: z.coerce.number().int().min(1).default(3),
+  /** Members of each scaled-out role (the cluster profile runs 3 Kafka nodes, 2 Pinot servers and brokers). */
+  KAFKA_NODES: members(1),
+  PINOT_SERVERS: members(1),
+  PINOT_BROKERS: members(1),
+  /** Copies of every topic partition, and how many must acknowledge a write (acks=all) for it to succeed. */
+  KAFKA_REPLICATION_FACTOR: members(1),
+  KAFKA_MIN_INSYNC_REPLICAS: members(1),
+  /** Pinot servers holding each segment (`replicasPerPartition` of the tables). */
+  PINOT_REPLICAS: members(1),
+  /** Instances of the enricher (one consumer group) and of the API that `npm start` runs. */
+  ENRICHER_INSTANCES: members(1),
+  API_INSTANCES: members(1),
   PINOT_RETENTION_DAYS: z.coerce.number().int().min(1).default(7),
   MYSQL_USER: z.string().default('mysqluser'),
   MYSQL_PASSWORD: z.string().default('mysqlpw'),
@@ -54,6 +67,52 @@ export const stackEnvSchema = z.object({
 });
 
 export type StackConfig = z.infer<typeof stackEnvSchema>;
+
+/** Member n (0-based) of a scaled-out role listens on its role's ports plus n times this step. */
+export const MEMBER_PORT_STEP = 100;
+
+/** Port `base` of member `index` (0-based) of a role. */
+export const memberPort = (base: number, index: number): number => base + index * MEMBER_PORT_STEP;
+
+/** The cluster profile's default port shift (MariaDB 23307, Kafka 29092/29192/29292, ...). */
+export const CLUSTER_PORT_OFFSET = 20_000;
+
+/**
+ * The cluster profile: the default stack scaled out (3 KRaft nodes, replication 3 with 2 in sync,
+ * 2 Pinot servers holding 2 replicas, 2 Pinot brokers), with smaller heaps so it fits in about
+ * 8 GiB, a longer start timeout (more JVMs share the cores), its own state dir and ports +20000.
+ */
+export function clusterStackEnv(): Record<string, string> {
+  return {
+    ...shiftedPortEnv(CLUSTER_PORT_OFFSET),
+    STACK_PORT_OFFSET: String(CLUSTER_PORT_OFFSET),
+    STACK_STATE_DIR: join(repoRoot, '.stack-cluster'),
+    STACK_START_TIMEOUT_MS: '900000',
+    KAFKA_NODES: '3',
+    KAFKA_REPLICATION_FACTOR: '3',
+    KAFKA_MIN_INSYNC_REPLICAS: '2',
+    PINOT_SERVERS: '2',
+    PINOT_BROKERS: '2',
+    PINOT_REPLICAS: '2',
+    ENRICHER_INSTANCES: '2',
+    API_INSTANCES: '2',
+    KAFKA_HEAP: '512m',
+    PINOT_CONTROLLER_HEAP: '512m',
+    PINOT_BROKER_HEAP: '384m',
+    PINOT_SERVER_HEAP: '1g',
+  };
+}
+
+/** Replication that the members cannot hold is an error at start, not a topic that never gets a leader. */
+function checkMembers(cfg: StackConfig): StackConfig {
+  const problems = [
+    cfg.KAFKA_REPLICATION_FACTOR > cfg.KAFKA_NODES && `KAFKA_REPLICATION_FACTOR ${cfg.KAFKA_REPLICATION_FACTOR} is more than KAFKA_NODES ${cfg.KAFKA_NODES}`,
+    cfg.KAFKA_MIN_INSYNC_REPLICAS > cfg.KAFKA_REPLICATION_FACTOR && `KAFKA_MIN_INSYNC_REPLICAS ${cfg.KAFKA_MIN_INSYNC_REPLICAS} is more than KAFKA_REPLICATION_FACTOR ${cfg.KAFKA_REPLICATION_FACTOR}`,
+    cfg.PINOT_REPLICAS > cfg.PINOT_SERVERS && `PINOT_REPLICAS ${cfg.PINOT_REPLICAS} is more than PINOT_SERVERS ${cfg.PINOT_SERVERS}`,
+  ].filter((p): p is string => typeof p === 'string');
+  if (problems.length > 0) throw new Error(`local-stack: ${problems.join('; ')}`);
+  return cfg;
+}
 
 /** The test stack's default port shift (MariaDB 13307, Kafka 19092, ...). */
 export const TEST_PORT_OFFSET = 10_000;
@@ -79,16 +138,34 @@ export function testPortOffset(env: NodeJS.ProcessEnv): number {
   return offset;
 }
 
+const PROFILES = ['default', 'test', 'cluster'] as const;
+
+/** The defaults STACK_PROFILE selects (unset: the default stack, its ports shifted by STACK_PORT_OFFSET when given). */
+function profileDefaults(env: NodeJS.ProcessEnv): Record<string, string> {
+  const profile = env.STACK_PROFILE || 'default';
+  if (!(PROFILES as readonly string[]).includes(profile)) throw new Error(`local-stack: STACK_PROFILE must be one of ${PROFILES.join(', ')}, got "${profile}"`);
+  if (profile === 'test') return testStackEnv(env);
+  if (profile === 'cluster') return clusterStackEnv();
+  return env.STACK_PORT_OFFSET ? { ...shiftedPortEnv(testPortOffset(env)), STACK_PORT_OFFSET: env.STACK_PORT_OFFSET } : {};
+}
+
 /**
- * Stack settings from env; STACK_PROFILE=test selects the test stack's defaults, STACK_PORT_OFFSET alone
- * shifts the default stack's ports (a bench stack beside `npm start`); explicit env still wins.
+ * Stack settings from env; STACK_PROFILE=test selects the test stack's defaults, STACK_PROFILE=cluster
+ * the scaled-out stack's, STACK_PORT_OFFSET alone shifts the default stack's ports (a bench stack
+ * beside `npm start`); explicit env still wins.
  */
 export function loadStackConfig(env: NodeJS.ProcessEnv = process.env): StackConfig {
-  const profileDefaults =
-    env.STACK_PROFILE === 'test' ? testStackEnv(env) : env.STACK_PORT_OFFSET ? { ...shiftedPortEnv(testPortOffset(env)), STACK_PORT_OFFSET: env.STACK_PORT_OFFSET } : {};
-  const cfg = loadConfig(stackEnvSchema, { ...profileDefaults, ...env }, 'local-stack');
+  const cfg = checkMembers(loadConfig(stackEnvSchema, { ...profileDefaults(env), ...env }, 'local-stack'));
   return { ...cfg, STACK_STATE_DIR: resolve(cfg.STACK_STATE_DIR) };
 }
+
+/** `host:port` of every Kafka node, comma-separated (the bootstrap list clients and Pinot get). */
+export const kafkaBootstrap = (cfg: StackConfig): string =>
+  Array.from({ length: cfg.KAFKA_NODES }, (_, i) => `localhost:${memberPort(cfg.KAFKA_PORT, i)}`).join(',');
+
+/** The URL of every Pinot broker, comma-separated (the clients' failover list). */
+export const pinotBrokerUrls = (cfg: StackConfig): string =>
+  Array.from({ length: cfg.PINOT_BROKERS }, (_, i) => `http://localhost:${memberPort(cfg.PINOT_BROKER_PORT, i)}`).join(',');
 
 /** Port settings shifted by `offset`, for a second stack (tests) beside the default one. */
 export function shiftedPortEnv(offset: number): Record<string, string> {
@@ -100,13 +177,13 @@ export function shiftedPortEnv(offset: number): Record<string, string> {
 /** The env a TypeScript service needs to reach this stack (the keys of common's infraEnvSchema). */
 export function serviceEnv(cfg: StackConfig): Record<string, string> {
   return {
-    KAFKA_BROKERS: `localhost:${cfg.KAFKA_PORT}`,
+    KAFKA_BROKERS: kafkaBootstrap(cfg),
     MYSQL_HOST: '127.0.0.1',
     MYSQL_PORT: String(cfg.MARIADB_PORT),
     MYSQL_USER: cfg.MYSQL_USER,
     MYSQL_PASSWORD: cfg.MYSQL_PASSWORD,
     MYSQL_DATABASE: 'pizzashop',
-    PINOT_BROKER_URLS: `http://localhost:${cfg.PINOT_BROKER_PORT}`,
+    PINOT_BROKER_URLS: pinotBrokerUrls(cfg),
     PINOT_CONTROLLER_URL: `http://localhost:${cfg.PINOT_CONTROLLER_PORT}`,
     KAFKA_CONNECT_URL: `http://localhost:${cfg.CONNECT_PORT}`,
     SCHEMA_REGISTRY_URL: `http://localhost:${cfg.SCHEMA_REGISTRY_PORT}/apis/ccompat/v7`,

@@ -3,14 +3,14 @@
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { basename, join, relative } from 'node:path';
-import { components, type StackContext } from './components/index.js';
+import { stackComponents, type StackContext } from './components/index.js';
 import { stopProcess } from '@pizzashop/common';
 import { processesUnder, removePidFile, runningPid } from './processes.js';
 
 /** Staged directories (Maven classpaths, a MariaDB datadir) are renamed into place when complete; one still named so was interrupted. */
 const STAGING = /\.staging-\d+$/;
 
-const launched = () => components.filter((c) => c.launch);
+const launched = (ctx: StackContext) => stackComponents(ctx.cfg).filter((c) => c.launch);
 
 /**
  * Components whose stop (by `down`, or by a failed `up` cleaning after itself) was begun by a run that
@@ -18,7 +18,7 @@ const launched = () => components.filter((c) => c.launch);
  * lose it moments later. The stop is finished.
  */
 export async function finishInterruptedStops(ctx: StackContext): Promise<string[]> {
-  const names = launched().map((c) => c.name).filter((name) => existsSync(ctx.paths.stopping(name)));
+  const names = launched(ctx).map((c) => c.name).filter((name) => existsSync(ctx.paths.stopping(name)));
   const running = names.flatMap((name): [string, number][] => {
     const pid = runningPid(ctx.paths.pid(name), ctx.paths.root);
     return pid === undefined ? [] : [[name, pid]];
@@ -37,7 +37,7 @@ export async function finishInterruptedStops(ctx: StackContext): Promise<string[
 
 /** Pid files whose process is gone, or whose pid now belongs to a process that is not this stack's. */
 export function removeStalePidFiles(ctx: StackContext): string[] {
-  const stale = launched()
+  const stale = launched(ctx)
     .map((c) => c.name)
     .filter((name) => existsSync(ctx.paths.pid(name)) && runningPid(ctx.paths.pid(name), ctx.paths.root) === undefined);
   for (const name of stale) removePidFile(ctx.paths.pid(name));
@@ -58,7 +58,7 @@ function describe(argv: string[]): string {
  * hold the ports the next start needs.
  */
 export async function stopUnrecordedProcesses(ctx: StackContext): Promise<number[]> {
-  const recorded = new Set(launched().flatMap((c) => runningPid(ctx.paths.pid(c.name), ctx.paths.root) ?? []));
+  const recorded = new Set(launched(ctx).flatMap((c) => runningPid(ctx.paths.pid(c.name), ctx.paths.root) ?? []));
   const executables = [ctx.tools.java, ctx.tools.mariadbd].map((path) => basename(path));
   const strays = processesUnder(ctx.paths.root, executables).filter(({ pid }) => !recorded.has(pid));
   if (strays.length === 0) return [];

@@ -3,7 +3,7 @@ import { rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { StackConfig } from './config.js';
-import { components, type Component, type StackContext } from './components/index.js';
+import { expandRoles, stackComponents, type Component, type StackContext } from './components/index.js';
 import { layout } from './layout.js';
 import { ensureClasspath, type MavenProject } from './maven.js';
 import { isPortFree } from './net.js';
@@ -72,7 +72,7 @@ async function statusOf(ctx: StackContext, c: Component): Promise<ComponentStatu
 }
 
 export function status(ctx: StackContext): Promise<ComponentStatus[]> {
-  return Promise.all(components.map((c) => statusOf(ctx, c)));
+  return Promise.all(stackComponents(ctx.cfg).map((c) => statusOf(ctx, c)));
 }
 
 export async function waitHealthy(ctx: StackContext, c: Component, pid: number | null): Promise<void> {
@@ -135,7 +135,7 @@ async function bringUp(ctx: StackContext, c: Component, started: Map<string, num
 }
 
 async function fetchClasspaths(ctx: StackContext): Promise<void> {
-  const projects = [...new Set(components.flatMap((c) => c.maven ?? []))] as MavenProject[];
+  const projects = [...new Set(stackComponents(ctx.cfg).flatMap((c) => c.maven ?? []))] as MavenProject[];
   for (const project of projects) {
     const out = project === 'debezium' ? `${ctx.paths.connectPlugins}/debezium` : ctx.paths.lib(project);
     await ensureClasspath(project, out, ctx.versions, ctx.tools.mvn, ctx.progress);
@@ -161,6 +161,7 @@ async function upUnlocked(ctx: StackContext): Promise<UpResult> {
   await checkJavaVersion(ctx.tools.java);
   await clearLeftovers(ctx);
   await fetchClasspaths(ctx);
+  const components = stackComponents(ctx.cfg);
   const started = new Map<string, number>();
   const ready = new Map<string, Promise<void>>();
   const start = (c: Component): Promise<void> => {
@@ -218,7 +219,7 @@ export async function stopComponent(ctx: StackContext, name: string, how: 'kill'
 export async function down(ctx: StackContext, reset: boolean): Promise<void> {
   await finishInterruptedStops(ctx);
   const waves: string[][] = [['pinot-broker', 'pinot-server', 'kafka-connect', 'schema-registry'], ['pinot-controller'], ['zookeeper', 'kafka', 'mariadb']];
-  for (const wave of waves) {
+  for (const wave of waves.map((names) => expandRoles(ctx.cfg, names))) {
     const entries = wave.flatMap((name): [string, number][] => {
       const pid = runningPid(ctx.paths.pid(name), ctx.paths.root);
       return pid === undefined ? [] : [[name, pid]];

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { repoRoot } from '../config.js';
+import { kafkaBootstrap, repoRoot } from '../config.js';
 import { render, jsonString } from '../templates.js';
 import { adminConnection } from './mariadb.js';
 import type { Component, StackContext } from './types.js';
@@ -39,7 +39,7 @@ export async function renderConnector(ctx: StackContext): Promise<z.infer<typeof
       DB_PORT: String(cfg.MARIADB_PORT),
       DEBEZIUM_USER: cfg.DEBEZIUM_USER,
       DEBEZIUM_PASSWORD: cfg.DEBEZIUM_PASSWORD,
-      KAFKA_BOOTSTRAP: `localhost:${cfg.KAFKA_PORT}`,
+      KAFKA_BOOTSTRAP: kafkaBootstrap(cfg),
     },
     connectorFile,
     jsonString,

@@ -2,18 +2,19 @@ import { httpOk } from '../net.js';
 import { LOG4J2_CONFIG, QUICK_START, javaLaunch } from './jvm.js';
 import { writeConf } from '../layout.js';
 import type { Component, StackContext } from './types.js';
+import { kafkaBootstrap } from '../config.js';
 
 function writeWorkerConfig(ctx: StackContext): string {
   const { cfg, paths } = ctx;
   return writeConf(paths, 'connect-distributed.properties', 'Kafka Connect in distributed mode', [
-    `bootstrap.servers=localhost:${cfg.KAFKA_PORT}`,
+    `bootstrap.servers=${kafkaBootstrap(cfg)}`,
     'group.id=pizzashop-connect',
     'config.storage.topic=connect-configs',
     'offset.storage.topic=connect-offsets',
     'status.storage.topic=connect-status',
-    'config.storage.replication.factor=1',
-    'offset.storage.replication.factor=1',
-    'status.storage.replication.factor=1',
+    `config.storage.replication.factor=${cfg.KAFKA_REPLICATION_FACTOR}`,
+    `offset.storage.replication.factor=${cfg.KAFKA_REPLICATION_FACTOR}`,
+    `status.storage.replication.factor=${cfg.KAFKA_REPLICATION_FACTOR}`,
     'offset.flush.interval.ms=1000',
     // A worker that lost the broker longer than its poll timeout rejoins as a new member; its
     // connector waits this long for the "departed" member before being reassigned (default 5 min).

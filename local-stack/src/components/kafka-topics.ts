@@ -60,12 +60,12 @@ export function stackTopics(ctx: StackContext): TopicDefinition[] {
  * values differ (e.g. a products topic auto-created with `cleanup.policy=delete` by an older stack).
  * A topic with fewer partitions than wanted is reported, not changed: adding partitions moves keys.
  */
-export async function ensureStackTopics(admin: Admin, topics: TopicDefinition[], progress: (line: string) => void): Promise<void> {
+export async function ensureStackTopics(admin: Admin, topics: TopicDefinition[], replicationFactor: number, progress: (line: string) => void): Promise<void> {
   const existing = new Set(await admin.listTopics());
   const missing = topics.filter((t) => !existing.has(t.topic));
-  const specs = missing.map((t) => ({ topic: t.topic, numPartitions: t.partitions, replicationFactor: 1, configs: t.configs }));
+  const specs = missing.map((t) => ({ topic: t.topic, numPartitions: t.partitions, replicationFactor, configs: t.configs }));
   if (missing.length > 0 && (await createTopics(admin, specs))) {
-    progress(`[kafka] created topics ${missing.map((t) => t.topic).join(', ')} (configs from docker/kafka/topics.conf)`);
+    progress(`[kafka] created topics ${missing.map((t) => t.topic).join(', ')} (configs from docker/kafka/topics.conf${replicationFactor > 1 ? `, ${replicationFactor} replicas` : ''})`);
   }
   const present = topics.filter((t) => existing.has(t.topic));
   if (present.length === 0) return;

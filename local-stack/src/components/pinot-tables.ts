@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { repoRoot } from '../config.js';
+import { kafkaBootstrap, repoRoot } from '../config.js';
 import { render, jsonString } from '../templates.js';
 import type { Component, StackContext } from './types.js';
 
@@ -21,12 +21,14 @@ export interface TableTemplateValues {
   /** Only the alerts table names it (a copy of the other tables may leave it out). */
   ALERTS_TOPIC?: string;
   PINOT_RETENTION_DAYS: string;
+  /** Pinot servers holding each segment (default 1). */
+  PINOT_REPLICAS?: string;
 }
 
 /** docker/pinot/config/<table>/table.json with its placeholders filled in (JSON text). */
 export function renderTableTemplate(table: string, values: TableTemplateValues): string {
   const file = join(configDir, table, 'table.json');
-  const defined = Object.fromEntries(Object.entries(values).filter((e): e is [string, string] => e[1] !== undefined));
+  const defined = Object.fromEntries(Object.entries({ PINOT_REPLICAS: '1', ...values }).filter((e): e is [string, string] => e[1] !== undefined));
   return render(readFileSync(file, 'utf8'), defined, file, jsonString);
 }
 
@@ -38,13 +40,14 @@ export function readTableSchema(table: string): string {
 /** docker/pinot/config/<table>/table.json with this stack's broker list, topics and retention. */
 export function renderTableConfig(ctx: StackContext, table: string): string {
   return renderTableTemplate(table, {
-    KAFKA_BROKER_LIST: `localhost:${ctx.cfg.KAFKA_PORT}`,
+    KAFKA_BROKER_LIST: kafkaBootstrap(ctx.cfg),
     ORDERS_TOPIC: ctx.cfg.ORDERS_TOPIC,
     ENRICHED_ORDER_ITEMS_TOPIC: ctx.cfg.ENRICHED_ORDER_ITEMS_TOPIC,
     ORDER_STATUSES_TOPIC: ctx.cfg.ORDER_STATUSES_TOPIC,
     DELIVERY_STATUSES_TOPIC: ctx.cfg.DELIVERY_STATUSES_TOPIC,
     ALERTS_TOPIC: ctx.cfg.ALERTS_TOPIC,
     PINOT_RETENTION_DAYS: String(ctx.cfg.PINOT_RETENTION_DAYS),
+    PINOT_REPLICAS: String(ctx.cfg.PINOT_REPLICAS),
   });
 }
 

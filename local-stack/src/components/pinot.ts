@@ -2,6 +2,8 @@ import { mkdirSync } from 'node:fs';
 import { canConnect, httpOk } from '../net.js';
 import { JDK17_OPENS, QUICK_START, javaLaunch } from './jvm.js';
 import type { Component, StackContext } from './types.js';
+import { memberPort, type StackConfig } from '../config.js';
+import { memberName } from './members.js';
 
 const ADMIN = 'org.apache.pinot.tools.admin.PinotAdministrator';
 const CLUSTER = 'PinotCluster';
@@ -45,34 +47,42 @@ export const pinotController: Component = {
   isHealthy: (ctx) => httpOk(`http://localhost:${ctx.cfg.PINOT_CONTROLLER_PORT}/health`, 2000, (b) => b.trim() === 'OK'),
 };
 
-export const pinotBroker: Component = {
-  name: 'pinot-broker',
-  dependsOn: ['pinot-controller'],
-  maven: ['pinot'],
-  address: (cfg) => `http://localhost:${cfg.PINOT_BROKER_PORT}`,
-  ports: (cfg) => [cfg.PINOT_BROKER_PORT],
-  launch: (ctx) =>
-    pinotRoleLaunch(ctx, ctx.cfg.PINOT_BROKER_HEAP, 'StartBroker', [
-      '-brokerHost', 'localhost',
-      '-brokerPort', String(ctx.cfg.PINOT_BROKER_PORT),
-    ]),
-  isHealthy: (ctx) => httpOk(`http://localhost:${ctx.cfg.PINOT_BROKER_PORT}/health`, 2000, (b) => b.trim() === 'OK'),
-};
+/** Pinot broker `index` (0-based) of PINOT_BROKERS; each serves every table. */
+function pinotBroker(cfg: StackConfig, index: number): Component {
+  const port = memberPort(cfg.PINOT_BROKER_PORT, index);
+  return {
+    name: memberName('pinot-broker', index, cfg.PINOT_BROKERS),
+    dependsOn: ['pinot-controller'],
+    maven: ['pinot'],
+    address: () => `http://localhost:${port}`,
+    ports: () => [port],
+    launch: (ctx) => pinotRoleLaunch(ctx, ctx.cfg.PINOT_BROKER_HEAP, 'StartBroker', ['-brokerHost', 'localhost', '-brokerPort', String(port)]),
+    isHealthy: () => httpOk(`http://localhost:${port}/health`, 2000, (b) => b.trim() === 'OK'),
+  };
+}
 
-export const pinotServer: Component = {
-  name: 'pinot-server',
-  dependsOn: ['pinot-controller'],
-  maven: ['pinot'],
-  address: (cfg) => `localhost:${cfg.PINOT_SERVER_PORT} (admin http://localhost:${cfg.PINOT_SERVER_ADMIN_PORT})`,
-  ports: (cfg) => [cfg.PINOT_SERVER_PORT, cfg.PINOT_SERVER_ADMIN_PORT, cfg.PINOT_SERVER_GRPC_PORT],
-  launch: (ctx) =>
-    pinotRoleLaunch(ctx, ctx.cfg.PINOT_SERVER_HEAP, 'StartServer', [
-      '-serverHost', 'localhost',
-      '-serverPort', String(ctx.cfg.PINOT_SERVER_PORT),
-      '-serverAdminPort', String(ctx.cfg.PINOT_SERVER_ADMIN_PORT),
-      '-serverGrpcPort', String(ctx.cfg.PINOT_SERVER_GRPC_PORT),
-      '-dataDir', `${ctx.paths.data('pinot-server')}/index`,
-      '-segmentDir', `${ctx.paths.data('pinot-server')}/segments`,
-    ]),
-  isHealthy: (ctx) => httpOk(`http://localhost:${ctx.cfg.PINOT_SERVER_ADMIN_PORT}/health`, 2000, (b) => b.trim() === 'OK'),
-};
+/** Pinot server `index` (0-based) of PINOT_SERVERS, with its own ports and data dir. */
+function pinotServer(cfg: StackConfig, index: number): Component {
+  const name = memberName('pinot-server', index, cfg.PINOT_SERVERS);
+  const [port, adminPort, grpcPort] = [cfg.PINOT_SERVER_PORT, cfg.PINOT_SERVER_ADMIN_PORT, cfg.PINOT_SERVER_GRPC_PORT].map((p) => memberPort(p, index)) as [number, number, number];
+  return {
+    name,
+    dependsOn: ['pinot-controller'],
+    maven: ['pinot'],
+    address: () => `localhost:${port} (admin http://localhost:${adminPort})`,
+    ports: () => [port, adminPort, grpcPort],
+    launch: (ctx) =>
+      pinotRoleLaunch(ctx, ctx.cfg.PINOT_SERVER_HEAP, 'StartServer', [
+        '-serverHost', 'localhost',
+        '-serverPort', String(port),
+        '-serverAdminPort', String(adminPort),
+        '-serverGrpcPort', String(grpcPort),
+        '-dataDir', `${ctx.paths.data(name)}/index`,
+        '-segmentDir', `${ctx.paths.data(name)}/segments`,
+      ]),
+    isHealthy: () => httpOk(`http://localhost:${adminPort}/health`, 2000, (b) => b.trim() === 'OK'),
+  };
+}
+
+export const pinotBrokers = (cfg: StackConfig): Component[] => Array.from({ length: cfg.PINOT_BROKERS }, (_, i) => pinotBroker(cfg, i));
+export const pinotServers = (cfg: StackConfig): Component[] => Array.from({ length: cfg.PINOT_SERVERS }, (_, i) => pinotServer(cfg, i));

@@ -7,6 +7,7 @@ import { findJava21 } from '../prerequisites.js';
 import type { LaunchSpec } from '../processes.js';
 import { QUICK_START } from './jvm.js';
 import type { Component, StackContext } from './types.js';
+import { kafkaBootstrap } from '../config.js';
 
 /** KafkaSQL's topics; docker/kafka/topics.conf creates them (delete policy, no retention limit). */
 export const SCHEMA_REGISTRY_TOPICS = {
@@ -60,7 +61,7 @@ function launch(ctx: StackContext): LaunchSpec {
     port: cfg.SCHEMA_REGISTRY_PORT,
     managementPort: cfg.SCHEMA_REGISTRY_MANAGEMENT_PORT,
     host: cfg.STACK_BIND_HOST,
-    kafkaBootstrap: `localhost:${cfg.KAFKA_PORT}`,
+    kafkaBootstrap: kafkaBootstrap(cfg),
     snapshotDir: paths.data('schema-registry'),
   });
   return {
