@@ -51,6 +51,10 @@ const alertsEnv = () => ({
   ALERTS_TRAILING_WINDOWS: '20',
   ALERTS_WEBHOOK_URL: `http://127.0.0.1:${HOOK_PORT}/hook`,
   ALERTS_WEBHOOK_BACKOFF_MS: '200',
+  // The receiver is this test worker: on a loaded machine its 200 can come later than the default 5 s,
+  // and an attempt that timed out is sent again by design (at-least-once, see the README); what this
+  // test judges is the once-only across a restart.
+  ALERTS_WEBHOOK_TIMEOUT_MS: '30000',
 });
 
 async function startAlerts(): Promise<void> {
