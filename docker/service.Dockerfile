@@ -1,5 +1,5 @@
 # syntax=docker/dockerfile:1
-# Image of one TypeScript service, chosen by build args (compose.yaml builds delivery-service with it):
+# Image of one TypeScript service (orders-service, enricher, delivery-service, alerts), chosen by build args:
 #   docker build -f docker/service.Dockerfile --build-arg SERVICE=delivery-service --build-arg PORT=8084 -t pizzashop/delivery-service .
 # SERVICE is the workspace whose src/main.ts is bundled; PORT is the port its ops server listens on
 # (set the service's own port variable to the same value), which the HEALTHCHECK probes.
