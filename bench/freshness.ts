@@ -13,7 +13,6 @@
  * where an order or line goes missing, a p95 passes 5 s or the produced rate falls short.
  */
 import { randomUUID } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
 import {
   createIdempotentProducer,
   createKafkaClient,
@@ -32,6 +31,7 @@ import mysql from 'mysql2/promise';
 import { serviceEnvOf, type ServiceProcess, startService, waitForHttpOk } from '@pizzashop/testkit';
 import { loadProducts, type CatalogueProduct } from '@pizzashop/orders-service';
 import { StageLedger, type BenchOrder } from './freshness/ledger.js';
+import { emitResult, runChild } from './child.js';
 import { plannedRates, rampVerdict, stageProblems, type RampLimits } from './freshness/ramp.js';
 import { countDuplicates, POLL_EVERY_MS, pollPinot, probeApi, type PrivateTables } from './freshness/readers.js';
 import { freshnessFigures, type StageRecord } from './freshness/report.js';
@@ -248,14 +248,7 @@ async function main(): Promise<void> {
       `an order not seen ${SETTLE_MS / 1000} s after the last ack is missing, and a percentile that falls among missing orders is not stated. ` +
       `sustainable = nothing missing or duplicated, every p95 under ${LIMITS.p95Ms} ms, >= ${LIMITS.minProducedRatio} of the target rate produced; ${STAGE_SECONDS} s per rate after up to ${WARM_UP.attempts} unreported ${WARM_UP.seconds} s warm-up stages.`,
   };
-  if (out) writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
-  console.log(JSON.stringify(result.figures));
+  emitResult(result, out);
 }
 
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    log.fatal({ err }, 'freshness bench failed');
-    process.exit(1);
-  },
-);
+runChild(main, log, 'freshness');

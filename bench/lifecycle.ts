@@ -12,13 +12,13 @@
  * (bench/lifecycle/probes.ts). Everything is dropped or stopped at the end.
  */
 import { randomUUID } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
 import { createIdempotentProducer, createKafkaClient, createLogger, infraEnvSchema, loadConfig, onShutdown, sendJson, withAdmin, type Order } from '@pizzashop/common';
 import type { Producer } from 'kafkajs';
 import { buildOrder, serviceEnvOf, type ServiceProcess, startService, waitForHttpOk } from '@pizzashop/testkit';
 import { benchPort, createPrivatePipeline, monotonicMs, type PrivatePipeline } from '@pizzashop/testkit/bench';
 import { ProbeLedger, type HistoryEntry } from './lifecycle/probes.js';
 import { APIS, lifecycleFigures, stageProblems, type ApiName, type LifecycleLimits, type StageRecord } from './lifecycle/report.js';
+import { emitResult, runChild } from './child.js';
 
 const STAGES = [
   { rate: 100, seconds: 20 },
@@ -227,14 +227,7 @@ async function main(): Promise<void> {
       `A change not seen ${SETTLE_MS / 1000} s after the stage's last order is missing; a percentile among the missing is not stated. ` +
       `Load carried = >= ${LIMITS.minProducedRatio} of the target produced, every order DELIVERED (delivery-service metrics), every probe complete on both APIs, no duplicate status, order -> PLACED_ORDER p95 < ${LIMITS.intakeP95Ms} ms.`,
   };
-  if (out) writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
-  console.log(JSON.stringify(result.figures));
+  emitResult(result, out);
 }
 
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    log.fatal({ err }, 'lifecycle bench failed');
-    process.exit(1);
-  },
-);
+runChild(main, log, 'lifecycle');
