@@ -74,8 +74,21 @@ export function residentBytes(pid: number): number | null {
   }
 }
 
-/** The last `n` lines of a log file, for error messages. */
+/** A JVM stack frame or its "... 12 more" line: noise in an error message that has room for 25 lines. */
+const STACK_FRAME = /^\s+(at |\.\.\. \d+ (more|common frames omitted))/;
+
+/**
+ * The last `n` lines of a log file, for error messages, without JVM stack frames: a Java component's
+ * last 25 lines are often one trace's frames, which hide the message saying what went wrong.
+ */
 export function tail(file: string, n = 25): string {
   if (!existsSync(file)) return `(no log at ${file})`;
-  return readFileSync(file, 'utf8').split('\n').slice(-n - 1).join('\n');
+  const lines = readFileSync(file, 'utf8').split('\n');
+  const kept: string[] = [];
+  let framesLeftOut = 0;
+  for (let i = lines.length - 1; i >= 0 && kept.length <= n; i -= 1) {
+    if (STACK_FRAME.test(lines[i]!)) framesLeftOut += 1;
+    else kept.unshift(lines[i]!);
+  }
+  return framesLeftOut > 0 ? `${kept.join('\n')}\n(${framesLeftOut} JVM stack frame lines left out; the whole log is ${file})` : kept.join('\n');
 }
