@@ -5,6 +5,7 @@
 import {
   buildDeadLetter,
   deadLetterRecords,
+  isFencedProducerError,
   openTransactionalProducer,
   orderSchema,
   sendJsonToTopics,
@@ -201,7 +202,7 @@ export class DeliveryService {
       this.metrics.failedTransactions.inc();
       this.producer = undefined;
       await producer.disconnect().catch(() => undefined);
-      this.log.warn({ err }, `transaction not committed (Kafka at ${this.cfg.KAFKA_BROKERS.join(',')}); retried from the same state`);
+      this.log.warn({ err, fenced: isFencedProducerError(err) }, `transaction not committed (Kafka at ${this.cfg.KAFKA_BROKERS.join(',')}); retried from the same state`);
       throw err;
     }
     for (const [id, value] of out.states) this.remember(id, value);

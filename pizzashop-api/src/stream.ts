@@ -1,4 +1,4 @@
-import type { Logger } from '@pizzashop/common';
+import { PizzashopError, type Logger } from '@pizzashop/common';
 
 export type HubEvent<T> = { kind: 'snapshot'; data: T } | { kind: 'failure'; error: unknown };
 export type HubListener<T> = (event: HubEvent<T>) => void;
@@ -11,8 +11,10 @@ export interface HubLimits {
 }
 
 /** A subscription the hub refused because a limit is reached; answered with 429. */
-export class HubFullError extends Error {
-  override name = 'HubFullError';
+export class HubFullError extends PizzashopError {
+  constructor(message: string) {
+    super(message, { kind: 'too-many-requests' });
+  }
 }
 
 interface Channel<T> {
