@@ -21,7 +21,7 @@ export async function prepareTopics(kafka: Kafka, cfg: EnricherConfig, log: Logg
       return await prepareTopicsOnce(kafka, cfg, log);
     } catch (err) {
       if (!isRetriable(err) || attempt >= 20) throw err;
-      log.warn({ err: (err as Error).message, attempt }, 'preparing topics: Kafka answered with a retriable error; retrying');
+      log.warn({ err, attempt }, 'preparing topics: Kafka answered with a retriable error; retrying');
       await new Promise((r) => setTimeout(r, 500 * attempt));
     }
   }

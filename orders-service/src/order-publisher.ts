@@ -239,7 +239,7 @@ export class OrderPublisher {
         keepGoing: () => !this.stopped,
         onFailure: (err, retryInMs) =>
           this.log.warn(
-            { err: (err as Error).message, brokers: this.brokers, retryInMs },
+            { err, brokers: this.brokers, retryInMs },
             'cannot reach Kafka; is the stack up (npm run stack:status) and KAFKA_BROKERS right? retrying',
           ),
       },

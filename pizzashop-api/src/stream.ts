@@ -102,7 +102,7 @@ export class SnapshotHub<T> {
   /** Logs when a channel starts failing, fails differently, or recovers; not on every tick. */
   private logTransition(key: string, before: HubEvent<T> | undefined, after: HubEvent<T>): void {
     const message = (e: HubEvent<T> | undefined) => (e?.kind === 'failure' ? (e.error instanceof Error ? e.error.message : String(e.error)) : undefined);
-    if (after.kind === 'failure' && message(after) !== message(before)) this.log.warn({ channel: key, error: message(after) }, 'stream snapshot failed');
+    if (after.kind === 'failure' && message(after) !== message(before)) this.log.warn({ channel: key, err: after.error }, 'stream snapshot failed');
     if (after.kind === 'snapshot' && before?.kind === 'failure') this.log.info({ channel: key }, 'stream snapshots recovered');
   }
 

@@ -135,7 +135,7 @@ export class ProducerContracts {
         keepGoing: () => !this.stopped && refused === undefined && !this.registered,
         onFailure: (err, retryInMs) =>
           this.o.log.warn(
-            { err: (err as Error).message, registry: this.o.url, retryInMs },
+            { err, registry: this.o.url, retryInMs },
             'schema registry unreachable: not ready until the topic contracts are registered (is the stack up? npm run stack:status); retrying',
           ),
       },
