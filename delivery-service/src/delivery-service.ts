@@ -5,6 +5,7 @@
 import {
   buildDeadLetter,
   deadLetterRecords,
+  describeIssues,
   isFencedProducerError,
   openTransactionalProducer,
   orderSchema,
@@ -140,7 +141,7 @@ export class DeliveryService {
       for (const m of batch.messages) {
         const parsed = m.value ? orderSchema.safeParse(safeJson(m.value.toString())) : undefined;
         if (!parsed?.success) {
-          const detail = parsed ? parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') : 'no value';
+          const detail = parsed ? describeIssues(parsed.error) : 'no value';
           out.deadLetters.push(...deadLetterRecords([buildDeadLetter({ topic: batch.topic, partition: batch.partition, offset: m.offset, key: m.key, value: m.value }, { reason: 'invalid-order', detail, component: COMPONENT })]));
           continue;
         }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import {
   createOrderInputSchema,
   describeIssues,
+  issueFields,
   notFoundAsJson,
   opsRoutes,
   PizzashopError,
@@ -139,7 +140,7 @@ export function createOrdersHttpApp(o: OrdersHttpOptions): Hono {
       if (!parsed.success) {
         return refuse(c, 400, {
           error: `invalid order: ${describeIssues(parsed.error)}`,
-          fields: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+          fields: issueFields(parsed.error),
         });
       }
       const id = parsed.data.id ?? randomUUID();
