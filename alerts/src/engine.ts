@@ -96,7 +96,7 @@ export class AlertsEngine {
         this.deps.onEvaluation?.('ok');
       }
     } catch (err) {
-      log.warn({ err: (err as Error).message }, 'alerts: evaluation failed (Pinot or Kafka unreachable?); next one at the next interval');
+      log.warn({ err }, 'alerts: evaluation failed (Pinot or Kafka unreachable?); next one at the next interval');
       this.deps.onEvaluation?.('failed');
     }
     if (this.deps.notifier) {
@@ -136,7 +136,7 @@ export class AlertsEngine {
         try {
           await this.deps.publish([alert]);
         } catch (err) {
-          this.deps.log.warn({ err: (err as Error).message, alertId: alert.id }, 'alerts: could not record a webhook delivery on the topic; a restart now would send it again');
+          this.deps.log.warn({ err, alertId: alert.id }, 'alerts: could not record a webhook delivery on the topic; a restart now would send it again');
         }
         this.owed.set(alert.id, alert);
       }

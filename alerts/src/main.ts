@@ -92,11 +92,11 @@ let running: Promise<unknown> = Promise.resolve();
 /** Contract registered, producer connected, the alerts of earlier runs read back: then one evaluation per interval. */
 async function start(): Promise<void> {
   await contracts.untilRegistered();
-  await retryUntilDone(() => producer.connect(), { stepMs: 1000, onFailure: (err, retryInMs) => log.warn({ err: (err as Error).message, retryInMs }, `alerts: Kafka at ${cfg.KAFKA_BROKERS.join(',')} unreachable; retrying`) });
+  await retryUntilDone(() => producer.connect(), { stepMs: 1000, onFailure: (err, retryInMs) => log.warn({ err, retryInMs }, `alerts: Kafka at ${cfg.KAFKA_BROKERS.join(',')} unreachable; retrying`) });
   const earlier =
     (await retryUntilDone(() => readAlerts(kafka, cfg.ALERTS_TOPIC, log), {
     stepMs: 1000,
-      onFailure: (err, retryInMs) => log.warn({ err: (err as Error).message, retryInMs }, `alerts: cannot read topic ${cfg.ALERTS_TOPIC} back (is it created? npm run stack:up creates it); retrying`),
+      onFailure: (err, retryInMs) => log.warn({ err, retryInMs }, `alerts: cannot read topic ${cfg.ALERTS_TOPIC} back (is it created? npm run stack:up creates it); retrying`),
     })) ?? [];
   engine.restore(earlier);
   restored = true;

@@ -40,7 +40,7 @@ export class WebhookNotifier {
     const body = JSON.stringify({ text: alertText(alert, stage) });
     let pause = this.options.backoffMs;
     for (let attempt = 1; attempt <= this.options.attempts; attempt++) {
-      let problem: string;
+      let problem: { status: number } | { err: unknown };
       try {
         const res = await fetch(this.options.url, {
           method: 'POST',
@@ -53,12 +53,12 @@ export class WebhookNotifier {
           this.onAttempt('delivered');
           return true;
         }
-        problem = `HTTP ${res.status}`;
+        problem = { status: res.status };
       } catch (err) {
-        problem = (err as Error).message;
+        problem = { err };
       }
       this.onAttempt('failed');
-      this.log.warn({ alertId: alert.id, stage, attempt, of: this.options.attempts, problem }, `alerts webhook ${this.options.url} failed; retrying`);
+      this.log.warn({ alertId: alert.id, stage, attempt, of: this.options.attempts, ...problem }, `alerts webhook ${this.options.url} failed; retrying`);
       if (attempt < this.options.attempts) await new Promise((r) => setTimeout(r, pause));
       pause *= 2;
     }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseLatLon } from './geo.js';
+import { PizzashopError } from './errors.js';
 import { issueLines } from './contracts/validation-message.js';
 
 const pinotTable = (fallback: string) =>
@@ -53,7 +54,12 @@ export const infraEnvSchema = z.object({
 });
 export type InfraConfig = z.infer<typeof infraEnvSchema>;
 
-export class ConfigError extends Error {}
+/** The environment does not match the component's config schema: fix it and start again. */
+export class ConfigError extends PizzashopError {
+  constructor(message: string) {
+    super(message, { kind: 'invalid-input' });
+  }
+}
 
 /**
  * Validates `env` against `schema` at start-up. On failure throws one ConfigError naming every

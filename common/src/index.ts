@@ -3,6 +3,7 @@
 export * from './config.js';
 export * from './logger.js';
 export * from './retry.js';
+export * from './errors.js';
 export * from './shutdown.js';
 export * from './stream-service.js';
 export * from './process-control.js';
@@ -25,6 +26,7 @@ export * from './contracts/topic-contracts.js';
 export * from './kafka/client.js';
 export * from './kafka/admin.js';
 export * from './kafka/producers.js';
+export * from './kafka/fenced.js';
 export * from './kafka/dead-letters.js';
 export * from './kafka/topics.js';
 export * from './kafka/topic-follower.js';

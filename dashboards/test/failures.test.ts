@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { failureFromContract, failureFromNetworkError, failureFromResponse, failureFromStreamEvent, worstFailure } from '../src/web/failures.js';
 
 describe('failure classification', () => {
@@ -45,10 +46,18 @@ describe('failure classification', () => {
     expect(failureFromStreamEvent('not json').kind).toBe('api-error');
   });
 
+  it('names each field a body breaks the contract with, on one line', () => {
+    const error = z.object({ orders: z.number(), window: z.string() }).safeParse({ orders: 'x' }).error!;
+    expect(failureFromContract('an overview', error)).toEqual({
+      kind: 'api-error',
+      message: 'the API sent an overview that does not match its documented schema (orders: Invalid input: expected number, received string; window: Invalid input: expected string, received undefined)',
+    });
+  });
+
   it('picks the worst of several failures', () => {
     const pinot = failureFromResponse(503, { error: 'pinot_unavailable', message: 'p' });
     const api = failureFromResponse(502, { error: 'api_unreachable', message: 'a' });
-    const other = failureFromContract('an overview', 'x');
+    const other = failureFromContract('an overview', z.object({ orders: z.number() }).safeParse({}).error!);
     expect(worstFailure([other, pinot])).toBe(pinot);
     expect(worstFailure([pinot, api, other])).toBe(api);
     expect(worstFailure([])).toBeUndefined();

@@ -5,6 +5,8 @@
 import {
   buildDeadLetter,
   deadLetterRecords,
+  describeIssues,
+  isFencedProducerError,
   openTransactionalProducer,
   orderSchema,
   sendJsonToTopics,
@@ -139,7 +141,7 @@ export class DeliveryService {
       for (const m of batch.messages) {
         const parsed = m.value ? orderSchema.safeParse(safeJson(m.value.toString())) : undefined;
         if (!parsed?.success) {
-          const detail = parsed ? parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') : 'no value';
+          const detail = parsed ? describeIssues(parsed.error) : 'no value';
           out.deadLetters.push(...deadLetterRecords([buildDeadLetter({ topic: batch.topic, partition: batch.partition, offset: m.offset, key: m.key, value: m.value }, { reason: 'invalid-order', detail, component: COMPONENT })]));
           continue;
         }
@@ -201,7 +203,7 @@ export class DeliveryService {
       this.metrics.failedTransactions.inc();
       this.producer = undefined;
       await producer.disconnect().catch(() => undefined);
-      this.log.warn({ err }, `transaction not committed (Kafka at ${this.cfg.KAFKA_BROKERS.join(',')}); retried from the same state`);
+      this.log.warn({ err, fenced: isFencedProducerError(err) }, `transaction not committed (Kafka at ${this.cfg.KAFKA_BROKERS.join(',')}); retried from the same state`);
       throw err;
     }
     for (const [id, value] of out.states) this.remember(id, value);

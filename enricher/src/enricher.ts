@@ -150,7 +150,7 @@ export class Enricher {
           {
             stepMs: 500,
             keepGoing: current,
-            onFailure: (err, retryInMs) => this.log.warn({ err: (err as Error).message, transactionalId, retryInMs }, 'cannot open the partition\'s transactional id yet (is Kafka up?); retrying'),
+            onFailure: (err, retryInMs) => this.log.warn({ err, transactionalId, retryInMs }, 'cannot open the partition\'s transactional id yet (is Kafka up?); retrying'),
           },
         );
         owned.writer = writer;
@@ -291,7 +291,7 @@ export class Enricher {
         async () => {
           mine = await this.consumer.owns(owned.partition);
         },
-        { stepMs: 500, keepGoing: current, onFailure: (e, retryInMs) => this.log.warn({ err: (e as Error).message, retryInMs }, 'cannot ask the group who owns the partition yet; retrying') },
+        { stepMs: 500, keepGoing: current, onFailure: (e, retryInMs) => this.log.warn({ err: e, retryInMs }, 'cannot ask the group who owns the partition yet; retrying') },
       );
       if (!current()) return;
       if (!mine) {

@@ -68,7 +68,7 @@ export class OrdersConsumer {
       {
         stepMs: 500,
         keepGoing: () => keepGoing() && !this.stopped,
-        onFailure: (err, retryInMs) => this.log.warn({ err: (err as Error).message, partition, retryInMs }, 'cannot read the committed offset yet; retrying'),
+        onFailure: (err, retryInMs) => this.log.warn({ err, partition, retryInMs }, 'cannot read the committed offset yet; retrying'),
       },
     );
     return offset;

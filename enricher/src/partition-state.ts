@@ -1,6 +1,7 @@
 // The life of one orders partition in this instance: assigned -> restoring -> ready -> revoked, with
 // the transitions that are allowed and nothing else, and what a ready partition owns (its writer,
 // the first offset not committed yet, a lock that keeps its transactions one at a time).
+import { PizzashopError } from '@pizzashop/common';
 import { Mutex } from './mutex.js';
 import type { TransactionalWriter } from './transactional-writer.js';
 
@@ -20,7 +21,12 @@ const ALLOWED: Record<PartitionPhase, readonly PartitionPhase[]> = {
   revoked: ['assigned'],
 };
 
-export class IllegalTransition extends Error {}
+/** A move the life cycle does not have: a bug in the enricher. */
+export class IllegalTransition extends PizzashopError {
+  constructor(message: string) {
+    super(message, { kind: 'internal' });
+  }
+}
 
 export class OwnedPartition {
   private phaseNow: PartitionPhase = 'assigned';

@@ -1,7 +1,7 @@
 // The topics the enricher needs, checked or created before it starts: output topics, the waiting
 // topic (partitioned like `orders`), the products CDC topic (compacted, keeping the history window),
 // and the dead-letter topic's record limit.
-import { ensureTopics, partitionCount, topicConfig, waitForTopics, type Logger } from '@pizzashop/common';
+import { ensureTopics, isRetriable, partitionCount, topicConfig, waitForTopics, type Logger } from '@pizzashop/common';
 import type { Kafka } from 'kafkajs';
 import type { EnricherConfig } from './config.js';
 
@@ -20,8 +20,8 @@ export async function prepareTopics(kafka: Kafka, cfg: EnricherConfig, log: Logg
     try {
       return await prepareTopicsOnce(kafka, cfg, log);
     } catch (err) {
-      if (!(err as { retriable?: boolean }).retriable || attempt >= 20) throw err;
-      log.warn({ err: (err as Error).message, attempt }, 'preparing topics: Kafka answered with a retriable error; retrying');
+      if (!isRetriable(err) || attempt >= 20) throw err;
+      log.warn({ err, attempt }, 'preparing topics: Kafka answered with a retriable error; retrying');
       await new Promise((r) => setTimeout(r, 500 * attempt));
     }
   }

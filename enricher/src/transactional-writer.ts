@@ -1,20 +1,24 @@
 // One transactional producer for one orders partition: writes a planned output and, with it, the
 // partition's consumer offset, all or nothing. Its transactional id belongs to the partition, so
 // whoever opens it next fences this one (see docs/decisions.md).
-import { openTransactionalProducer, splitIntoRequests, type Logger } from '@pizzashop/common';
+import { isFencedProducerError, openTransactionalProducer, PizzashopError, splitIntoRequests, type Logger } from '@pizzashop/common';
 import type { Kafka, Message, Producer } from 'kafkajs';
 
-/** Transaction errors meaning this producer epoch is over: another producer opened the id, or the coordinator aborted a transaction past its timeout. */
-const FENCED_ERRORS = new Set(['INVALID_PRODUCER_EPOCH', 'PRODUCER_FENCED', 'TRANSACTIONAL_ID_AUTHORIZATION_FAILED']);
-
-/** A transaction that did not commit; the writer is closed and the partition must be opened again. */
-export class TransactionFailed extends Error {
+/**
+ * A transaction that did not commit; the writer is closed and the partition must be opened again
+ * (retriable). Fenced: another producer opened the id (a conflict); otherwise Kafka failed it.
+ */
+export class TransactionFailed extends PizzashopError {
   constructor(
     readonly transactionalId: string,
     readonly fenced: boolean,
     options: { cause: unknown },
   ) {
-    super(`${transactionalId}: transaction ${fenced ? 'fenced' : 'failed'}: ${(options.cause as Error).message}`, options);
+    super(`${transactionalId}: transaction ${fenced ? 'fenced' : 'failed'}: ${(options.cause as Error).message}`, {
+      kind: fenced ? 'conflict' : 'unavailable',
+      retriable: true,
+      cause: options.cause,
+    });
   }
 }
 
@@ -72,7 +76,7 @@ export class TransactionalWriter {
   }
 
   private async fail(err: unknown, log: Logger): Promise<never> {
-    const fenced = FENCED_ERRORS.has((err as { type?: string }).type ?? '');
+    const fenced = isFencedProducerError(err);
     log.warn({ err, transactionalId: this.transactionalId, fenced }, 'transaction not committed; closing its producer');
     await this.close();
     throw new TransactionFailed(this.transactionalId, fenced, { cause: err });

@@ -4,13 +4,19 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { PizzashopError } from '@pizzashop/common';
 import { repoRoot } from './config.js';
 import type { Versions } from './versions.js';
 
 /** The Maven projects under local-stack/maven, one per component (their Kafka client versions differ). */
 export type MavenProject = 'kafka' | 'connect' | 'debezium' | 'pinot' | 'schema-registry';
 
-export class MavenError extends Error {}
+/** Maven could not resolve a component (usually no access to Maven Central): running again may succeed. */
+export class MavenError extends PizzashopError {
+  constructor(message: string) {
+    super(message, { kind: 'unavailable' });
+  }
+}
 
 const pomOf = (project: MavenProject) => join(repoRoot, 'local-stack', 'maven', project, 'pom.xml');
 

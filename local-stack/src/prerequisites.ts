@@ -2,9 +2,15 @@ import { execFile } from 'node:child_process';
 import { accessSync, constants, existsSync, readdirSync, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { promisify } from 'node:util';
+import { PizzashopError } from '@pizzashop/common';
 import type { StackConfig } from './config.js';
 
-export class PrerequisiteError extends Error {}
+/** A tool the stack needs is missing or too old: the machine needs a fix (the message says which). */
+export class PrerequisiteError extends PizzashopError {
+  constructor(message: string) {
+    super(message, { kind: 'internal' });
+  }
+}
 
 /** True for a file this process may execute. */
 export function isExecutableFile(path: string): boolean {

@@ -9,7 +9,7 @@ import { ensureClasspath, type MavenProject } from './maven.js';
 import { isPortFree } from './net.js';
 import { clearLeftovers, finishInterruptedStops, removeStalePidFiles, stopUnrecordedProcesses } from './leftovers.js';
 import { checkJavaVersion, checkPrerequisites } from './prerequisites.js';
-import { killProcess, stopProcess } from '@pizzashop/common';
+import { killProcess, PizzashopError, stopProcess } from '@pizzashop/common';
 import { launchDetached, removePidFile, residentBytes, runningPid, tail } from './processes.js';
 import { withUpLock } from './up-lock.js';
 import { readVersions } from './versions.js';
@@ -26,7 +26,12 @@ export interface ComponentStatus {
   rssMiB: number | null;
 }
 
-export class StackStartError extends Error {}
+/** A component did not come up (exited, not healthy in time, port taken, set-up failed). */
+export class StackStartError extends PizzashopError {
+  constructor(message: string) {
+    super(message, { kind: 'unavailable' });
+  }
+}
 
 export function createContext(cfg: StackConfig, progress: (line: string) => void): StackContext {
   return { cfg, paths: layout(cfg), tools: checkPrerequisites(cfg), versions: readVersions(), progress };

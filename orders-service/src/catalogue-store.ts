@@ -110,7 +110,7 @@ export class CatalogueStore {
       this.onLoaded(next);
       return next;
     } catch (err) {
-      if (this.loaded) this.log.warn({ err: (err as Error).message }, 'catalogue reload failed; keeping the previous catalogue');
+      if (this.loaded) this.log.warn({ err }, 'catalogue reload failed; keeping the previous catalogue');
       throw err;
     }
   }

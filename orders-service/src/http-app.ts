@@ -2,8 +2,11 @@ import { randomUUID } from 'node:crypto';
 import {
   createOrderInputSchema,
   describeIssues,
+  issueFields,
   notFoundAsJson,
   opsRoutes,
+  PizzashopError,
+  type ErrorHttpStatus,
   type IngestRules,
   type Logger,
   type Order,
@@ -14,10 +17,10 @@ import { Hono, type Context } from 'hono';
 import type { Registry } from 'prom-client';
 import { isJsonContentType } from './json-content-type.js';
 import type { OrdersServiceMetrics } from './metrics.js';
-import { ConflictingOrderError, OrderDeduplicator, orderFingerprint } from './order-dedup.js';
-import { KafkaUnavailableError, OrderSendFailedError, type OrderPublisher } from './order-publisher.js';
+import { OrderDeduplicator, orderFingerprint } from './order-dedup.js';
+import type { OrderPublisher } from './order-publisher.js';
 import { ordersOpenApiDocument } from './openapi.js';
-import { CatalogueUnavailableError, type OrderPricer, type PricingProblem } from './pricing.js';
+import type { OrderPricer, PricingProblem } from './pricing.js';
 import { BodyTooLargeError, readBodyText } from './request-body.js';
 
 export interface OrdersHttpOptions {
@@ -42,17 +45,28 @@ export interface OrdersHttpOptions {
   log: Logger;
 }
 
-/** The catalogue refused the order: 422 (unknown product or user, outside the service area) or 409 (another price). */
-class OrderRefusedError extends Error {
+/** The catalogue refused the order: refused (422: unknown product or user, outside the service area) or a conflict (409: another price). */
+class OrderRefusedError extends PizzashopError {
   constructor(
-    readonly status: 409 | 422,
+    status: 409 | 422,
     readonly problems: PricingProblem[],
   ) {
-    super(problems.map((p) => `${p.path}: ${p.message}`).join('; '));
+    const what = status === 409 ? 'prices changed (send the current prices, or none)' : 'order refused';
+    super(`${what}: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`, { kind: status === 409 ? 'conflict' : 'refused' });
   }
 }
 
-type Status = 400 | 409 | 413 | 415 | 422 | 500 | 503;
+type Status = ErrorHttpStatus | 415;
+
+/**
+ * The answer to an order that failed with one of our errors: the status of its kind; the order id
+ * and "retry with the same id" when the order was not sent (unavailable) or may have been.
+ */
+function refusalBody(err: PizzashopError, id: string | undefined): Record<string, unknown> {
+  if (err.kind === 'unavailable') return { error: `order not accepted, not sent; retry with the same id: ${err.message}`, id };
+  if (err.kind === 'outcome-unknown') return { error: `order outcome unknown: ${err.message}; retry with the same id`, id };
+  return { error: err.message, ...(err instanceof OrderRefusedError ? { fields: err.problems } : {}) };
+}
 
 /**
  * `POST /orders`: validates the order against the contract and its ingest rules, prices it from
@@ -87,7 +101,7 @@ export function createOrdersHttpApp(o: OrdersHttpOptions): Hono {
     try {
       await o.publisher.submit(priced.order);
     } catch (err) {
-      if (!(err instanceof KafkaUnavailableError)) o.log.warn({ err, orderId: id }, 'order send failed');
+      if (!(err instanceof PizzashopError && err.kind === 'unavailable')) o.log.warn({ err, orderId: id }, 'order send failed');
       throw err;
     }
     o.metrics.ordersProduced.inc({ source: 'http' });
@@ -114,7 +128,7 @@ export function createOrdersHttpApp(o: OrdersHttpOptions): Hono {
       } catch (err) {
         if (!(err instanceof BodyTooLargeError)) throw err;
         c.header('Connection', 'close');
-        return refuse(c, 413, { error: `request body larger than ${o.bodyLimitBytes} bytes` });
+        return refuse(c, err.httpStatus, refusalBody(err, undefined));
       }
       let body: unknown;
       try {
@@ -126,29 +140,20 @@ export function createOrdersHttpApp(o: OrdersHttpOptions): Hono {
       if (!parsed.success) {
         return refuse(c, 400, {
           error: `invalid order: ${describeIssues(parsed.error)}`,
-          fields: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+          fields: issueFields(parsed.error),
         });
       }
       const id = parsed.data.id ?? randomUUID();
       if (!restored) {
-        return refuse(c, 503, { error: 'order not accepted, not sent; retry with the same id: orders-service is starting (reading the recent orders back from Kafka)', id });
+        const starting = new PizzashopError('orders-service is starting (reading the recent orders back from Kafka)', { kind: 'unavailable' });
+        return refuse(c, starting.httpStatus, refusalBody(starting, id));
       }
       let accepted: string;
       try {
         accepted = await dedup.acknowledgement(id, orderFingerprint(parsed.data), () => send(parsed.data, id));
       } catch (err) {
-        if (err instanceof ConflictingOrderError) return refuse(c, 409, { error: err.message });
-        if (err instanceof OrderRefusedError) {
-          const what = err.status === 409 ? 'prices changed (send the current prices, or none)' : 'order refused';
-          return refuse(c, err.status, { error: `${what}: ${err.message}`, fields: err.problems });
-        }
-        if (err instanceof KafkaUnavailableError || err instanceof CatalogueUnavailableError) {
-          return refuse(c, 503, { error: `order not accepted, not sent; retry with the same id: ${err.message}`, id });
-        }
-        if (err instanceof OrderSendFailedError) {
-          return refuse(c, 500, { error: `order outcome unknown: ${err.message}; retry with the same id`, id });
-        }
-        throw err;
+        if (!(err instanceof PizzashopError) || err.kind === 'internal') throw err;
+        return refuse(c, err.httpStatus, refusalBody(err, id));
       }
       c.header('Content-Type', 'application/json');
       return c.body(accepted, 202);

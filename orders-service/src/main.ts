@@ -155,7 +155,7 @@ const simulator = new Simulator(
 );
 
 async function loadCatalogueWithRetry(): Promise<void> {
-  await retryUntilDone(() => catalogue.load(), { stepMs: 1000, onFailure: (err, retryInMs) => log.warn({ retryInMs }, describeDatabaseError(err, cfg)) });
+  await retryUntilDone(() => catalogue.load(), { stepMs: 1000, onFailure: (err, retryInMs) => log.warn({ err, retryInMs }, describeDatabaseError(err, cfg)) });
 }
 
 async function ensureOrdersTopic(): Promise<void> {
@@ -163,7 +163,7 @@ async function ensureOrdersTopic(): Promise<void> {
   try {
     await ensureTopics(kafka, [{ topic: cfg.ORDERS_TOPIC, numPartitions: cfg.ORDERS_TOPIC_PARTITIONS }], log);
   } catch (err) {
-    log.warn({ err: (err as Error).message, topic: cfg.ORDERS_TOPIC }, 'could not check the orders topic; relying on the launcher having created it');
+    log.warn({ err, topic: cfg.ORDERS_TOPIC }, 'could not check the orders topic; relying on the launcher having created it');
   }
 }
 

@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
-import type { ValidOrderInput } from '@pizzashop/common';
+import { PizzashopError, type ValidOrderInput } from '@pizzashop/common';
 
 /** The same order id arrived with a different order. */
-export class ConflictingOrderError extends Error {
-  override name = 'ConflictingOrderError';
+export class ConflictingOrderError extends PizzashopError {
+  constructor(message: string) {
+    super(message, { kind: 'conflict' });
+  }
 }
 
 /** Why a request was answered from an earlier send of the same order. */

@@ -1,18 +1,22 @@
-import { canonicalOrder, MAX_REQUEST_BYTES, orderSchema, retryUntilDone, sendJson, type Logger, type Order } from '@pizzashop/common';
+import { canonicalOrder, MAX_REQUEST_BYTES, orderSchema, PizzashopError, retryUntilDone, sendJson, type Logger, type Order } from '@pizzashop/common';
 import type { Producer } from 'kafkajs';
 import type { BrokerWatch } from './broker-watch.js';
 
 /** The order was not sent and never will be (Kafka unreachable, queue full or too slow): 503. */
-export class KafkaUnavailableError extends Error {
-  override name = 'KafkaUnavailableError';
+export class KafkaUnavailableError extends PizzashopError {
+  constructor(message: string) {
+    super(message, { kind: 'unavailable' });
+  }
 }
 
 /**
  * The order was handed to Kafka and the send then failed with an error kafkajs does not retry: it
  * may or may not be on the topic (500; a retry with the same id may write it twice).
  */
-export class OrderSendFailedError extends Error {
-  override name = 'OrderSendFailedError';
+export class OrderSendFailedError extends PizzashopError {
+  constructor(message: string, cause: unknown) {
+    super(message, { kind: 'outcome-unknown', cause });
+  }
 }
 
 export interface OrderPublisherOptions {
@@ -181,7 +185,7 @@ export class OrderPublisher {
       },
       (err: unknown) => {
         this.log.error({ err, orders: batch.length }, 'produce request failed for good; its orders may or may not be on the topic');
-        for (const e of batch) e.reject(new OrderSendFailedError(`the send to Kafka failed after the order was handed over, so it may or may not be on the topic: ${(err as Error).message}`));
+        for (const e of batch) e.reject(new OrderSendFailedError(`the send to Kafka failed after the order was handed over, so it may or may not be on the topic: ${(err as Error).message}`, err));
       },
     ).finally(() => {
       clearTimeout(this.stallTimer);
@@ -235,7 +239,7 @@ export class OrderPublisher {
         keepGoing: () => !this.stopped,
         onFailure: (err, retryInMs) =>
           this.log.warn(
-            { err: (err as Error).message, brokers: this.brokers, retryInMs },
+            { err, brokers: this.brokers, retryInMs },
             'cannot reach Kafka; is the stack up (npm run stack:status) and KAFKA_BROKERS right? retrying',
           ),
       },

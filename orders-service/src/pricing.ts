@@ -1,4 +1,4 @@
-import { distanceKm, orderTotal, samePrice, type Order, type OrderItem, type ValidOrderInput } from '@pizzashop/common';
+import { distanceKm, orderTotal, PizzashopError, samePrice, type Order, type OrderItem, type ValidOrderInput } from '@pizzashop/common';
 import type { CatalogueSnapshot, CatalogueStore } from './catalogue-store.js';
 import { describeServiceArea, inServiceArea, type ServiceArea } from './service-area.js';
 
@@ -57,8 +57,10 @@ export function priceOrder(input: ValidOrderInput, catalogue: CatalogueSnapshot,
 }
 
 /** The catalogue could not be read from MariaDB, so the order cannot be checked now (503). */
-export class CatalogueUnavailableError extends Error {
-  override name = 'CatalogueUnavailableError';
+export class CatalogueUnavailableError extends PizzashopError {
+  constructor(message: string, cause?: unknown) {
+    super(message, { kind: 'unavailable', cause });
+  }
 }
 
 /**
@@ -80,7 +82,7 @@ export class OrderPricer {
     try {
       fresh = await this.store.afterMiss();
     } catch (err) {
-      throw new CatalogueUnavailableError(`the catalogue could not be reloaded to check this order: ${(err as Error).message}`);
+      throw new CatalogueUnavailableError(`the catalogue could not be reloaded to check this order: ${(err as Error).message}`, err);
     }
     return priceOrder(input, fresh, this.area, id, createdAt);
   }

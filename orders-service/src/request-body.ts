@@ -1,10 +1,13 @@
 import type { IncomingMessage } from 'node:http';
+import { PizzashopError } from '@pizzashop/common';
 import type { Context } from 'hono';
 
 /** Reads a request body with a size limit, from Node's request stream when there is one. */
 
-export class BodyTooLargeError extends Error {
-  override name = 'BodyTooLargeError';
+export class BodyTooLargeError extends PizzashopError {
+  constructor(limit: number) {
+    super(`request body larger than ${limit} bytes`, { kind: 'too-large' });
+  }
 }
 
 /**
@@ -16,7 +19,7 @@ export class BodyTooLargeError extends Error {
 export async function readBodyText(c: Context, limit: number): Promise<string> {
   const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
   if (incoming === undefined) return fetchBodyText(c.req.raw, limit);
-  if (Number(incoming.headers['content-length']) > limit) throw new BodyTooLargeError();
+  if (Number(incoming.headers['content-length']) > limit) throw new BodyTooLargeError(limit);
   return (await readIncoming(incoming, limit)).toString('utf8');
 }
 
@@ -33,7 +36,7 @@ function readIncoming(incoming: IncomingMessage, limit: number): Promise<Buffer>
       size += chunk.length;
       if (size > limit) {
         stop();
-        reject(new BodyTooLargeError());
+        reject(new BodyTooLargeError(limit));
       } else chunks.push(chunk);
     };
     const onEnd = () => {
@@ -52,7 +55,7 @@ function readIncoming(incoming: IncomingMessage, limit: number): Promise<Buffer>
 
 /** The same through the Fetch API (Hono's `app.request` in tests, other runtimes). */
 async function fetchBodyText(request: Request, limit: number): Promise<string> {
-  if (Number(request.headers.get('content-length')) > limit) throw new BodyTooLargeError();
+  if (Number(request.headers.get('content-length')) > limit) throw new BodyTooLargeError(limit);
   if (request.body === null) return '';
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -63,7 +66,7 @@ async function fetchBodyText(request: Request, limit: number): Promise<string> {
     size += value.length;
     if (size > limit) {
       await reader.cancel();
-      throw new BodyTooLargeError();
+      throw new BodyTooLargeError(limit);
     }
     chunks.push(value);
   }

@@ -160,7 +160,7 @@ export class Simulator {
         this.onAcknowledged(orders.length);
         return;
       } catch (err) {
-        this.log.warn({ err: (err as Error).message, orders: orders.length }, 'simulator batch not acknowledged, retrying');
+        this.log.warn({ err, orders: orders.length }, 'simulator batch not acknowledged, retrying');
         await sleep(RETRY_DELAY_MS);
       }
     }

@@ -1,5 +1,4 @@
-import { alertSchema, identifier, PinotQueryError, sql, type Alert, type PinotQuerier, type SqlFragment } from '@pizzashop/common';
-import { z } from 'zod';
+import { alertSchema, describeIssues, identifier, PinotQueryError, sql, type Alert, type PinotQuerier, type SqlFragment } from '@pizzashop/common';
 import type { AlertsQuery } from '@pizzashop/common/api-contracts';
 
 /** Pinot answers a missing string with the text "null" (no null handling in 0.11). */
@@ -37,7 +36,7 @@ export class AlertsView {
         id, metric, direction, severity, status, observed, expected, zScore, baseline,
         window: jsonCell(window), openedAt, updatedAt, closedAt: nullable(closedAt), notified: listCell(notified),
       });
-      if (!parsed.success) throw new PinotQueryError(`Pinot returned an alert row that is not an Alert: ${z.prettifyError(parsed.error)}`);
+      if (!parsed.success) throw new PinotQueryError(`Pinot returned an alert row that is not an Alert: ${describeIssues(parsed.error)}`);
       return parsed.data;
     });
   }

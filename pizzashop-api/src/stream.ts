@@ -1,4 +1,4 @@
-import type { Logger } from '@pizzashop/common';
+import { PizzashopError, type Logger } from '@pizzashop/common';
 
 export type HubEvent<T> = { kind: 'snapshot'; data: T } | { kind: 'failure'; error: unknown };
 export type HubListener<T> = (event: HubEvent<T>) => void;
@@ -11,8 +11,10 @@ export interface HubLimits {
 }
 
 /** A subscription the hub refused because a limit is reached; answered with 429. */
-export class HubFullError extends Error {
-  override name = 'HubFullError';
+export class HubFullError extends PizzashopError {
+  constructor(message: string) {
+    super(message, { kind: 'too-many-requests' });
+  }
 }
 
 interface Channel<T> {
@@ -100,7 +102,7 @@ export class SnapshotHub<T> {
   /** Logs when a channel starts failing, fails differently, or recovers; not on every tick. */
   private logTransition(key: string, before: HubEvent<T> | undefined, after: HubEvent<T>): void {
     const message = (e: HubEvent<T> | undefined) => (e?.kind === 'failure' ? (e.error instanceof Error ? e.error.message : String(e.error)) : undefined);
-    if (after.kind === 'failure' && message(after) !== message(before)) this.log.warn({ channel: key, error: message(after) }, 'stream snapshot failed');
+    if (after.kind === 'failure' && message(after) !== message(before)) this.log.warn({ channel: key, err: after.error }, 'stream snapshot failed');
     if (after.kind === 'snapshot' && before?.kind === 'failure') this.log.info({ channel: key }, 'stream snapshots recovered');
   }
 

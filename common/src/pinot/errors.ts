@@ -1,14 +1,13 @@
+import { PizzashopError } from '../errors.js';
+
 /** One entry of the `exceptions` array Pinot returns (with HTTP 200) when a query fails. */
 export interface PinotException {
   errorCode: number;
   message: string;
 }
 
-/** Base class: every failure of a Pinot query is one of the two subclasses below. */
-export abstract class PinotError extends Error {
-  /** The HTTP status an API should answer with. */
-  abstract readonly httpStatus: 502 | 503;
-}
+/** Base class: every failure of a Pinot query is one of the two subclasses below (`httpStatus` is what an API answers). */
+export abstract class PinotError extends PizzashopError {}
 
 /**
  * Pinot could not be asked or did not answer in time: every broker refused the connection, the
@@ -16,28 +15,22 @@ export abstract class PinotError extends Error {
  * Retrying later may succeed, so an API answers 503.
  */
 export class PinotUnavailableError extends PinotError {
-  override name = 'PinotUnavailableError';
-  readonly httpStatus = 503 as const;
-
   constructor(
     message: string,
     readonly reason: 'connection' | 'timeout' | 'broker-status' | 'pinot-exception',
     readonly exceptions: PinotException[] = [],
   ) {
-    super(message);
+    super(message, { kind: 'unavailable' });
   }
 }
 
 /** Pinot answered but the query failed (bad SQL, unknown column, internal error): an API answers 502. */
 export class PinotQueryError extends PinotError {
-  override name = 'PinotQueryError';
-  readonly httpStatus = 502 as const;
-
   constructor(
     message: string,
     readonly exceptions: PinotException[] = [],
   ) {
-    super(message);
+    super(message, { kind: 'upstream' });
   }
 }
 

@@ -3,6 +3,7 @@
  * every interpolated value is rendered by `literal` (strings quoted, numbers checked), so no caller
  * can splice raw text into a query. Identifiers (table and column names) go through `identifier`.
  */
+import { PizzashopError } from '../errors.js';
 
 const constructionKey = Symbol('SqlFragment');
 
@@ -23,8 +24,11 @@ export class SqlFragment {
 
 export type SqlValue = string | number | SqlFragment;
 
-export class UnsafeSqlValueError extends Error {
-  override name = 'UnsafeSqlValueError';
+/** A value that cannot become SQL safely: a bug in the caller (its input is validated before), so internal. */
+export class UnsafeSqlValueError extends PizzashopError {
+  constructor(message: string) {
+    super(message, { kind: 'internal' });
+  }
 }
 
 /** The one place values become SQL literals: strings single-quoted with quotes doubled, numbers finite. */

@@ -5,6 +5,7 @@
 import { COMPATIBILITY, SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import type { InfraConfig } from '../config.js';
 import type { TopicContract } from '../contracts/topic-contracts.js';
+import { PizzashopError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { retryUntilDone } from '../retry.js';
 import { contractJsonSchema, valueSubject } from './json-schema.js';
@@ -15,7 +16,11 @@ export const DEFAULT_COMPATIBILITY = COMPATIBILITY.BACKWARD;
 const PROTECTING_CONSUMERS = new Set<string>(['BACKWARD', 'BACKWARD_TRANSITIVE', 'FULL', 'FULL_TRANSITIVE']);
 
 /** The registry refused a contract (HTTP 409: not compatible with the subject's versions; 422: not a valid schema). */
-export class IncompatibleContractError extends Error {}
+export class IncompatibleContractError extends PizzashopError {
+  constructor(message: string) {
+    super(message, { kind: 'conflict' });
+  }
+}
 
 /** A contract this producer writes, on the topic its config names. */
 export interface ProducedContract {
@@ -130,7 +135,7 @@ export class ProducerContracts {
         keepGoing: () => !this.stopped && refused === undefined && !this.registered,
         onFailure: (err, retryInMs) =>
           this.o.log.warn(
-            { err: (err as Error).message, registry: this.o.url, retryInMs },
+            { err, registry: this.o.url, retryInMs },
             'schema registry unreachable: not ready until the topic contracts are registered (is the stack up? npm run stack:status); retrying',
           ),
       },

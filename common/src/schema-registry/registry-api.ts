@@ -1,16 +1,18 @@
 // The few schema-registry calls that @kafkajs/confluent-schema-registry does not expose (subject
 // listing, compatibility level and check), over the Confluent-compatible REST API.
 import { z } from 'zod';
+import { PizzashopError } from '../errors.js';
 import type { JsonSchema } from './json-schema.js';
 
 const CONTENT_TYPE = 'application/vnd.schemaregistry.v1+json';
 
-export class RegistryHttpError extends Error {
+/** The registry answered an error status: unavailable (retriable) for 5xx and 429, an upstream failure otherwise. */
+export class RegistryHttpError extends PizzashopError {
   constructor(
     message: string,
     readonly status: number,
   ) {
-    super(message);
+    super(message, { kind: status >= 500 || status === 429 ? 'unavailable' : 'upstream' });
   }
 }
 

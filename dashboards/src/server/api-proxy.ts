@@ -84,9 +84,10 @@ export function apiProxy({ apiUrl, timeoutMs, registry, log }: ApiProxyOptions):
     registers: [registry],
   });
   let reachable = true;
-  const noteReachable = (ok: boolean, detail?: string) => {
+  /** Logs when the API stops and starts being reachable; `failure` is the error, or why there is none (a timeout). */
+  const noteReachable = (ok: boolean, failure?: { err: unknown } | { reason: string }) => {
     if (ok && !reachable) log.info({ apiUrl }, 'pizzashop-api reachable again');
-    if (!ok && reachable) log.warn({ apiUrl, error: detail }, 'pizzashop-api unreachable; the page shows its last data as stale');
+    if (!ok && reachable) log.warn({ apiUrl, ...failure }, 'pizzashop-api unreachable; the page shows its last data as stale');
     reachable = ok;
   };
 
@@ -123,12 +124,12 @@ export function apiProxy({ apiUrl, timeoutMs, registry, log }: ApiProxyOptions):
       if (c.req.raw.signal.aborted) return new Response(null, { status: 499 });
       if (timeout.signal.aborted) {
         requests.inc({ route: metricRoute(route), outcome: 'timeout' });
-        noteReachable(false, `no answer within ${timeoutMs} ms`);
+        noteReachable(false, { reason: `no answer within ${timeoutMs} ms` });
         return proxyError(c, 504, 'api_timeout', `pizzashop-api at ${apiUrl} did not answer ${route} within ${timeoutMs} ms (API_TIMEOUT_MS)`);
       }
       const cause = causeOf(err);
       requests.inc({ route: metricRoute(route), outcome: 'unreachable' });
-      noteReachable(false, cause);
+      noteReachable(false, { err });
       return proxyError(
         c,
         502,

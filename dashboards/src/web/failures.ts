@@ -1,3 +1,5 @@
+import { describeIssues } from '@pizzashop/common/validation-message';
+import type { z } from 'zod';
 import { errorResponseSchema } from './schemas.js';
 
 /**
@@ -59,7 +61,7 @@ export function failureFromStreamEvent(data: string): Failure {
     : { kind: 'api-error', message: parsed.data.message };
 }
 
-/** A body that is JSON but not what the contract says. */
-export function failureFromContract(what: string, issues: string): Failure {
-  return { kind: 'api-error', message: `the API sent ${what} that does not match its documented schema (${issues})` };
+/** A body that is JSON but not what the contract says, naming each field that breaks it. */
+export function failureFromContract(what: string, error: z.ZodError): Failure {
+  return { kind: 'api-error', message: `the API sent ${what} that does not match its documented schema (${describeIssues(error)})` };
 }

@@ -155,7 +155,7 @@ export class LiveFeed {
           }
           const parsed = schema.safeParse(body);
           if (parsed.success) use(parsed.data);
-          else this.failed(failureFromContract(what, parsed.error.message));
+          else this.failed(failureFromContract(what, parsed.error));
         }),
       );
     onJson('snapshot', dashboardSnapshotSchema, 'a snapshot', (snapshot) => this.received(snapshot));

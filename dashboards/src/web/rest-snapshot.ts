@@ -37,7 +37,7 @@ async function getValid<S extends z.ZodType>(fetchJson: FetchJson, url: string, 
   }
   if (answer.status < 200 || answer.status >= 300) return { failure: failureFromResponse(answer.status, answer.body) };
   const parsed = schema.safeParse(answer.body);
-  return parsed.success ? { data: parsed.data } : { failure: failureFromContract(what, parsed.error.message) };
+  return parsed.success ? { data: parsed.data } : { failure: failureFromContract(what, parsed.error) };
 }
 
 /**

@@ -2,9 +2,13 @@
  * Latency percentiles for benches: a latency can never be negative (the bench fails if one is), and
  * samples that never arrived count as slower than any measured one instead of being left out.
  */
+import { PizzashopError } from '@pizzashop/common';
 
-export class NegativeLatencyError extends Error {
-  override name = 'NegativeLatencyError';
+/** A negative latency: the bench's clock or accounting is wrong. */
+export class NegativeLatencyError extends PizzashopError {
+  constructor(message: string) {
+    super(message, { kind: 'internal' });
+  }
 }
 
 /** A percentile, or null with the reason it cannot be stated. */

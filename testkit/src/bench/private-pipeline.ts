@@ -141,7 +141,7 @@ async function dropTable(cfg: InfraConfig, name: string, log: Logger): Promise<v
 async function dropSubjects(cfg: InfraConfig, topics: string[], log: Logger): Promise<void> {
   const api = new RegistryApi(cfg.SCHEMA_REGISTRY_URL);
   for (const subject of topics.map(valueSubject)) {
-    await api.deleteSubject(subject).catch((err: unknown) => log.warn({ err: (err as Error).message, subject }, `could not delete private subject; delete it with DELETE ${cfg.SCHEMA_REGISTRY_URL}/subjects/${subject}`));
+    await api.deleteSubject(subject).catch((err: unknown) => log.warn({ err, subject }, `could not delete private subject; delete it with DELETE ${cfg.SCHEMA_REGISTRY_URL}/subjects/${subject}`));
   }
 }
 

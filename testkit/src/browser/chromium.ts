@@ -3,12 +3,18 @@
 import { execFile, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
+import { PizzashopError } from '@pizzashop/common';
 import { findBinary, isExecutableFile } from '@pizzashop/local-stack';
 
 export const DEBIAN_PACKAGE = 'chromium';
 export const DEBIAN_CHROMIUM = '/usr/bin/chromium';
 
-export class ChromiumError extends Error {}
+/** No usable Chromium: the machine needs a fix (the message says which). */
+export class ChromiumError extends PizzashopError {
+  constructor(message: string) {
+    super(message, { kind: 'internal' });
+  }
+}
 
 /** The browser binary: CHROMIUM_PATH when set (any Chromium or Chrome), else Debian's. */
 export function chromiumPath(env: NodeJS.ProcessEnv = process.env): string {
