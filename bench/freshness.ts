@@ -174,7 +174,7 @@ async function startServices(pipeline: PrivatePipeline): Promise<{ enricher: Ser
     ENRICHER_HTTP_HOST: '127.0.0.1',
     LOG_LEVEL: 'warn',
   });
-  const api = startService('pizzashop-api/src/main.ts', { ...pipeline.env, API_PORT: String(apiPort), API_HOST: '127.0.0.1', QUERY_CACHE_TTL_MS: String(API_CACHE_TTL_MS), LOG_LEVEL: 'warn' });
+  const api = startService('pizzashop-api/src/main.ts', { ...pipeline.env, API_HTTP_PORT: String(apiPort), API_HTTP_HOST: '127.0.0.1', QUERY_CACHE_TTL_MS: String(API_CACHE_TTL_MS), LOG_LEVEL: 'warn' });
   try {
     await waitForHttpOk(`http://127.0.0.1:${enricherPort}/readyz`, 150_000, enricher);
     await waitForHttpOk(`http://127.0.0.1:${apiPort}/readyz`, 60_000, api);

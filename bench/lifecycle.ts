@@ -72,7 +72,7 @@ async function startServices(pipeline: PrivatePipeline): Promise<Services> {
   const ports: Record<ApiName, number> = { cached: benchPort('lifecycleApi'), uncached: benchPort('lifecycleApiUncached') };
   const delivery = startService('delivery-service/src/main.ts', { ...serviceEnvOf(cfg), ...pipeline.env, ...DELIVERY_ENV, DELIVERY_HTTP_PORT: String(deliveryPort), DELIVERY_HTTP_HOST: '127.0.0.1', LOG_LEVEL: 'warn' });
   const apis = APIS.map((api) =>
-    startService('pizzashop-api/src/main.ts', { ...serviceEnvOf(cfg), ...pipeline.env, API_PORT: String(ports[api]), API_HOST: '127.0.0.1', QUERY_CACHE_TTL_MS: api === 'cached' ? '1000' : '0', LOG_LEVEL: 'warn' }),
+    startService('pizzashop-api/src/main.ts', { ...serviceEnvOf(cfg), ...pipeline.env, API_HTTP_PORT: String(ports[api]), API_HTTP_HOST: '127.0.0.1', QUERY_CACHE_TTL_MS: api === 'cached' ? '1000' : '0', LOG_LEVEL: 'warn' }),
   );
   try {
     // 300 s: on the shared 2-core machine (load average 30-60) tsx alone takes minutes to start a service

@@ -84,8 +84,8 @@ beforeAll(async () => {
   api = startService('pizzashop-api/src/main.ts', {
     ...serviceEnvOf(cfg),
     PINOT_BROKER_URLS: cfg.PINOT_BROKER_URLS.join(','),
-    API_PORT: String(API_PORT),
-    API_HOST: '127.0.0.1',
+    API_HTTP_PORT: String(API_PORT),
+    API_HTTP_HOST: '127.0.0.1',
     QUERY_CACHE_TTL_MS: '0',
   });
   pinot = new PinotClient({ brokerUrls: cfg.PINOT_BROKER_URLS, timeoutMs: 10_000 });

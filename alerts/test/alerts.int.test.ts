@@ -130,7 +130,7 @@ beforeAll(async () => {
     SIMULATOR_START_TIME: '2026-12-02T15:05:00Z',
     SIMULATOR_BURSTS_PER_DAY: '0',
   });
-  api = startService('pizzashop-api/src/main.ts', { ...env(), API_PORT: String(API_PORT), API_HOST: '127.0.0.1', QUERY_CACHE_TTL_MS: '0' });
+  api = startService('pizzashop-api/src/main.ts', { ...env(), API_HTTP_PORT: String(API_PORT), API_HTTP_HOST: '127.0.0.1', QUERY_CACHE_TTL_MS: '0' });
   await waitForHttpOk(`http://127.0.0.1:${testPort(8786)}/readyz`, 120_000, simulator);
   await waitForHttpOk(`http://127.0.0.1:${API_PORT}/readyz`, 120_000, api);
   // Warm-up: more than half of the 20 trailing windows must hold this curve before judging it.

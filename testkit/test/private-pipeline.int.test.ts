@@ -45,7 +45,7 @@ describe('private pipeline', () => {
     expect(await count(cfg.PINOT_ORDERS_TABLE, ids)).toBe(0);
     expect(await count(cfg.PINOT_ORDER_ITEMS_TABLE, ids, 'orderId')).toBe(0);
 
-    const api = startService('pizzashop-api/src/main.ts', { ...serviceEnvOf(cfg), PINOT_BROKER_URLS: cfg.PINOT_BROKER_URLS.join(','), ...own.env, API_PORT: String(API_PORT), API_HOST: '127.0.0.1', LOG_LEVEL: 'warn' });
+    const api = startService('pizzashop-api/src/main.ts', { ...serviceEnvOf(cfg), PINOT_BROKER_URLS: cfg.PINOT_BROKER_URLS.join(','), ...own.env, API_HTTP_PORT: String(API_PORT), API_HTTP_HOST: '127.0.0.1', LOG_LEVEL: 'warn' });
     try {
       await waitForHttpOk(`http://127.0.0.1:${API_PORT}/readyz`, 60_000, api);
       const res = await fetch(`http://127.0.0.1:${API_PORT}/orders/${ids[0]}`);
