@@ -14,6 +14,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import {
+  infraEnv,
   createIdempotentProducer,
   createKafkaClient,
   createLogger,
@@ -28,7 +29,7 @@ import {
 } from '@pizzashop/common';
 import type { Producer } from 'kafkajs';
 import mysql from 'mysql2/promise';
-import { serviceEnvOf, type ServiceProcess, startService, waitForHttpOk } from '@pizzashop/testkit';
+import { type ServiceProcess, startService, waitForHttpOk } from '@pizzashop/testkit';
 import { loadProducts, type CatalogueProduct } from '@pizzashop/orders-service';
 import { StageLedger, type BenchOrder } from './freshness/ledger.js';
 import { emitResult, runChild } from './child.js';
@@ -168,7 +169,7 @@ async function startServices(pipeline: PrivatePipeline): Promise<{ enricher: Ser
   const enricherPort = benchPort('freshnessEnricher');
   const apiPort = benchPort('freshnessApi');
   const enricher = startService('enricher/src/main.ts', {
-    ...serviceEnvOf(cfg),
+    ...infraEnv(cfg),
     ...pipeline.env,
     ENRICHER_HTTP_PORT: String(enricherPort),
     ENRICHER_HTTP_HOST: '127.0.0.1',

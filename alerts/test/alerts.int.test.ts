@@ -1,8 +1,8 @@
 import { createServer, type Server } from 'node:http';
-import { alertSchema, createIdempotentProducer, createLogger, sendJson, type Alert } from '@pizzashop/common';
+import { alertSchema, createIdempotentProducer, createLogger, infraEnv, sendJson, type Alert } from '@pizzashop/common';
 import type { Consumer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { orderFor, serviceEnvOf, stackEnv, testPort, testKafka, startService, waitFor, waitForHttpOk, type ServiceProcess } from '@pizzashop/testkit';
+import { orderFor, stackEnv, testPort, testKafka, startService, waitFor, waitForHttpOk, type ServiceProcess } from '@pizzashop/testkit';
 import { createPrivatePipeline, type PrivatePipeline } from '@pizzashop/testkit/bench';
 
 /**
@@ -40,7 +40,7 @@ let api: ServiceProcess;
 let pipeline: PrivatePipeline | undefined;
 
 /** The stack's env with the private topics and tables in place of the shared ones. */
-const env = () => ({ ...serviceEnvOf(cfg), PINOT_BROKER_URLS: cfg.PINOT_BROKER_URLS.join(','), ...pipeline!.env });
+const env = () => ({ ...infraEnv(cfg), PINOT_BROKER_URLS: cfg.PINOT_BROKER_URLS.join(','), ...pipeline!.env });
 const alertsEnv = () => ({
   ...env(),
   ALERTS_HTTP_PORT: String(ALERTS_PORT),
