@@ -14,6 +14,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import {
+  infraEnv,
   createIdempotentProducer,
   createKafkaClient,
   createLogger,
@@ -28,7 +29,7 @@ import {
 } from '@pizzashop/common';
 import type { Producer } from 'kafkajs';
 import mysql from 'mysql2/promise';
-import { serviceEnvOf, type ServiceProcess, startService, waitForHttpOk } from '@pizzashop/testkit';
+import { type ServiceProcess, startService, waitForHttpOk } from '@pizzashop/testkit';
 import { loadProducts, type CatalogueProduct } from '@pizzashop/orders-service';
 import { StageLedger, type BenchOrder } from './freshness/ledger.js';
 import { emitResult, runChild } from './child.js';
@@ -168,13 +169,13 @@ async function startServices(pipeline: PrivatePipeline): Promise<{ enricher: Ser
   const enricherPort = benchPort('freshnessEnricher');
   const apiPort = benchPort('freshnessApi');
   const enricher = startService('enricher/src/main.ts', {
-    ...serviceEnvOf(cfg),
+    ...infraEnv(cfg),
     ...pipeline.env,
     ENRICHER_HTTP_PORT: String(enricherPort),
     ENRICHER_HTTP_HOST: '127.0.0.1',
     LOG_LEVEL: 'warn',
   });
-  const api = startService('pizzashop-api/src/main.ts', { ...pipeline.env, API_PORT: String(apiPort), API_HOST: '127.0.0.1', QUERY_CACHE_TTL_MS: String(API_CACHE_TTL_MS), LOG_LEVEL: 'warn' });
+  const api = startService('pizzashop-api/src/main.ts', { ...pipeline.env, API_HTTP_PORT: String(apiPort), API_HTTP_HOST: '127.0.0.1', QUERY_CACHE_TTL_MS: String(API_CACHE_TTL_MS), LOG_LEVEL: 'warn' });
   try {
     await waitForHttpOk(`http://127.0.0.1:${enricherPort}/readyz`, 150_000, enricher);
     await waitForHttpOk(`http://127.0.0.1:${apiPort}/readyz`, 60_000, api);

@@ -12,9 +12,9 @@
  * (bench/lifecycle/probes.ts). Everything is dropped or stopped at the end.
  */
 import { randomUUID } from 'node:crypto';
-import { createIdempotentProducer, createKafkaClient, createLogger, infraEnvSchema, loadConfig, onShutdown, sendJson, withAdmin, type Order } from '@pizzashop/common';
+import { createIdempotentProducer, createKafkaClient, createLogger, infraEnv, infraEnvSchema, loadConfig, onShutdown, sendJson, withAdmin, type Order } from '@pizzashop/common';
 import type { Producer } from 'kafkajs';
-import { buildOrder, serviceEnvOf, type ServiceProcess, startService, waitForHttpOk } from '@pizzashop/testkit';
+import { buildOrder, type ServiceProcess, startService, waitForHttpOk } from '@pizzashop/testkit';
 import { benchPort, createPrivatePipeline, monotonicMs, type PrivatePipeline } from '@pizzashop/testkit/bench';
 import { ProbeLedger, type HistoryEntry } from './lifecycle/probes.js';
 import { APIS, lifecycleFigures, stageProblems, type ApiName, type LifecycleLimits, type StageRecord } from './lifecycle/report.js';
@@ -70,9 +70,9 @@ async function startServices(pipeline: PrivatePipeline): Promise<Services> {
   await deliveryFromStart(pipeline);
   const deliveryPort = benchPort('lifecycleDelivery');
   const ports: Record<ApiName, number> = { cached: benchPort('lifecycleApi'), uncached: benchPort('lifecycleApiUncached') };
-  const delivery = startService('delivery-service/src/main.ts', { ...serviceEnvOf(cfg), ...pipeline.env, ...DELIVERY_ENV, DELIVERY_HTTP_PORT: String(deliveryPort), DELIVERY_HTTP_HOST: '127.0.0.1', LOG_LEVEL: 'warn' });
+  const delivery = startService('delivery-service/src/main.ts', { ...infraEnv(cfg), ...pipeline.env, ...DELIVERY_ENV, DELIVERY_HTTP_PORT: String(deliveryPort), DELIVERY_HTTP_HOST: '127.0.0.1', LOG_LEVEL: 'warn' });
   const apis = APIS.map((api) =>
-    startService('pizzashop-api/src/main.ts', { ...serviceEnvOf(cfg), ...pipeline.env, API_PORT: String(ports[api]), API_HOST: '127.0.0.1', QUERY_CACHE_TTL_MS: api === 'cached' ? '1000' : '0', LOG_LEVEL: 'warn' }),
+    startService('pizzashop-api/src/main.ts', { ...infraEnv(cfg), ...pipeline.env, API_HTTP_PORT: String(ports[api]), API_HTTP_HOST: '127.0.0.1', QUERY_CACHE_TTL_MS: api === 'cached' ? '1000' : '0', LOG_LEVEL: 'warn' }),
   );
   try {
     // 300 s: on the shared 2-core machine (load average 30-60) tsx alone takes minutes to start a service

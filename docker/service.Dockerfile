@@ -1,8 +1,8 @@
 # syntax=docker/dockerfile:1
-# Image of one TypeScript service (orders-service, enricher, delivery-service, alerts), chosen by build args:
+# Image of one TypeScript service (orders-service, enricher, delivery-service, pizzashop-api, alerts), chosen by build args:
 #   docker build -f docker/service.Dockerfile --build-arg SERVICE=delivery-service --build-arg PORT=8084 -t pizzashop/delivery-service .
-# SERVICE is the workspace whose src/main.ts is bundled; PORT is the port its ops server listens on
-# (set the service's own port variable to the same value), which the HEALTHCHECK probes.
+# SERVICE is the workspace whose src/main.ts is bundled; PORT is the port its HTTP server listens on
+# (set the service's own <PREFIX>_HTTP_PORT to the same value), which the HEALTHCHECK probes.
 # Build from the repository root, which holds the npm workspaces' lockfile.
 ARG NODE_VERSION=24
 

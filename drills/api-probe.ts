@@ -33,7 +33,7 @@ export class ApiInstances {
   async start(): Promise<void> {
     if (this.running.length > 0) return;
     for (const url of this.urls) {
-      const service = startService('pizzashop-api/src/main.ts', { ...this.env, API_PORT: new URL(url).port, API_HOST: '127.0.0.1', QUERY_CACHE_TTL_MS: '0', LOG_LEVEL: 'warn' });
+      const service = startService('pizzashop-api/src/main.ts', { ...this.env, API_HTTP_PORT: new URL(url).port, API_HTTP_HOST: '127.0.0.1', QUERY_CACHE_TTL_MS: '0', LOG_LEVEL: 'warn' });
       this.running.push(service);
       await waitForHttpOk(`${url}/docs`, 150_000, service);
     }

@@ -7,10 +7,10 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import { createKafkaClient, createLogger, ensureTopics, ORDER_STATUSES, withAdmin, type InfraConfig, type Logger } from '@pizzashop/common';
+import { createKafkaClient, createLogger, ensureTopics, infraEnv, ORDER_STATUSES, withAdmin, type InfraConfig, type Logger } from '@pizzashop/common';
 import type { Kafka } from 'kafkajs';
 import { readTopic } from '@pizzashop/testkit';
-import { serviceEnvOf, startService, waitForHttpOk, type ServiceProcess } from '@pizzashop/testkit';
+import { startService, waitForHttpOk, type ServiceProcess } from '@pizzashop/testkit';
 import type { Drill } from './harness.js';
 
 export interface DeliveryKillOptions {
@@ -70,7 +70,7 @@ export class DeliveryUnderDrill {
   ) {
     this.kafka = createKafkaClient({ brokers: cfg.KAFKA_BROKERS, clientId: 'delivery-drill', log });
     this.env = {
-      ...serviceEnvOf(cfg),
+      ...infraEnv(cfg),
       DELIVERY_HTTP_PORT: String(port),
       DELIVERY_HTTP_HOST: '127.0.0.1',
       DELIVERY_GROUP_ID: `delivery-drill-${this.run}`,

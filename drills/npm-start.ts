@@ -86,8 +86,8 @@ export class NpmStartPipeline implements DrillPipeline {
       SIMULATOR_ENABLED: 'false',
       ORDERS_HTTP_PORT: String(this.ports.orders),
       ENRICHER_HTTP_PORT: String(this.ports.enricher),
-      API_PORT: String(this.ports.api),
-      DASHBOARD_PORT: String(this.ports.dashboard),
+      API_HTTP_PORT: String(this.ports.api),
+      DASHBOARD_HTTP_PORT: String(this.ports.dashboard),
       ENRICHER_INSTANCE_ID: 'drill-a',
       LOG_LEVEL: 'warn',
     });

@@ -69,8 +69,8 @@ async function main(pipeline: PrivatePipeline): Promise<void> {
     ...env, ORDERS_HTTP_PORT: String(port(8881)), ORDERS_HTTP_HOST: '127.0.0.1', SIMULATOR_PROFILE: 'daily', SIMULATOR_RATE: String(RATE), SIMULATOR_SEED: '11',
     SIMULATOR_TIME_ACCELERATION: String(ACCELERATION), SIMULATOR_START_TIME: new Date(SIM_NOW).toISOString(), SIMULATOR_BURSTS_PER_DAY: '0', SIMULATOR_WEEKEND_FACTOR: '1',
   });
-  const apiService = start('pizzashop-api/src/main.ts', { ...env, API_PORT: String(port(8882)), API_HOST: '127.0.0.1' });
-  const dashboardService = start('dashboards/src/server/main.ts', { DASHBOARD_PORT: String(port(8884)), API_URL: api });
+  const apiService = start('pizzashop-api/src/main.ts', { ...env, API_HTTP_PORT: String(port(8882)), API_HTTP_HOST: '127.0.0.1' });
+  const dashboardService = start('dashboards/src/server/main.ts', { DASHBOARD_HTTP_PORT: String(port(8884)), API_URL: api });
   await waitForHttpOk(`http://127.0.0.1:${port(8881)}/readyz`, 300_000, simulator);
   const written = await writeHistory(pipeline, Date.now());
   console.log(`[alert-screenshot] simulator running; wrote the hour before it: ${written} orders`);

@@ -1,14 +1,17 @@
+// The TypeScript services `npm start` runs: their entries and ports, each instance's env, bundling and
+// running one as a child process with its log.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
+import { portVarOf, SERVICE_LISTEN, type ListeningService } from '@pizzashop/common';
 import { memberPort, repoRoot } from '@pizzashop/local-stack';
 
 export interface ServiceSpec {
   name: string;
   entry: string;
-  /** The variable the service reads its HTTP port from, and its default. */
+  /** The variable the service reads its HTTP port from, and its default (common's SERVICE_LISTEN). */
   portVar: string;
   port: number;
   /** Where to point a browser (or a health check) on that port. */
@@ -20,14 +23,18 @@ export interface ServiceSpec {
   bundled: boolean;
 }
 
+function spec(name: ListeningService, entry: string, path: string, bundled: boolean): ServiceSpec {
+  return { name, entry, portVar: portVarOf(name), port: SERVICE_LISTEN[name].port, path, bundled };
+}
+
 /** The TypeScript services `npm start` runs after the stack, in this order. */
 export const services: ServiceSpec[] = [
-  { name: 'orders-service', entry: 'orders-service/src/main.ts', portVar: 'ORDERS_HTTP_PORT', port: 8081, path: '/readyz', bundled: true },
-  { name: 'enricher', entry: 'enricher/src/main.ts', portVar: 'ENRICHER_HTTP_PORT', port: 8082, path: '/readyz', bundled: true },
-  { name: 'delivery-service', entry: 'delivery-service/src/main.ts', portVar: 'DELIVERY_HTTP_PORT', port: 8084, path: '/readyz', bundled: true },
-  { name: 'pizzashop-api', entry: 'pizzashop-api/src/main.ts', portVar: 'API_PORT', port: 8080, path: '/docs', bundled: true },
-  { name: 'alerts', entry: 'alerts/src/main.ts', portVar: 'ALERTS_HTTP_PORT', port: 8087, path: '/readyz', bundled: true },
-  { name: 'dashboard', entry: 'dashboards/src/server/main.ts', portVar: 'DASHBOARD_PORT', port: 8501, path: '/', bundled: false },
+  spec('orders-service', 'orders-service/src/main.ts', '/readyz', true),
+  spec('enricher', 'enricher/src/main.ts', '/readyz', true),
+  spec('delivery-service', 'delivery-service/src/main.ts', '/readyz', true),
+  spec('pizzashop-api', 'pizzashop-api/src/main.ts', '/docs', true),
+  spec('alerts', 'alerts/src/main.ts', '/readyz', true),
+  spec('dashboard', 'dashboards/src/server/main.ts', '/', false),
 ];
 
 /**

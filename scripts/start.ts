@@ -1,3 +1,5 @@
+// `npm start`: the stack, then every TypeScript service under a supervisor.
+import { withRenamedListenVars } from '@pizzashop/common';
 import { createContext, down, formatStatusTable, loadStackConfig, serviceEnv, up } from '@pizzashop/local-stack';
 import { join } from 'node:path';
 import { available, bundleServices, serviceEnvs, services } from './services.js';
@@ -22,7 +24,8 @@ async function main(): Promise<void> {
   console.error(`[start] services bundled in ${((await bundling) / 1000).toFixed(1)}s (${bundleDir})`);
 
   const instances = { enricher: cfg.ENRICHER_INSTANCES, 'pizzashop-api': cfg.API_INSTANCES };
-  const runs = serviceEnvs(present, serviceEnv(cfg), cfg.STACK_PORT_OFFSET, instances);
+  const env = withRenamedListenVars(process.env, (message) => console.error(`[start] ${message}`));
+  const runs = serviceEnvs(present, serviceEnv(cfg), cfg.STACK_PORT_OFFSET, instances, env);
   const supervisor = new Supervisor(runs, { stateDir: ctx.paths.root, bundleDir, logFile: (name) => ctx.paths.log(name), say: (line) => console.error(line) });
   supervisor.start();
 

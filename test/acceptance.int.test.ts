@@ -41,11 +41,11 @@ const enricher = new ManagedService(
   { ENRICHER_HTTP_PORT: String(ENRICHER_PORT), ENRICHER_HTTP_HOST: '127.0.0.1', ENRICHER_GROUP_ID: enricherGroup, ENRICHER_INSTANCE_ID: `acceptance-${runId}` },
   `http://127.0.0.1:${ENRICHER_PORT}/readyz`,
 );
-const api = new ManagedService('pizzashop-api', 'pizzashop-api/src/main.ts', { API_PORT: String(API_PORT), API_HOST: '127.0.0.1', QUERY_CACHE_TTL_MS: '0' }, `${apiBase}/readyz`);
+const api = new ManagedService('pizzashop-api', 'pizzashop-api/src/main.ts', { API_HTTP_PORT: String(API_PORT), API_HTTP_HOST: '127.0.0.1', QUERY_CACHE_TTL_MS: '0' }, `${apiBase}/readyz`);
 const dashboard = new ManagedService(
   'dashboard',
   'dashboards/src/server/main.ts',
-  { DASHBOARD_PORT: String(DASHBOARD_PORT), DASHBOARD_HOST: '127.0.0.1', API_URL: apiBase },
+  { DASHBOARD_HTTP_PORT: String(DASHBOARD_PORT), DASHBOARD_HTTP_HOST: '127.0.0.1', API_URL: apiBase },
   `${dashboardUrl}/healthz`,
 );
 const services = [simulator, ordersHttp, enricher, api, dashboard];

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { infraEnvSchema } from '@pizzashop/common';
+import { infraEnvSchema, STACK_ENV_KEYS, TOPICS } from '@pizzashop/common';
 import { loadStackConfig, readVersions, registryProperties, SCHEMA_REGISTRY_TOPICS, stackEnvSchema } from '@pizzashop/local-stack';
 import {
   clusterOverride,
@@ -393,9 +393,11 @@ describe('service environment', () => {
     for (const name of ['orders-service', 'enricher', 'delivery-service', 'pizzashop-api', 'alerts', 'kafka-init', 'connect-init', 'pinot-init']) {
       expect(svc(name).envFiles, name).toEqual(['docker/services.env']);
     }
+    expect(Object.keys(servicesEnv).sort(), 'docker/services.env sets what a stack sets for its services (common STACK_ENV_KEYS), and LOG_LEVEL').toEqual([...STACK_ENV_KEYS, 'LOG_LEVEL'].sort());
     const defaults = infraEnvSchema.parse({});
-    for (const key of ['ORDERS_TOPIC', 'ENRICHED_ORDER_ITEMS_TOPIC', 'DEAD_LETTER_TOPIC', 'PRODUCTS_CDC_TOPIC'] as const) {
-      expect(servicesEnv[key], key).toBe(defaults[key]);
+    for (const [key, name] of Object.entries(TOPICS)) {
+      expect(servicesEnv[key], `${key} in docker/services.env is common's TOPICS name`).toBe(name);
+      expect(defaults[key as keyof typeof TOPICS], key).toBe(name);
     }
   });
 });

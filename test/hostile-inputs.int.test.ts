@@ -1,5 +1,6 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import {
+  infraEnv,
   createIdempotentProducer,
   DEAD_LETTER_VALUE_CAP,
   deadLetterSchema,
@@ -15,7 +16,7 @@ import type { Message } from 'kafkajs';
 import mysql from 'mysql2/promise';
 import type { Connection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mysqlAdmin, orderFor, readTopic, serviceEnvOf, type ServiceProcess, stackEnv, startService, testKafka, testPort, waitFor, waitForHttpOk } from '@pizzashop/testkit';
+import { mysqlAdmin, orderFor, readTopic, type ServiceProcess, stackEnv, startService, testKafka, testPort, waitFor, waitForHttpOk } from '@pizzashop/testkit';
 
 /**
  * Hostile Kafka and CDC inputs from the catalogue in docs/reliability.md, on the real test stack:
@@ -70,22 +71,22 @@ async function catalogueItem(): Promise<{ productId: string; quantity: number; p
 beforeAll(async () => {
   db = await mysql.createConnection(mysqlAdmin(cfg));
   enricher = startService('enricher/src/main.ts', {
-    ...serviceEnvOf(cfg),
+    ...infraEnv(cfg),
     ENRICHER_HTTP_PORT: String(PORT),
     ENRICHER_HTTP_HOST: '127.0.0.1',
     ENRICHER_INSTANCE_ID: `hostile-inputs-${randomUUID().slice(0, 8)}`,
   });
   ordersService = startService('orders-service/src/main.ts', {
-    ...serviceEnvOf(cfg),
+    ...infraEnv(cfg),
     SIMULATOR_ENABLED: 'false',
     ORDERS_HTTP_PORT: String(ORDERS_PORT),
     ORDERS_HTTP_HOST: '127.0.0.1',
   });
   api = startService('pizzashop-api/src/main.ts', {
-    ...serviceEnvOf(cfg),
+    ...infraEnv(cfg),
     PINOT_BROKER_URLS: cfg.PINOT_BROKER_URLS.join(','),
-    API_PORT: String(API_PORT),
-    API_HOST: '127.0.0.1',
+    API_HTTP_PORT: String(API_PORT),
+    API_HTTP_HOST: '127.0.0.1',
     QUERY_CACHE_TTL_MS: '0',
   });
   pinot = new PinotClient({ brokerUrls: cfg.PINOT_BROKER_URLS, timeoutMs: 10_000 });

@@ -4,6 +4,7 @@
 // registry down at start (producer waits, not ready) and while running (ids cached, orders flow);
 // the enricher dead-letters with the contract version a bad record carried.
 import {
+  infraEnv,
   contractJsonSchema,
   ensureTopics,
   retryUntilDone,
@@ -21,7 +22,7 @@ import {
   type JsonSchema,
 } from '@pizzashop/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { privateTopics, type PrivateTopics, readTopic, serviceEnvOf, type ServiceProcess, stackEnv, startEnricher, startService, testKafka, testPort, waitFor, waitForHttpOk } from '@pizzashop/testkit';
+import { privateTopics, type PrivateTopics, readTopic, type ServiceProcess, stackEnv, startEnricher, startService, testKafka, testPort, waitFor, waitForHttpOk } from '@pizzashop/testkit';
 import { createContext, loadStackConfig, stopComponent, up } from '@pizzashop/local-stack';
 import { mockedApi, standardAnswers } from '@pizzashop/pizzashop-api/test-support';
 
@@ -50,7 +51,7 @@ const orderJsonSchema = () => contractJsonSchema(topicContract('Order')) as Orde
 
 function startOrdersService(topics: Pick<PrivateTopics, 'ORDERS_TOPIC'>, port: number): ServiceProcess {
   return startService('orders-service/src/main.ts', {
-    ...serviceEnvOf(cfg),
+    ...infraEnv(cfg),
     ORDERS_TOPIC: topics.ORDERS_TOPIC,
     SIMULATOR_ENABLED: 'false',
     ORDERS_HTTP_PORT: String(port),

@@ -15,7 +15,7 @@ describe('serviceEnvs', () => {
     const byName = new Map(runs.map((r) => [r.spec.name, r]));
     expect([...byName.keys()]).toEqual(['orders-service', 'enricher-1', 'enricher-2', 'delivery-service', 'pizzashop-api-1', 'pizzashop-api-2', 'alerts', 'dashboard']);
     expect(byName.get('enricher-2')!.env).toMatchObject({ ENRICHER_HTTP_PORT: '28182', KAFKA_BROKERS: stackEnv.KAFKA_BROKERS });
-    expect(byName.get('pizzashop-api-2')!.env.API_PORT).toBe('28180');
+    expect(byName.get('pizzashop-api-2')!.env.API_HTTP_PORT).toBe('28180');
     expect(byName.get('dashboard')!.env.API_URL).toBe('http://localhost:28080');
   });
 });

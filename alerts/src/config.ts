@@ -1,11 +1,10 @@
-import { infraEnvSchema } from '@pizzashop/common';
+import { infraEnvSchema, listenShape } from '@pizzashop/common';
 import { z } from 'zod';
 
 /** alerts service settings: the shared infra keys plus its own. Times are real milliseconds; a test accelerates them. */
 export const alertsEnvSchema = infraEnvSchema.extend({
   KAFKA_CLIENT_ID: z.string().default('alerts'),
-  ALERTS_HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(8087),
-  ALERTS_HTTP_HOST: z.string().default('0.0.0.0'),
+  ...listenShape('alerts'),
   /** How often the last window is compared with its baseline. */
   ALERTS_INTERVAL_MS: z.coerce.number().int().min(100).default(60_000),
   /** Length of the compared window (and of each baseline window). */

@@ -1,8 +1,8 @@
 import { createServer, type Server } from 'node:http';
-import { alertSchema, createIdempotentProducer, createLogger, sendJson, type Alert } from '@pizzashop/common';
+import { alertSchema, createIdempotentProducer, createLogger, infraEnv, sendJson, type Alert } from '@pizzashop/common';
 import type { Consumer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { orderFor, serviceEnvOf, stackEnv, testPort, testKafka, startService, waitFor, waitForHttpOk, type ServiceProcess } from '@pizzashop/testkit';
+import { orderFor, stackEnv, testPort, testKafka, startService, waitFor, waitForHttpOk, type ServiceProcess } from '@pizzashop/testkit';
 import { createPrivatePipeline, type PrivatePipeline } from '@pizzashop/testkit/bench';
 
 /**
@@ -40,7 +40,7 @@ let api: ServiceProcess;
 let pipeline: PrivatePipeline | undefined;
 
 /** The stack's env with the private topics and tables in place of the shared ones. */
-const env = () => ({ ...serviceEnvOf(cfg), PINOT_BROKER_URLS: cfg.PINOT_BROKER_URLS.join(','), ...pipeline!.env });
+const env = () => ({ ...infraEnv(cfg), PINOT_BROKER_URLS: cfg.PINOT_BROKER_URLS.join(','), ...pipeline!.env });
 const alertsEnv = () => ({
   ...env(),
   ALERTS_HTTP_PORT: String(ALERTS_PORT),
@@ -130,7 +130,7 @@ beforeAll(async () => {
     SIMULATOR_START_TIME: '2026-12-02T15:05:00Z',
     SIMULATOR_BURSTS_PER_DAY: '0',
   });
-  api = startService('pizzashop-api/src/main.ts', { ...env(), API_PORT: String(API_PORT), API_HOST: '127.0.0.1', QUERY_CACHE_TTL_MS: '0' });
+  api = startService('pizzashop-api/src/main.ts', { ...env(), API_HTTP_PORT: String(API_PORT), API_HTTP_HOST: '127.0.0.1', QUERY_CACHE_TTL_MS: '0' });
   await waitForHttpOk(`http://127.0.0.1:${testPort(8786)}/readyz`, 120_000, simulator);
   await waitForHttpOk(`http://127.0.0.1:${API_PORT}/readyz`, 120_000, api);
   // Warm-up: more than half of the 20 trailing windows must hold this curve before judging it.

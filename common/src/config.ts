@@ -2,9 +2,13 @@ import { z } from 'zod';
 import { parseLatLon } from './geo.js';
 import { PizzashopError } from './errors.js';
 import { issueLines } from './contracts/validation-message.js';
+import { TOPIC_KEYS, TOPICS, type TopicKey } from './infra-env.js';
 
 const pinotTable = (fallback: string) =>
   z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a Pinot table name (letters, digits, underscore)').default(fallback);
+
+/** A variable per topic, defaulting to its name in TOPICS. */
+const topicShape = () => Object.fromEntries(TOPIC_KEYS.map((key) => [key, z.string().min(1).default(TOPICS[key])])) as Record<TopicKey, z.ZodDefault<z.ZodString>>;
 
 /** Connection settings every service shares; each service extends this with its own keys. */
 export const infraEnvSchema = z.object({
@@ -20,12 +24,7 @@ export const infraEnvSchema = z.object({
   KAFKA_CONNECT_URL: z.string().url().default('http://localhost:8083'),
   /** The schema registry's Confluent-compatible API (Apicurio: /apis/ccompat/v7 under its address). */
   SCHEMA_REGISTRY_URL: z.string().url().default('http://localhost:8085/apis/ccompat/v7'),
-  ORDERS_TOPIC: z.string().default('orders'),
-  ENRICHED_ORDER_ITEMS_TOPIC: z.string().default('enriched-order-items'),
-  PRODUCTS_CDC_TOPIC: z.string().default('mysql.pizzashop.products'),
-  DEAD_LETTER_TOPIC: z.string().default('dead-letters'),
-  /** Compacted topic of order items waiting for their product (the enricher's, see its README). */
-  ENRICHER_WAITING_TOPIC: z.string().min(1).default('enricher-waiting-items'),
+  ...topicShape(),
   /** The shop, "lat,lon": where couriers start (delivery-service) and the map's origin (API). */
   SHOP_LOCATION: z
     .string()
@@ -38,12 +37,6 @@ export const infraEnvSchema = z.object({
         return z.NEVER;
       }
     }),
-  /** The order lifecycle (delivery-service): every status change, courier positions, and its own compacted state. */
-  ORDER_STATUSES_TOPIC: z.string().min(1).default('order-statuses'),
-  DELIVERY_STATUSES_TOPIC: z.string().min(1).default('delivery-statuses'),
-  DELIVERY_STATE_TOPIC: z.string().min(1).default('delivery-service-state'),
-  /** Compacted topic of anomaly alerts (the alerts service's; latest record per alert id). */
-  ALERTS_TOPIC: z.string().min(1).default('alerts'),
   /** The Pinot tables readers query (a bench points its own API at private copies). */
   PINOT_ORDERS_TABLE: pinotTable('orders'),
   PINOT_ORDER_ITEMS_TABLE: pinotTable('order_items_enriched'),

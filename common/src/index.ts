@@ -1,6 +1,8 @@
 // @pizzashop/common's public surface: the contracts, config, logging, Kafka, Pinot and HTTP helpers
 // the services, the local stack and the test kit import.
 export * from './config.js';
+export * from './infra-env.js';
+export * from './listen.js';
 export * from './logger.js';
 export * from './retry.js';
 export * from './errors.js';

@@ -38,12 +38,12 @@ const history: SyntheticOrder[] = [
   ...ordersBetween(random, now0 - 115 * MINUTE, now0 - 65 * MINUTE, 300),
 ];
 
-const apiEnv = { API_HOST: '127.0.0.1', STREAM_INTERVAL_MS: '1000' };
-const api = new ManagedService('pizzashop-api', 'pizzashop-api/src/main.ts', { ...apiEnv, API_PORT: String(API_PORT) }, `${apiBase}/healthz`);
+const apiEnv = { API_HTTP_HOST: '127.0.0.1', STREAM_INTERVAL_MS: '1000' };
+const api = new ManagedService('pizzashop-api', 'pizzashop-api/src/main.ts', { ...apiEnv, API_HTTP_PORT: String(API_PORT) }, `${apiBase}/healthz`);
 const dashboard = new ManagedService(
   'dashboard',
   'dashboards/src/server/main.ts',
-  { DASHBOARD_HOST: '127.0.0.1', DASHBOARD_PORT: String(DASHBOARD_PORT), API_URL: apiBase },
+  { DASHBOARD_HTTP_HOST: '127.0.0.1', DASHBOARD_HTTP_PORT: String(DASHBOARD_PORT), API_URL: apiBase },
   `${dashboardUrl}/healthz`,
 );
 const brokerUrl = new URL(infra.PINOT_BROKER_URLS[0]!);
@@ -51,13 +51,13 @@ const pinotProxy = new TcpProxy(PINOT_PROXY_PORT, { host: brokerUrl.hostname, po
 const cutApi = new ManagedService(
   'pizzashop-api (Pinot via proxy)',
   'pizzashop-api/src/main.ts',
-  { ...apiEnv, API_PORT: String(CUT_API_PORT), PINOT_BROKER_URLS: pinotProxy.url, PINOT_QUERY_TIMEOUT_MS: '1500' },
+  { ...apiEnv, API_HTTP_PORT: String(CUT_API_PORT), PINOT_BROKER_URLS: pinotProxy.url, PINOT_QUERY_TIMEOUT_MS: '1500' },
   `http://127.0.0.1:${CUT_API_PORT}/healthz`,
 );
 const cutDashboard = new ManagedService(
   'dashboard (second)',
   'dashboards/src/server/main.ts',
-  { DASHBOARD_HOST: '127.0.0.1', DASHBOARD_PORT: String(CUT_DASHBOARD_PORT), API_URL: `http://127.0.0.1:${CUT_API_PORT}` },
+  { DASHBOARD_HTTP_HOST: '127.0.0.1', DASHBOARD_HTTP_PORT: String(CUT_DASHBOARD_PORT), API_URL: `http://127.0.0.1:${CUT_API_PORT}` },
   `http://127.0.0.1:${CUT_DASHBOARD_PORT}/healthz`,
 );
 

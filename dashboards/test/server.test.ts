@@ -66,7 +66,7 @@ afterAll(async () => {
 describe('dashboard server', () => {
   it('reads API_URL without its trailing slash and refuses a non-http URL', () => {
     expect(config(8080).API_URL).toBe('http://127.0.0.1:8080');
-    expect(dashboardEnvSchema.parse({})).toMatchObject({ API_URL: 'http://localhost:8080', DASHBOARD_PORT: 8501, DASHBOARD_HOST: '0.0.0.0' });
+    expect(dashboardEnvSchema.parse({})).toMatchObject({ API_URL: 'http://localhost:8080', DASHBOARD_HTTP_PORT: 8501, DASHBOARD_HTTP_HOST: '0.0.0.0' });
     expect(dashboardEnvSchema.safeParse({ API_URL: 'ftp://x' }).error?.issues[0]?.message).toMatch(/http\(s\) base URL of pizzashop-api/);
   });
 

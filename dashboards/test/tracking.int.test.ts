@@ -43,11 +43,11 @@ const delivery = new ManagedService(
   },
   `http://127.0.0.1:${ports.delivery}/readyz`,
 );
-const api = new ManagedService('pizzashop-api', 'pizzashop-api/src/main.ts', { API_PORT: String(ports.api), API_HOST: '127.0.0.1', STREAM_INTERVAL_MS: '500' }, `${apiBase}/healthz`);
+const api = new ManagedService('pizzashop-api', 'pizzashop-api/src/main.ts', { API_HTTP_PORT: String(ports.api), API_HTTP_HOST: '127.0.0.1', STREAM_INTERVAL_MS: '500' }, `${apiBase}/healthz`);
 const dashboard = new ManagedService(
   'dashboard',
   'dashboards/src/server/main.ts',
-  { DASHBOARD_HOST: '127.0.0.1', DASHBOARD_PORT: String(ports.dashboard), API_URL: apiBase },
+  { DASHBOARD_HTTP_HOST: '127.0.0.1', DASHBOARD_HTTP_PORT: String(ports.dashboard), API_URL: apiBase },
   `${dashboardUrl}/healthz`,
 );
 

@@ -1,11 +1,10 @@
-import { infraEnvSchema } from '@pizzashop/common';
+import { infraEnvSchema, listenShape } from '@pizzashop/common';
 import { z } from 'zod';
 
 export const deliveryEnvSchema = infraEnvSchema
   .extend({
     KAFKA_CLIENT_ID: z.string().default('delivery-service'),
-    DELIVERY_HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(8084),
-    DELIVERY_HTTP_HOST: z.string().default('0.0.0.0'),
+    ...listenShape('delivery-service'),
     /** Consumer group on `orders` (one instance: see the README). */
     DELIVERY_GROUP_ID: z.string().min(1).default('delivery-service'),
     /** Stable across restarts: a restarted instance fences its predecessor and aborts its open transaction. */

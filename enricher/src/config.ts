@@ -1,12 +1,11 @@
 import { hostname } from 'node:os';
-import { infraEnvSchema } from '@pizzashop/common';
+import { infraEnvSchema, listenShape } from '@pizzashop/common';
 import { z } from 'zod';
 
 export const enricherEnvSchema = infraEnvSchema
   .extend({
     KAFKA_CLIENT_ID: z.string().default('enricher'),
-    ENRICHER_HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(8082),
-    ENRICHER_HTTP_HOST: z.string().default('0.0.0.0'),
+    ...listenShape('enricher'),
     /** Consumer group shared by all instances: they split the `orders` partitions. */
     ENRICHER_GROUP_ID: z.string().min(1).default('enricher'),
     /** Names this instance's private reader groups (products, waiting items) in logs and on the broker. Default host-port. */

@@ -1,10 +1,11 @@
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { infraEnvSchema, loadConfig } from '@pizzashop/common';
+import { infraEnv, infraEnvSchema, loadConfig, TOPIC_KEYS, type TopicKey } from '@pizzashop/common';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
+const TOPIC_MASK = Object.fromEntries(TOPIC_KEYS.map((key) => [key, true])) as Record<TopicKey, true>;
 const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
 const members = (fallback: number) => z.coerce.number().int().min(1).max(9).default(fallback);
 const heap = (fallback: string) => z.string().regex(/^\d+[mg]$/, 'a JVM size such as 512m or 1g').default(fallback);
@@ -50,7 +51,8 @@ export const stackEnvSchema = z.object({
   MYSQL_PASSWORD: z.string().default('mysqlpw'),
   DEBEZIUM_USER: z.string().default('debezium'),
   DEBEZIUM_PASSWORD: z.string().default('dbz'),
-  ...infraEnvSchema.pick({ ORDERS_TOPIC: true, ENRICHED_ORDER_ITEMS_TOPIC: true, DEAD_LETTER_TOPIC: true, ENRICHER_WAITING_TOPIC: true, ORDER_STATUSES_TOPIC: true, DELIVERY_STATUSES_TOPIC: true, DELIVERY_STATE_TOPIC: true, ALERTS_TOPIC: true }).shape,
+  /** Every topic name but the CDC topic's (named by PRODUCTS_CDC_TOPIC_PREFIX), as the services read them. */
+  ...infraEnvSchema.pick(TOPIC_MASK).omit({ PRODUCTS_CDC_TOPIC: true }).shape,
   PRODUCTS_CDC_TOPIC_PREFIX: z.string().default('mysql'),
   /** How long `orders` and `enriched-order-items` keep records (the replay window); 7 days. */
   TOPIC_RETENTION_MS: z.coerce.number().int().positive().default(7 * 24 * 3600 * 1000),
@@ -159,13 +161,21 @@ export function loadStackConfig(env: NodeJS.ProcessEnv = process.env): StackConf
   return { ...cfg, STACK_STATE_DIR: resolve(cfg.STACK_STATE_DIR) };
 }
 
+/** `host:port` of every Kafka node. */
+const kafkaAddresses = (cfg: StackConfig): string[] => Array.from({ length: cfg.KAFKA_NODES }, (_, i) => `localhost:${memberPort(cfg.KAFKA_PORT, i)}`);
+
+/** The URL of every Pinot broker. */
+const pinotBrokerAddresses = (cfg: StackConfig): string[] => Array.from({ length: cfg.PINOT_BROKERS }, (_, i) => `http://localhost:${memberPort(cfg.PINOT_BROKER_PORT, i)}`);
+
 /** `host:port` of every Kafka node, comma-separated (the bootstrap list clients and Pinot get). */
-export const kafkaBootstrap = (cfg: StackConfig): string =>
-  Array.from({ length: cfg.KAFKA_NODES }, (_, i) => `localhost:${memberPort(cfg.KAFKA_PORT, i)}`).join(',');
+export const kafkaBootstrap = (cfg: StackConfig): string => kafkaAddresses(cfg).join(',');
 
 /** The URL of every Pinot broker, comma-separated (the clients' failover list). */
-export const pinotBrokerUrls = (cfg: StackConfig): string =>
-  Array.from({ length: cfg.PINOT_BROKERS }, (_, i) => `http://localhost:${memberPort(cfg.PINOT_BROKER_PORT, i)}`).join(',');
+export const pinotBrokerUrls = (cfg: StackConfig): string => pinotBrokerAddresses(cfg).join(',');
+
+/** Every topic name of this stack, the CDC topic's from its prefix. */
+const stackTopics = (cfg: StackConfig): Record<TopicKey, string> =>
+  Object.fromEntries(TOPIC_KEYS.map((key) => [key, key === 'PRODUCTS_CDC_TOPIC' ? `${cfg.PRODUCTS_CDC_TOPIC_PREFIX}.pizzashop.products` : cfg[key]])) as Record<TopicKey, string>;
 
 /** Port settings shifted by `offset`, for a second stack (tests) beside the default one. */
 export function shiftedPortEnv(offset: number): Record<string, string> {
@@ -174,27 +184,19 @@ export function shiftedPortEnv(offset: number): Record<string, string> {
   return Object.fromEntries(keys.map((k) => [k, String(Number(defaults[k]) + offset)]));
 }
 
-/** The env a TypeScript service needs to reach this stack (the keys of common's infraEnvSchema). */
+/** The env a TypeScript service needs to reach this stack (the connection and topic keys of common's infraEnvSchema). */
 export function serviceEnv(cfg: StackConfig): Record<string, string> {
-  return {
-    KAFKA_BROKERS: kafkaBootstrap(cfg),
+  return infraEnv({
+    KAFKA_BROKERS: kafkaAddresses(cfg),
     MYSQL_HOST: '127.0.0.1',
-    MYSQL_PORT: String(cfg.MARIADB_PORT),
+    MYSQL_PORT: cfg.MARIADB_PORT,
     MYSQL_USER: cfg.MYSQL_USER,
     MYSQL_PASSWORD: cfg.MYSQL_PASSWORD,
     MYSQL_DATABASE: 'pizzashop',
-    PINOT_BROKER_URLS: pinotBrokerUrls(cfg),
+    PINOT_BROKER_URLS: pinotBrokerAddresses(cfg),
     PINOT_CONTROLLER_URL: `http://localhost:${cfg.PINOT_CONTROLLER_PORT}`,
     KAFKA_CONNECT_URL: `http://localhost:${cfg.CONNECT_PORT}`,
     SCHEMA_REGISTRY_URL: `http://localhost:${cfg.SCHEMA_REGISTRY_PORT}/apis/ccompat/v7`,
-    ORDERS_TOPIC: cfg.ORDERS_TOPIC,
-    ENRICHED_ORDER_ITEMS_TOPIC: cfg.ENRICHED_ORDER_ITEMS_TOPIC,
-    PRODUCTS_CDC_TOPIC: `${cfg.PRODUCTS_CDC_TOPIC_PREFIX}.pizzashop.products`,
-    DEAD_LETTER_TOPIC: cfg.DEAD_LETTER_TOPIC,
-    ENRICHER_WAITING_TOPIC: cfg.ENRICHER_WAITING_TOPIC,
-    ORDER_STATUSES_TOPIC: cfg.ORDER_STATUSES_TOPIC,
-    DELIVERY_STATUSES_TOPIC: cfg.DELIVERY_STATUSES_TOPIC,
-    DELIVERY_STATE_TOPIC: cfg.DELIVERY_STATE_TOPIC,
-    ALERTS_TOPIC: cfg.ALERTS_TOPIC,
-  };
+    ...stackTopics(cfg),
+  });
 }

@@ -10,7 +10,7 @@ import { processesUnder, removePidFile, runningPid } from './processes.js';
 /** Staged directories (Maven classpaths, a MariaDB datadir) are renamed into place when complete; one still named so was interrupted. */
 const STAGING = /\.staging-\d+$/;
 
-const launched = (ctx: StackContext) => stackComponents(ctx.cfg).filter((c) => c.launch);
+const launched = (ctx: StackContext) => stackComponents(ctx.cfg).filter((c) => c.kind === 'process');
 
 /**
  * Components whose stop (by `down`, or by a failed `up` cleaning after itself) was begun by a run that

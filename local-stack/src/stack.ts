@@ -3,7 +3,7 @@ import { rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { StackConfig } from './config.js';
-import { expandRoles, stackComponents, type Component, type StackContext } from './components/index.js';
+import { stackComponents, type Component, type ProcessComponent, type SetupComponent, type StackContext } from './components/index.js';
 import { layout } from './layout.js';
 import { ensureClasspath, type MavenProject } from './maven.js';
 import { isPortFree } from './net.js';
@@ -11,6 +11,7 @@ import { clearLeftovers, finishInterruptedStops, removeStalePidFiles, stopUnreco
 import { checkJavaVersion, checkPrerequisites } from './prerequisites.js';
 import { killProcess, PizzashopError, stopProcess } from '@pizzashop/common';
 import { launchDetached, removePidFile, residentBytes, runningPid, tail } from './processes.js';
+import { stopWaves } from './stop-order.js';
 import { withUpLock } from './up-lock.js';
 import { readVersions } from './versions.js';
 
@@ -37,7 +38,7 @@ export function createContext(cfg: StackConfig, progress: (line: string) => void
   return { cfg, paths: layout(cfg), tools: checkPrerequisites(cfg), versions: readVersions(), progress };
 }
 
-const pidOf = (ctx: StackContext, c: Component) => (c.launch ? (runningPid(ctx.paths.pid(c.name), ctx.paths.root) ?? null) : null);
+const pidOf = (ctx: StackContext, c: Component) => (c.kind === 'process' ? (runningPid(ctx.paths.pid(c.name), ctx.paths.root) ?? null) : null);
 
 const startupFile = (ctx: StackContext, name: string) => ctx.paths.marker(`${name}.startup.json`);
 
@@ -62,7 +63,7 @@ function startupOf(ctx: StackContext, name: string, pid: number): number | null 
 
 async function statusOf(ctx: StackContext, c: Component): Promise<ComponentStatus> {
   const pid = pidOf(ctx, c);
-  const processUp = !c.launch || pid !== null;
+  const processUp = c.kind === 'setup' || pid !== null;
   const healthy = processUp && (await c.isHealthy(ctx));
   const rss = pid === null ? null : residentBytes(pid);
   return {
@@ -90,11 +91,11 @@ export async function waitHealthy(ctx: StackContext, c: Component, pid: number |
     await sleep(500);
   }
   const diagnosis = (await c.diagnose?.(ctx)) ?? '';
-  const where = c.launch ? `Last lines of ${ctx.paths.log(c.name)}:\n${tail(ctx.paths.log(c.name))}` : `Check ${c.address(ctx.cfg)}. ${diagnosis}`;
+  const where = c.kind === 'process' ? `Last lines of ${ctx.paths.log(c.name)}:\n${tail(ctx.paths.log(c.name))}` : `Check ${c.address(ctx.cfg)}. ${diagnosis}`;
   throw new StackStartError(`${c.name}: not healthy after ${ctx.cfg.STACK_START_TIMEOUT_MS / 1000}s (raise STACK_START_TIMEOUT_MS on a slow machine). ${where}`);
 }
 
-export async function assertPortsFree(ctx: StackContext, c: Component): Promise<void> {
+export async function assertPortsFree(ctx: StackContext, c: ProcessComponent): Promise<void> {
   for (const port of c.ports?.(ctx.cfg) ?? []) {
     if (!(await isPortFree(port))) {
       throw new StackStartError(`${c.name}: port ${port} is already in use by another process. Fix: stop that process (ss -ltnp 'sport = :${port}') or give this stack other ports (see README "Configuration").`);
@@ -121,23 +122,34 @@ async function ensureWithRetries(ctx: StackContext, c: Component, ensure: (ctx: 
   }
 }
 
-/** Starts (or adopts, when already running) one component once its dependencies are ready. */
-async function bringUp(ctx: StackContext, c: Component, started: Map<string, number>): Promise<void> {
+/** Starts (or adopts, when already running) one process, then runs its set-up step. */
+async function bringUpProcess(ctx: StackContext, c: ProcessComponent, started: Map<string, number>): Promise<void> {
   const t0 = Date.now();
   let pid = pidOf(ctx, c);
-  if (c.launch && pid === null) {
+  if (pid === null) {
     await assertPortsFree(ctx, c);
     await c.prepare?.(ctx);
     pid = launchDetached(c.launch(ctx), ctx.paths.log(c.name), ctx.paths.pid(c.name));
     started.set(c.name, pid);
     ctx.progress(`[stack] ${c.name}: started (pid ${pid}), waiting until healthy; log ${ctx.paths.log(c.name)}`);
   }
-  if (c.launch) await waitHealthy(ctx, c, pid);
-  if (pid !== null && started.has(c.name)) recordStartup(ctx, c.name, pid, Math.round((Date.now() - t0) / 100) / 10);
+  await waitHealthy(ctx, c, pid);
+  if (started.has(c.name)) recordStartup(ctx, c.name, pid, Math.round((Date.now() - t0) / 100) / 10);
   if (c.ensure) await ensureWithRetries(ctx, c, c.ensure);
-  if (!c.launch) await waitHealthy(ctx, c, null);
-  ctx.progress(`[stack] ${c.name}: healthy${started.has(c.name) || !c.launch ? ` in ${((Date.now() - t0) / 1000).toFixed(1)}s` : ' (already running)'}`);
+  ctx.progress(`[stack] ${c.name}: healthy${started.has(c.name) ? ` in ${((Date.now() - t0) / 1000).toFixed(1)}s` : ' (already running)'}`);
 }
+
+/** Applies one piece of configuration and waits until it holds. */
+async function bringUpSetup(ctx: StackContext, c: SetupComponent): Promise<void> {
+  const t0 = Date.now();
+  await ensureWithRetries(ctx, c, c.ensure);
+  await waitHealthy(ctx, c, null);
+  ctx.progress(`[stack] ${c.name}: healthy in ${((Date.now() - t0) / 1000).toFixed(1)}s`);
+}
+
+/** Starts (or adopts) one component once its dependencies are ready. */
+const bringUp = (ctx: StackContext, c: Component, started: Map<string, number>): Promise<void> =>
+  c.kind === 'process' ? bringUpProcess(ctx, c, started) : bringUpSetup(ctx, c);
 
 async function fetchClasspaths(ctx: StackContext): Promise<void> {
   const projects = [...new Set(stackComponents(ctx.cfg).flatMap((c) => c.maven ?? []))] as MavenProject[];
@@ -223,8 +235,7 @@ export async function stopComponent(ctx: StackContext, name: string, how: 'kill'
  */
 export async function down(ctx: StackContext, reset: boolean): Promise<void> {
   await finishInterruptedStops(ctx);
-  const waves: string[][] = [['pinot-broker', 'pinot-server', 'kafka-connect', 'schema-registry'], ['pinot-controller'], ['zookeeper', 'kafka', 'mariadb']];
-  for (const wave of waves.map((names) => expandRoles(ctx.cfg, names))) {
+  for (const wave of stopWaves(stackComponents(ctx.cfg))) {
     const entries = wave.flatMap((name): [string, number][] => {
       const pid = runningPid(ctx.paths.pid(name), ctx.paths.root);
       return pid === undefined ? [] : [[name, pid]];

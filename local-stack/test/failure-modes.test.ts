@@ -3,7 +3,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Component, StackContext } from '../src/components/types.js';
+import type { ProcessComponent, StackContext } from '../src/components/types.js';
 import { loadStackConfig } from '../src/config.js';
 import { layout } from '../src/layout.js';
 import { ensureClasspath, MavenError } from '../src/maven.js';
@@ -16,8 +16,10 @@ function fakeContext(env: Record<string, string> = {}): StackContext {
   return { cfg, paths: layout(cfg), tools: { java: 'java', mvn: 'mvn', mariadbd: 'mariadbd', mariadbInstallDb: 'mariadb-install-db' }, versions: readVersions(), progress: () => undefined };
 }
 
-const fakeComponent = (over: Partial<Component>): Component => ({
+const fakeComponent = (over: Partial<ProcessComponent>): ProcessComponent => ({
+  kind: 'process',
   name: 'fake',
+  launch: () => ({ command: 'true', args: [] }),
   dependsOn: [],
   address: () => 'nowhere',
   isHealthy: async () => false,

@@ -16,7 +16,7 @@ import { processesUnder, runningPid } from '../src/processes.js';
  * `up` reports each leftover in one line, clears it and comes up healthy.
  */
 const ctx = createContext(loadStackConfig(process.env), () => undefined);
-const launched = stackComponents(ctx.cfg).filter((c) => c.launch).map((c) => c.name);
+const launched = stackComponents(ctx.cfg).filter((c) => c.kind === 'process').map((c) => c.name);
 
 /** A pid that no longer runs: a process that has exited. */
 async function deadPid(): Promise<number> {
@@ -29,7 +29,7 @@ describe('stack lifecycle', () => {
   it('stack:down stops every process and frees every port', async () => {
     const before = await up(ctx);
     const pids = before.components.flatMap((c) => (c.pid === null ? [] : [c.pid]));
-    const ports = stackComponents(ctx.cfg).flatMap((c) => c.ports?.(ctx.cfg) ?? []);
+    const ports = stackComponents(ctx.cfg).flatMap((c) => (c.kind === 'process' ? (c.ports?.(ctx.cfg) ?? []) : []));
     expect(pids.length).toBe(8);
 
     await down(ctx, true);

@@ -4,7 +4,7 @@ import { stackComponents } from '../src/components/index.js';
 
 const launchedPorts = (env: NodeJS.ProcessEnv) => {
   const cfg = loadStackConfig(env);
-  return stackComponents(cfg).flatMap((c) => c.ports?.(cfg) ?? []);
+  return stackComponents(cfg).flatMap((c) => (c.kind === 'process' ? (c.ports?.(cfg) ?? []) : []));
 };
 
 describe('stack profiles', () => {

@@ -1,4 +1,4 @@
-import { DEFAULT_INGEST_RULES, infraEnvSchema } from '@pizzashop/common';
+import { DEFAULT_INGEST_RULES, infraEnvSchema, listenShape } from '@pizzashop/common';
 import { z } from 'zod';
 import { parseServiceArea } from './service-area.js';
 import { DEFAULT_DAILY_CURVE } from './traffic-model.js';
@@ -49,8 +49,7 @@ export const ordersServiceEnvSchema = infraEnvSchema
     CATALOGUE_RELOAD_MS: z.coerce.number().int().positive().default(10_000),
     /** Least time between two reloads asked for by misses (unknown product or user, another price). */
     CATALOGUE_MISS_RELOAD_MIN_INTERVAL_MS: z.coerce.number().int().nonnegative().default(1000),
-    ORDERS_HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(8081),
-    ORDERS_HTTP_HOST: z.string().default('0.0.0.0'),
+    ...listenShape('orders-service'),
     ORDERS_BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(64 * 1024),
     /** Longest a POST /orders waits in the queue for its produce request before it is withdrawn (503). */
     ORDERS_SEND_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),

@@ -1,9 +1,9 @@
 import { createServer, connect, type Server, type Socket } from 'node:net';
-import { orderSchema } from '@pizzashop/common';
+import { infraEnv, orderSchema } from '@pizzashop/common';
 import mysql from 'mysql2/promise';
 import type { ResultSetHeader } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mysqlAdmin, readTopic, serviceEnvOf, type ServiceProcess, stackEnv, startService, testKafka, testPort, uniqueTopic, waitFor, waitForHttpOk } from '@pizzashop/testkit';
+import { mysqlAdmin, readTopic, type ServiceProcess, stackEnv, startService, testKafka, testPort, uniqueTopic, waitFor, waitForHttpOk } from '@pizzashop/testkit';
 
 const cfg = stackEnv();
 const ordersTopic = uniqueTopic('orders');
@@ -28,7 +28,7 @@ let service: ServiceProcess;
 
 beforeAll(async () => {
   service = startService('orders-service/src/main.ts', {
-    ...serviceEnvOf(cfg),
+    ...infraEnv(cfg),
     ORDERS_TOPIC: ordersTopic,
     SIMULATOR_ENABLED: 'false',
     ORDERS_HTTP_PORT: String(PORT),
@@ -113,7 +113,7 @@ describe('POST /orders while Kafka is unreachable', () => {
 
   it('answers 503, then 202 once a broker is reachable at the configured address', async () => {
     down = startService('orders-service/src/main.ts', {
-      ...serviceEnvOf(cfg),
+      ...infraEnv(cfg),
       KAFKA_BROKERS: `127.0.0.1:${kafkaPort}`,
       ORDERS_TOPIC: ordersTopic,
       SIMULATOR_ENABLED: 'false',

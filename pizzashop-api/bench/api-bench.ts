@@ -68,7 +68,7 @@ function startChild(script: string, args: string[], env: Record<string, string>)
 }
 
 function startApi(port: number, cacheTtlMs: number, privateEnv: Record<string, string>): ChildProcess {
-  return startChild('src/main.ts', [], { ...privateEnv, API_PORT: String(port), API_HOST: '127.0.0.1', QUERY_CACHE_TTL_MS: String(cacheTtlMs), STREAM_INTERVAL_MS: String(STREAM_INTERVAL_MS), LOG_LEVEL: 'info' });
+  return startChild('src/main.ts', [], { ...privateEnv, API_HTTP_PORT: String(port), API_HTTP_HOST: '127.0.0.1', QUERY_CACHE_TTL_MS: String(cacheTtlMs), STREAM_INTERVAL_MS: String(STREAM_INTERVAL_MS), LOG_LEVEL: 'info' });
 }
 
 function stopChild(child: ChildProcess): Promise<void> {

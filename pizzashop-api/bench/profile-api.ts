@@ -69,7 +69,7 @@ async function main() {
   const [outDir, path = '/orders/overview', seconds = '10'] = process.argv.slice(2);
   if (!outDir) throw new Error('usage: tsx pizzashop-api/bench/profile-api.ts <out-dir> [path] [seconds]');
   const port = testPort(8489);
-  const config = loadConfig(apiEnvSchema, { ...process.env, API_PORT: String(port), API_HOST: '127.0.0.1' }, 'profile-api');
+  const config = loadConfig(apiEnvSchema, { ...process.env, API_HTTP_PORT: String(port), API_HTTP_HOST: '127.0.0.1' }, 'profile-api');
   const service = createApiService(config, createLogger('pizzashop-api', process.env.LOG_LEVEL ?? 'info'));
   await service.start();
   const url = `http://127.0.0.1:${port}${path}`;

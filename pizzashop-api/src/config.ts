@@ -1,10 +1,9 @@
-import { infraEnvSchema } from '@pizzashop/common';
+import { infraEnvSchema, listenShape } from '@pizzashop/common';
 import { z } from 'zod';
 
 /** pizzashop-api settings: the shared infra keys plus the API's own (all overridable by env). */
 export const apiEnvSchema = infraEnvSchema.extend({
-  API_PORT: z.coerce.number().int().min(1).max(65535).default(8080),
-  API_HOST: z.string().default('0.0.0.0'),
+  ...listenShape('pizzashop-api'),
   PINOT_QUERY_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5000),
   PINOT_CONNECTIONS_PER_BROKER: z.coerce.number().int().min(1).max(1024).default(64),
   QUERY_CACHE_TTL_MS: z.coerce.number().int().min(0).max(60_000).default(1000),

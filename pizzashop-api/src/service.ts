@@ -16,7 +16,7 @@ import { ApiViews } from './views.js';
 export interface ApiService extends Api {
   pinot: PinotClient;
   cache: SharedQueryCache;
-  /** Starts listening on API_HOST:API_PORT. */
+  /** Starts listening on API_HTTP_HOST:API_HTTP_PORT. */
   start(): Promise<ServerType>;
   /** Ends SSE streams, stops the HTTP server and closes Pinot connections. */
   stop(): Promise<void>;
@@ -67,7 +67,7 @@ export function createApiService(config: ApiConfig, log: Logger, options: ApiSer
     pinot,
     cache,
     async start() {
-      server = await listen(api.app, config.API_PORT, config.API_HOST, log);
+      server = await listen(api.app, config.API_HTTP_PORT, config.API_HTTP_HOST, log);
       return server;
     },
     async stop() {

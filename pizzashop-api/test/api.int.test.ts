@@ -93,14 +93,14 @@ beforeAll(async () => {
   pinot = new PinotClient({ brokerUrls: infra.PINOT_BROKER_URLS, timeoutMs: 5000 });
   await waitForPinot();
 
-  const env = { ...process.env, API_HOST: '127.0.0.1', QUERY_CACHE_TTL_MS: '0', STREAM_INTERVAL_MS: '500' };
-  api = createApiService(loadConfig(apiEnvSchema, { ...env, API_PORT: String(API_PORT) }), log);
+  const env = { ...process.env, API_HTTP_HOST: '127.0.0.1', QUERY_CACHE_TTL_MS: '0', STREAM_INTERVAL_MS: '500' };
+  api = createApiService(loadConfig(apiEnvSchema, { ...env, API_HTTP_PORT: String(API_PORT) }), log);
   await api.start();
   const broker = new URL(infra.PINOT_BROKER_URLS[0] as string);
   proxy = new TcpProxy(PROXY_PORT, { host: broker.hostname, port: Number(broker.port) });
   await proxy.start();
   proxiedApi = createApiService(
-    loadConfig(apiEnvSchema, { ...env, API_PORT: String(PROXIED_API_PORT), PINOT_BROKER_URLS: proxy.url, PINOT_QUERY_TIMEOUT_MS: '2000' }),
+    loadConfig(apiEnvSchema, { ...env, API_HTTP_PORT: String(PROXIED_API_PORT), PINOT_BROKER_URLS: proxy.url, PINOT_QUERY_TIMEOUT_MS: '2000' }),
     log,
   );
   await proxiedApi.start();

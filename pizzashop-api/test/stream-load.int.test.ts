@@ -15,7 +15,7 @@ const SUBSCRIBERS = 1000;
 let api: ApiService;
 
 beforeAll(async () => {
-  const env = { ...process.env, API_HOST: '127.0.0.1', API_PORT: String(API_PORT), STREAM_INTERVAL_MS: String(INTERVAL_MS), QUERY_CACHE_TTL_MS: String(INTERVAL_MS) };
+  const env = { ...process.env, API_HTTP_HOST: '127.0.0.1', API_HTTP_PORT: String(API_PORT), STREAM_INTERVAL_MS: String(INTERVAL_MS), QUERY_CACHE_TTL_MS: String(INTERVAL_MS) };
   api = createApiService(loadConfig(apiEnvSchema, { ...env, PINOT_BROKER_URLS: infra.PINOT_BROKER_URLS.join(',') }), log);
   await api.start();
 });

@@ -27,21 +27,6 @@ export function mysqlAdmin(
   };
 }
 
-/** The env a service child process needs to reach the test stack. */
-export function serviceEnvOf(cfg: InfraConfig): Record<string, string> {
-  return {
-    KAFKA_BROKERS: cfg.KAFKA_BROKERS.join(','),
-    MYSQL_HOST: cfg.MYSQL_HOST,
-    MYSQL_PORT: String(cfg.MYSQL_PORT),
-    MYSQL_USER: cfg.MYSQL_USER,
-    MYSQL_PASSWORD: cfg.MYSQL_PASSWORD,
-    MYSQL_DATABASE: cfg.MYSQL_DATABASE,
-    KAFKA_CONNECT_URL: cfg.KAFKA_CONNECT_URL,
-    SCHEMA_REGISTRY_URL: cfg.SCHEMA_REGISTRY_URL,
-    PRODUCTS_CDC_TOPIC: cfg.PRODUCTS_CDC_TOPIC,
-  };
-}
-
 /**
  * The port for a service a test, drill or bench starts: `base` (an 8xxx number of its own) shifted
  * like the test stack's ports (STACK_PORT_OFFSET, +10000 by default), so two checkouts running their

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { createIdempotentProducer, orderTotal, type InfraConfig, type Order, type OrderItem } from '@pizzashop/common';
+import { createIdempotentProducer, infraEnv, orderTotal, type InfraConfig, type Order, type OrderItem } from '@pizzashop/common';
 import type { Kafka } from 'kafkajs';
-import { serviceEnvOf } from './env.js';
 import { uniqueTopic } from './kafka.js';
 import { startService, waitForHttpOk, type ServiceProcess } from './services.js';
 
@@ -19,7 +18,7 @@ export type PrivateTopics = ReturnType<typeof privateTopics>;
 
 export async function startEnricher(cfg: InfraConfig, topics: PrivateTopics, port: number, extra: Record<string, string> = {}): Promise<ServiceProcess> {
   const service = startService('enricher/src/main.ts', {
-    ...serviceEnvOf(cfg),
+    ...infraEnv(cfg),
     ...topics,
     ENRICHER_HTTP_PORT: String(port),
     ENRICHER_HTTP_HOST: '127.0.0.1',
@@ -32,7 +31,7 @@ export async function startEnricher(cfg: InfraConfig, topics: PrivateTopics, por
 
 /** Runs the simulator in bounded mode onto `topics.ORDERS_TOPIC`; resolves with its JSON result. */
 export async function simulate(cfg: InfraConfig, topics: PrivateTopics, count: number, rate: string): Promise<{ orders: number; ordersPerSecond: number }> {
-  const sim = startService('orders-service/src/main.ts', { ...serviceEnvOf(cfg), ORDERS_TOPIC: topics.ORDERS_TOPIC, SIMULATOR_PROFILE: 'flat' }, ['--count', String(count), '--rate', rate]);
+  const sim = startService('orders-service/src/main.ts', { ...infraEnv(cfg), ORDERS_TOPIC: topics.ORDERS_TOPIC, SIMULATOR_PROFILE: 'flat' }, ['--count', String(count), '--rate', rate]);
   const code = await sim.exited;
   if (code !== 0) throw new Error(`simulator exited with ${code}:\n${sim.output().slice(-4000)}`);
   const line = sim.output().split('\n').find((l) => l.includes('"benchmark":"orders-simulator"'));

@@ -2,9 +2,9 @@
 // tables (and in none of the stack's), an API pointed at them by env serves them, and drop() leaves
 // no table, schema, topic or group behind.
 import { randomUUID } from 'node:crypto';
-import { createKafkaClient, createLogger, identifier, PinotClient, sql, sqlList, type Product } from '@pizzashop/common';
+import { createKafkaClient, createLogger, identifier, infraEnv, PinotClient, sql, sqlList, type Product } from '@pizzashop/common';
 import { afterAll, describe, expect, it } from 'vitest';
-import { eventually, serviceEnvOf, stackEnv, startService, testPort, waitForHttpOk } from '@pizzashop/testkit';
+import { eventually, stackEnv, startService, testPort, waitForHttpOk } from '@pizzashop/testkit';
 import { buildOrder, connectOrderProducer, produceOrders } from '../src/synthetic-orders.js';
 import { createPrivatePipeline, type PrivatePipeline } from '../src/bench/private-pipeline.js';
 
@@ -45,7 +45,7 @@ describe('private pipeline', () => {
     expect(await count(cfg.PINOT_ORDERS_TABLE, ids)).toBe(0);
     expect(await count(cfg.PINOT_ORDER_ITEMS_TABLE, ids, 'orderId')).toBe(0);
 
-    const api = startService('pizzashop-api/src/main.ts', { ...serviceEnvOf(cfg), PINOT_BROKER_URLS: cfg.PINOT_BROKER_URLS.join(','), ...own.env, API_PORT: String(API_PORT), API_HOST: '127.0.0.1', LOG_LEVEL: 'warn' });
+    const api = startService('pizzashop-api/src/main.ts', { ...infraEnv(cfg), PINOT_BROKER_URLS: cfg.PINOT_BROKER_URLS.join(','), ...own.env, API_HTTP_PORT: String(API_PORT), API_HTTP_HOST: '127.0.0.1', LOG_LEVEL: 'warn' });
     try {
       await waitForHttpOk(`http://127.0.0.1:${API_PORT}/readyz`, 60_000, api);
       const res = await fetch(`http://127.0.0.1:${API_PORT}/orders/${ids[0]}`);

@@ -53,7 +53,7 @@ export function createDashboardServer(config: DashboardConfig, assets: WebAsset[
   return {
     app,
     async start() {
-      server = await listen(app, config.DASHBOARD_PORT, config.DASHBOARD_HOST, log);
+      server = await listen(app, config.DASHBOARD_HTTP_PORT, config.DASHBOARD_HTTP_HOST, log);
       return server;
     },
     async stop() {

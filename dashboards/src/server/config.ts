@@ -1,10 +1,9 @@
-import { infraEnvSchema } from '@pizzashop/common';
+import { infraEnvSchema, listenShape } from '@pizzashop/common';
 import { z } from 'zod';
 
 /** Dashboard server settings (all overridable by env); the page itself is configured by nothing. */
 export const dashboardEnvSchema = infraEnvSchema.pick({ LOG_LEVEL: true }).extend({
-  DASHBOARD_PORT: z.coerce.number().int().min(1).max(65535).default(8501),
-  DASHBOARD_HOST: z.string().default('0.0.0.0'),
+  ...listenShape('dashboard'),
   API_URL: z
     .url({ protocol: /^https?$/, message: 'must be the http(s) base URL of pizzashop-api, e.g. http://localhost:8080' })
     .default('http://localhost:8080')

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { kafkaBootstrap, repoRoot } from '../config.js';
 import { render, jsonString } from '../templates.js';
 import { adminConnection } from './mariadb.js';
-import type { Component, StackContext } from './types.js';
+import type { SetupComponent, StackContext } from './types.js';
 
 const connectorFile = join(repoRoot, 'docker', 'debezium', 'pizzashop-products.json');
 const connectorBodySchema = z.object({ name: z.string(), config: z.record(z.string(), z.string()) });
@@ -76,7 +76,8 @@ async function sameConfig(ctx: StackContext, body: z.infer<typeof connectorBodyS
   }
 }
 
-export const debeziumConnector: Component = {
+export const debeziumConnector: SetupComponent = {
+  kind: 'setup',
   name: 'debezium-connector',
   dependsOn: ['kafka-connect', 'mariadb'],
   address: (cfg) => `http://localhost:${cfg.CONNECT_PORT}/connectors/pizzashop-products`,

@@ -13,7 +13,7 @@ import type { Component } from './types.js';
 const roles = (cfg: StackConfig): Record<string, number> => ({ kafka: cfg.KAFKA_NODES, 'pinot-broker': cfg.PINOT_BROKERS, 'pinot-server': cfg.PINOT_SERVERS });
 
 /** Row names for `names` of roles and single components: each role stands for all of its members. */
-export function expandRoles(cfg: StackConfig, names: string[]): string[] {
+function expandRoles(cfg: StackConfig, names: string[]): string[] {
   const counts = roles(cfg);
   return names.flatMap((n) => (counts[n] === undefined ? [n] : memberNames(n, counts[n])));
 }
@@ -38,4 +38,4 @@ export function stackComponents(cfg: StackConfig): Component[] {
   return rows.map((c) => ({ ...c, dependsOn: expandRoles(cfg, c.dependsOn) }));
 }
 
-export type { Component, StackContext } from './types.js';
+export type { Component, ProcessComponent, SetupComponent, StackContext } from './types.js';

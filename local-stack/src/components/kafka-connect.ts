@@ -1,7 +1,7 @@
 import { httpOk } from '../net.js';
 import { LOG4J2_CONFIG, QUICK_START, javaLaunch } from './jvm.js';
 import { writeConf } from '../layout.js';
-import type { Component, StackContext } from './types.js';
+import type { ProcessComponent, StackContext } from './types.js';
 import { kafkaBootstrap } from '../config.js';
 
 function writeWorkerConfig(ctx: StackContext): string {
@@ -31,7 +31,8 @@ function writeWorkerConfig(ctx: StackContext): string {
   ]);
 }
 
-export const kafkaConnect: Component = {
+export const kafkaConnect: ProcessComponent = {
+  kind: 'process',
   name: 'kafka-connect',
   dependsOn: ['kafka'],
   maven: ['connect', 'debezium'],

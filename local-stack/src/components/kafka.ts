@@ -13,7 +13,7 @@ import { writeConf } from '../layout.js';
 import { kafkaBootstrap, memberPort, type StackConfig } from '../config.js';
 import { memberName } from './members.js';
 import { ensureStackTopics, stackTopics } from './kafka-topics.js';
-import type { Component, StackContext } from './types.js';
+import type { ProcessComponent, StackContext } from './types.js';
 
 const silent = createLogger('local-stack', 'silent');
 
@@ -109,9 +109,10 @@ async function ensureTopics(ctx: StackContext): Promise<void> {
 }
 
 /** KRaft node `index` of the stack; the first one also creates the topics. */
-function kafkaNode(cfg: StackConfig, index: number): Component {
+function kafkaNode(cfg: StackConfig, index: number): ProcessComponent {
   const { name, port, controllerPort } = node(cfg, index);
   return {
+    kind: 'process',
     name,
     dependsOn: [],
     maven: ['kafka'],
@@ -134,4 +135,4 @@ function kafkaNode(cfg: StackConfig, index: number): Component {
 }
 
 /** The stack's KRaft nodes (KAFKA_NODES of them), each broker and controller. */
-export const kafkaNodes = (cfg: StackConfig): Component[] => Array.from({ length: cfg.KAFKA_NODES }, (_, i) => kafkaNode(cfg, i));
+export const kafkaNodes = (cfg: StackConfig): ProcessComponent[] => Array.from({ length: cfg.KAFKA_NODES }, (_, i) => kafkaNode(cfg, i));

@@ -7,7 +7,7 @@ import mysql from 'mysql2/promise';
 import { repoRoot } from '../config.js';
 import { render, sqlString } from '../templates.js';
 import { writeConf } from '../layout.js';
-import type { Component, StackContext } from './types.js';
+import type { ProcessComponent, StackContext } from './types.js';
 
 const mysqlDir = join(repoRoot, 'docker', 'mysql');
 const isRoot = () => process.getuid?.() === 0;
@@ -74,7 +74,8 @@ async function bootstrap(ctx: StackContext): Promise<void> {
   }
 }
 
-export const mariadb: Component = {
+export const mariadb: ProcessComponent = {
+  kind: 'process',
   name: 'mariadb',
   dependsOn: [],
   address: (cfg) => `127.0.0.1:${cfg.MARIADB_PORT}`,

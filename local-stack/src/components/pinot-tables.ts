@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { kafkaBootstrap, repoRoot } from '../config.js';
 import { render, jsonString } from '../templates.js';
-import type { Component, StackContext } from './types.js';
+import type { SetupComponent, StackContext } from './types.js';
 
 export const PINOT_TABLES = ['orders', 'order_items_enriched', 'alerts'] as const;
 /** The order lifecycle's upsert tables (latest status and courier position per order). */
@@ -80,7 +80,8 @@ async function queryOk(ctx: StackContext, sql: string): Promise<boolean> {
   }
 }
 
-export const pinotTables: Component = {
+export const pinotTables: SetupComponent = {
+  kind: 'setup',
   name: 'pinot-tables',
   dependsOn: ['pinot-broker', 'pinot-server', 'kafka'],
   address: (cfg) => `http://localhost:${cfg.PINOT_CONTROLLER_PORT}/#/tables`,

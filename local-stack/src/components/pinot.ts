@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { canConnect, httpOk } from '../net.js';
 import { JDK17_OPENS, QUICK_START, javaLaunch } from './jvm.js';
-import type { Component, StackContext } from './types.js';
+import type { ProcessComponent, StackContext } from './types.js';
 import { memberPort, type StackConfig } from '../config.js';
 import { memberName } from './members.js';
 
@@ -19,7 +19,8 @@ function pinotRoleLaunch(ctx: StackContext, heap: string, command: string, args:
   return pinotLaunch(ctx, heap, command, ['-clusterName', CLUSTER, '-zkAddress', zkAddress(ctx), ...args], quickStart);
 }
 
-export const zookeeper: Component = {
+export const zookeeper: ProcessComponent = {
+  kind: 'process',
   name: 'zookeeper',
   dependsOn: [],
   maven: ['pinot'],
@@ -29,7 +30,8 @@ export const zookeeper: Component = {
   isHealthy: (ctx) => canConnect(ctx.cfg.ZOOKEEPER_PORT),
 };
 
-export const pinotController: Component = {
+export const pinotController: ProcessComponent = {
+  kind: 'process',
   name: 'pinot-controller',
   dependsOn: ['zookeeper'],
   maven: ['pinot'],
@@ -48,9 +50,10 @@ export const pinotController: Component = {
 };
 
 /** Pinot broker `index` (0-based) of PINOT_BROKERS; each serves every table. */
-function pinotBroker(cfg: StackConfig, index: number): Component {
+function pinotBroker(cfg: StackConfig, index: number): ProcessComponent {
   const port = memberPort(cfg.PINOT_BROKER_PORT, index);
   return {
+    kind: 'process',
     name: memberName('pinot-broker', index, cfg.PINOT_BROKERS),
     dependsOn: ['pinot-controller'],
     maven: ['pinot'],
@@ -62,10 +65,11 @@ function pinotBroker(cfg: StackConfig, index: number): Component {
 }
 
 /** Pinot server `index` (0-based) of PINOT_SERVERS, with its own ports and data dir. */
-function pinotServer(cfg: StackConfig, index: number): Component {
+function pinotServer(cfg: StackConfig, index: number): ProcessComponent {
   const name = memberName('pinot-server', index, cfg.PINOT_SERVERS);
   const [port, adminPort, grpcPort] = [cfg.PINOT_SERVER_PORT, cfg.PINOT_SERVER_ADMIN_PORT, cfg.PINOT_SERVER_GRPC_PORT].map((p) => memberPort(p, index)) as [number, number, number];
   return {
+    kind: 'process',
     name,
     dependsOn: ['pinot-controller'],
     maven: ['pinot'],
@@ -84,5 +88,5 @@ function pinotServer(cfg: StackConfig, index: number): Component {
   };
 }
 
-export const pinotBrokers = (cfg: StackConfig): Component[] => Array.from({ length: cfg.PINOT_BROKERS }, (_, i) => pinotBroker(cfg, i));
-export const pinotServers = (cfg: StackConfig): Component[] => Array.from({ length: cfg.PINOT_SERVERS }, (_, i) => pinotServer(cfg, i));
+export const pinotBrokers = (cfg: StackConfig): ProcessComponent[] => Array.from({ length: cfg.PINOT_BROKERS }, (_, i) => pinotBroker(cfg, i));
+export const pinotServers = (cfg: StackConfig): ProcessComponent[] => Array.from({ length: cfg.PINOT_SERVERS }, (_, i) => pinotServer(cfg, i));

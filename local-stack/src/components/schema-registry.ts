@@ -6,7 +6,7 @@ import { httpOk } from '../net.js';
 import { findJava21 } from '../prerequisites.js';
 import type { LaunchSpec } from '../processes.js';
 import { QUICK_START } from './jvm.js';
-import type { Component, StackContext } from './types.js';
+import type { ProcessComponent, StackContext } from './types.js';
 import { kafkaBootstrap } from '../config.js';
 
 /** KafkaSQL's topics; docker/kafka/topics.conf creates them (delete policy, no retention limit). */
@@ -80,7 +80,8 @@ function launch(ctx: StackContext): LaunchSpec {
   };
 }
 
-export const schemaRegistry: Component = {
+export const schemaRegistry: ProcessComponent = {
+  kind: 'process',
   name: 'schema-registry',
   dependsOn: ['kafka'],
   maven: ['schema-registry'],

@@ -13,23 +13,34 @@ export interface StackContext {
   progress: (line: string) => void;
 }
 
-/**
- * One row of the stack: either a process the launcher starts (has `launch`) or a piece of
- * configuration applied to running processes (a connector, Pinot tables) that has no pid.
- */
-export interface Component {
+/** What every row of the stack has. */
+interface ComponentBase {
   name: string;
   dependsOn: string[];
   address: (cfg: StackConfig) => string;
-  /** Ports that must be free before the process starts. */
-  ports?: (cfg: StackConfig) => number[];
   maven?: MavenProject[];
-  /** One-time preparation before launch: config files, formatting storage, installing a datadir. */
-  prepare?: (ctx: StackContext) => Promise<void>;
-  launch?: (ctx: StackContext) => LaunchSpec;
-  /** Idempotent set-up once healthy (or, for config components, the whole job). */
-  ensure?: (ctx: StackContext) => Promise<void>;
   isHealthy: (ctx: StackContext) => Promise<boolean>;
   /** Why it is not healthy, for the error message (e.g. a connector task's stack trace). */
   diagnose?: (ctx: StackContext) => Promise<string>;
 }
+
+/** A process the launcher starts, records by pid and stops. */
+export interface ProcessComponent extends ComponentBase {
+  kind: 'process';
+  /** Ports that must be free before the process starts. */
+  ports?: (cfg: StackConfig) => number[];
+  /** One-time preparation before launch: config files, formatting storage, installing a datadir. */
+  prepare?: (ctx: StackContext) => Promise<void>;
+  launch: (ctx: StackContext) => LaunchSpec;
+  /** Idempotent set-up once healthy. */
+  ensure?: (ctx: StackContext) => Promise<void>;
+}
+
+/** Configuration applied to running processes (a connector, Pinot tables): no pid, `ensure` is the whole job. */
+export interface SetupComponent extends ComponentBase {
+  kind: 'setup';
+  ensure: (ctx: StackContext) => Promise<void>;
+}
+
+/** One row of the stack. */
+export type Component = ProcessComponent | SetupComponent;

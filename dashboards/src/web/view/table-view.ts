@@ -1,3 +1,4 @@
+// The dashboard's top-items and top-categories tables: built from one template, rows rendered from /orders/popular.
 import { categoryLabel, categoryPlaceholder } from '../categories.js';
 import { formatCount, formatRatio } from '../format.js';
 import type { Popular, WindowName } from '../schemas.js';
@@ -57,10 +58,25 @@ function renderRows(table: HTMLTableElement, rows: Row[], emptyText: string): vo
   );
 }
 
-/** The top items and top categories tables; rebuilt only when their content changes. */
+/**
+ * Fills the card for `id` (`data-top-table`) with a copy of the one top-table template: its id, the
+ * caption's label and the name column's header come from the card's data attributes.
+ */
+function topTable(id: string): HTMLTableElement {
+  const card = document.querySelector<HTMLElement>(`[data-top-table="${id}"]`);
+  if (!card) throw new Error(`dashboard page: the card for #${id} is missing from index.html`);
+  const table = byId<HTMLTemplateElement>('top-table').content.firstElementChild!.cloneNode(true) as HTMLTableElement;
+  table.id = id;
+  table.querySelector('.top-label')!.textContent = card.dataset.label ?? '';
+  table.querySelector('.top-name')!.textContent = card.dataset.nameHeader ?? '';
+  card.replaceChildren(table);
+  return table;
+}
+
+/** The top items and top categories tables (one template, two copies); rebuilt only when their content changes. */
 export class TablesView {
-  private readonly items = byId<HTMLTableElement>('top-items');
-  private readonly categories = byId<HTMLTableElement>('top-categories');
+  private readonly items = topTable('top-items');
+  private readonly categories = topTable('top-categories');
   private readonly windowLabels = [byId('tops-window'), ...document.querySelectorAll('.tops-window')];
   private lastKey = '';
 
