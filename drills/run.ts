@@ -9,7 +9,7 @@ import { closeDrillContext, openDrillContext } from './context.js';
 import { createDrills } from './drills.js';
 import { runDrill } from './harness.js';
 import { renderMarkdown, reportLine, type DrillRun, type RepeatedResult } from './report.js';
-import { testPort } from '@pizzashop/testkit';
+import { TEST_PORT_BASES, testPort, type TestService } from '@pizzashop/testkit';
 
 const USAGE = `npm run drills [-- --profile test|cluster] [--orders N] [--rate R] [--hold-ms MS] [--kafka-outage-ms MS] [--only name,name] [--repeat N] [--keep-stack]
 
@@ -61,11 +61,11 @@ if (values.profile !== 'test' && values.profile !== 'cluster') {
 }
 const cluster = values.profile === 'cluster';
 const stack = createContext(loadStackConfig({ ...process.env, STACK_PROFILE: values.profile }), progress);
-const port = (base: number) => (cluster ? base + stack.cfg.STACK_PORT_OFFSET : testPort(base));
+const port = (service: TestService) => (cluster ? TEST_PORT_BASES[service] + stack.cfg.STACK_PORT_OFFSET : testPort(service));
 const { started } = await up(stack);
 const env = { ...process.env, ...clientEnv(stack) } as Record<string, string>;
-const ctx = openDrillContext(stack, env, { orders: port(8491), enricher: port(8492), api: port(8494), dashboard: port(8495), delivery: port(8496) }, createLogger('drills', 'warn'), progress);
-const apis = new ApiInstances(env, Array.from({ length: stack.cfg.API_INSTANCES }, (_, i) => `http://127.0.0.1:${memberPort(port(8497), i)}`));
+const ctx = openDrillContext(stack, env, { orders: port('drills.orders'), enricher: port('drills.enricher'), api: port('drills.api'), dashboard: port('drills.dashboard'), delivery: port('drills.delivery') }, createLogger('drills', 'warn'), progress);
+const apis = new ApiInstances(env, Array.from({ length: stack.cfg.API_INSTANCES }, (_, i) => `http://127.0.0.1:${memberPort(port('drills.api-instances'), i)}`));
 const allDrills = cluster ? createClusterDrills(apis) : createDrills(positive('cdc-updates', values['cdc-updates']), positive('kafka-outage-ms', values['kafka-outage-ms']));
 const drills = allDrills.filter((d) => !only || only.includes(d.name));
 if (drills.length === 0) {

@@ -16,10 +16,10 @@ import { addTo, endOffsets, offsetsBetween, pinotQuantitiesByProduct, readRange,
  */
 const log = createLogger('acceptance', process.env.LOG_LEVEL ?? 'warn');
 const infra = loadConfig(infraEnvSchema, process.env, 'acceptance test');
-const ORDERS_PORT = testPort(8701);
-const ENRICHER_PORT = testPort(8702);
-const API_PORT = testPort(8703);
-const DASHBOARD_PORT = testPort(8704);
+const ORDERS_PORT = testPort('acceptance-it.orders');
+const ENRICHER_PORT = testPort('acceptance-it.enricher');
+const API_PORT = testPort('acceptance-it.api');
+const DASHBOARD_PORT = testPort('acceptance-it.dashboard');
 const SIMULATION_MS = 60_000;
 const apiBase = `http://127.0.0.1:${API_PORT}`;
 const ordersBase = `http://127.0.0.1:${ORDERS_PORT}`;

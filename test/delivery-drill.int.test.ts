@@ -9,7 +9,7 @@ describe('delivery-service kill -9 drill', () => {
     const cfg = loadConfig(infraEnvSchema, process.env, 'delivery drill');
     const result = await runDeliveryKillDrill(
       cfg,
-      { orders: 40, rate: 20, killAt: 0.25, ports: { orders: testPort(8600), delivery: testPort(8601) }, timeoutMs: 240_000 },
+      { orders: 40, rate: 20, killAt: 0.25, ports: { orders: testPort('delivery-drill-it.orders'), delivery: testPort('delivery-drill-it.delivery') }, timeoutMs: 240_000 },
       createLogger('delivery-drill', 'warn'),
       (line) => console.error(line),
     );

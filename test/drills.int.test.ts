@@ -13,7 +13,7 @@ import { testPort } from '@pizzashop/testkit';
  * acknowledged order and item in Pinot exactly once.
  */
 const stack = createContext(loadStackConfig(process.env), () => undefined);
-const ctx = openDrillContext(stack, process.env as Record<string, string>, { orders: testPort(8595), enricher: testPort(8596), api: testPort(8598), dashboard: testPort(8599), delivery: testPort(8594) }, createLogger('drills', 'warn'), (line) =>
+const ctx = openDrillContext(stack, process.env as Record<string, string>, { orders: testPort('drills-it.orders'), enricher: testPort('drills-it.enricher'), api: testPort('drills-it.api'), dashboard: testPort('drills-it.dashboard'), delivery: testPort('drills-it.delivery') }, createLogger('drills', 'warn'), (line) =>
   console.error(line),
 );
 const options = { orders: 240, rate: 40, faultAt: 0.4, holdMs: 2000, convergeTimeoutMs: 240_000 };

@@ -24,9 +24,9 @@ import { mysqlAdmin, orderFor, readTopic, type ServiceProcess, stackEnv, startSe
  */
 const cfg = stackEnv();
 const kafka = testKafka(cfg.KAFKA_BROKERS);
-const PORT = testPort(8770);
-const ORDERS_PORT = testPort(8771);
-const API_PORT = testPort(8772);
+const PORT = testPort('hostile-it.enricher');
+const ORDERS_PORT = testPort('hostile-it.orders');
+const API_PORT = testPort('hostile-it.api');
 const ORDERS = 'orders';
 const DEAD_LETTERS = 'dead-letters';
 const ENRICHED = 'enriched-order-items';

@@ -125,7 +125,7 @@ describe('schema registry: compatibility at producer start', () => {
     delete before.properties.status;
     const v1 = await registerDirectly(subject, before);
 
-    const port = testPort(8291);
+    const port = testPort('registry-it.orders');
     await createTopics(topics);
     const orders = track(startOrdersService(topics, port));
     await waitForHttpOk(`http://127.0.0.1:${port}/readyz`, 120_000, orders);
@@ -134,7 +134,7 @@ describe('schema registry: compatibility at producer start', () => {
     expect(v2).not.toBe(v1);
     expect(orders.output()).toContain(`version 2 of ${subject}`);
 
-    const enricher = track(await startEnricher(cfg, topics, testPort(8292)));
+    const enricher = track(await startEnricher(cfg, topics, testPort('registry-it.enricher')));
     const res = await post(port);
     expect(res.status).toBe(202);
     const { id } = (await res.json()) as { id: string };
@@ -159,7 +159,7 @@ describe('schema registry: compatibility at producer start', () => {
     const subject = valueSubject(topics.ORDERS_TOPIC);
     await registerDirectly(subject, registeredBefore(orderJsonSchema()));
 
-    const orders = track(startOrdersService(topics, testPort(8293)));
+    const orders = track(startOrdersService(topics, testPort('registry-it.orders-restarted')));
     const code = await Promise.race([orders.exited, new Promise<string>((r) => setTimeout(() => r('still running after 60 s'), 60_000))]);
     expect(code).toBe(1);
     expect(orders.output()).toMatch(new RegExp(`refusing to start: the schema registry rejected contract Order for topic ${topics.ORDERS_TOPIC} as not BACKWARD compatible with version 1 \\(id \\d+\\) of subject ${subject}`));
@@ -179,8 +179,8 @@ describe('schema registry: compatibility at producer start', () => {
 
 describe('schema registry: a running pipeline', () => {
   const topics = privateTopics();
-  const portA = testPort(8294);
-  const portB = testPort(8295);
+  const portA = testPort('registry-it.orders-a');
+  const portB = testPort('registry-it.orders-b');
   let first: ServiceProcess;
   let enricher: ServiceProcess;
   /** The orders contract's id, as registered before the registry is killed. */
@@ -190,7 +190,7 @@ describe('schema registry: a running pipeline', () => {
     await createTopics(topics);
     first = track(startOrdersService(topics, portA));
     await waitForHttpOk(`http://127.0.0.1:${portA}/readyz`, 120_000, first);
-    enricher = track(await startEnricher(cfg, topics, testPort(8296)));
+    enricher = track(await startEnricher(cfg, topics, testPort('registry-it.running-enricher')));
   });
 
   it('the enricher logs and dead-letters a bad record with the contract version it was written with', async () => {

@@ -19,9 +19,9 @@ import { createPrivatePipeline, type PrivatePipeline } from '@pizzashop/testkit/
 const cfg = stackEnv();
 const kafka = testKafka(cfg.KAFKA_BROKERS);
 const log = createLogger('alerts-it', 'warn');
-const ALERTS_PORT = testPort(8787);
-const API_PORT = testPort(8788);
-const HOOK_PORT = testPort(8789);
+const ALERTS_PORT = testPort('alerts-it.alerts');
+const API_PORT = testPort('alerts-it.api');
+const HOOK_PORT = testPort('alerts-it.webhook');
 const ACCELERATION = 40;
 const DETECTION_LIMIT_MS = 120_000;
 
@@ -121,7 +121,7 @@ beforeAll(async () => {
   });
   simulator = startService('orders-service/src/main.ts', {
     ...env(),
-    ORDERS_HTTP_PORT: String(testPort(8786)),
+    ORDERS_HTTP_PORT: String(testPort('alerts-it.simulator')),
     ORDERS_HTTP_HOST: '127.0.0.1',
     SIMULATOR_PROFILE: 'daily',
     SIMULATOR_RATE: '20',
@@ -131,7 +131,7 @@ beforeAll(async () => {
     SIMULATOR_BURSTS_PER_DAY: '0',
   });
   api = startService('pizzashop-api/src/main.ts', { ...env(), API_HTTP_PORT: String(API_PORT), API_HTTP_HOST: '127.0.0.1', QUERY_CACHE_TTL_MS: '0' });
-  await waitForHttpOk(`http://127.0.0.1:${testPort(8786)}/readyz`, 120_000, simulator);
+  await waitForHttpOk(`http://127.0.0.1:${testPort('alerts-it.simulator')}/readyz`, 120_000, simulator);
   await waitForHttpOk(`http://127.0.0.1:${API_PORT}/readyz`, 120_000, api);
   // Warm-up: more than half of the 20 trailing windows must hold this curve before judging it.
   await new Promise((r) => setTimeout(r, 60_000));

@@ -19,11 +19,11 @@ import { CHROMIUM_ARGS, chromiumExecutable, ordersBetween, prng, randomOrder, sc
  */
 const log = createLogger('dashboard-e2e', process.env.LOG_LEVEL ?? 'warn');
 const infra = loadConfig(infraEnvSchema, process.env, 'dashboard e2e');
-const API_PORT = testPort(8580);
-const DASHBOARD_PORT = testPort(8501);
-const CUT_API_PORT = testPort(8581);
-const CUT_DASHBOARD_PORT = testPort(8502);
-const PINOT_PROXY_PORT = testPort(8582);
+const API_PORT = testPort('dashboard-it.api');
+const DASHBOARD_PORT = testPort('dashboard-it.dashboard');
+const CUT_API_PORT = testPort('dashboard-it.cut-api');
+const CUT_DASHBOARD_PORT = testPort('dashboard-it.cut-dashboard');
+const PINOT_PROXY_PORT = testPort('dashboard-it.pinot-proxy');
 const MINUTE = 60_000;
 const apiBase = `http://127.0.0.1:${API_PORT}`;
 const dashboardUrl = `http://127.0.0.1:${DASHBOARD_PORT}`;

@@ -15,7 +15,7 @@ const log = createLogger('lifecycle-int', process.env.LOG_LEVEL ?? 'warn');
 const infra = loadConfig(infraEnvSchema, process.env, 'lifecycle integration test');
 const run = randomUUID().slice(0, 8);
 const stateTopic = `delivery-service-state-test-${run}`;
-const ports = { orders: testPort(8590), delivery: testPort(8591), api: testPort(8592), dashboard: testPort(8593) };
+const ports = { orders: testPort('tracking-it.orders'), delivery: testPort('tracking-it.delivery'), api: testPort('tracking-it.api'), dashboard: testPort('tracking-it.dashboard') };
 const apiBase = `http://127.0.0.1:${ports.api}`;
 const dashboardUrl = `http://127.0.0.1:${ports.dashboard}`;
 

@@ -6,7 +6,7 @@ import { mysqlAdmin, orderFor, privateTopics, produce, readTopic, type ServicePr
 const cfg = stackEnv();
 const kafka = testKafka(cfg.KAFKA_BROKERS);
 const ORDERS = 10000;
-const PORT = testPort(8391);
+const PORT = testPort('exactly-once-it.enricher');
 
 const running: ServiceProcess[] = [];
 afterAll(async () => {

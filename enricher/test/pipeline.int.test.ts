@@ -16,7 +16,7 @@ const lettersOf = (records: ReadRecord[]) => records.map((r) => deadLetterSchema
 
 beforeAll(async () => {
   db = await mysql.createConnection(mysqlAdmin(cfg));
-  enricher = await startEnricher(cfg, topics, testPort(8381), { ENRICHER_UNKNOWN_PRODUCT_TIMEOUT_MS: String(UNKNOWN_PRODUCT_TIMEOUT_MS) });
+  enricher = await startEnricher(cfg, topics, testPort('pipeline-it.enricher'), { ENRICHER_UNKNOWN_PRODUCT_TIMEOUT_MS: String(UNKNOWN_PRODUCT_TIMEOUT_MS) });
 });
 
 afterAll(async () => {
@@ -132,6 +132,6 @@ describe('enricher on the real stack', () => {
     const records = await readTopic(kafka, topics.ENRICHED_ORDER_ITEMS_TOPIC, (r) => r.some((x) => x.key === valid.id), { timeoutMs: 30000 });
     const items: EnrichedOrderItem[] = enrichedOf(records.filter((r) => r.key === valid.id));
     expect(items).toHaveLength(1);
-    expect((await fetch(`http://127.0.0.1:${testPort(8381)}/metrics`).then((r) => r.text())).match(/enricher_dead_letters_total\{reason="malformed JSON",component="enricher"\} (\d+)/)?.[1]).toBe('2');
+    expect((await fetch(`http://127.0.0.1:${testPort('pipeline-it.enricher')}/metrics`).then((r) => r.text())).match(/enricher_dead_letters_total\{reason="malformed JSON",component="enricher"\} (\d+)/)?.[1]).toBe('2');
   });
 });

@@ -35,7 +35,7 @@ beforeAll(async () => {
     '/images/it.jpg',
   ]);
   productId = res.insertId;
-  running.push(await startEnricher(cfg, topics, testPort(8396)));
+  running.push(await startEnricher(cfg, topics, testPort('temporal-join-it.enricher')));
 });
 
 afterAll(async () => {
@@ -63,7 +63,7 @@ describe('temporal join', () => {
 
     // replay: a new group reads the whole orders topic into a fresh output topic, knowing both prices
     const replayTopics = { ...topics, ENRICHED_ORDER_ITEMS_TOPIC: uniqueTopic('replayed-items'), ENRICHER_WAITING_TOPIC: uniqueTopic('replay-waiting'), ENRICHER_GROUP_ID: uniqueTopic('replay') };
-    running.push(await startEnricher(cfg, replayTopics, testPort(8397)));
+    running.push(await startEnricher(cfg, replayTopics, testPort('temporal-join-it.replay-enricher')));
     const replayed = await itemsOf(replayTopics.ENRICHED_ORDER_ITEMS_TOPIC, [...before, ...after]);
     const priceOf = (o: Order) => replayed.get(`${o.id}/0`)!.product.price;
     expect(before.map(priceOf)).toEqual(Array(20).fill(10));

@@ -23,7 +23,7 @@ const benchEnvSchema = infraEnvSchema.extend({
   BENCH_CONNECTIONS: z.coerce.number().int().positive().default(100),
   BENCH_DURATION_S: z.coerce.number().int().positive().default(20),
   BENCH_WARMUP_S: z.coerce.number().int().nonnegative().default(3),
-  BENCH_ORDERS_PORT: z.coerce.number().int().positive().default(testPort(8488)),
+  BENCH_ORDERS_PORT: z.coerce.number().int().positive().default(testPort('http-ingest-bench.orders')),
 });
 const TARGET_POSTS_PER_S = 5000;
 const PINOT_SETTLE_MS = 180_000;

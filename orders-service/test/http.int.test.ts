@@ -7,8 +7,8 @@ import { mysqlAdmin, readTopic, type ServiceProcess, stackEnv, startService, tes
 
 const cfg = stackEnv();
 const ordersTopic = uniqueTopic('orders');
-const PORT = testPort(8281);
-const DOWN_PORT = testPort(8282);
+const PORT = testPort('orders-http-it.orders');
+const DOWN_PORT = testPort('orders-http-it.broker-down');
 const base = `http://127.0.0.1:${PORT}`;
 
 /** Product 1 costs 239 in the seeded catalogue, product 2 costs 399; the client may send prices or not. */
@@ -103,7 +103,7 @@ describe('POST /orders against the real broker', () => {
 describe('POST /orders while Kafka is unreachable', () => {
   let down: ServiceProcess;
   let proxy: Server | undefined;
-  const kafkaPort = testPort(8290);
+  const kafkaPort = testPort('orders-http-it.kafka-proxy');
   const downBase = `http://127.0.0.1:${DOWN_PORT}`;
 
   afterAll(async () => {

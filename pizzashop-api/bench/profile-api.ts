@@ -68,7 +68,7 @@ function runAutocannon(url: string, seconds: number): Promise<string> {
 async function main() {
   const [outDir, path = '/orders/overview', seconds = '10'] = process.argv.slice(2);
   if (!outDir) throw new Error('usage: tsx pizzashop-api/bench/profile-api.ts <out-dir> [path] [seconds]');
-  const port = testPort(8489);
+  const port = testPort('profile-api.api');
   const config = loadConfig(apiEnvSchema, { ...process.env, API_HTTP_PORT: String(port), API_HTTP_HOST: '127.0.0.1' }, 'profile-api');
   const service = createApiService(config, createLogger('pizzashop-api', process.env.LOG_LEVEL ?? 'info'));
   await service.start();

@@ -17,9 +17,9 @@ import { createApiService, type ApiService } from '../src/service.js';
 
 const log = createLogger('pizzashop-api-it', process.env.LOG_LEVEL ?? 'warn');
 const infra = loadConfig(infraEnvSchema, process.env, 'pizzashop-api integration test');
-const API_PORT = testPort(8481);
-const PROXIED_API_PORT = testPort(8482);
-const PROXY_PORT = testPort(8483);
+const API_PORT = testPort('api-it.api');
+const PROXIED_API_PORT = testPort('api-it.proxied-api');
+const PROXY_PORT = testPort('api-it.pinot-proxy');
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
 

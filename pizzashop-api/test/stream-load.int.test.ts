@@ -8,7 +8,7 @@ import { createApiService, type ApiService } from '../src/service.js';
 
 const log = createLogger('pizzashop-api-stream-load-it', process.env.LOG_LEVEL ?? 'warn');
 const infra = loadConfig(infraEnvSchema, process.env, 'pizzashop-api stream load test');
-const API_PORT = testPort(8484);
+const API_PORT = testPort('stream-load-it.api');
 const INTERVAL_MS = 1000;
 const SUBSCRIBERS = 1000;
 

@@ -26,12 +26,3 @@ export function mysqlAdmin(
     ...(env.MYSQL_ADMIN_SOCKET ? { socketPath: env.MYSQL_ADMIN_SOCKET } : {}),
   };
 }
-
-/**
- * The port for a service a test, drill or bench starts: `base` (an 8xxx number of its own) shifted
- * like the test stack's ports (STACK_PORT_OFFSET, +10000 by default), so two checkouts running their
- * suites at once, each with its own offset, never share a port.
- */
-export function testPort(base: number): number {
-  return Number(process.env.STACK_PORT_OFFSET || 10_000) + base;
-}

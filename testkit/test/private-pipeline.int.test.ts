@@ -12,7 +12,7 @@ const cfg = stackEnv();
 const log = createLogger('private-pipeline-it', 'warn');
 const kafka = createKafkaClient({ brokers: cfg.KAFKA_BROKERS, clientId: 'private-pipeline-it', log });
 const pinot = new PinotClient({ brokerUrls: cfg.PINOT_BROKER_URLS, timeoutMs: 10_000 });
-const API_PORT = testPort(8760);
+const API_PORT = testPort('private-pipeline-it.api');
 const product = (id: string): Product => ({ id: `pp-${id}`, name: `pp ${id}`, description: 'private pipeline test', category: 'pp', image: '/x.jpg', price: 100 });
 
 let pipeline: PrivatePipeline | undefined;
