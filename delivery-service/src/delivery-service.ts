@@ -204,6 +204,7 @@ export class DeliveryService {
       this.log.warn({ err }, `transaction not committed (Kafka at ${this.cfg.KAFKA_BROKERS.join(',')}); retried from the same state`);
       throw err;
     }
+    this.metrics.transactions.inc();
     for (const [id, value] of out.states) this.remember(id, value);
     for (const s of out.statuses) this.metrics.statuses.inc({ status: s.status });
     this.metrics.positions.inc(out.positions.length);
