@@ -12,7 +12,7 @@
  * (bench/lifecycle/probes.ts). Everything is dropped or stopped at the end.
  */
 import { randomUUID } from 'node:crypto';
-import { createIdempotentProducer, createKafkaClient, createLogger, infraEnvSchema, loadConfig, onShutdown, sendJson, withAdmin, type Order } from '@pizzashop/common';
+import { createIdempotentProducer, createKafkaClient, createLogger, infraEnvSchema, loadConfig, onShutdown, sendJson, type Order } from '@pizzashop/common';
 import type { Producer } from 'kafkajs';
 import { buildOrder, serviceEnvOf, type ServiceProcess, startService, waitForHttpOk } from '@pizzashop/testkit';
 import { benchPort, createPrivatePipeline, monotonicMs, type PrivatePipeline } from '@pizzashop/testkit/bench';
@@ -54,20 +54,7 @@ interface Services {
   apiUrls: Record<ApiName, string>;
 }
 
-/**
- * Commits offset 0 of the private orders topic for the delivery-service's group: a new group starts
- * at the end of `orders`, and under load it can take seconds after joining to fetch that end, so
- * orders sent meanwhile would never be taken in.
- */
-async function deliveryFromStart(pipeline: PrivatePipeline): Promise<void> {
-  await withAdmin(kafka, async (admin) => {
-    const partitions = (await admin.fetchTopicOffsets(pipeline.topics.orders)).map((p) => ({ partition: p.partition, offset: p.low }));
-    await admin.setOffsets({ groupId: pipeline.env.DELIVERY_GROUP_ID!, topic: pipeline.topics.orders, partitions });
-  });
-}
-
 async function startServices(pipeline: PrivatePipeline): Promise<Services> {
-  await deliveryFromStart(pipeline);
   const deliveryPort = benchPort('lifecycleDelivery');
   const ports: Record<ApiName, number> = { cached: benchPort('lifecycleApi'), uncached: benchPort('lifecycleApiUncached') };
   const delivery = startService('delivery-service/src/main.ts', { ...serviceEnvOf(cfg), ...pipeline.env, ...DELIVERY_ENV, DELIVERY_HTTP_PORT: String(deliveryPort), DELIVERY_HTTP_HOST: '127.0.0.1', LOG_LEVEL: 'warn' });

@@ -99,7 +99,7 @@ export function lifecycleFigures(stages: StageRecord[], targetP95Ms: number): { 
     figures,
     readme,
     notes: [
-      'Latency per status change, from its `ts` (the delivery-service sets it when it decides the change, before the transaction that publishes it) to the answer time of the first GET /orders/{id} whose history shows it.',
+      'Latency per status change, from its `ts` (the time the delivery-service plan gives the change, so a late publishing cycle counts) to the answer time of the first GET /orders/{id} whose history shows it.',
       'n/m = not measured: the percentile falls among status changes never seen within the wait (see the stage verdict).',
     ],
     tables: [
