@@ -262,7 +262,11 @@ export class DeliveryService {
     this.metrics.ordersStarted.inc(placed.size);
     this.metrics.ordersRedelivered.inc(redelivered);
     this.metrics.deadLetters.inc(out.deadLetters.length);
-    for (const s of out.statuses) this.metrics.statuses.inc({ status: s.status });
+    const committedAt = Date.now();
+    for (const s of out.statuses) {
+      this.metrics.statuses.inc({ status: s.status });
+      this.metrics.commitLag.observe((committedAt - s.ts) / 1000);
+    }
     this.metrics.positions.inc(out.positions.length);
     this.metrics.inFlight.set(this.inFlight.size);
   }
