@@ -13,52 +13,14 @@ import { Session } from 'node:inspector/promises';
 import { join, resolve } from 'node:path';
 import { createIdempotentProducer, createKafkaClient, createLogger, createMetricsRegistry, infraEnvSchema, loadConfig, sendJson, withAdmin, withContractHeaders } from '@pizzashop/common';
 import { buildOrder } from '@pizzashop/testkit';
-import { createPrivatePipeline } from '@pizzashop/testkit/bench';
+import { createPrivatePipeline, summariseCpuProfile, type CpuProfile } from '@pizzashop/testkit/bench';
 import { deliveryEnvSchema } from '../src/config.js';
 import { DeliveryService } from '../src/delivery-service.js';
 import { createDeliveryMetrics } from '../src/metrics.js';
 
-interface ProfileNode {
-  id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number };
-  hitCount?: number;
-}
-interface Profile {
-  nodes: ProfileNode[];
-  startTime: number;
-  endTime: number;
-}
-
 const PRODUCT = { id: 'profile-product', name: 'profile', description: 'delivery profile', category: 'bench', image: '/x.jpg', price: 500 };
 /** As the lifecycle bench runs it (bench/lifecycle.ts): an order lives about 6 s. */
 const DELIVERY_ENV = { DELIVERY_SPEEDUP: '60', DELIVERY_COURIER_KMH: '250', DELIVERY_MIN_POSITION_INTERVAL_MS: '500' };
-
-/** Which package a script URL belongs to: `node_modules/<pkg>`, node internals, `repo:<folder>` or the URL. */
-function owner(url: string): string {
-  if (url === '') return '(native/vm/gc)';
-  if (url.startsWith('node:')) return 'node internals';
-  const nm = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
-  if (nm) return nm[1] as string;
-  const repo = /\/(common|delivery-service|testkit)\/src\//.exec(url);
-  return repo ? `repo:${repo[1]}` : url;
-}
-
-function summarise(profile: Profile) {
-  const total = profile.nodes.reduce((n, node) => n + (node.hitCount ?? 0), 0) || 1;
-  const byOwner = new Map<string, number>();
-  const byFunction = new Map<string, number>();
-  for (const node of profile.nodes) {
-    const hits = node.hitCount ?? 0;
-    if (hits === 0) continue;
-    const { functionName, url, lineNumber } = node.callFrame;
-    byOwner.set(owner(url), (byOwner.get(owner(url)) ?? 0) + hits);
-    const fn = `${functionName || '(anonymous)'} ${owner(url)}:${lineNumber + 1}`;
-    byFunction.set(fn, (byFunction.get(fn) ?? 0) + hits);
-  }
-  const share = (m: Map<string, number>, top: number) =>
-    [...m].sort((a, b) => b[1] - a[1]).slice(0, top).map(([name, hits]) => ({ name, selfPercent: Math.round((hits / total) * 1000) / 10 }));
-  return { samples: total, byPackage: share(byOwner, 15), topFunctions: share(byFunction, 30) };
-}
 
 async function counters(registry: ReturnType<typeof createMetricsRegistry>) {
   const value = async (name: string) => (await registry.getSingleMetric(name)!.get()).values.reduce((n, v) => n + v.value, 0);
@@ -102,7 +64,7 @@ async function main() {
       await new Promise((r) => setTimeout(r, 1000));
       perSecond.push(await counters(registry));
     }
-    const profile = ((await session.post('Profiler.stop')) as { profile: Profile }).profile;
+    const profile = ((await session.post('Profiler.stop')) as { profile: CpuProfile }).profile;
     const wallS = (performance.now() - started) / 1000;
     const cpu = process.cpuUsage(cpuBefore);
     session.disconnect();
@@ -118,7 +80,7 @@ async function main() {
       perSecond: { orders: Math.round(last.orders / wallS), statuses: Math.round(last.statuses / wallS), positions: Math.round(last.positions / wallS), transactions: Math.round(last.transactions / wallS) },
       cpuMicrosPerStatus: last.statuses ? Math.round(((cpu.user + cpu.system) / last.statuses) * 10) / 10 : null,
       timeline: perSecond,
-      ...summarise(profile),
+      ...summariseCpuProfile(profile, ['common', 'delivery-service', 'testkit']),
     };
     writeFileSync(join(dir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
     console.log(JSON.stringify({ ...summary, timeline: undefined }, null, 2));
