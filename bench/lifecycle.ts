@@ -12,12 +12,12 @@
  * (bench/lifecycle/probes.ts). Everything is dropped or stopped at the end.
  */
 import { randomUUID } from 'node:crypto';
-import { createIdempotentProducer, createKafkaClient, createLogger, infraEnv, infraEnvSchema, loadConfig, onShutdown, sendJson, withAdmin, type Order } from '@pizzashop/common';
+import { createIdempotentProducer, createKafkaClient, createLogger, infraEnv, infraEnvSchema, loadConfig, onShutdown, sendJson, type Order } from '@pizzashop/common';
 import type { Producer } from 'kafkajs';
 import { buildOrder, type ServiceProcess, startService, waitForHttpOk } from '@pizzashop/testkit';
 import { benchPort, createPrivatePipeline, monotonicMs, type PrivatePipeline } from '@pizzashop/testkit/bench';
 import { ProbeLedger, type HistoryEntry } from './lifecycle/probes.js';
-import { APIS, lifecycleFigures, stageProblems, type ApiName, type LifecycleLimits, type StageRecord } from './lifecycle/report.js';
+import { APIS, commitLagBetween, lifecycleFigures, stageProblems, type ApiName, type DeliveryCounts, type LifecycleLimits, type StageRecord } from './lifecycle/report.js';
 import { emitResult, runChild } from './child.js';
 
 const STAGES = [
@@ -54,20 +54,7 @@ interface Services {
   apiUrls: Record<ApiName, string>;
 }
 
-/**
- * Commits offset 0 of the private orders topic for the delivery-service's group: a new group starts
- * at the end of `orders`, and under load it can take seconds after joining to fetch that end, so
- * orders sent meanwhile would never be taken in.
- */
-async function deliveryFromStart(pipeline: PrivatePipeline): Promise<void> {
-  await withAdmin(kafka, async (admin) => {
-    const partitions = (await admin.fetchTopicOffsets(pipeline.topics.orders)).map((p) => ({ partition: p.partition, offset: p.low }));
-    await admin.setOffsets({ groupId: pipeline.env.DELIVERY_GROUP_ID!, topic: pipeline.topics.orders, partitions });
-  });
-}
-
 async function startServices(pipeline: PrivatePipeline): Promise<Services> {
-  await deliveryFromStart(pipeline);
   const deliveryPort = benchPort('lifecycleDelivery');
   const ports: Record<ApiName, number> = { cached: benchPort('lifecycleApi'), uncached: benchPort('lifecycleApiUncached') };
   const delivery = startService('delivery-service/src/main.ts', { ...infraEnv(cfg), ...pipeline.env, ...DELIVERY_ENV, DELIVERY_HTTP_PORT: String(deliveryPort), DELIVERY_HTTP_HOST: '127.0.0.1', LOG_LEVEL: 'warn' });
@@ -85,12 +72,17 @@ async function startServices(pipeline: PrivatePipeline): Promise<Services> {
   return { delivery, apis, deliveryUrl: `http://127.0.0.1:${deliveryPort}`, apiUrls: { cached: `http://127.0.0.1:${ports.cached}`, uncached: `http://127.0.0.1:${ports.uncached}` } };
 }
 
-/** The delivery-service's counters: status changes published (all, and DELIVERED). */
-async function deliveryCounts(url: string): Promise<{ statuses: number; delivered: number }> {
+const bound = (le: string | undefined) => (le === '+Inf' ? Infinity : Number(le));
+
+/** The delivery-service's counters: status changes published (all, and DELIVERED), its commit-lag histogram (cumulative count per upper bound in s, sum in s) and its CPU time. */
+async function deliveryCounts(url: string): Promise<DeliveryCounts> {
   const text = await (await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(30_000) })).text();
   // labels in any order: status and the registry's default `component`
   const rows = [...text.matchAll(/^delivery_statuses_published_total\{([^}]*)\} (\d+)$/gm)].map((m) => ({ status: /status="([A-Z_]+)"/.exec(m[1]!)?.[1], count: Number(m[2]) }));
-  return { statuses: rows.reduce((sum, r) => sum + r.count, 0), delivered: rows.find((r) => r.status === 'DELIVERED')?.count ?? 0 };
+  const buckets = [...text.matchAll(/^delivery_status_commit_lag_seconds_bucket\{([^}]*)\} (\d+)$/gm)].map((m) => ({ le: bound(/le="([^"]+)"/.exec(m[1]!)?.[1]), count: Number(m[2]) }));
+  const sum = Number(/^delivery_status_commit_lag_seconds_sum(?:\{[^}]*\})? (\S+)$/m.exec(text)?.[1] ?? 0);
+  const cpuSeconds = Number(/^process_cpu_seconds_total(?:\{[^}]*\})? (\S+)$/m.exec(text)?.[1] ?? 0);
+  return { statuses: rows.reduce((n, r) => n + r.count, 0), delivered: rows.find((r) => r.status === 'DELIVERED')?.count ?? 0, lag: { buckets, sum }, cpuSeconds };
 }
 
 /** Produces `rate` orders/s for `seconds`, one batch every PRODUCE_EVERY_MS; adds one probe per PROBE_EVERY_MS. Returns orders sent and the rate. */
@@ -171,6 +163,11 @@ async function runStage(producer: Producer, pipeline: PrivatePipeline, services:
     seconds,
     producedRatio: Number((produced.rate / rate).toFixed(3)),
     statusesPerSecond: Math.round((during.statuses - before.statuses) / seconds),
+    commitLag: commitLagBetween(before.lag, after.lag),
+    deliveryCpu: {
+      shareOfACore: Number(((during.cpuSeconds - before.cpuSeconds) / seconds).toFixed(2)),
+      microsPerChange: after.statuses > before.statuses ? Math.round(((after.cpuSeconds - before.cpuSeconds) * 1e6) / (after.statuses - before.statuses)) : null,
+    },
     readCycleMaxMs: { cached: reads[0]!.cycleMaxMs, uncached: reads[1]!.cycleMaxMs },
     readErrors: { cached: reads[0]!.errors, uncached: reads[1]!.errors },
     problems,
@@ -181,7 +178,7 @@ async function runStage(producer: Producer, pipeline: PrivatePipeline, services:
     return `p50 ${s.p50.ms ?? 'n/m'} p95 ${s.p95.ms ?? 'n/m'} p99 ${s.p99.ms ?? 'n/m'} max ${s.maxMs ?? 'n/m'} ms`;
   };
   progress(
-    `${label}: produced ${stage.producedRate}/s, ${stage.statusesPerSecond} statuses/s; cached API ${p('cached')}; uncached API ${p('uncached')}; ` +
+    `${label}: produced ${stage.producedRate}/s, ${stage.statusesPerSecond} statuses/s, planned -> committed mean ${stage.commitLag.meanMs ?? 'n/m'} ms, p95 <= ${stage.commitLag.p95UpToMs ?? 'n/m'} ms, delivery-service CPU ${stage.deliveryCpu.shareOfACore} of a core, ${stage.deliveryCpu.microsPerChange ?? 'n/m'} µs per change; cached API ${p('cached')}; uncached API ${p('uncached')}; ` +
       `${stage.account.visible.cached!.samples} changes of ${stage.account.probes} probes; ${problems.length ? `NOT carried: ${problems.join('; ')}` : 'carried'}`,
   );
   return stage;

@@ -1,8 +1,8 @@
 /**
  * The lifecycle bench's accounting: a few of its orders (probes) are followed through
  * `GET /orders/{id}` of each API it runs, and every status change in the answer's history is
- * measured once per API, from the change's `ts` (set by the delivery-service when it decides the
- * change, before its transaction) to the answer time of the first read that shows it.
+ * measured once per API, from the change's `ts` (the time the delivery-service's plan gives it, so a
+ * late publishing cycle counts) to the answer time of the first read that shows it.
  */
 import { ORDER_STATUSES } from '@pizzashop/common';
 import { summariseLatencies, type LatencySummary } from '@pizzashop/testkit/bench';

@@ -32,6 +32,10 @@ export interface StageRecord extends StageOutcome {
   producedRatio: number;
   /** Status changes the delivery-service published per second while the stage produced. */
   statusesPerSecond: number;
+  /** The delivery-service's share: a change's planned time (ts) to the commit that publishes it, from its histogram. */
+  commitLag: CommitLag;
+  /** The delivery-service's CPU time while the stage produced, per second (share of one core), and per status change of the stage (settle included). */
+  deliveryCpu: { shareOfACore: number; microsPerChange: number | null };
   readCycleMaxMs: Record<ApiName, number>;
   readErrors: Record<ApiName, number>;
   problems: string[];
@@ -39,6 +43,31 @@ export interface StageRecord extends StageOutcome {
 }
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en');
+
+/** The delivery-service's commit-lag histogram as scraped: cumulative counts per upper bound (s), and the sum (s). */
+export interface DeliveryCounts {
+  statuses: number;
+  delivered: number;
+  lag: { buckets: { le: number; count: number }[]; sum: number };
+  cpuSeconds: number;
+}
+
+export interface CommitLag {
+  changes: number;
+  meanMs: number | null;
+  /** Upper bound of the histogram bucket holding the 95th percentile (null beyond the last finite bound or without changes). */
+  p95UpToMs: number | null;
+}
+
+/** Mean and p95 bucket of the changes committed between two scrapes. */
+export function commitLagBetween(before: DeliveryCounts['lag'], after: DeliveryCounts['lag']): CommitLag {
+  const at = (lag: DeliveryCounts['lag'], le: number) => lag.buckets.find((b) => b.le === le)?.count ?? 0;
+  const buckets = after.buckets.map((b) => ({ le: b.le, count: b.count - at(before, b.le) }));
+  const changes = buckets.find((b) => b.le === Infinity)?.count ?? 0;
+  if (changes === 0) return { changes, meanMs: null, p95UpToMs: null };
+  const p95 = buckets.find((b) => b.count >= 0.95 * changes)!.le;
+  return { changes, meanMs: Math.round(((after.sum - before.sum) / changes) * 1000), p95UpToMs: Number.isFinite(p95) ? p95 * 1000 : null };
+}
 
 /** Why a stage's load was not carried; empty when it was. */
 export function stageProblems(s: StageOutcome, limits: LifecycleLimits): string[] {
@@ -77,6 +106,16 @@ export function lifecycleFigures(stages: StageRecord[], targetP95Ms: number): { 
   const figures: Figure[] = stages.flatMap((s) => [
     { name: `${s.label}: produced rate (${s.producedRatio.toFixed(2)} of target)`, value: s.producedRate, unit: 'orders/s' },
     { name: `${s.label}: status changes published by the delivery-service`, value: s.statusesPerSecond, unit: 'statuses/s' },
+    s.commitLag.meanMs === null
+      ? { name: `${s.label}: status change planned -> committed by the delivery-service, mean`, value: null, unit: 'ms', reason: 'no change committed in the stage' }
+      : { name: `${s.label}: status change planned -> committed by the delivery-service, mean`, value: s.commitLag.meanMs, unit: 'ms' },
+    s.commitLag.p95UpToMs === null
+      ? { name: `${s.label}: status change planned -> committed by the delivery-service, p95 at most`, value: null, unit: 'ms', reason: s.commitLag.changes === 0 ? 'no change committed in the stage' : 'beyond the histogram (over 40 s)' }
+      : { name: `${s.label}: status change planned -> committed by the delivery-service, p95 at most`, value: s.commitLag.p95UpToMs, unit: 'ms' },
+    { name: `${s.label}: delivery-service CPU while producing (share of one core)`, value: s.deliveryCpu.shareOfACore, unit: 'cores' },
+    s.deliveryCpu.microsPerChange === null
+      ? { name: `${s.label}: delivery-service CPU per status change`, value: null, unit: 'µs', reason: 'no change committed in the stage' }
+      : { name: `${s.label}: delivery-service CPU per status change`, value: s.deliveryCpu.microsPerChange, unit: 'µs' },
     s.sustained ? { name: `${s.label}: load carried`, value: 1, unit: 'yes=1' } : { name: `${s.label}: load carried`, value: null, unit: 'yes=1', reason: s.problems.join('; ') },
     ...APIS.flatMap((api) => summaryFigures(`${s.label}: ${VISIBLE[api]}`, s.account.visible[api]!, s.targetRate === 1000 && api === 'cached' ? target : undefined)),
     pct(`${s.label}: order sent -> PLACED_ORDER (delivery-service intake) p95`, s.account.intakeMs.p95),
@@ -99,7 +138,7 @@ export function lifecycleFigures(stages: StageRecord[], targetP95Ms: number): { 
     figures,
     readme,
     notes: [
-      'Latency per status change, from its `ts` (the delivery-service sets it when it decides the change, before the transaction that publishes it) to the answer time of the first GET /orders/{id} whose history shows it.',
+      'Latency per status change, from its `ts` (the time the delivery-service plan gives the change, so a late publishing cycle counts) to the answer time of the first GET /orders/{id} whose history shows it.',
       'n/m = not measured: the percentile falls among status changes never seen within the wait (see the stage verdict).',
     ],
     tables: [

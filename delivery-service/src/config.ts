@@ -17,8 +17,13 @@ export const deliveryEnvSchema = infraEnvSchema
     DELIVERY_SPEEDUP: z.coerce.number().positive().default(1),
     /** A courier position every second of simulated time, but never more often than this (ms of real time). */
     DELIVERY_MIN_POSITION_INTERVAL_MS: z.coerce.number().int().positive().default(200),
-    /** How often due status changes and positions are published (one transaction each time). */
+    /** A publishing cycle (one transaction: new orders, due statuses and positions) starts this often, or at once when the last one took longer. */
     DELIVERY_TICK_MS: z.coerce.number().int().positive().default(100),
+    /**
+     * A consumer group with no committed offsets on `orders` (the first start) starts at the orders
+     * of this many ms before the start, not at the end: orders sent before it are taken in too.
+     */
+    DELIVERY_NEW_GROUP_LOOKBACK_MS: z.coerce.number().int().nonnegative().default(30 * 60_000),
     DELIVERY_TRANSACTION_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
   })
   .refine((c) => c.DELIVERY_STEP_MIN_MS <= c.DELIVERY_STEP_MAX_MS, { message: 'DELIVERY_STEP_MIN_MS must be at most DELIVERY_STEP_MAX_MS', path: ['DELIVERY_STEP_MIN_MS'] });

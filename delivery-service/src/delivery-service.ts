@@ -1,48 +1,82 @@
-// Moves each order through its statuses and drives its courier. Every change is committed in one
-// Kafka transaction together with the service's own state record for the order (compacted topic,
-// keyed by order id) and, for new orders, the consumed `orders` offsets: after a crash the state
-// topic says exactly where each order was, so nothing is published twice and nothing is lost.
+// Moves each order through its statuses and drives its courier. One loop publishes, every cycle and
+// in one Kafka transaction, what the cycle has: the orders taken in since the last one (PLACED_ORDER,
+// their plan record in the compacted state topic, the consumed `orders` offsets) and every status
+// and courier position now due, with a checkpoint record saying "every status due by T is
+// published". After a crash the plans and the checkpoint say exactly where each order is, so
+// nothing is published twice and nothing is lost.
 import {
   buildDeadLetter,
   deadLetterRecords,
   describeIssues,
   isFencedProducerError,
   openTransactionalProducer,
+  ORDER_STATUSES,
   orderSchema,
   sendJsonToTopics,
   TopicFollower,
+  withAdmin,
   type DeliveryStatusEvent,
   type JsonRecord,
+  type LatLon,
   type Logger,
   type OrderStatusEvent,
 } from '@pizzashop/common';
 import type { Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
+import { z } from 'zod';
 import type { DeliveryConfig } from './config.js';
-import { advance, courierAt, placed, stateValueSchema, type InFlight, type LifecycleSettings, type StateValue } from './lifecycle.js';
+import { courierAt, DELIVERED, dueBy, fromLegacy, legacyStateSchema, OUT_FOR_DELIVERY, plan, planSchema, type LifecycleSettings, type Plan } from './lifecycle.js';
 import type { DeliveryMetrics } from './metrics.js';
+import { startNewGroupAt } from './start-point.js';
 
 export const COMPONENT = 'delivery-service';
+
+/** Key of the checkpoint record in the state topic (order ids are UUIDs, so it is never an order's). */
+export const CHECKPOINT_KEY = 'checkpoint';
+const checkpointSchema = z.object({ checkpoint: z.number() });
+
+/**
+ * kafkajs hands this many `orders` partitions' batches to us at once, so one cycle takes in the
+ * orders of every partition that has some (each batch waits for the cycle that commits it).
+ */
+const PARTITIONS_AT_ONCE = 64;
+
+/** An order on its way: its plan, how many of its statuses are published, when its courier's last position was. */
+interface Tracked {
+  plan: Plan;
+  published: number;
+  positionAt: number;
+}
+
+/** New orders of one `orders` batch, waiting for the cycle that takes them in. */
+interface Intake {
+  partition: number;
+  nextOffset: string;
+  orders: { id: string; dest: LatLon }[];
+  deadLetters: JsonRecord[];
+  committed: () => void;
+  failed: (err: unknown) => void;
+}
 
 interface Outgoing {
   statuses: OrderStatusEvent[];
   positions: DeliveryStatusEvent[];
-  states: [string, StateValue][];
+  states: JsonRecord[];
   deadLetters: JsonRecord[];
 }
 
-const empty = (): Outgoing => ({ statuses: [], positions: [], states: [], deadLetters: [] });
-
 export class DeliveryService {
-  private readonly inFlight = new Map<string, InFlight>();
+  private readonly inFlight = new Map<string, Tracked>();
   /** Delivered order ids, so an order read again is not started again. */
   private readonly delivered = new Set<string>();
-  private readonly lastPosition = new Map<string, number>();
+  /** Every status due by this time is published (the last committed checkpoint; never goes back). */
+  private through = 0;
+  private intake: Intake[] = [];
   private readonly settings: LifecycleSettings;
   private readonly positionIntervalMs: number;
   private readonly consumer: Consumer;
   private producer: Producer | undefined;
-  private queue: Promise<unknown> = Promise.resolve();
-  private timer: NodeJS.Timeout | undefined;
+  private loop: Promise<void> | undefined;
+  private wake: (() => void) | undefined;
   private stopping = false;
   stateLoaded = false;
   consuming = false;
@@ -73,17 +107,22 @@ export class DeliveryService {
     // left open, so the state topic's last stable offset is final when it is read next.
     await this.openProducer();
     await this.loadState();
+    this.loop = this.run();
+    const since = Date.now() - this.cfg.DELIVERY_NEW_GROUP_LOOKBACK_MS;
+    const start = await withAdmin(this.kafka, (admin) => startNewGroupAt(admin, this.cfg.DELIVERY_GROUP_ID, this.cfg.ORDERS_TOPIC, since));
+    if (start.set) this.log.info({ since: new Date(since).toISOString(), offsets: start.set }, `new consumer group ${this.cfg.DELIVERY_GROUP_ID}: starts at the orders since the lookback`);
     await this.consumer.connect();
     await this.consumer.subscribe({ topic: this.cfg.ORDERS_TOPIC, fromBeginning: false });
-    await this.consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: (p) => this.onOrders(p) });
-    this.timer = setInterval(() => void this.exclusive(() => this.tick()).catch(() => undefined), this.cfg.DELIVERY_TICK_MS);
+    await this.consumer.run({ autoCommit: false, eachBatchAutoResolve: false, partitionsConsumedConcurrently: PARTITIONS_AT_ONCE, eachBatch: (p) => this.onOrders(p) });
   }
 
   async stop(): Promise<void> {
-    this.stopping = true;
-    clearInterval(this.timer);
+    // the consumer first, while the loop still commits the batches it waits on
     await this.consumer.disconnect().catch(() => undefined);
-    await this.queue.catch(() => undefined);
+    this.stopping = true;
+    this.wake?.();
+    await this.loop;
+    for (const batch of this.intake.splice(0)) batch.failed(new Error('stopping'));
     await this.producer?.disconnect().catch(() => undefined);
   }
 
@@ -93,8 +132,9 @@ export class DeliveryService {
     return this.producer;
   }
 
-  /** Reads the compacted state topic to its end: every order not yet delivered resumes where it was. */
+  /** Reads the compacted state topic to its end: every order not yet delivered resumes where it is. */
   private async loadState(): Promise<void> {
+    const plans = new Map<string, { plan: Plan; published: number }>();
     const follower = new TopicFollower(this.kafka, {
       topic: this.cfg.DELIVERY_STATE_TOPIC,
       groupPrefix: `${COMPONENT}-state`,
@@ -103,99 +143,153 @@ export class DeliveryService {
         for (const r of records) {
           const id = r.key?.toString();
           if (!id || !r.value) continue;
-          this.remember(id, stateValueSchema.parse(JSON.parse(r.value.toString())));
+          const value: unknown = JSON.parse(r.value.toString());
+          if (id === CHECKPOINT_KEY) {
+            this.through = Math.max(this.through, checkpointSchema.parse(value).checkpoint);
+            continue;
+          }
+          const parsed = planSchema.safeParse(value);
+          if (parsed.success) {
+            plans.set(id, { plan: parsed.data, published: 0 });
+            continue;
+          }
+          const legacy = legacyStateSchema.parse(value);
+          if ('nextAt' in legacy && legacy.status !== 'DELIVERED') {
+            plans.set(id, fromLegacy(this.settings, legacy));
+          } else {
+            plans.delete(id);
+            this.delivered.add(id);
+          }
         }
       },
     });
     await follower.start();
     await follower.caughtUp();
     await follower.stop();
+    for (const [id, { plan, published }] of plans) {
+      const done = Math.max(published, dueBy(plan, this.through));
+      if (done > DELIVERED) this.delivered.add(id);
+      else this.inFlight.set(id, { plan, published: done, positionAt: 0 });
+    }
     this.stateLoaded = true;
     this.metrics.inFlight.set(this.inFlight.size);
-    this.log.info({ inFlight: this.inFlight.size, delivered: this.delivered.size }, 'state loaded from the state topic; resuming orders in flight');
+    this.log.info({ inFlight: this.inFlight.size, delivered: this.delivered.size, checkpoint: this.through }, 'state loaded from the state topic; resuming orders in flight');
   }
 
-  private remember(id: string, value: StateValue): void {
-    if (value.status === 'DELIVERED') {
-      this.inFlight.delete(id);
-      this.lastPosition.delete(id);
-      this.delivered.add(id);
-    } else {
-      this.inFlight.set(id, value as InFlight);
-    }
-  }
-
-  /** Runs `task` after every earlier one: one producer, one transaction at a time. */
-  private exclusive<T>(task: () => Promise<T>): Promise<T> {
-    const result = this.queue.then(task);
-    this.queue = result.catch(() => undefined);
-    return result;
-  }
-
+  /** Parses a batch of orders and waits until a cycle has committed them with the batch's offset. */
   private async onOrders({ batch, resolveOffset, heartbeat }: EachBatchPayload): Promise<void> {
     if (batch.messages.length === 0) return;
-    await this.exclusive(async () => {
-      const now = Date.now();
-      const out = empty();
-      const taken = new Set<string>();
-      for (const m of batch.messages) {
-        const parsed = m.value ? orderSchema.safeParse(safeJson(m.value.toString())) : undefined;
-        if (!parsed?.success) {
-          const detail = parsed ? describeIssues(parsed.error) : 'no value';
-          out.deadLetters.push(...deadLetterRecords([buildDeadLetter({ topic: batch.topic, partition: batch.partition, offset: m.offset, key: m.key, value: m.value }, { reason: 'invalid-order', detail, component: COMPONENT })]));
-          continue;
-        }
-        const id = parsed.data.id;
-        if (this.inFlight.has(id) || this.delivered.has(id) || taken.has(id)) {
-          this.metrics.ordersRedelivered.inc();
-          continue;
-        }
-        taken.add(id);
-        out.statuses.push({ id, status: 'PLACED_ORDER', ts: now });
-        out.states.push([id, placed(this.settings, { lat: parsed.data.deliveryLat, lon: parsed.data.deliveryLon }, now, this.random)]);
+    const orders: Intake['orders'] = [];
+    const deadLetters: JsonRecord[] = [];
+    for (const m of batch.messages) {
+      const parsed = m.value ? orderSchema.safeParse(safeJson(m.value.toString())) : undefined;
+      if (parsed?.success) {
+        orders.push({ id: parsed.data.id, dest: { lat: parsed.data.deliveryLat, lon: parsed.data.deliveryLon } });
+        continue;
       }
-      await this.commit(out, { topic: batch.topic, partition: batch.partition, offset: (BigInt(batch.lastOffset()) + 1n).toString() });
-      this.metrics.ordersStarted.inc(taken.size);
-      this.metrics.deadLetters.inc(out.deadLetters.length);
+      const detail = parsed ? describeIssues(parsed.error) : 'no value';
+      deadLetters.push(...deadLetterRecords([buildDeadLetter({ topic: batch.topic, partition: batch.partition, offset: m.offset, key: m.key, value: m.value }, { reason: 'invalid-order', detail, component: COMPONENT })]));
+    }
+    await new Promise<void>((committed, failed) => {
+      this.intake.push({ partition: batch.partition, nextOffset: (BigInt(batch.lastOffset()) + 1n).toString(), orders, deadLetters, committed, failed });
     });
     resolveOffset(batch.lastOffset());
     await heartbeat();
   }
 
-  /** Publishes every status change and courier position that is due. */
-  private async tick(): Promise<void> {
-    if (this.stopping || !this.stateLoaded) return;
-    const now = Date.now();
-    const out = empty();
-    for (const [id, order] of this.inFlight) {
-      if (order.status === 'OUT_FOR_DELIVERY' && now < order.nextAt) {
-        if (now - (this.lastPosition.get(id) ?? 0) >= this.positionIntervalMs) out.positions.push({ id, ts: now, ...courierAt(this.settings, order, now), status: 'IN_TRANSIT' });
-        continue;
-      }
-      if (now < order.nextAt) continue;
-      const next = advance(this.settings, order, now, this.random);
-      out.statuses.push({ id, status: next.status, ts: now });
-      out.states.push([id, next]);
-      if (next.status === 'DELIVERED') out.positions.push({ id, ts: now, ...order.dest, status: 'DELIVERED' });
-      else if (next.status === 'OUT_FOR_DELIVERY') out.positions.push({ id, ts: now, ...this.settings.shop, status: 'IN_TRANSIT' });
+  /** Runs a cycle every DELIVERY_TICK_MS (at once when the last one took longer) until stopped. */
+  private async run(): Promise<void> {
+    while (!this.stopping) {
+      const started = Date.now();
+      await this.cycle().catch(() => undefined);
+      const wait = this.cfg.DELIVERY_TICK_MS - (Date.now() - started);
+      if (wait > 0 && !this.stopping) await new Promise<void>((r) => ((this.wake = r), setTimeout(r, wait)));
     }
-    if (out.statuses.length === 0 && out.positions.length === 0) return;
-    await this.commit(out);
-    for (const p of out.positions) this.lastPosition.set(p.id, now);
   }
 
-  /** One transaction: statuses, positions, state records, dead letters and (for new orders) the consumed offset. */
-  private async commit(out: Outgoing, offset?: { topic: string; partition: number; offset: string }): Promise<void> {
+  /** Takes in the waiting orders and publishes every status and position due, in one transaction. */
+  private async cycle(): Promise<void> {
+    const now = Math.max(Date.now(), this.through);
+    const batches = this.intake.splice(0);
+    const out: Outgoing = { statuses: [], positions: [], states: [], deadLetters: [] };
+    const placed = new Map<string, Plan>();
+    let redelivered = 0;
+    for (const batch of batches) {
+      out.deadLetters.push(...batch.deadLetters);
+      for (const { id, dest } of batch.orders) {
+        if (this.inFlight.has(id) || this.delivered.has(id) || placed.has(id)) {
+          redelivered++;
+          continue;
+        }
+        const p = plan(this.settings, dest, now, this.random);
+        placed.set(id, p);
+        out.statuses.push({ id, status: 'PLACED_ORDER', ts: p.at[0]! });
+        out.states.push({ key: id, value: p });
+      }
+    }
+    const advanced: [Tracked, number][] = [];
+    const positioned: Tracked[] = [];
+    for (const [id, order] of this.inFlight) {
+      const { at, dest } = order.plan;
+      let published = order.published;
+      while (published <= DELIVERED && at[published]! <= now) {
+        out.statuses.push({ id, status: ORDER_STATUSES[published]!, ts: at[published]! });
+        if (published === OUT_FOR_DELIVERY) out.positions.push({ id, ts: at[published]!, ...this.settings.shop, status: 'IN_TRANSIT' });
+        if (published === DELIVERED) out.positions.push({ id, ts: at[published]!, ...dest, status: 'DELIVERED' });
+        published++;
+      }
+      if (published !== order.published) advanced.push([order, published]);
+      if (published === DELIVERED && now - Math.max(order.positionAt, at[OUT_FOR_DELIVERY]!) >= this.positionIntervalMs) {
+        out.positions.push({ id, ts: now, ...courierAt(this.settings, order.plan, now), status: 'IN_TRANSIT' });
+        positioned.push(order);
+      }
+    }
+    if (batches.length === 0 && out.statuses.length === 0 && out.positions.length === 0) return;
+    try {
+      await this.commit(out, now, batches);
+    } catch (err) {
+      for (const batch of batches) batch.failed(err);
+      throw err;
+    }
+    this.through = now;
+    for (const [id, p] of placed) this.inFlight.set(id, { plan: p, published: 1, positionAt: 0 });
+    for (const [order, published] of advanced) order.published = published;
+    for (const order of positioned) order.positionAt = now;
+    for (const [id, order] of this.inFlight) {
+      if (order.published <= DELIVERED) continue;
+      this.inFlight.delete(id);
+      this.delivered.add(id);
+    }
+    for (const batch of batches) batch.committed();
+    this.metrics.ordersStarted.inc(placed.size);
+    this.metrics.ordersRedelivered.inc(redelivered);
+    this.metrics.deadLetters.inc(out.deadLetters.length);
+    const committedAt = Date.now();
+    for (const s of out.statuses) {
+      this.metrics.statuses.inc({ status: s.status });
+      this.metrics.commitLag.observe((committedAt - s.ts) / 1000);
+    }
+    this.metrics.positions.inc(out.positions.length);
+    this.metrics.inFlight.set(this.inFlight.size);
+  }
+
+  /** One transaction: statuses, positions, plans, the checkpoint, dead letters and the taken batches' offsets. */
+  private async commit(out: Outgoing, through: number, batches: Intake[]): Promise<void> {
     const producer = await this.openProducer();
+    const offsets = new Map<number, string>();
+    for (const b of batches) if (BigInt(b.nextOffset) > BigInt(offsets.get(b.partition) ?? '0')) offsets.set(b.partition, b.nextOffset);
     try {
       const tx = await producer.transaction();
       await sendJsonToTopics(tx, [
         { topic: this.cfg.ORDER_STATUSES_TOPIC, records: out.statuses.map((s) => ({ key: s.id, value: s })) },
         { topic: this.cfg.DELIVERY_STATUSES_TOPIC, records: out.positions.map((p) => ({ key: p.id, value: p })) },
-        { topic: this.cfg.DELIVERY_STATE_TOPIC, records: out.states.map(([id, value]) => ({ key: id, value })) },
+        { topic: this.cfg.DELIVERY_STATE_TOPIC, records: [...out.states, { key: CHECKPOINT_KEY, value: { checkpoint: through } }] },
         { topic: this.cfg.DEAD_LETTER_TOPIC, records: out.deadLetters },
       ]);
-      if (offset) await tx.sendOffsets({ consumerGroupId: this.cfg.DELIVERY_GROUP_ID, topics: [{ topic: offset.topic, partitions: [{ partition: offset.partition, offset: offset.offset }] }] });
+      if (offsets.size > 0) {
+        const partitions = [...offsets].map(([partition, offset]) => ({ partition, offset }));
+        await tx.sendOffsets({ consumerGroupId: this.cfg.DELIVERY_GROUP_ID, topics: [{ topic: this.cfg.ORDERS_TOPIC, partitions }] });
+      }
       await tx.commit();
     } catch (err) {
       // A producer whose transaction failed is not reused (see docs/decisions.md, the enricher's
@@ -206,10 +300,7 @@ export class DeliveryService {
       this.log.warn({ err, fenced: isFencedProducerError(err) }, `transaction not committed (Kafka at ${this.cfg.KAFKA_BROKERS.join(',')}); retried from the same state`);
       throw err;
     }
-    for (const [id, value] of out.states) this.remember(id, value);
-    for (const s of out.statuses) this.metrics.statuses.inc({ status: s.status });
-    this.metrics.positions.inc(out.positions.length);
-    this.metrics.inFlight.set(this.inFlight.size);
+    this.metrics.transactions.inc();
   }
 }
 

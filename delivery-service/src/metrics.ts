@@ -1,4 +1,4 @@
-import { Counter, Gauge, type Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
 export type DeliveryMetrics = ReturnType<typeof createDeliveryMetrics>;
 
@@ -9,7 +9,14 @@ export function createDeliveryMetrics(registry: Registry) {
     statuses: new Counter({ name: 'delivery_statuses_published_total', help: 'Status changes committed, by status', labelNames: ['status'] as const, registers: [registry] }),
     positions: new Counter({ name: 'delivery_positions_published_total', help: 'Courier positions committed', registers: [registry] }),
     deadLetters: new Counter({ name: 'delivery_dead_letters_total', help: 'Orders that could not be read, sent to the dead-letter topic', registers: [registry] }),
+    transactions: new Counter({ name: 'delivery_transactions_total', help: 'Transactions committed', registers: [registry] }),
     failedTransactions: new Counter({ name: 'delivery_failed_transactions_total', help: 'Transactions not committed (retried from the same state)', registers: [registry] }),
+    commitLag: new Histogram({
+      name: 'delivery_status_commit_lag_seconds',
+      help: "From a status change's planned time (its ts) to the commit of the transaction that publishes it",
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 40],
+      registers: [registry],
+    }),
     inFlight: new Gauge({ name: 'delivery_orders_in_flight', help: 'Orders not yet delivered', registers: [registry] }),
   };
 }
