@@ -11,7 +11,7 @@ const PRODUCT = { id: 'first-start-product', name: 'first start', description: '
 describe('delivery-service first start', () => {
   const cfg = loadConfig(infraEnvSchema, process.env, 'delivery first start');
   const log = createLogger('delivery-first-start', 'warn');
-  const delivery = new DeliveryUnderDrill(cfg, testPort(8602), log);
+  const delivery = new DeliveryUnderDrill(cfg, testPort('delivery-first-start-it.delivery'), log);
   afterAll(() => delivery.cleanup());
 
   it('takes in an order sent before its consumer group existed and walks it to DELIVERED, each status once', async () => {

@@ -47,6 +47,7 @@ export const TEST_PORT_BASES = {
   'drills-it.dashboard': 8599,
   'delivery-drill-it.orders': 8600,
   'delivery-drill-it.delivery': 8601,
+  'delivery-first-start-it.delivery': 8602,
   'acceptance-it.orders': 8701,
   'acceptance-it.enricher': 8702,
   'acceptance-it.api': 8703,
