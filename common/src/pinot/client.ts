@@ -42,6 +42,9 @@ export interface PinotResult {
   /** Column values the filter read (0 when an index answered it, e.g. the H3 index for ST_Distance). */
   numEntriesScannedInFilter: number;
   totalDocs: number;
+  /** Servers the broker asked, and those that answered in time (fewer: the answer may lack their segments). */
+  numServersQueried: number;
+  numServersResponded: number;
   broker: string;
 }
 
@@ -75,6 +78,8 @@ interface PinotResponseBody {
   numDocsScanned?: number;
   numEntriesScannedInFilter?: number;
   totalDocs?: number;
+  numServersQueried?: number;
+  numServersResponded?: number;
 }
 
 /**
@@ -218,6 +223,8 @@ function decode(name: string, broker: string, statusCode: number, text: string):
     numDocsScanned: body.numDocsScanned ?? 0,
     numEntriesScannedInFilter: body.numEntriesScannedInFilter ?? 0,
     totalDocs: body.totalDocs ?? 0,
+    numServersQueried: body.numServersQueried ?? 0,
+    numServersResponded: body.numServersResponded ?? 0,
     broker,
   };
 }
