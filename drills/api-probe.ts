@@ -1,25 +1,17 @@
 // What the users of a cluster see while one member is down: the API instances asked in turn every
 // PROBE_INTERVAL_MS (a client that tries the next instance on an error), and Pinot asked for a fixed
 // sample of orders, whose count must never drop once complete (a lost server without a replica would).
-import { setTimeout as sleep } from 'node:timers/promises';
-import { sql, sqlList, type PinotClient } from '@pizzashop/common';
+import { Worker } from 'node:worker_threads';
 import { startService, waitForHttpOk, type ServiceProcess } from '@pizzashop/testkit';
+import { apiFigures, sampleFigures, type ApiFigures, type SampleFigures } from './probe-figures.js';
+import type { ProbeCommand, ProbeRecords, ProbeWorkerData } from './probe-worker.js';
 import type { PlacedOrder } from './workload.js';
 
 const PROBE_INTERVAL_MS = 250;
+/** Longest wait for one API request or sample query before it counts as failed. */
+const PROBE_TIMEOUT_MS = 5000;
 /** Orders in the completeness sample: the first ones the workload got acknowledged. */
 const SAMPLE = 200;
-
-export interface ProbeFigures {
-  /** API requests, and those answered with an error or not at all (each tried on the next instance). */
-  apiRequests: number;
-  apiErrors: number;
-  /** Longest time no API instance answered 200 (ms). */
-  apiLongestGapMs: number;
-  /** Sample queries once the sample was complete, and those that failed or found fewer orders. */
-  sampleQueries: number;
-  sampleIncomplete: number;
-}
 
 /** API instances `a`, `b`, ... on consecutive member ports, run for the length of the drill set. */
 export class ApiInstances {
@@ -44,69 +36,75 @@ export class ApiInstances {
   }
 }
 
-/** Probes the API and Pinot until `stop`; `acknowledged` is the workload's growing list. */
+/**
+ * Probes the API and Pinot from a worker thread (probe-worker.ts) until `stop`; `acknowledged` is the
+ * workload's growing list, whose first SAMPLE orders become the Pinot sample.
+ */
 export class ApiProbe {
-  private readonly figures: ProbeFigures = { apiRequests: 0, apiErrors: 0, apiLongestGapMs: 0, sampleQueries: 0, sampleIncomplete: 0 };
-  private stopped = false;
-  private readonly loops: Promise<void>[];
+  private readonly worker: Worker;
+  private readonly records: Promise<ProbeRecords>;
+  private readonly sampling: ReturnType<typeof setInterval>;
+  private faultAt: number | undefined;
 
-  constructor(
-    private readonly apiUrls: string[],
-    private readonly pinot: PinotClient,
-    private readonly acknowledged: readonly PlacedOrder[],
-  ) {
-    this.loops = [this.probeApi(), this.probeSample()];
+  constructor(apiUrls: string[], brokerUrls: readonly string[], acknowledged: readonly PlacedOrder[]) {
+    const workerData: ProbeWorkerData = { apiUrls, brokerUrls: [...brokerUrls], intervalMs: PROBE_INTERVAL_MS, timeoutMs: PROBE_TIMEOUT_MS };
+    this.worker = new Worker(tsWorkerSource(new URL('./probe-worker.ts', import.meta.url)), { eval: true, workerData });
+    this.records = new Promise((resolve, reject) => {
+      this.worker.once('message', resolve);
+      this.worker.once('error', reject);
+      this.worker.once('exit', (code) => reject(new Error(`drill probe worker exited with ${code} before reporting`)));
+    });
+    this.sampling = setInterval(() => {
+      if (acknowledged.length < SAMPLE) return;
+      clearInterval(this.sampling);
+      this.worker.postMessage({ type: 'sample', ids: acknowledged.slice(0, SAMPLE).map((o) => o.id) } satisfies ProbeCommand);
+    }, PROBE_INTERVAL_MS);
+  }
+
+  /** Marks when the fault was injected, so the note can place the longest gap. */
+  fault(at: number): void {
+    this.faultAt = at;
   }
 
   async stop(): Promise<ProbeFigures> {
-    this.stopped = true;
-    await Promise.all(this.loops);
-    return this.figures;
-  }
-
-  private async probeApi(): Promise<void> {
-    let lastOk = Date.now();
-    for (let turn = 0; !this.stopped; turn++) {
-      let ok = false;
-      for (let i = 0; i < this.apiUrls.length && !ok; i++) {
-        const url = this.apiUrls[(turn + i) % this.apiUrls.length];
-        this.figures.apiRequests++;
-        ok = await fetch(`${url}/orders/overview`, { signal: AbortSignal.timeout(5000) }).then(
-          async (res) => (await res.arrayBuffer(), res.ok),
-          () => false,
-        );
-        if (!ok) this.figures.apiErrors++;
-      }
-      if (ok) {
-        this.figures.apiLongestGapMs = Math.max(this.figures.apiLongestGapMs, Date.now() - lastOk);
-        lastOk = Date.now();
-      }
-      await sleep(PROBE_INTERVAL_MS);
-    }
-    this.figures.apiLongestGapMs = Math.max(this.figures.apiLongestGapMs, Date.now() - lastOk);
-  }
-
-  private async probeSample(): Promise<void> {
-    while (!this.stopped && this.acknowledged.length < SAMPLE) await sleep(PROBE_INTERVAL_MS);
-    const ids = sqlList(this.acknowledged.slice(0, SAMPLE).map((o) => o.id));
-    const count = () =>
-      this.pinot.query(sql`SELECT COUNT(DISTINCT id) FROM orders WHERE id IN ${ids}`, { name: 'drill-sample', timeoutMs: 5000 }).then(
-        (r) => Number(r.rows[0]?.[0]),
-        () => -1,
-      );
-    let complete = false;
-    while (!this.stopped) {
-      const n = await count();
-      if (complete) {
-        this.figures.sampleQueries++;
-        if (n !== SAMPLE) this.figures.sampleIncomplete++;
-      } else complete = n === SAMPLE;
-      await sleep(PROBE_INTERVAL_MS * 2);
+    clearInterval(this.sampling);
+    this.worker.postMessage({ type: 'stop' } satisfies ProbeCommand);
+    try {
+      const r = await this.records;
+      return { api: apiFigures(r.turns, r.stoppedAt), sample: sampleFigures(r.answers, r.sampleSize), faultAt: this.faultAt };
+    } finally {
+      await this.worker.terminate();
     }
   }
 }
 
+/** Worker source that loads a TypeScript module through tsx (a worker does not inherit tsx's loader). */
+function tsWorkerSource(module: URL): string {
+  return `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((tsx) => tsx.tsImport(${JSON.stringify(module.href)}, ${JSON.stringify(import.meta.url)}))`;
+}
+
+export interface ProbeFigures {
+  api: ApiFigures;
+  sample: SampleFigures;
+  /** When the fault was injected (epoch ms), if it was. */
+  faultAt: number | undefined;
+}
+
+/** The probe passes with no API gap over `gapLimitMs` and every sample answer complete. */
+export const probePassed = (f: ProbeFigures, gapLimitMs: number): boolean =>
+  f.api.longestGapMs <= gapLimitMs && f.sample.incomplete === 0 && f.sample.errors === 0;
+
+const s1 = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
 /** The probe's figures as a drill note. */
-export const probeNote = (f: ProbeFigures): string =>
-  `API: ${f.apiErrors} errors in ${f.apiRequests} requests, longest gap ${(f.apiLongestGapMs / 1000).toFixed(1)} s; ` +
-  `Pinot sample of ${SAMPLE} orders: ${f.sampleIncomplete} incomplete of ${f.sampleQueries} answers`;
+export function probeNote(f: ProbeFigures): string {
+  const { api, sample } = f;
+  const when = f.faultAt === undefined ? '' : `, from ${s1(api.longestGapAt - f.faultAt)} after the fault`;
+  return (
+    `API: ${api.errors} errors in ${api.requests} requests (${api.turns} turns), longest gap ${s1(api.longestGapMs)}${when} ` +
+    `(prober late by up to ${s1(api.gapLatenessMs)} within it; at most ${s1(api.maxLatenessMs)} overall; longest time between 200s ${s1(api.longestSilenceMs)}); ` +
+    `Pinot sample of ${SAMPLE} orders: ${sample.incomplete} incomplete and ${sample.errors} failed of ${sample.queries} answers` +
+    (sample.partialServers > 0 ? `, ${sample.partialServers} with servers not responding` : '') +
+    (sample.firstError ? ` (first failure: ${sample.firstError.slice(0, 200)})` : '')
+  );
+}

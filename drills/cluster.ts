@@ -2,7 +2,7 @@
 // role under the order workload, bring it back, and check that nothing was lost or doubled and
 // that the API and Pinot kept answering (completely) meanwhile.
 import { stopComponent, up } from '@pizzashop/local-stack';
-import { ApiProbe, probeNote, type ApiInstances } from './api-probe.js';
+import { ApiProbe, probeNote, probePassed, type ApiInstances } from './api-probe.js';
 import type { Drill, DrillContext } from './harness.js';
 import type { PlacedOrder } from './workload.js';
 
@@ -44,11 +44,12 @@ function memberKill(name: string, fault: string, apis: ApiInstances, pick: (ctx:
 }
 
 function probe(ctx: DrillContext, apis: ApiInstances, acknowledged: readonly PlacedOrder[]) {
-  const p = new ApiProbe(apis.urls, ctx.pinot, acknowledged);
+  const p = new ApiProbe(apis.urls, ctx.pinot.brokerUrls, acknowledged);
   return {
+    fault: (at: number) => p.fault(at),
     stop: async () => {
       const f = await p.stop();
-      return { ok: f.apiLongestGapMs <= API_GAP_LIMIT_MS && f.sampleIncomplete === 0, note: probeNote(f) };
+      return { ok: probePassed(f, API_GAP_LIMIT_MS), note: probeNote(f) };
     },
   };
 }

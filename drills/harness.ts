@@ -47,8 +47,11 @@ export interface Drill {
   inject(ctx: DrillContext): Promise<void>;
   /** Resolves once the broken part is back (healthy), or at once when nothing is restarted. */
   repair(ctx: DrillContext): Promise<void>;
-  /** Watches the drill from the workload's start until Pinot holds every order (e.g. what API clients see); its verdict joins the result. */
-  observe?(ctx: DrillContext, workload: OrderWorkload): { stop(): Promise<{ ok: boolean; note: string }> };
+  /**
+   * Watches the drill from the workload's start until Pinot holds every order (e.g. what API clients
+   * see), told when the fault is injected; its verdict joins the result.
+   */
+  observe?(ctx: DrillContext, workload: OrderWorkload): { fault?(at: number): void; stop(): Promise<{ ok: boolean; note: string }> };
   /** Checks beyond the order counts, run once Pinot has every order; a note for the report. */
   verify?(ctx: DrillContext, workload: OrderWorkload): Promise<{ ok: boolean; note: string }>;
   /** Runs after the drill whatever happened: stops and removes what setUp made. */
@@ -164,6 +167,7 @@ async function measure(ctx: DrillContext, drill: Drill, o: DrillOptions): Promis
 
   ctx.progress(`[drill] ${drill.name}: ${drill.fault} (${workload.acknowledged.length} orders acknowledged)`);
   const faultAt = Date.now();
+  observer?.fault?.(faultAt);
   await drill.inject(ctx);
   await sleep(drill.holdMs ?? o.holdMs);
   await drill.repair(ctx);

@@ -4,7 +4,7 @@ import type { PinotQuerier, PinotResult } from '../src/pinot/client.js';
 import { sql } from '../src/pinot/sql.js';
 
 function result(n: number): PinotResult {
-  return { columns: ['n'], columnTypes: ['LONG'], rows: [[n]], records: [{ n }], timeUsedMs: 1, numDocsScanned: 0, numEntriesScannedInFilter: 0, totalDocs: 0, broker: 'b' };
+  return { columns: ['n'], columnTypes: ['LONG'], rows: [[n]], records: [{ n }], timeUsedMs: 1, numDocsScanned: 0, numEntriesScannedInFilter: 0, totalDocs: 0, numServersQueried: 1, numServersResponded: 1, broker: 'b' };
 }
 
 function fakePinot() {

@@ -67,14 +67,46 @@ describe('PinotClient', () => {
     expect(events).toMatchObject([{ name: 'broken', outcome: 'query_error' }]);
   });
 
-  it('treats transient Pinot exceptions (server not responding, timeouts) as unavailable', async () => {
+  it('treats transient Pinot exceptions (server not responding, timeouts) as unavailable once sent again in vain', async () => {
     agent
       .get(A)
       .intercept({ path: '/query/sql', method: 'POST' })
-      .reply(200, { exceptions: [{ errorCode: 427, message: '1 servers [x] not responded' }] });
+      .reply(200, { exceptions: [{ errorCode: 427, message: '1 servers [x] not responded' }] })
+      .times(2);
     const error = await client([A]).query(sql`SELECT 1`).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PinotUnavailableError);
     expect((error as PinotUnavailableError).httpStatus).toBe(503);
+    agent.assertNoPendingInterceptors();
+    expect(events).toMatchObject([{ outcome: 'unavailable' }]);
+  });
+
+  it('sends a query answered with a transient exception once more to the same broker (which now routes around the failed server)', async () => {
+    const pool = agent.get(A);
+    pool.intercept({ path: '/query/sql', method: 'POST' }).reply(200, { exceptions: [{ errorCode: 425, message: 'Unable to send query to server' }] });
+    pool.intercept({ path: '/query/sql', method: 'POST' }).reply(200, pinotAnswer([[2, 'a']]));
+    agent.get(B).intercept({ path: '/query/sql', method: 'POST' }).reply(200, pinotAnswer([[3, 'b']]));
+    const result = await client([A, B]).query(sql`SELECT 1`);
+    expect(result.rows).toEqual([[2, 'a']]);
+    expect(events).toMatchObject([{ outcome: 'ok', broker: A }]);
+    expect(agent.pendingInterceptors()).toHaveLength(1);
+  });
+
+  it('sends a query a broker answered 503 (not ready) to the next broker', async () => {
+    agent.get(A).intercept({ path: '/query/sql', method: 'POST' }).reply(503, 'starting');
+    agent.get(B).intercept({ path: '/query/sql', method: 'POST' }).reply(200, pinotAnswer([[1, 'b']]));
+    expect((await client([A, B]).query(sql`SELECT 1`)).broker).toBe(B);
+    agent.assertNoPendingInterceptors();
+  });
+
+  it('does not send a query again when its deadline leaves no time, or when told not to', async () => {
+    const slow427 = { exceptions: [{ errorCode: 427, message: 'not responded' }] };
+    agent.get(A).intercept({ path: '/query/sql', method: 'POST' }).reply(200, slow427).delay(180);
+    await expect(client([A], 200).query(sql`SELECT 1`)).rejects.toBeInstanceOf(PinotUnavailableError);
+    agent.get(A).intercept({ path: '/query/sql', method: 'POST' }).reply(200, slow427);
+    agent.get(A).intercept({ path: '/query/sql', method: 'POST' }).reply(200, pinotAnswer([]));
+    const once = new PinotClient({ brokerUrls: [A], dispatcher: agent, transientRetries: 0 });
+    await expect(once.query(sql`SELECT 1`)).rejects.toBeInstanceOf(PinotUnavailableError);
+    expect(agent.pendingInterceptors()).toHaveLength(1);
   });
 
   it('maps non-JSON, missing resultTable and HTTP 500 to PinotQueryError and HTTP 503 to unavailable', async () => {
@@ -82,7 +114,7 @@ describe('PinotClient', () => {
     pool.intercept({ path: '/query/sql', method: 'POST' }).reply(200, '<html>oops</html>');
     pool.intercept({ path: '/query/sql', method: 'POST' }).reply(200, { exceptions: [] });
     pool.intercept({ path: '/query/sql', method: 'POST' }).reply(500, 'boom');
-    pool.intercept({ path: '/query/sql', method: 'POST' }).reply(503, 'starting');
+    pool.intercept({ path: '/query/sql', method: 'POST' }).reply(503, 'starting').times(2);
     const c = client([A]);
     await expect(c.query(sql`SELECT 1`)).rejects.toThrow(/not JSON/);
     await expect(c.query(sql`SELECT 1`)).rejects.toThrow(/without a resultTable/);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Producer } from 'kafkajs';
-import { jsonMessage, oneSendAtATime, splitIntoRequests } from '../src/index.js';
+import type { Producer, ProducerBatch, RecordMetadata } from 'kafkajs';
+import { jsonMessage, oneSendAtATime, sendEveryPartition, splitIntoRequests } from '../src/index.js';
 
 const msg = (bytes: number) => ({ key: null, value: 'x'.repeat(bytes) });
 
@@ -59,5 +59,47 @@ describe('oneSendAtATime', () => {
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
     expect(order).toEqual(['a', 'fails', 'b', 'c']);
     expect(most).toBe(1);
+  });
+});
+
+describe('sendEveryPartition', () => {
+  const answer = (topicName: string, partition: number) => ({ topicName, partition, errorCode: 0 }) as RecordMetadata;
+  /** A send that answers for every partition of its batch except those in `drop` on its first call (kafkajs' skipped broker). */
+  const sender = (drop: number[]) => {
+    const calls: ProducerBatch[] = [];
+    const send = async (batch: ProducerBatch) => {
+      calls.push(batch);
+      const partitions = new Set(batch.topicMessages!.flatMap((t) => t.messages.map((m) => `${t.topic}/${m.partition}`)));
+      return [...partitions].map((k) => k.split('/')).filter(([, p]) => calls.length > 1 || !drop.includes(Number(p))).map(([t, p]) => answer(t!, Number(p)));
+    };
+    return { send, calls };
+  };
+  const batch = (): ProducerBatch => ({
+    acks: -1,
+    topicMessages: [{ topic: 'orders', messages: [0, 1, 2, 1].map((partition, i) => ({ key: `o${i}`, value: 'v', partition })) }],
+  });
+
+  it('sends again the messages of a partition the answer lacks, and only those', async () => {
+    const { send, calls } = sender([1]);
+    const answered = await sendEveryPartition(send, batch());
+    expect(calls).toHaveLength(2);
+    expect(calls[1]!.topicMessages![0]!.messages.map((m) => m.key)).toEqual(['o1', 'o3']);
+    expect(calls[1]!.acks).toBe(-1);
+    expect(answered.map((r) => r.partition).sort()).toEqual([0, 1, 2]);
+  });
+
+  it('sends once when every partition answered, and never again a message whose partition is unknown', async () => {
+    const { send, calls } = sender([]);
+    await sendEveryPartition(send, batch());
+    const unknown = sender([0]);
+    await sendEveryPartition(unknown.send, { topicMessages: [{ topic: 't', messages: [{ key: 'k', value: 'v' }] }] });
+    expect([calls.length, unknown.calls.length]).toEqual([1, 1]);
+  });
+
+  it('backs the idempotent producer\'s sendBatch (oneSendAtATime)', async () => {
+    const { send, calls } = sender([2]);
+    const producer = oneSendAtATime({ send: async () => [], sendBatch: send } as unknown as Producer);
+    await producer.sendBatch(batch());
+    expect(calls.map((c) => c.topicMessages![0]!.messages.length)).toEqual([4, 1]);
   });
 });

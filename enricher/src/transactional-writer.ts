@@ -1,7 +1,7 @@
 // One transactional producer for one orders partition: writes a planned output and, with it, the
 // partition's consumer offset, all or nothing. Its transactional id belongs to the partition, so
 // whoever opens it next fences this one (see docs/decisions.md).
-import { isFencedProducerError, openTransactionalProducer, PizzashopError, splitIntoRequests, type Logger } from '@pizzashop/common';
+import { isFencedProducerError, openTransactionalProducer, PizzashopError, sendEveryPartition, splitIntoRequests, type Logger } from '@pizzashop/common';
 import type { Kafka, Message, Producer } from 'kafkajs';
 
 /**
@@ -57,7 +57,7 @@ export class TransactionalWriter {
     if (this.closed) throw new Error(`${this.transactionalId}: writer closed; open the partition again`);
     const tx = await this.producer.transaction().catch(async (err: unknown) => this.fail(err, log));
     try {
-      for (const topicMessages of splitIntoRequests(batches)) await tx.sendBatch({ acks: -1, topicMessages });
+      for (const topicMessages of splitIntoRequests(batches)) await sendEveryPartition((batch) => tx.sendBatch(batch), { acks: -1, topicMessages });
       if (offset) {
         await tx.sendOffsets({
           consumerGroupId: offset.groupId,

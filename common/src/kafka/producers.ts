@@ -1,6 +1,6 @@
 // The producers the pipeline relies on (idempotent, transactional) and JSON sends split to the
 // broker's record-batch limit.
-import { Partitioners, type Kafka, type Message, type Producer, type Transaction } from 'kafkajs';
+import { Partitioners, type ICustomPartitioner, type Kafka, type Message, type Producer, type ProducerBatch, type RecordMetadata, type Transaction } from 'kafkajs';
 
 /**
  * Idempotent producers retry without limit (kafkajs' own default for them; fewer retries would
@@ -24,9 +24,33 @@ export function createIdempotentProducer(kafka: Kafka, maxRetryTime = UNLIMITED_
       idempotent: true,
       retry: { ...UNLIMITED_RETRIES, maxRetryTime },
       maxInFlightRequests: 1,
-      createPartitioner: Partitioners.DefaultPartitioner,
+      createPartitioner: notingPartitioner,
     }),
   );
+}
+
+/** The default murmur2 partitioner, noting on each message the partition it chose (kafkajs keeps a set one). */
+const notingPartitioner: ICustomPartitioner = () => {
+  const choose = Partitioners.DefaultPartitioner();
+  return (args) => (args.message.partition = choose(args));
+};
+
+/**
+ * Sends `batch` and, while the answer lacks a partition that was given messages, sends those
+ * messages again. kafkajs 2.2.4 can resolve a send without having sent all of it: when the request
+ * to one broker fails (a killed partition leader), its retry skips every broker that already
+ * answered this send, so the messages of a partition whose leadership moved to such a broker are
+ * never sent, yet the send resolves. Their sequence numbers were rolled back with the failed
+ * request, so sending them again is the idempotent retry (a copy the broker had written is taken
+ * as the duplicate it is). Needs a producer of this module (its partitioner notes the partitions).
+ */
+export async function sendEveryPartition(send: (batch: ProducerBatch) => Promise<RecordMetadata[]>, batch: ProducerBatch): Promise<RecordMetadata[]> {
+  const answered = await send(batch);
+  const done = new Set(answered.map((r) => `${r.topicName}/${r.partition}`));
+  const missing = (batch.topicMessages ?? [])
+    .map(({ topic, messages }) => ({ topic, messages: messages.filter((m) => m.partition !== undefined && !done.has(`${topic}/${m.partition}`)) }))
+    .filter((t) => t.messages.length > 0);
+  return missing.length === 0 ? answered : [...answered, ...(await sendEveryPartition(send, { ...batch, topicMessages: missing }))];
 }
 
 /**
@@ -45,7 +69,8 @@ export function oneSendAtATime(producer: Producer): Producer {
     tail = result.catch(() => undefined);
     return result;
   };
-  return Object.assign(producer, { send: queued(producer.send.bind(producer)), sendBatch: queued(producer.sendBatch.bind(producer)) });
+  const sendBatch = producer.sendBatch.bind(producer);
+  return Object.assign(producer, { send: queued(producer.send.bind(producer)), sendBatch: queued((batch: ProducerBatch) => sendEveryPartition(sendBatch, batch)) });
 }
 
 /**
@@ -60,7 +85,7 @@ export function createTransactionalProducer(kafka: Kafka, transactionalId: strin
     idempotent: true,
     retry: UNLIMITED_RETRIES,
     maxInFlightRequests: 1,
-    createPartitioner: Partitioners.DefaultPartitioner,
+    createPartitioner: notingPartitioner,
   });
 }
 
@@ -142,5 +167,5 @@ export async function sendJsonToTopics(
   batches: { topic: string; records: JsonRecord[] }[],
 ): Promise<void> {
   const requests = splitIntoRequests(batches.map((b) => ({ topic: b.topic, messages: b.records.map(jsonMessage) })));
-  for (const topicMessages of requests) await sender.sendBatch({ acks: -1, topicMessages });
+  for (const topicMessages of requests) await sendEveryPartition((batch) => sender.sendBatch(batch), { acks: -1, topicMessages });
 }

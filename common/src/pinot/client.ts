@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Agent, request, type Dispatcher } from 'undici';
 import { errorFromExceptions, firstLine, PinotQueryError, PinotUnavailableError, type PinotException } from './errors.js';
 import type { SqlFragment } from './sql.js';
@@ -7,6 +8,12 @@ export interface PinotClientOptions {
   brokerUrls: string[];
   /** Whole-query deadline in ms (all failover attempts included); also sent to Pinot as its own timeoutMs. */
   timeoutMs?: number;
+  /**
+   * Times a query answered with a transient failure (Pinot's exceptions such as a server not
+   * responding, or a broker's 503) is sent again within its deadline: 1 unless set. A broker that
+   * could not reach a server stops routing to it, so the next try finds its replica.
+   */
+  transientRetries?: number;
   /** Keep-alive connections per broker. */
   connectionsPerBroker?: number;
   /** undici dispatcher to use instead of an own keep-alive Agent (tests pass a MockAgent). */
@@ -42,6 +49,9 @@ export interface PinotResult {
   /** Column values the filter read (0 when an index answered it, e.g. the H3 index for ST_Distance). */
   numEntriesScannedInFilter: number;
   totalDocs: number;
+  /** Servers the broker asked, and those that answered in time (fewer: the answer may lack their segments). */
+  numServersQueried: number;
+  numServersResponded: number;
   broker: string;
 }
 
@@ -75,12 +85,21 @@ interface PinotResponseBody {
   numDocsScanned?: number;
   numEntriesScannedInFilter?: number;
   totalDocs?: number;
+  numServersQueried?: number;
+  numServersResponded?: number;
 }
+
+/** Pause before a query answered with a transient failure is sent again. */
+const RETRY_BACKOFF_MS = 100;
+
+const isTransient = (err: unknown): err is PinotUnavailableError =>
+  err instanceof PinotUnavailableError && (err.reason === 'pinot-exception' || err.reason === 'broker-status');
 
 /**
  * Pinot SQL client over undici: keep-alive connections, a deadline per query, failover across
- * brokers on connection errors only (a query that reached a broker is never sent twice), and
- * Pinot's HTTP-200 `exceptions` turned into typed errors.
+ * brokers on connection errors, a query answered with a transient failure sent again (a broker's
+ * 503 to the next broker), both within the deadline, and Pinot's HTTP-200 `exceptions` turned into
+ * typed errors.
  */
 export class PinotClient implements PinotQuerier {
   private readonly brokers: string[];
@@ -88,6 +107,7 @@ export class PinotClient implements PinotQuerier {
   private readonly dispatcher: Dispatcher;
   private readonly ownsDispatcher: boolean;
   private readonly onQuery: ((event: PinotQueryEvent) => void) | undefined;
+  private readonly transientRetries: number;
   private preferred = 0;
 
   constructor(options: PinotClientOptions) {
@@ -95,6 +115,7 @@ export class PinotClient implements PinotQuerier {
     this.brokers = options.brokerUrls.map((u) => u.replace(/\/+$/, ''));
     this.timeoutMs = options.timeoutMs ?? 5000;
     this.onQuery = options.onQuery;
+    this.transientRetries = options.transientRetries ?? 1;
     this.ownsDispatcher = !options.dispatcher;
     this.dispatcher =
       options.dispatcher ??
@@ -110,16 +131,24 @@ export class PinotClient implements PinotQuerier {
     const timeoutMs = options.timeoutMs ?? this.timeoutMs;
     const started = performance.now();
     let broker: string | undefined;
-    try {
-      const answer = await this.send(statement.text, name, timeoutMs);
-      broker = answer.broker;
-      const result = decode(name, answer.broker, answer.statusCode, answer.text);
-      this.report(name, broker, 'ok', started, result.timeUsedMs);
-      return result;
-    } catch (err) {
-      const outcome = err instanceof PinotQueryError ? 'query_error' : 'unavailable';
-      this.report(name, broker, outcome, started, undefined);
-      throw err;
+    for (let attempt = 0; ; attempt++) {
+      const left = attempt === 0 ? timeoutMs : Math.round(started + timeoutMs - performance.now());
+      try {
+        const answer = await this.send(statement.text, name, left);
+        broker = answer.broker;
+        const result = decode(name, answer.broker, answer.statusCode, answer.text);
+        this.report(name, broker, 'ok', started, result.timeUsedMs);
+        return result;
+      } catch (err) {
+        if (isTransient(err) && attempt < this.transientRetries && started + timeoutMs - performance.now() > 2 * RETRY_BACKOFF_MS) {
+          if (err.reason === 'broker-status') this.preferred = (this.preferred + 1) % this.brokers.length;
+          await sleep(RETRY_BACKOFF_MS);
+          continue;
+        }
+        const outcome = err instanceof PinotQueryError ? 'query_error' : 'unavailable';
+        this.report(name, broker, outcome, started, undefined);
+        throw err;
+      }
     }
   }
 
@@ -218,6 +247,8 @@ function decode(name: string, broker: string, statusCode: number, text: string):
     numDocsScanned: body.numDocsScanned ?? 0,
     numEntriesScannedInFilter: body.numEntriesScannedInFilter ?? 0,
     totalDocs: body.totalDocs ?? 0,
+    numServersQueried: body.numServersQueried ?? 0,
+    numServersResponded: body.numServersResponded ?? 0,
     broker,
   };
 }

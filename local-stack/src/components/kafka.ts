@@ -65,6 +65,9 @@ function writeBrokerConfig(ctx: StackContext, index: number): string {
     'group.initial.rebalance.delay.ms=0',
     'auto.create.topics.enable=false',
     'log.retention.hours=168',
+    // A node that has not registered with the controller quorum within this exits; 60 s (the default)
+    // was too short for three nodes starting together on a loaded 2-core machine.
+    'initial.broker.registration.timeout.ms=300000',
   ]);
 }
 
