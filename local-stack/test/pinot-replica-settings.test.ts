@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadStackConfig } from '../src/config.js';
 import { stackComponents } from '../src/components/index.js';
 import { layout } from '../src/layout.js';
-import type { StackContext } from '../src/components/types.js';
+import type { ProcessComponent, StackContext } from '../src/components/types.js';
 
 const stateDir = mkdtempSync(join(tmpdir(), 'pinot-replica-settings-'));
 afterAll(() => rmSync(stateDir, { recursive: true, force: true }));
@@ -15,8 +15,8 @@ afterAll(() => rmSync(stateDir, { recursive: true, force: true }));
 function pinotLaunchArgs(profile: string): Map<string, string[]> {
   const cfg = loadStackConfig({ STACK_PROFILE: profile, STACK_STATE_DIR: join(stateDir, profile) });
   const ctx = { cfg, paths: layout(cfg), tools: { java: 'java' }, versions: {}, progress: () => {} } as unknown as StackContext;
-  const rows = stackComponents(cfg).filter((c) => /^pinot-(broker|server)/.test(c.name));
-  return new Map(rows.map((c) => [c.name, c.launch!(ctx).args]));
+  const rows = stackComponents(cfg).filter((c): c is ProcessComponent => c.kind === 'process' && /^pinot-(broker|server)/.test(c.name));
+  return new Map(rows.map((c) => [c.name, c.launch(ctx).args]));
 }
 
 const configFile = (args: string[]) => {
