@@ -12,7 +12,7 @@ import { cpus, loadavg } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { createLogger, infraEnvSchema, loadConfig, onShutdown, PinotClient, type PinotQueryEvent } from '@pizzashop/common';
 import { z } from 'zod';
-import { createPrivatePipeline } from '@pizzashop/testkit/bench';
+import { createPrivatePipeline, type Figure } from '@pizzashop/testkit/bench';
 import { OrdersAnalytics } from '../src/analytics.js';
 import { pinotTables } from '../src/queries.js';
 import { ensureOrders } from './load-orders.js';
@@ -90,7 +90,7 @@ async function benchmark(output: string, config: z.infer<typeof benchEnvSchema>)
   const ordersInHour = load.ordersInPinot.toLocaleString('en');
   const p95 = (name: string) => queries[name]?.timeUsedMs.p95;
   const figures = Object.entries(ROUTES).flatMap(([route, names]) =>
-    names.flatMap((name) => {
+    names.flatMap((name): Figure[] => {
       const q = queries[name];
       const failed = q ? q.failed : config.PINOT_BENCH_ROUNDS;
       if (!q || q.calls === 0) return [{ name: `${route}: ${name} timeUsedMs p95`, value: null, unit: 'ms', target: `< ${TARGET_P95_MS}`, reason: `all ${failed} calls failed` }];
