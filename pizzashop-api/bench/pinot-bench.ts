@@ -12,7 +12,7 @@ import { cpus, loadavg } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { createLogger, infraEnvSchema, loadConfig, onShutdown, PinotClient, type PinotQueryEvent } from '@pizzashop/common';
 import { z } from 'zod';
-import { createPrivatePipeline, type Figure } from '@pizzashop/testkit/bench';
+import { acquireMeasureLock, createPrivatePipeline, type Figure } from '@pizzashop/testkit/bench';
 import { OrdersAnalytics } from '../src/analytics.js';
 import { pinotTables } from '../src/queries.js';
 import { ensureOrders } from './load-orders.js';
@@ -27,6 +27,8 @@ const benchEnvSchema = infraEnvSchema.extend({
   PINOT_BENCH_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
   /** The end of the hour to fill and measure (default: the current minute). */
   BENCH_HOUR_END: z.iso.datetime({ offset: true }).optional(),
+  /** A lock file (e.g. /work/wt/measure.lock on a shared machine): held while measuring only, not while loading. */
+  BENCH_MEASURE_LOCK: z.string().min(1).optional(),
 });
 
 const log = createLogger('pinot-bench');
@@ -57,6 +59,7 @@ async function benchmark(output: string, config: z.infer<typeof benchEnvSchema>)
   const pinot = new PinotClient({ brokerUrls: config.PINOT_BROKER_URLS, timeoutMs: config.PINOT_BENCH_TIMEOUT_MS, onQuery: record });
   const analytics = new OrdersAnalytics(pinot, pinotTables(config));
   const at = hourEnd;
+  const lock = config.BENCH_MEASURE_LOCK ? await acquireMeasureLock(config.BENCH_MEASURE_LOCK, () => log.info({ file: config.BENCH_MEASURE_LOCK }, 'waiting for the measurement lock')) : undefined;
   const loadAverageBefore = loadavg()[0];
   const answers: Record<string, unknown> = {};
   /** One overview and one popular, as the API asks for them; a failed query (e.g. a timeout) is counted, not fatal. */
@@ -70,6 +73,7 @@ async function benchmark(output: string, config: z.infer<typeof benchEnvSchema>)
     await round();
     if ((i + 1) % 10 === 0) log.info({ rounds: i + 1, of: config.PINOT_BENCH_ROUNDS }, 'measuring');
   }
+  lock?.release();
   await pinot.close();
 
   const queries = Object.fromEntries(

@@ -3,3 +3,4 @@ export * from './latency.js';
 export * from './ports.js';
 export * from './private-pipeline.js';
 export * from './result-format.js';
+export * from './measure-lock.js';
