@@ -42,6 +42,11 @@ export const benches: BenchSpec[] = [
     env: (stackEnv) => ({ BENCH_API_PORT: String(benchPort('apiBench', stackEnv)) }),
   },
   {
+    name: 'pinot',
+    script: 'pizzashop-api/bench/pinot-bench.ts',
+    what: 'Pinot timeUsedMs p50/p95 of the API\'s overview and popular queries, uncached, over one hour holding >= 1M orders (private tables)',
+  },
+  {
     name: 'freshness',
     script: 'bench/freshness.ts',
     what:

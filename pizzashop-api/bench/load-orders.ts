@@ -32,9 +32,11 @@ async function loadCatalogue(config: InfraConfig): Promise<Product[]> {
   }
 }
 
+/** 1-2 lines of distinct products (an order has one line per product, as POST /orders requires). */
 function randomOrder(catalogue: Product[], createdAtMs: number): SyntheticOrder {
-  const pick = () => catalogue[Math.floor(Math.random() * catalogue.length)] as Product;
-  const lines = Array.from({ length: 1 + Math.floor(Math.random() * 2) }, () => ({ product: pick(), quantity: 1 + Math.floor(Math.random() * 3) }));
+  const first = Math.floor(Math.random() * catalogue.length);
+  const products = [first, ...(Math.random() < 0.5 && catalogue.length > 1 ? [(first + 1 + Math.floor(Math.random() * (catalogue.length - 1))) % catalogue.length] : [])];
+  const lines = products.map((i) => ({ product: catalogue[i] as Product, quantity: 1 + Math.floor(Math.random() * 3) }));
   return buildOrder(randomUUID(), createdAtMs, 1 + Math.floor(Math.random() * 3000), lines);
 }
 

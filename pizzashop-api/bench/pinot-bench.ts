@@ -1,6 +1,6 @@
 /**
  * Pinot time of the API's own queries, uncached, over a 1-hour window holding >= PINOT_BENCH_ORDERS orders.
- * Usage: tsx pizzashop-api/bench/pinot-bench.ts <result.json>
+ * Usage: tsx pizzashop-api/bench/pinot-bench.ts <result.json> (`npm run bench -- pinot` records it as a dated run)
  * Fills [BENCH_HOUR_END - 1 h, BENCH_HOUR_END) (default: the current minute) with orders in time
  * order when it holds fewer, then runs overview and popular for that hour (`at` = its end) one
  * after another, straight to the broker, and reports Pinot's `timeUsedMs` p50/p95/max per query.
@@ -12,18 +12,23 @@ import { cpus, loadavg } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { createLogger, infraEnvSchema, loadConfig, onShutdown, PinotClient, type PinotQueryEvent } from '@pizzashop/common';
 import { z } from 'zod';
-import { createPrivatePipeline } from '@pizzashop/testkit/bench';
+import { acquireMeasureLock, createPrivatePipeline, type Figure } from '@pizzashop/testkit/bench';
 import { OrdersAnalytics } from '../src/analytics.js';
 import { pinotTables } from '../src/queries.js';
 import { ensureOrders } from './load-orders.js';
 
 const HOUR_MS = 3_600_000;
+const TARGET_P95_MS = 20;
+/** The queries behind each route, as the API names them in its metrics. */
+const ROUTES = { overview: ['table-stats', 'overview-current', 'overview-previous'], popular: ['popular-items', 'popular-categories'] } as const;
 const benchEnvSchema = infraEnvSchema.extend({
   PINOT_BENCH_ORDERS: z.coerce.number().int().min(0).default(1_000_000),
   PINOT_BENCH_ROUNDS: z.coerce.number().int().min(1).default(100),
   PINOT_BENCH_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
   /** The end of the hour to fill and measure (default: the current minute). */
   BENCH_HOUR_END: z.iso.datetime({ offset: true }).optional(),
+  /** A lock file (e.g. /work/wt/measure.lock on a shared machine): held while measuring only, not while loading. */
+  BENCH_MEASURE_LOCK: z.string().min(1).optional(),
 });
 
 const log = createLogger('pinot-bench');
@@ -54,6 +59,7 @@ async function benchmark(output: string, config: z.infer<typeof benchEnvSchema>)
   const pinot = new PinotClient({ brokerUrls: config.PINOT_BROKER_URLS, timeoutMs: config.PINOT_BENCH_TIMEOUT_MS, onQuery: record });
   const analytics = new OrdersAnalytics(pinot, pinotTables(config));
   const at = hourEnd;
+  const lock = config.BENCH_MEASURE_LOCK ? await acquireMeasureLock(config.BENCH_MEASURE_LOCK, () => log.info({ file: config.BENCH_MEASURE_LOCK }, 'waiting for the measurement lock')) : undefined;
   const loadAverageBefore = loadavg()[0];
   const answers: Record<string, unknown> = {};
   /** One overview and one popular, as the API asks for them; a failed query (e.g. a timeout) is counted, not fatal. */
@@ -67,6 +73,7 @@ async function benchmark(output: string, config: z.infer<typeof benchEnvSchema>)
     await round();
     if ((i + 1) % 10 === 0) log.info({ rounds: i + 1, of: config.PINOT_BENCH_ROUNDS }, 'measuring');
   }
+  lock?.release();
   await pinot.close();
 
   const queries = Object.fromEntries(
@@ -84,8 +91,29 @@ async function benchmark(output: string, config: z.infer<typeof benchEnvSchema>)
       ];
     }),
   );
+  const ordersInHour = load.ordersInPinot.toLocaleString('en');
+  const p95 = (name: string) => queries[name]?.timeUsedMs.p95;
+  const figures = Object.entries(ROUTES).flatMap(([route, names]) =>
+    names.flatMap((name): Figure[] => {
+      const q = queries[name];
+      const failed = q ? q.failed : config.PINOT_BENCH_ROUNDS;
+      if (!q || q.calls === 0) return [{ name: `${route}: ${name} timeUsedMs p95`, value: null, unit: 'ms', target: `< ${TARGET_P95_MS}`, reason: `all ${failed} calls failed` }];
+      return [
+        { name: `${route}: ${name} timeUsedMs p50`, value: q.timeUsedMs.p50, unit: 'ms' },
+        { name: `${route}: ${name} timeUsedMs p95`, value: q.timeUsedMs.p95, unit: 'ms', target: `< ${TARGET_P95_MS}` },
+      ];
+    }),
+  );
+  const readme = Object.entries(ROUTES).map(([route, names]) => ({
+    what: `Pinot timeUsedMs of ${route}'s queries (${names.join(', ')}), uncached, 1-hour window holding ${ordersInHour} orders`,
+    measured: `p95 ${names.map((n) => `${p95(n) ?? 'n/m'}`).join(' / ')} ms`,
+    target: `p95 < ${TARGET_P95_MS} ms`,
+  }));
   const report = {
     benchmark: 'pinot-queries',
+    figures,
+    readme,
+    notes: [`${config.PINOT_BENCH_ROUNDS} rounds of overview then popular (limit 5) for the hour ending ${new Date(hourEnd).toISOString()}, straight to the broker, after 5 warm-up rounds; failed calls: ${Object.entries(queries).map(([n, q]) => `${n} ${q.failed}`).join(', ')}.`],
     at: new Date().toISOString(),
     machine: { cpus: cpus().length, node: process.version, loadAverage1mBefore: loadAverageBefore, loadAverage1mAfter: loadavg()[0] },
     hourEnd: new Date(hourEnd).toISOString(),

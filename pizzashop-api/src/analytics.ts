@@ -65,12 +65,12 @@ export class OrdersAnalytics {
     };
   }
 
-  /** Distinct orders are counted exactly in windows up to 5 minutes and approximately (HyperLogLog) beyond. */
+  /** Orders per product are exact; per category exact in windows up to 5 minutes and approximate (HyperLogLog) beyond. */
   async popular({ window, limit, at }: PopularQuery): Promise<Popular> {
     const range = trailingWindow(window, at);
     const mode = WINDOWS[window] <= EXACT_DISTINCT_MAX_WINDOW_MS ? 'exact' : 'approximate';
     const [items, categories] = await Promise.all([
-      this.pinot.query(popularItemsQuery(this.tables, range, limit, mode), { name: 'popular-items' }),
+      this.pinot.query(popularItemsQuery(this.tables, range, limit), { name: 'popular-items' }),
       this.pinot.query(popularCategoriesQuery(this.tables, range, limit, mode), { name: 'popular-categories' }),
     ]);
     return {

@@ -19,7 +19,6 @@ const all = [
   queries.periodQuery(tables, previous),
   queries.popularItemsQuery(tables, range, 5),
   queries.popularCategoriesQuery(tables, range, 5),
-  queries.popularItemsQuery(tables, range, 5, 'approximate'),
   queries.popularCategoriesQuery(tables, range, 5, 'approximate'),
   queries.ordersPerMinuteQuery(tables, range, 60),
   queries.orderQuery(tables, '0b7d3a5e-2f6c-4c1e-9b43-7d1f2a6e8c90'),

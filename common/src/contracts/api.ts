@@ -109,7 +109,7 @@ const periodSchema = z.object({
 
 export const overviewResponseSchema = z
   .object({
-    totalOrders: count.meta({ description: 'All orders Pinot holds.' }),
+    totalOrders: count.meta({ description: 'All orders Pinot holds, up to now (an order stamped in the future counts once its time has come).' }),
     currentTimePeriod: periodSchema,
     previousTimePeriod: periodSchema,
     window: windowParam.unwrap(),
@@ -128,14 +128,14 @@ export const popularResponseSchema = z
         product: z.string(),
         image: z.string(),
         category: z.string().meta({ description: 'Category slug of the product, e.g. pizzas-veg.' }),
-        orders: count.meta({ description: 'Distinct orders containing the product: exact for windows up to 5m; for 15m and 1h a HyperLogLog estimate (Pinot DISTINCTCOUNTHLL, standard error about 6.5%, so products with close counts can swap places in the ranking).' }),
+        orders: count.meta({ description: 'Orders containing the product, exact in every window (an order has one line per product, so these are its order lines).' }),
         quantity: count.meta({ description: 'Units sold.' }),
       }),
     ),
     categories: z.array(
       z.object({
         category: z.string(),
-        orders: count.meta({ description: 'Distinct orders containing the category (exact up to 5m, estimated beyond, like items[].orders).' }),
+        orders: count.meta({ description: 'Distinct orders containing the category: exact for windows up to 5m; for 15m and 1h a HyperLogLog estimate (Pinot DISTINCTCOUNTHLL, standard error about 6.5%, so categories with close counts can swap places).' }),
         quantity: count,
       }),
     ),
