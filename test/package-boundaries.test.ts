@@ -1,13 +1,12 @@
 // Guard: no relative import leaves its package (see package-boundaries.ts); every tracked or new source
 // file of the repository is scanned.
-import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { repoRoot } from '@pizzashop/testkit';
 import { boundaryViolations, describeViolation, type SourceFile } from './package-boundaries.js';
+import { repoSourceFiles } from './source-files.js';
 
 const WORKSPACES = ['common', 'testkit', 'local-stack', 'orders-service', 'enricher', 'delivery-service', 'pizzashop-api', 'alerts', 'dashboards'];
 
@@ -32,12 +31,7 @@ describe('package boundaries', () => {
   it('holds for every source file of the repository', async () => {
     const pkg = z.object({ workspaces: z.array(z.string()) }).parse(JSON.parse(await readFile(join(repoRoot, 'package.json'), 'utf8')));
     expect(pkg.workspaces.toSorted()).toEqual(WORKSPACES.toSorted());
-    const { stdout } = await promisify(execFile)(
-      'git', ['ls-files', '--cached', '--others', '--exclude-standard', '--', '*.ts', '*.mts', '*.tsx', '*.js', '*.mjs'],
-      { cwd: repoRoot, maxBuffer: 16 * 1024 * 1024 },
-    );
-    const paths = stdout.split('\n').filter((p) => p !== '' && !p.includes('node_modules/') && !p.includes('/dist/'));
-    const files = await Promise.all(paths.map(async (path) => ({ path, text: await readFile(join(repoRoot, path), 'utf8').catch(() => '') })));
+    const files = await repoSourceFiles();
     expect(files.length).toBeGreaterThan(100);
     expect(boundaryViolations(files, pkg.workspaces).map(describeViolation)).toEqual([]);
   });
