@@ -1,3 +1,4 @@
+// The enricher's public API for tests and drills.
 export { Enricher, COMPONENT, REASON_UNKNOWN_PRODUCT, REASON_BUFFER_FULL } from './enricher.js';
 export { enricherEnvSchema, type EnricherConfig } from './config.js';
 export { createEnricherMetrics } from './metrics.js';
