@@ -1,3 +1,4 @@
+// ESLint config for the whole repo: recommended JS and typescript-eslint rules plus our two.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 

@@ -1,3 +1,4 @@
+// Opens and closes the drill context: Kafka, Pinot and MariaDB clients and the services under drill.
 import { createKafkaClient, infraEnvSchema, loadConfig, PinotClient, type Logger } from '@pizzashop/common';
 import { mysqlAdmin } from '@pizzashop/testkit';
 import type { StackContext } from '@pizzashop/local-stack';

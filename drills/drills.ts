@@ -1,3 +1,4 @@
+// The single-stack fault drills: kills and restarts of each component, enricher zombie and failover, CDC, Kafka outage.
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { partitionCount, sql, sqlList } from '@pizzashop/common';

@@ -1,3 +1,4 @@
+// The drill harness: runs one drill's workload, fault and repair, then checks Pinot holds every acknowledged order.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { InfraConfig, Logger, PinotClient } from '@pizzashop/common';
 import type { Kafka } from 'kafkajs';

@@ -1,3 +1,4 @@
+// The Kafka outage drill: the broker lost under HTTP load; 503s at once, readiness follows, no loss.
 import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { stopComponent, up } from '@pizzashop/local-stack';

@@ -1,3 +1,4 @@
+// Counts acknowledged orders and items found in Pinot, and their duplicates, for the drills.
 import { sql, sqlList, type PinotClient } from '@pizzashop/common';
 import type { PlacedOrder } from './workload.js';
 

@@ -1,3 +1,4 @@
+// The services under drill as child processes: one orders-service and enricher instances of one group.
 import { startService, waitForHttpOk, type ServiceProcess } from '@pizzashop/testkit';
 
 export interface PipelinePorts {

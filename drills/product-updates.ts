@@ -1,3 +1,4 @@
+// Price changes on a few products in MariaDB for the CDC drills, checked on the CDC topic and restored.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Kafka } from 'kafkajs';
 import mysql, { type ConnectionOptions, type RowDataPacket } from 'mysql2/promise';

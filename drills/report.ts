@@ -1,3 +1,4 @@
+// Drill results as text: one line per drill while running, and the Markdown report.
 import type { DrillResult } from './harness.js';
 
 const seconds = (s: number | null) => (s === null ? 'n/a' : `${s.toFixed(1)} s`);

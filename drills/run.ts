@@ -1,3 +1,5 @@
+// `npm run drills`: runs the fault drills on the test stack (or the cluster drills on the cluster stack) and writes
+// drills/results/latest.json and latest.md.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';

@@ -1,3 +1,4 @@
+// Names the pipeline stage where each missing or duplicated order or item went wrong.
 import { TopicFollower, type Logger } from '@pizzashop/common';
 import type { Kafka } from 'kafkajs';
 import { expectedItemKeys, itemKey, type PinotRows } from './pinot-counts.js';

@@ -1,3 +1,4 @@
+// The drill workload: paced POST /orders with retries under the same id until 202.
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { CatalogueProduct } from '@pizzashop/orders-service';

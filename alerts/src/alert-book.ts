@@ -1,3 +1,4 @@
+// The alerts' state machine: opens, updates and closes one alert per metric from its z-scores, with hysteresis.
 import { randomUUID } from 'node:crypto';
 import type { Alert } from '@pizzashop/common';
 import type { BaselineKind, Reading } from './detector.js';

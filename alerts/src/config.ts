@@ -1,3 +1,4 @@
+// The alerts service's env settings: the shared infra keys plus interval, windows, baselines, z levels and webhook.
 import { infraEnvSchema, listenShape } from '@pizzashop/common';
 import { z } from 'zod';
 

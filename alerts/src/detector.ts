@@ -1,3 +1,4 @@
+// Scores the last window against its baseline windows: one reading (observed, expected, z) per metric.
 import type { Alert } from '@pizzashop/common';
 import { carriedToNow, median, robustScore } from './robust.js';
 import { totalUnits, type WindowStats } from './window-stats.js';

@@ -1,3 +1,4 @@
+// The alerts loop: each tick scores the last window, writes the alerts that changed and delivers the webhooks owed.
 import type { Alert, Logger } from '@pizzashop/common';
 import type { AlertBook } from './alert-book.js';
 import { baselineWindows, readings } from './detector.js';

@@ -1,3 +1,4 @@
+// Entry point of the alerts service: config, Kafka producer, Pinot source and webhook, then one evaluation per interval.
 import {
   closeServer,
   createIdempotentProducer,

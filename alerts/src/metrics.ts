@@ -1,3 +1,4 @@
+// The alerts service's Prometheus metrics: evaluations, alerts written, alerts open, webhook attempts and owed.
 import { Counter, Gauge, type Registry } from 'prom-client';
 
 export function createAlertsMetrics(registry: Registry) {

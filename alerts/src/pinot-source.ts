@@ -1,3 +1,4 @@
+// Reads a window's order count, revenue and units per category from Pinot, for the detector.
 import { identifier, sql, type PinotQuerier } from '@pizzashop/common';
 import type { WindowSource, WindowStats } from './window-stats.js';
 

@@ -1,3 +1,4 @@
+// Sends an alert's opening or closing to a Slack-compatible webhook, retrying with a doubling backoff.
 import type { Alert, Logger } from '@pizzashop/common';
 
 export type Stage = 'open' | 'closed';

@@ -1,3 +1,4 @@
+// Integration test of the alerts service on the real test stack with an accelerated clock.
 import { createServer, type Server } from 'node:http';
 import { alertSchema, createIdempotentProducer, createLogger, infraEnv, sendJson, type Alert } from '@pizzashop/common';
 import type { Consumer } from 'kafkajs';

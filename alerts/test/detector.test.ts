@@ -1,3 +1,4 @@
+// Unit tests of the detector's readings and baselines and of the AlertBook's open/update/close rules.
 import { describe, expect, it } from 'vitest';
 import { AlertBook } from '../src/alert-book.js';
 import { baselineWindows, readings } from '../src/detector.js';

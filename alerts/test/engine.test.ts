@@ -1,3 +1,4 @@
+// Unit tests of AlertsEngine ticks against a fake window source and a local webhook server.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { alertSchema, createLogger, type Alert } from '@pizzashop/common';

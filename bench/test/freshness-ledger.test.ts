@@ -1,3 +1,4 @@
+// Unit tests of the freshness bench's StageLedger and of the problems it reports for a stage.
 import { describe, expect, it } from 'vitest';
 import { StageLedger, type BenchOrder } from '../freshness/ledger.js';
 import { stageProblems } from '../freshness/ramp.js';

@@ -1,3 +1,4 @@
+// Unit tests of the freshness bench's ramp: planned rates, stage problems and the overall verdict.
 import { describe, expect, it } from 'vitest';
 import { summariseLatencies } from '@pizzashop/testkit/bench';
 import type { StageAccount } from '../freshness/ledger.js';

@@ -1,3 +1,4 @@
+// Unit tests of the figures the freshness bench reports from its stage records.
 import { describe, expect, it } from 'vitest';
 import { summariseLatencies } from '@pizzashop/testkit/bench';
 import { rampVerdict } from '../freshness/ramp.js';

@@ -1,3 +1,4 @@
+// Unit test of the lifecycle bench's delivery-service commit lag between two metric scrapes.
 import { describe, expect, it } from 'vitest';
 import { commitLagBetween } from '../lifecycle/report.js';
 

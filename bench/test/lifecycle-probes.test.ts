@@ -1,3 +1,4 @@
+// Unit tests of the lifecycle bench's status-change probes and its per-stage problems.
 import { describe, expect, it } from 'vitest';
 import { ORDER_STATUSES } from '@pizzashop/common';
 import { ProbeLedger } from '../lifecycle/probes.js';

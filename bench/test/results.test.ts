@@ -1,3 +1,4 @@
+// Unit tests of bench run files, latest.md and the README results block generated from them.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';

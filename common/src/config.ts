@@ -1,3 +1,4 @@
+// The shared infra env schema (Kafka, Pinot, topics) and loadConfig, which names the offending variable.
 import { z } from 'zod';
 import { parseLatLon } from './geo.js';
 import { PizzashopError } from './errors.js';

@@ -1,3 +1,4 @@
+// The services' structured JSON logger (pino), named after the component.
 import { pino, type Logger } from 'pino';
 
 export type { Logger };

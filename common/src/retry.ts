@@ -1,3 +1,4 @@
+// retryUntilDone: runs a task until it resolves, with a growing pause after each failure.
 import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface RetryOptions {

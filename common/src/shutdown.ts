@@ -1,3 +1,4 @@
+// onShutdown: stops a service once on SIGINT/SIGTERM and exits; a second signal forces the exit.
 import type { Logger } from './logger.js';
 
 /**

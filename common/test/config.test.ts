@@ -1,3 +1,4 @@
+// Unit tests of loadConfig: defaults, broker lists split, the offending variable named.
 import { describe, expect, it } from 'vitest';
 import { ConfigError, infraEnvSchema, loadConfig } from '../src/config.js';
 

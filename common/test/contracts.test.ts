@@ -1,3 +1,4 @@
+// Unit tests of the topic contracts: orders, POST /orders input, product change events, enriched items.
 import { describe, expect, it } from 'vitest';
 import {
   createOrderInputSchema,

@@ -1,3 +1,4 @@
+// Unit tests of buildDeadLetter (key and value quoted as text or base64, capped) and fitDeadLetter (stub when too big).
 import { describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import { buildDeadLetter, DEAD_LETTER_VALUE_CAP, deadLetterSchema, deadLetterValueBytes, fitDeadLetter } from '../src/index.js';

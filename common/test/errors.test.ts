@@ -1,3 +1,4 @@
+// Unit tests of PizzashopError kinds, HTTP statuses and isRetriable.
 import { KafkaJSConnectionError, KafkaJSNonRetriableError } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../src/config.js';

@@ -1,3 +1,4 @@
+// Unit tests of isFencedProducerError, including errors wrapped by kafkajs's retrier.
 import { createRequire } from 'node:module';
 import { KafkaJSConnectionError } from 'kafkajs';
 import { describe, expect, it } from 'vitest';

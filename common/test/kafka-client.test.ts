@@ -1,3 +1,4 @@
+// Unit test of createKafkaClient's logging: kafkajs errors to the service logger, routine retries at debug.
 import { describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { createKafkaClient } from '../src/index.js';

@@ -1,3 +1,4 @@
+// Unit tests of notFoundAsJson: the 404 JSON answer, its hint and extra fields.
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import { notFoundAsJson } from '../src/http/not-found.js';

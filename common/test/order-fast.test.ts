@@ -1,3 +1,4 @@
+// Unit tests of the hand-written order check (canonicalOrder): it must agree with the zod schema.
 import { describe, expect, it } from 'vitest';
 import { canonicalOrder, orderSchema, type Order } from '../src/index.js';
 

@@ -1,3 +1,4 @@
+// Unit tests of SharedQueryCache over a fake Pinot with a settable clock.
 import { describe, expect, it, vi } from 'vitest';
 import { SharedQueryCache, type CacheLookup } from '../src/pinot/cache.js';
 import type { PinotQuerier, PinotResult } from '../src/pinot/client.js';

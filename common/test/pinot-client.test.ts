@@ -1,3 +1,4 @@
+// Unit tests of PinotClient against fake brokers: failover, deadlines, retries and error mapping.
 import { MockAgent } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { connectionErrorCode, PinotClient, type PinotQueryEvent } from '../src/pinot/client.js';

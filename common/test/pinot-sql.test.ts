@@ -1,3 +1,4 @@
+// Unit tests of the Pinot SQL builder: quoting, numbers, whitespace, fragments and IN lists.
 import { describe, expect, it } from 'vitest';
 import { identifier, literal, sql, SqlFragment, sqlList, UnsafeSqlValueError } from '../src/pinot/sql.js';
 

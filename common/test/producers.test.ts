@@ -1,3 +1,4 @@
+// Unit tests of the producer helpers: request splitting, JSON messages, one send at a time, every partition.
 import { describe, expect, it } from 'vitest';
 import type { Producer, ProducerBatch, RecordMetadata } from 'kafkajs';
 import { jsonMessage, oneSendAtATime, sendEveryPartition, splitIntoRequests } from '../src/index.js';

@@ -1,3 +1,4 @@
+// Unit tests of retryUntilDone.
 import { describe, expect, it } from 'vitest';
 import { retryUntilDone } from '../src/retry.js';
 

@@ -1,3 +1,4 @@
+// Unit tests of the zod-issue formatter that turns validation issues into readable lines.
 import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
 import { describeIssues, issueFields, issueLines } from '../src/contracts/validation-message.js';

@@ -1,3 +1,4 @@
+// `npm run build -w dashboards`: bundles the page into dashboards/dist/public for the image.
 import { bundleWebAssets, defaultPublicDir, writeWebAssets } from '../src/server/web-bundle.js';
 
 /** `npm run build -w dashboards`: writes the bundled page to dashboards/dist/public (used by the image). */

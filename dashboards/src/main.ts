@@ -1,3 +1,4 @@
+// Entry point of the dashboard's container image: serves the prebuilt page from dist/public.
 import { fileURLToPath } from 'node:url';
 import { runDashboard } from './server/run.js';
 import { readWebAssets } from './server/static-assets.js';

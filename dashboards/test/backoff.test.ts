@@ -1,3 +1,4 @@
+// Unit tests of backoffDelay: doubling to the cap, jitter, custom policies.
 import { describe, expect, it } from 'vitest';
 import { backoffDelay, DEFAULT_BACKOFF } from '../src/web/backoff.js';
 

@@ -1,3 +1,4 @@
+// End-to-end test of the dashboard on the real test stack, with the page in headless Chromium.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createKafkaClient, createLogger, infraEnvSchema, loadConfig, PinotClient, sql, sqlList } from '@pizzashop/common';

@@ -1,3 +1,4 @@
+// Unit tests of computeDelta and describeDelta.
 import { describe, expect, it } from 'vitest';
 import { computeDelta, describeDelta } from '../src/web/delta.js';
 import { formatCount, formatRupees } from '../src/web/format.js';

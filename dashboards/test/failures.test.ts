@@ -1,3 +1,4 @@
+// Unit tests of the failure classification behind the banner.
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { failureFromContract, failureFromNetworkError, failureFromResponse, failureFromStreamEvent, worstFailure } from '../src/web/failures.js';

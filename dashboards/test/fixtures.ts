@@ -1,3 +1,4 @@
+// Shared dashboard test fixtures: a fixed time T0 and a valid stream snapshot.
 import type { DashboardSnapshot } from '../src/web/schemas.js';
 
 export const T0 = Date.UTC(2026, 10, 25, 13, 37, 30);

@@ -1,3 +1,4 @@
+// Unit tests of the page's number and time formatting.
 import { describe, expect, it } from 'vitest';
 import {
   formatClock,

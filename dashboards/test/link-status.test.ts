@@ -1,3 +1,4 @@
+// Unit tests of linkStatus and bannerFor.
 import { describe, expect, it } from 'vitest';
 import { bannerFor, linkStatus, STALE_AFTER_MS } from '../src/web/link-status.js';
 import type { FeedState } from '../src/web/live-feed.js';

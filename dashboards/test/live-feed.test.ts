@@ -1,3 +1,4 @@
+// Unit tests of LiveFeed (SSE, backoff, polling fallback) with a fake stream and fetch.
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_FEED_OPTIONS, LiveFeed, type EventSourceLike, type FeedDependencies, type FeedState } from '../src/web/live-feed.js';
 import { snapshot, T0 } from './fixtures.js';

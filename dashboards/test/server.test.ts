@@ -1,3 +1,4 @@
+// Unit tests of the dashboard server against a stand-in pizzashop-api: page, ops routes and proxy.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { brotliDecompressSync } from 'node:zlib';

@@ -1,3 +1,4 @@
+// delivery-service's env settings: the shared infra keys plus its group, transactional id and lifecycle pacing.
 import { infraEnvSchema, listenShape } from '@pizzashop/common';
 import { z } from 'zod';
 

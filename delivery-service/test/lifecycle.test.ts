@@ -1,3 +1,4 @@
+// Unit tests of the order lifecycle: status plan, step times, travel and courier position.
 import { distanceKm, ORDER_STATUSES } from '@pizzashop/common';
 import { describe, expect, it } from 'vitest';
 import { courierAt, DELIVERED, dueBy, fromLegacy, OUT_FOR_DELIVERY, plan, stepMs, travelMs, type LifecycleSettings } from '../src/lifecycle.js';

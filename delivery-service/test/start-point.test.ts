@@ -1,3 +1,4 @@
+// Unit tests of startNewGroupAt: where a new consumer group starts on `orders`.
 import type { Admin } from 'kafkajs';
 import { describe, expect, it, vi } from 'vitest';
 import { startNewGroupAt } from '../src/start-point.js';

@@ -1,3 +1,4 @@
+// Unit tests of pinotCounts and allPresent against an in-memory Pinot stand-in.
 import type { PinotClient, PinotResult, SqlFragment } from '@pizzashop/common';
 import { describe, expect, it } from 'vitest';
 import { allPresent, pinotCounts } from '../pinot-counts.js';

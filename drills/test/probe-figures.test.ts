@@ -1,3 +1,4 @@
+// Unit tests of the API probe figures: gaps, errors and sample timing.
 import { describe, expect, it } from 'vitest';
 import { apiFigures, sampleFigures, type ProbeTurn } from '../probe-figures.js';
 

@@ -1,3 +1,4 @@
+// Unit tests of findStages and summariseStages.
 import { describe, expect, it } from 'vitest';
 import { findStages, summariseStages } from '../stages.js';
 

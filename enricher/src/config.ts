@@ -1,3 +1,4 @@
+// The enricher's env settings: the shared infra keys plus its group, instance id, waiting-item limits and timeouts.
 import { hostname } from 'node:os';
 import { infraEnvSchema, listenShape } from '@pizzashop/common';
 import { z } from 'zod';

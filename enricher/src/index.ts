@@ -1,3 +1,4 @@
+// The enricher package's exports: the service, its config and metrics, and the planner and writer the kafka-clients bench reuses.
 export { Enricher, COMPONENT, REASON_UNKNOWN_PRODUCT, REASON_BUFFER_FULL } from './enricher.js';
 export { enricherEnvSchema, type EnricherConfig } from './config.js';
 export { createEnricherMetrics } from './metrics.js';

@@ -1,3 +1,4 @@
+// The enricher's Prometheus metrics: orders in, items out, dead letters, products cache, waiting items, lag, transactions.
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
 export type EnricherMetrics = ReturnType<typeof createEnricherMetrics>;

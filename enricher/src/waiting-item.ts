@@ -1,3 +1,4 @@
+// The schema of a waiting item: an order item parked on the waiting topic until its product is known.
 import { isoUtcTimestampSchema, orderItemSchema } from '@pizzashop/common';
 import { z } from 'zod';
 

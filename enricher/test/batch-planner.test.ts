@@ -1,3 +1,4 @@
+// Unit tests of the batch planner: planOrders, planRelease and outputMessages.
 import { deadLetterSchema, enrichedOrderItemSchema, type Product } from '@pizzashop/common';
 import { describe, expect, it } from 'vitest';
 import { outputMessages, planOrders, planRelease, REASON_BUFFER_FULL, REASON_UNKNOWN_PRODUCT, type OrdersBatch } from '../src/batch-planner.js';

@@ -1,3 +1,4 @@
+// Unit tests of enricherEnvSchema.
 import { loadConfig } from '@pizzashop/common';
 import { describe, expect, it } from 'vitest';
 import { enricherEnvSchema } from '../src/config.js';

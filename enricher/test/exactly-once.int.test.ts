@@ -1,3 +1,4 @@
+// Integration tests of the enricher's exactly-once output across kill -9 and with two instances.
 import { enrichedOrderItemSchema, orderSchema } from '@pizzashop/common';
 import mysql from 'mysql2/promise';
 import { afterAll, describe, expect, it } from 'vitest';

@@ -1,3 +1,4 @@
+// Shared enricher test fixtures: product rows, Debezium change events and a sample order.
 import type { Order, Product } from '@pizzashop/common';
 import type { ProductVersion } from '../src/products-history.js';
 

@@ -1,3 +1,4 @@
+// Unit tests of joinOrder: items joined with known products, unknown ones left waiting.
 import { enrichedOrderItemSchema, type Product } from '@pizzashop/common';
 import { describe, expect, it } from 'vitest';
 import { enrichWaitingItem, joinOrder, type ProductAt } from '../src/join.js';

@@ -1,3 +1,4 @@
+// Unit tests of decodeOrder: valid, malformed JSON and schema-invalid orders.
 import { describe, expect, it } from 'vitest';
 import { decodeOrder, REASON_MALFORMED_JSON, REASON_SCHEMA_INVALID } from '../src/order-decoder.js';
 import { json, order } from './fixtures.js';

@@ -1,3 +1,4 @@
+// Unit tests of an orders partition's life cycle: assigned, restoring, ready, revoked.
 import { describe, expect, it } from 'vitest';
 import { IllegalTransition, Partitions } from '../src/partition-state.js';
 

@@ -1,3 +1,4 @@
+// Integration tests of the enricher on the real stack: enrichment, dead letters and product changes.
 import { deadLetterSchema, enrichedOrderItemSchema, orderSchema, type DeadLetter, type EnrichedOrderItem, type Order } from '@pizzashop/common';
 import mysql from 'mysql2/promise';
 import type { Connection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';

@@ -1,3 +1,4 @@
+// Unit tests of ProductsHistory: the product version in effect at a time.
 import { describe, expect, it } from 'vitest';
 import { ProductsHistory } from '../src/products-history.js';
 import { event, eventAt, json, key, row } from './fixtures.js';

@@ -1,3 +1,4 @@
+// Unit tests of stalledPartitions: owned partitions whose committed offset stopped moving.
 import { describe, expect, it } from 'vitest';
 import { stalledPartitions, type PartitionProgress } from '../src/progress-watch.js';
 

@@ -1,3 +1,4 @@
+// Unit tests of WaitingItems: parking items for unknown products and releasing them.
 import type { Product } from '@pizzashop/common';
 import { describe, expect, it } from 'vitest';
 import { joinOrder } from '../src/join.js';

@@ -1,3 +1,4 @@
+// The contract of the `alerts` topic: a metric that left its baseline, with direction, severity and status.
 import { z } from 'zod';
 import { isoUtcTimestampSchema } from './time.js';
 

@@ -1,3 +1,4 @@
+// The contract of the products CDC topic: Debezium change events on the products table, turned into Products.
 import { z } from 'zod';
 import type { Product } from './product.js';
 

@@ -1,3 +1,4 @@
+// The contract of the `enriched-order-items` topic: one order item joined with its product.
 import { z } from 'zod';
 import { orderItemSchema } from './order.js';
 import { productSchema } from './product.js';

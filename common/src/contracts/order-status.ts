@@ -1,3 +1,4 @@
+// The contract of the `order-statuses` topic: the statuses an order goes through and each change of one.
 import { z } from 'zod';
 import { orderIdSchema } from './order.js';
 

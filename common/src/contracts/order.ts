@@ -1,3 +1,4 @@
+// The contract of the `orders` topic and of POST /orders input: ids, items, string caps.
 import { z } from 'zod';
 import { isoUtcTimestampSchema } from './time.js';
 

@@ -1,3 +1,4 @@
+// The product schema carried in enriched order items and cached by the enricher.
 import { z } from 'zod';
 
 /** A product as carried in an enriched order item (and as the enricher caches it). */

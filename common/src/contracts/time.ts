@@ -1,3 +1,4 @@
+// The timestamp schema every contract uses: ISO-8601 with a zone, normalised to UTC with milliseconds.
 import { z } from 'zod';
 
 /**

@@ -1,3 +1,4 @@
+// A Hono not-found handler that answers unmatched routes with 404 JSON instead of plain text.
 import type { Context, NotFoundHandler } from 'hono';
 
 export interface NotFoundOptions {

@@ -1,3 +1,4 @@
+// The ops routes every service exposes: /healthz, /readyz from its readiness checks, and /metrics.
 import { Hono } from 'hono';
 import type { Registry } from 'prom-client';
 

@@ -1,3 +1,4 @@
+// Starting a Hono app on a port and closing its server without hanging on open connections.
 import { Server as HttpServer } from 'node:http';
 import { serve, type ServerType } from '@hono/node-server';
 import type { Hono } from 'hono';

@@ -1,3 +1,4 @@
+// The shared kafkajs client factory: brokers from config, kafkajs logs routed to the service logger.
 import { Kafka, logLevel, type KafkaConfig, type LogEntry } from 'kafkajs';
 import type { Logger } from '../logger.js';
 

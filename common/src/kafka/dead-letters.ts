@@ -1,3 +1,4 @@
+// Builds dead-letter records keyed by source topic/partition/offset and publishes them, optionally in a transaction.
 import { deadLetterSchema, type DeadLetter } from '../contracts/dead-letter.js';
 import { sendJson, type JsonRecord, type Sender } from './producers.js';
 

@@ -1,3 +1,4 @@
+// A Prometheus registry per service, with Node process metrics and a `component` label.
 import { collectDefaultMetrics, Registry } from 'prom-client';
 
 /**

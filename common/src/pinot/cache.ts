@@ -1,3 +1,4 @@
+// A shared Pinot query cache: identical queries share one load, then a TTL and stale-while-revalidate.
 import type { PinotQuerier, PinotQueryOptions, PinotResult } from './client.js';
 import type { SqlFragment } from './sql.js';
 

@@ -1,3 +1,4 @@
+// The Pinot SQL client: keep-alive connections, per-query deadlines, broker failover and retries of transient failures.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Agent, request, type Dispatcher } from 'undici';
 import { errorFromExceptions, firstLine, PinotQueryError, PinotUnavailableError, type PinotException } from './errors.js';

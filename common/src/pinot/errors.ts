@@ -1,3 +1,4 @@
+// The errors a Pinot query fails with: PinotUnavailableError (not asked or no answer in time, 503) or PinotQueryError (502).
 import { PizzashopError } from '../errors.js';
 
 /** One entry of the `exceptions` array Pinot returns (with HTTP 200) when a query fails. */

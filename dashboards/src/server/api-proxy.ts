@@ -1,3 +1,4 @@
+// The dashboard server's /api proxy: forwards only the pizzashop-api routes the page reads, streams included.
 import type { Logger } from '@pizzashop/common';
 import { Hono, type Context } from 'hono';
 import { Counter, type Registry } from 'prom-client';

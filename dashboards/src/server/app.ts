@@ -1,3 +1,4 @@
+// The dashboard's HTTP server: the built page, /api forwarded to pizzashop-api, and the ops endpoints.
 import type { ServerType } from '@hono/node-server';
 import { closeServer, createMetricsRegistry, listen, opsRoutes, type Logger } from '@pizzashop/common';
 import { Hono } from 'hono';

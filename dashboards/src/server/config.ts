@@ -1,3 +1,4 @@
+// The dashboard server's env settings: where pizzashop-api is (API_URL), its timeout, the listen address and log level.
 import { infraEnvSchema, listenShape } from '@pizzashop/common';
 import { z } from 'zod';
 

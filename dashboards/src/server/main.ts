@@ -1,3 +1,4 @@
+// Entry point of the dashboard's `npm start`: bundles the page in memory with esbuild, then serves it.
 import { createLogger } from '@pizzashop/common';
 import { runDashboard } from './run.js';
 import { bundleWebAssets } from './web-bundle.js';

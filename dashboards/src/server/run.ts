@@ -1,3 +1,4 @@
+// Loads the dashboard config, serves the built page and stops cleanly on SIGINT/SIGTERM.
 import { createLogger, loadConfig, onShutdown, withRenamedListenVars, type Logger } from '@pizzashop/common';
 import { createDashboardServer } from './app.js';
 import { dashboardEnvSchema } from './config.js';

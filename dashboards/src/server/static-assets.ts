@@ -1,3 +1,4 @@
+// Serves the built page from memory: content types, ETags and brotli/gzip bodies, `/` and `/track/*` mapped to their pages.
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';

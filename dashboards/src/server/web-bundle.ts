@@ -1,3 +1,4 @@
+// Bundles dashboards/src/web with esbuild into the page's assets, in memory or to dist/public.
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { basename, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';

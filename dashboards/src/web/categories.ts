@@ -1,3 +1,4 @@
+// Product categories on the page: their display labels and placeholder pictures.
 import beverages from './placeholders/beverages.svg';
 import desserts from './placeholders/desserts.svg';
 import other from './placeholders/other.svg';

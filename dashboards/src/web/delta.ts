@@ -1,3 +1,4 @@
+// A KPI's change from the previous window to the current one: amount, ratio, direction and its text.
 import { formatSigned, formatSignedPercent } from './format.js';
 
 export type Direction = 'up' | 'down' | 'flat';

@@ -1,3 +1,4 @@
+// Classifies why the page has no fresh data (dashboard, API or Pinot unreachable) for the banner.
 import { describeIssues } from '@pizzashop/common/validation-message';
 import type { z } from 'zod';
 import { errorResponseSchema } from './schemas.js';

@@ -1,3 +1,4 @@
+// How old the dashboard's data is: fresh, lagging or behind, from the snapshot's freshness.
 import type { DashboardSnapshot } from './schemas.js';
 
 export type FreshnessLevel = 'unknown' | 'fresh' | 'lagging' | 'behind';

@@ -1,3 +1,4 @@
+// The three KPI cards of an overview (orders, revenue, average order value) against the previous window.
 import { computeDelta, describeDelta, type DeltaView } from './delta.js';
 import { formatCount, formatRupees, formatRupeesPaise } from './format.js';
 import type { Overview } from './schemas.js';

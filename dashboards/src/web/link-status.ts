@@ -1,3 +1,4 @@
+// The header's live/stale/disconnected/connecting indicator and the outage banner, from the feed state.
 import { DISCONNECTED_KINDS } from './failures.js';
 import { formatClock, formatDuration } from './format.js';
 import type { FeedState } from './live-feed.js';

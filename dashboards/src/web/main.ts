@@ -1,3 +1,4 @@
+// Entry point of the operator page: wires the LiveFeed to the views and ticks the relative times every second.
 import { formatCompact, formatCount, formatRupees } from './format.js';
 import { startLifecyclePanel } from './lifecycle-panel.js';
 import { browserFeedDependencies, DEFAULT_FEED_OPTIONS, LiveFeed, type FeedState } from './live-feed.js';

@@ -1,3 +1,4 @@
+// Turns the API's per-minute rows into chart series (epoch seconds and values) for orders or revenue.
 import type { OrdersPerMinute } from './schemas.js';
 
 /** One chart's data: epoch seconds (uPlot's x unit) and values, oldest first, plus a few facts for the summary. */

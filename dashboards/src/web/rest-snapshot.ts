@@ -1,3 +1,4 @@
+// The page's REST fallback: fetches a dashboard snapshot from the API routes, and the stream URL.
 import type { z } from 'zod';
 import { failureFromContract, failureFromNetworkError, failureFromResponse, worstFailure, type Failure } from './failures.js';
 import { ordersPerMinuteResponseSchema, overviewResponseSchema, popularSchema, type DashboardSnapshot, type WindowName } from './schemas.js';

@@ -1,3 +1,4 @@
+// The API response schemas the page validates with, re-exported from @pizzashop/common/api-contracts.
 import { z } from 'zod';
 import {
   popularResponseSchema,

@@ -1,3 +1,4 @@
+// The alerts banner (open alerts, most severe first) and the table of recent alerts, with metric labels and figures.
 import type { FeedState } from '../live-feed.js';
 import { formatCount, formatRupees } from '../format.js';
 import { byId, el, setText } from './dom.js';

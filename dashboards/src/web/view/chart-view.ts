@@ -1,3 +1,4 @@
+// The per-minute charts (uPlot), with a text summary as their accessible description.
 import uPlot from 'uplot';
 import { formatHourMinute } from '../format.js';
 import { seriesOf, type Series } from '../per-minute.js';

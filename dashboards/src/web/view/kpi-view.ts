@@ -1,3 +1,4 @@
+// Renders the KPI cards with their changes, and the freshness card.
 import { formatClock, formatCount, formatDuration } from '../format.js';
 import { freshnessOf } from '../freshness.js';
 import { kpisOf } from '../kpis.js';

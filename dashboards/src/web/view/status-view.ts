@@ -1,3 +1,4 @@
+// Renders the header indicator, last update time, outage banner and stale marker.
 import { formatClock, formatDuration } from '../format.js';
 import { bannerFor, linkStatus, type LinkStatus } from '../link-status.js';
 import type { FeedState } from '../live-feed.js';

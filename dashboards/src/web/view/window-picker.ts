@@ -1,3 +1,4 @@
+// The 1m/5m/15m/1h window picker, kept in the address (`?window=`).
 import { isWindowName, type WindowName } from '../schemas.js';
 
 const DEFAULT_WINDOW: WindowName = '1m';

@@ -1,3 +1,4 @@
+// How each time window reads on the page: the current period and the one it is compared with.
 import type { WindowName } from '../schemas.js';
 
 /** How each window reads: the current period and the one it is compared with. */
