@@ -1,3 +1,4 @@
+// Vitest projects: unit tests, and integration tests on the test stack (one fork, lifecycle files last).
 import { defineConfig } from 'vitest/config';
 import { LastFileSequencer } from './test/last-file-sequencer.js';
 

@@ -1,3 +1,5 @@
+// Helpers for the acceptance test: topic end offsets, the records between two of them, and Pinot's
+// item quantities per product.
 import { randomUUID } from 'node:crypto';
 import { sql, sqlList, type PinotClient } from '@pizzashop/common';
 import type { Admin, Kafka, KafkaMessage } from 'kafkajs';

@@ -1,3 +1,5 @@
+// The end-to-end acceptance test on the test stack: simulator, enricher, Pinot, pizzashop-api and the
+// dashboard together for 60 s.
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createKafkaClient, createLogger, enrichedOrderItemSchema, infraEnvSchema, loadConfig, orderSchema, PinotClient, sql, type Order } from '@pizzashop/common';

@@ -1,3 +1,4 @@
+// Runs the delivery-service kill -9 drill with few orders as part of the integration suite.
 import { createLogger, infraEnvSchema, loadConfig } from '@pizzashop/common';
 import { describe, expect, it } from 'vitest';
 import { runDeliveryKillDrill } from '../drills/delivery-kill.js';

@@ -1,3 +1,5 @@
+// Runs the fault drills with small counts on the test stack: every acknowledged order and item must
+// end in Pinot exactly once.
 import { afterAll, describe, expect, it } from 'vitest';
 import { createLogger } from '@pizzashop/common';
 import { createContext, loadStackConfig } from '@pizzashop/local-stack';

@@ -1,3 +1,5 @@
+// Feeds hostile Kafka and CDC inputs to a real enricher on the test stack and checks where each ends
+// up (output or dead letters).
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import {
   infraEnv,

@@ -1,3 +1,5 @@
+// Hostile HTTP inputs against orders-service's POST /orders and pizzashop-api, in process: each gets
+// its stated answer and nothing reaches Kafka or Pinot.
 import { DEFAULT_INGEST_RULES } from '@pizzashop/common';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ordersServiceEnvSchema } from '@pizzashop/orders-service';

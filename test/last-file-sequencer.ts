@@ -1,3 +1,4 @@
+// The vitest sequencer that runs *lifecycle* test files last, since they restart the test stack.
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 /** Keeps vitest's default order but runs files named `*lifecycle*` last: they restart the test stack. */

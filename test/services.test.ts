@@ -1,3 +1,4 @@
+// Tests the service list `npm start` runs: ports shifted by the stack offset and counted instances.
 import { describe, expect, it } from 'vitest';
 import { serviceEnvs, services } from '../scripts/services.js';
 

@@ -1,3 +1,5 @@
+// Tests the `npm start` supervisor: restart back-off, restarting a service that exits, and running
+// services from their bundles.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

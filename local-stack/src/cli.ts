@@ -1,3 +1,5 @@
+// The `stack` command line: up, status (components and supervised services, as a table or --json) and
+// down of the local stack.
 import { loadStackConfig } from './config.js';
 import { createContext, down, status, up, type ComponentStatus } from './stack.js';
 import { readServicesState } from './services-state.js';

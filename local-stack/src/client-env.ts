@@ -1,3 +1,5 @@
+// The env a test or drill needs to talk to a running stack: the services' keys plus the MariaDB admin
+// account and the state dir.
 import { join } from 'node:path';
 import { serviceEnv } from './config.js';
 import type { StackContext } from './components/index.js';

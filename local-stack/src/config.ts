@@ -1,3 +1,5 @@
+// The local stack's settings from env: ports, member counts, heaps and state dir, the test and cluster
+// profiles, and the env the services get from them.
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';

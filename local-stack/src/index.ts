@@ -1,3 +1,4 @@
+// The public API of @pizzashop/local-stack, for tests, drills, benches and scripts.
 export { loadStackConfig, kafkaBootstrap, memberPort, pinotBrokerUrls, serviceEnv, shiftedPortEnv, stackEnvSchema, testStackEnv, repoRoot, type StackConfig } from './config.js';
 export { createContext, down, status, stopComponent, up, type ComponentStatus, type UpResult } from './stack.js';
 export { stackComponents, type StackContext } from './components/index.js';

@@ -1,3 +1,5 @@
+// Where a stack's files live under its state dir (lib, data, conf, logs, pids), and how config files
+// are written there.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { StackConfig } from './config.js';

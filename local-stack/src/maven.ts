@@ -1,3 +1,5 @@
+// Resolves each component's jars from Maven Central into a classpath under the state dir, reused until
+// its pom or the pinned versions change.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';

@@ -1,3 +1,5 @@
+// Port and HTTP probes the launcher uses: is a port free, does a TCP connection succeed, does a URL
+// answer 2xx.
 import { createConnection, createServer } from 'node:net';
 
 /** True when nothing listens on host:port (we can bind it ourselves). */

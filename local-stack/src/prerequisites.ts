@@ -1,3 +1,5 @@
+// Checks the machine has what the stack needs (java, mvn, mariadbd, ...) and finds the Java 21 the
+// schema registry runs on.
 import { execFile } from 'node:child_process';
 import { accessSync, constants, existsSync, readdirSync, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';

@@ -1,3 +1,5 @@
+// The launcher's process handling: detached launch with a log and pid file, finding running pids,
+// resident memory and log tails.
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname } from 'node:path';

@@ -1,3 +1,5 @@
+// Brings the stack up in dependency order (prerequisites, ports, jars, launch, health), reports its
+// status and takes it down.
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { dirname } from 'node:path';

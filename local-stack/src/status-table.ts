@@ -1,3 +1,5 @@
+// The fixed-width tables `stack:status` prints: the stack's components, and the services that
+// `npm start` supervises.
 import type { ServiceState } from './services-state.js';
 import type { ComponentStatus } from './stack.js';
 

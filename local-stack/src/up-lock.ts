@@ -1,3 +1,5 @@
+// The per-state-dir lock that makes a second `up` wait for the first, and takes over a lock left by a
+// killed run.
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';

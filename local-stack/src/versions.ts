@@ -1,3 +1,4 @@
+// Reads versions.json, where the component versions of the local stack and compose are pinned.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';

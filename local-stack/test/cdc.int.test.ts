@@ -1,3 +1,5 @@
+// Checks on the real stack that a product inserted, updated and deleted in MariaDB reaches
+// mysql.pizzashop.products through Debezium.
 import { randomUUID } from 'node:crypto';
 import mysql from 'mysql2/promise';
 import { describe, expect, it } from 'vitest';

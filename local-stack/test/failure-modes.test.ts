@@ -1,3 +1,5 @@
+// Tests that each way the launcher can fail (missing binary, Java 21, port in use, never healthy) ends
+// in one line naming the component and the fix.
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';

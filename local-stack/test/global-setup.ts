@@ -1,3 +1,5 @@
+// Vitest global setup of the integration project: brings up or reuses the test stack and exports its
+// env to every test.
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isRunning, processIdentity } from '@pizzashop/common';

@@ -1,3 +1,5 @@
+// Tests that each leftover of a killed run (up lock, pid files, unrecorded processes, staging dirs,
+// test services) is reported and cleared.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,3 +1,5 @@
+// Tests for parsing docker/kafka/topics.conf and rendering it with the stack's partitions, replication
+// and retention.
 import { describe, expect, it } from 'vitest';
 import { parseTopics, stackTopics } from '../src/components/kafka-topics.js';
 import { loadStackConfig } from '../src/config.js';

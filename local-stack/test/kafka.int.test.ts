@@ -1,3 +1,5 @@
+// Checks the stack's Kafka: the pipeline topics exist, consumer groups receive messages and
+// transactions show only after commit.
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { readTopic, testKafka } from '@pizzashop/testkit';

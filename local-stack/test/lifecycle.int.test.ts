@@ -1,3 +1,5 @@
+// Runs last: takes the test stack down and brings it up again after a launcher killed mid-`up`,
+// checking every leftover is cleared.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';

@@ -1,3 +1,5 @@
+// Tests MariaDB's bootstrap against a mocked connection: init files once per datadir, grants at every
+// start, a read-only app user.
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

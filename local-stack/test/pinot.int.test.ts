@@ -1,3 +1,5 @@
+// Checks on the real stack that Pinot's REALTIME `orders` table ingests JSON orders from Kafka and
+// derives ts from createdAt.
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { testKafka } from '@pizzashop/testkit';

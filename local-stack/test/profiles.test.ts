@@ -1,3 +1,5 @@
+// Tests the stack profiles (default, test, cluster): member counts, replication and ports that no two
+// members or stacks share.
 import { describe, expect, it } from 'vitest';
 import { loadStackConfig, serviceEnv } from '../src/config.js';
 import { stackComponents } from '../src/components/index.js';

@@ -1,3 +1,5 @@
+// Tests the `stack:status` table layout and the config helpers (test stack port shift, Debezium
+// connector class).
 import { describe, expect, it } from 'vitest';
 import { formatStatusTable } from '../src/status-table.js';
 import { shiftedPortEnv } from '../src/config.js';

@@ -1,3 +1,5 @@
+// Follows whether Kafka can take orders right now, from periodic metadata checks, so the service
+// answers 503 instead of queueing.
 import type { Logger } from '@pizzashop/common';
 import type { Admin } from 'kafkajs';
 

@@ -1,3 +1,5 @@
+// orders-service's in-memory copy of the MariaDB catalogue (products, prices, customers), reloaded on
+// a timer and on a miss.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '@pizzashop/common';
 import type { Pool } from 'mysql2/promise';

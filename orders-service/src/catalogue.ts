@@ -1,3 +1,5 @@
+// Reads the catalogue from MariaDB: the connection pool, the product and customer queries, and
+// readable connection errors.
 import mysql from 'mysql2/promise';
 import type { Pool, RowDataPacket } from 'mysql2/promise';
 import type { OrdersServiceConfig } from './config.js';

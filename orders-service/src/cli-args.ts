@@ -1,3 +1,4 @@
+// Parses orders-service's --count and --rate flags (bounded benchmark mode).
 import { parseArgs } from 'node:util';
 
 export interface CliArgs {

@@ -1,3 +1,5 @@
+// orders-service settings from env: the shared infra keys plus simulator, ingest rules, dedup and
+// publisher limits.
 import { DEFAULT_INGEST_RULES, infraEnvSchema, listenShape } from '@pizzashop/common';
 import { z } from 'zod';
 import { parseServiceArea } from './service-area.js';

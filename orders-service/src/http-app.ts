@@ -1,3 +1,5 @@
+// The POST /orders HTTP app: validates, prices, deduplicates and publishes an order, and maps failures
+// to status codes.
 import { randomUUID } from 'node:crypto';
 import {
   createOrderInputSchema,

@@ -1,3 +1,4 @@
+// The public API of orders-service, for tests, benches and drills.
 export { generateOrderRequest, type Catalogue } from './order-generator.js';
 export { RatePacer } from './rate-pacer.js';
 export { OrderPublisher, KafkaUnavailableError, OrderSendFailedError } from './order-publisher.js';

@@ -1,3 +1,4 @@
+// Decides whether a Content-Type header names JSON, for POST /orders.
 const JSON_MEDIA_TYPE = /^application\/(?:[\w.-]+\+)?json$/;
 
 /**

@@ -1,3 +1,5 @@
+// orders-service's entry point: loads config, connects Kafka and MariaDB, then runs the HTTP app and
+// the simulator (or a bounded benchmark).
 import {
   closeServer,
   createIdempotentProducer,

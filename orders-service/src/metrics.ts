@@ -1,3 +1,5 @@
+// orders-service's Prometheus metrics: orders produced, refused and deduplicated, HTTP latency,
+// produce batches, Kafka reachability, catalogue size and simulator skips.
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
 export type OrdersServiceMetrics = ReturnType<typeof createOrdersServiceMetrics>;

@@ -1,3 +1,4 @@
+// Builds orders-service's OpenAPI document (`GET /openapi.json`) from the order contracts.
 import { createOrderInputSchema, describeDuration, ORDER_STRING_CAPS, orderSchema, type IngestRules } from '@pizzashop/common';
 import { z } from 'zod';
 

@@ -1,3 +1,5 @@
+// Deduplicates POST /orders by order id: a retry joins the send in flight or gets the acknowledged
+// answer; a different order under the same id is a conflict.
 import { createHash } from 'node:crypto';
 import { PizzashopError, type ValidOrderInput } from '@pizzashop/common';
 

@@ -1,3 +1,5 @@
+// Generates the simulator's order requests from the catalogue: random customer, products and
+// quantities within the ingest bounds.
 import type { ValidOrderInput } from '@pizzashop/common';
 import type { CatalogueProduct, Customer } from './catalogue.js';
 

@@ -1,3 +1,5 @@
+// Sends orders to the `orders` topic in micro-batches, with bounds on orders in flight, and refuses at
+// once while Kafka is unreachable.
 import { canonicalOrder, MAX_REQUEST_BYTES, orderSchema, PizzashopError, retryUntilDone, sendJson, type Logger, type Order } from '@pizzashop/common';
 import type { Producer } from 'kafkajs';
 import type { BrokerWatch } from './broker-watch.js';

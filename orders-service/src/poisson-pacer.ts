@@ -1,3 +1,4 @@
+// Paces the simulator as a non-homogeneous Poisson process around a rate curve.
 import type { OrderPacer } from './rate-pacer.js';
 import { exponential, type Random } from './seeded-random.js';
 

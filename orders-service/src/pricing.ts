@@ -1,3 +1,4 @@
+// Prices an order from the catalogue (the server sets every price), for HTTP and simulated orders alike.
 import { distanceKm, orderTotal, PizzashopError, samePrice, type Order, type OrderItem, type ValidOrderInput } from '@pizzashop/common';
 import type { CatalogueSnapshot, CatalogueStore } from './catalogue-store.js';
 import { describeServiceArea, inServiceArea, type ServiceArea } from './service-area.js';

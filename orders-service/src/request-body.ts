@@ -1,3 +1,4 @@
+// Reads a POST body up to a size limit, answering 413 past it.
 import type { IncomingMessage } from 'node:http';
 import { PizzashopError } from '@pizzashop/common';
 import type { Context } from 'hono';

@@ -1,3 +1,4 @@
+// The circle around the shop orders-service delivers to, and the check that a delivery point is inside it.
 import { distanceKm } from '@pizzashop/common';
 
 /** Where orders-service delivers: a circle around the shop, and the distance check against it. */

@@ -1,3 +1,5 @@
+// The order simulator: generates, prices and publishes orders at a flat rate or along the daily
+// traffic model.
 import { randomUUID } from 'node:crypto';
 import type { Logger, Order } from '@pizzashop/common';
 import type { CatalogueProduct } from './catalogue.js';

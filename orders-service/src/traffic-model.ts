@@ -1,3 +1,5 @@
+// The simulated traffic's shape: daily curve with lunch and dinner peaks, weekends, bursts, category
+// mix by hour, and a simulated clock.
 import { exponential, type Random } from './seeded-random.js';
 
 const HOUR_MS = 3_600_000;

@@ -1,3 +1,5 @@
+// Tests BrokerWatch against a fake admin: when the cluster turns reachable or unreachable, and waiting
+// until it is reachable.
 import { createLogger } from '@pizzashop/common';
 import type { Admin } from 'kafkajs';
 import { afterEach, describe, expect, it } from 'vitest';

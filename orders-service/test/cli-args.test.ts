@@ -1,3 +1,4 @@
+// Tests parsing of orders-service's --count and --rate flags.
 import { describe, expect, it } from 'vitest';
 import { parseCliArgs } from '../src/cli-args.js';
 

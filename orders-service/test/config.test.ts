@@ -1,3 +1,4 @@
+// Tests orders-service's config defaults: dedup capacity, ingest bounds, createdAt window and service area.
 import { loadConfig } from '@pizzashop/common';
 import { describe, expect, it } from 'vitest';
 import { ordersServiceEnvSchema } from '../src/config.js';

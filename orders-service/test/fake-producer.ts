@@ -1,3 +1,5 @@
+// A fake kafkajs producer for orders-service tests: acknowledges at once, hangs, or holds each send
+// for the test to settle.
 import type { Producer } from 'kafkajs';
 
 type TopicMessages = { topic: string; messages: { key: string; value: string }[] };

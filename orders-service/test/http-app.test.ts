@@ -1,3 +1,4 @@
+// Tests POST /orders in process: answers and status codes for valid, invalid, duplicate and refused orders.
 import { afterEach, describe, expect, it } from 'vitest';
 import { ingestApp, type IngestAppOptions } from './ingest-app.js';
 

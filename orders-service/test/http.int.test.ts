@@ -1,3 +1,5 @@
+// Tests POST /orders on the real stack: pricing from MariaDB, refusals that never reach the topic, and
+// catalogue reload on a miss.
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { infraEnv, orderSchema } from '@pizzashop/common';
 import mysql from 'mysql2/promise';

@@ -1,3 +1,5 @@
+// Builds the POST /orders app for in-process tests: a small catalogue, the service area, a fake
+// producer and broker watch.
 import { createLogger, createMetricsRegistry, DEFAULT_INGEST_RULES, type IngestRules } from '@pizzashop/common';
 import type { Pool } from 'mysql2/promise';
 import { CatalogueStore } from '../src/catalogue-store.js';

@@ -1,3 +1,4 @@
+// Tests which Content-Type headers count as JSON.
 import { describe, expect, it } from 'vitest';
 import { isJsonContentType } from '../src/json-content-type.js';
 

@@ -1,3 +1,5 @@
+// Tests OrderDeduplicator: joining sends in flight, answering acknowledged ids, forgetting failures
+// and refusing conflicts.
 import { orderInputSchema, type OrderInput } from '@pizzashop/common';
 import { describe, expect, it, vi } from 'vitest';
 import { ConflictingOrderError, OrderDeduplicator, orderFingerprint, type DuplicateKind } from '../src/order-dedup.js';

@@ -1,3 +1,5 @@
+// Tests the simulator's order path: generated requests are valid POST /orders input within the bounds,
+// priced from the catalogue.
 import { orderInputSchema, orderSchema } from '@pizzashop/common';
 import { describe, expect, it } from 'vitest';
 import type { CatalogueSnapshot } from '../src/catalogue-store.js';

@@ -1,3 +1,5 @@
+// Tests OrderPublisher's micro-batching and its limits (batch size, bytes, orders in flight) over a
+// fake producer.
 import { createLogger, type Order } from '@pizzashop/common';
 import { describe, expect, it } from 'vitest';
 import { KafkaUnavailableError, OrderPublisher, type OrderPublisherOptions } from '../src/order-publisher.js';

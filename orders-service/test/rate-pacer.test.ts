@@ -1,3 +1,4 @@
+// Tests RatePacer: the configured rate, catching up after slow sends, no burst after an outage.
 import { describe, expect, it } from 'vitest';
 import { RatePacer } from '../src/rate-pacer.js';
 

@@ -1,3 +1,5 @@
+// Tests reading the POST /orders body over a real socket: Content-Length and chunked bodies, and 413
+// past the limit.
 import type { AddressInfo } from 'node:net';
 import { closeServer, createLogger, listen } from '@pizzashop/common';
 import { afterEach, describe, expect, it } from 'vitest';

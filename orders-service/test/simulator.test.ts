@@ -1,3 +1,5 @@
+// Tests the Simulator end to end with fakes: catalogue prices, deliveries inside the service area, no
+// burst after an outage.
 import { createLogger, orderSchema } from '@pizzashop/common';
 import { describe, expect, it } from 'vitest';
 import { CatalogueStore } from '../src/catalogue-store.js';

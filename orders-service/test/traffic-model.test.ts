@@ -1,3 +1,4 @@
+// Tests the traffic model: daily peaks, weekly mean, bursts and the Poisson arrivals it drives.
 import { describe, expect, it } from 'vitest';
 import { generateOrderRequest } from '../src/order-generator.js';
 import { PoissonPacer } from '../src/poisson-pacer.js';

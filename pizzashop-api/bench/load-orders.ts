@@ -1,3 +1,5 @@
+// Tops Pinot `orders` up to a bench's target count with synthetic orders on the real catalogue, over a
+// time range (the last day by default).
 import { randomUUID } from 'node:crypto';
 import { createKafkaClient, type InfraConfig, type Logger, type PinotClient, type Product } from '@pizzashop/common';
 import mysql, { type RowDataPacket } from 'mysql2/promise';

@@ -1,3 +1,4 @@
+// GET /alerts: the Pinot statement over the alerts table and the decoding of its rows.
 import { alertSchema, describeIssues, identifier, PinotQueryError, sql, type Alert, type PinotQuerier, type SqlFragment } from '@pizzashop/common';
 import type { AlertsQuery } from '@pizzashop/common/api-contracts';
 

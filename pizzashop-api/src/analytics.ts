@@ -1,3 +1,5 @@
+// The order analytics the API serves from Pinot: overview, popular items and categories, orders per
+// minute and one order's detail.
 import { PinotQueryError, type PinotQuerier, type PinotResult } from '@pizzashop/common';
 import { z } from 'zod';
 import {

@@ -1,3 +1,4 @@
+// The pizzashop-api Hono app: its routes, SSE streams, error mapping, CORS and access log.
 import { opsRoutes, type Logger } from '@pizzashop/common';
 import { Hono, type Context } from 'hono';
 import { routePath } from 'hono/route';

@@ -1,3 +1,5 @@
+// pizzashop-api settings from env: the shared infra keys plus Pinot timeouts and connections, the
+// query cache TTL, stream limits and CORS origins.
 import { infraEnvSchema, listenShape } from '@pizzashop/common';
 import { z } from 'zod';
 

@@ -1,3 +1,4 @@
+// pizzashop-api's entry point: loads config, starts the service and stops it on shutdown.
 import { createLogger, loadConfig, onShutdown, withRenamedListenVars } from '@pizzashop/common';
 import { apiEnvSchema } from './config.js';
 import { createApiService } from './service.js';

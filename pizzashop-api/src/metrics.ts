@@ -1,3 +1,5 @@
+// pizzashop-api's Prometheus metrics: request latency per route, Pinot queries, cache lookups and
+// stream subscribers.
 import type { CacheLookup, PinotQueryEvent } from '@pizzashop/common';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 

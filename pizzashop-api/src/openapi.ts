@@ -1,3 +1,4 @@
+// Builds pizzashop-api's OpenAPI document from the API contracts and the topic contracts.
 import { contractJsonSchema, TOPIC_CONTRACTS, valueSubject } from '@pizzashop/common';
 import { z } from 'zod';
 import {

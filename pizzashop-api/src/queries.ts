@@ -1,3 +1,4 @@
+// The Pinot SQL of the analytics endpoints (overview, popular, orders per minute, order detail, table stats).
 import { identifier, sql, type SqlFragment } from '@pizzashop/common';
 import type { SqlRange } from './time-windows.js';
 

@@ -1,3 +1,5 @@
+// Builds pizzashop-api from its config (Pinot client, query cache, metrics, SSE hub, routes) and
+// starts and stops its HTTP server.
 import type { ServerType } from '@hono/node-server';
 import { closeServer, createMetricsRegistry, listen, PinotClient, SharedQueryCache, type Logger } from '@pizzashop/common';
 import type { Dispatcher } from 'undici';

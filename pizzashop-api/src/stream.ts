@@ -1,3 +1,5 @@
+// SnapshotHub: behind GET /orders/stream, one snapshot per tick per channel (parameter set) shared by
+// all its subscribers, within channel and subscriber caps.
 import { PizzashopError, type Logger } from '@pizzashop/common';
 
 export type HubEvent<T> = { kind: 'snapshot'; data: T } | { kind: 'failure'; error: unknown };

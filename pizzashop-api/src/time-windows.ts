@@ -1,3 +1,5 @@
+// The time windows the analytics queries use: trailing and compared periods as SQL ranges, and minute
+// buckets.
 import { sql, type SqlFragment } from '@pizzashop/common';
 import { MINUTE_MS, WINDOWS, type WindowName } from '@pizzashop/common/api-contracts';
 

@@ -1,3 +1,4 @@
+// The Pinot SQL of the order tracking endpoints, over the order_statuses and delivery_statuses upsert tables.
 import { identifier, sql, type SqlFragment } from '@pizzashop/common';
 
 /**

@@ -1,3 +1,5 @@
+// Order tracking from Pinot: one order's status history and courier track, active deliveries, stuck
+// orders and time in each status.
 import { distanceKm, ORDER_STATUSES, PinotQueryError, type LatLon, type PinotQuerier } from '@pizzashop/common';
 import { activeDeliveriesQuery, currentStatusQuery, recentChangesQuery, statusHistoryQuery, stuckQuery, trackQuery, type TrackingTables } from './tracking-queries.js';
 import { WINDOWS, type ActiveDeliveries, type ActiveDeliveriesQuery, type StatusTimes, type StatusTimesQuery, type StuckOrders, type StuckQuery, type Tracking } from '@pizzashop/common/api-contracts';

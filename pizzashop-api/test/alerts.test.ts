@@ -1,3 +1,4 @@
+// Tests GET /alerts against a mocked Pinot broker.
 import { describe, expect, it } from 'vitest';
 import { ALERT_ROW, mockedApi, readUntil, standardAnswers } from './support.js';
 

@@ -1,3 +1,4 @@
+// Tests pizzashop-api on the real test stack with a data set placed in a random slot days in the past.
 import { randomUUID } from 'node:crypto';
 import {
   createKafkaClient,

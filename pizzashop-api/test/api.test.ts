@@ -1,3 +1,5 @@
+// Tests the analytics endpoints against a mocked Pinot broker: answers, input validation, SQL safety
+// and Pinot failures.
 import { ORDER_STATUSES } from '@pizzashop/common';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';

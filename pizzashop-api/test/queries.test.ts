@@ -1,3 +1,5 @@
+// Tests the API's Pinot SQL against the table schemas: known columns, safe aliases, configured tables
+// and quoted ids.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as queries from '../src/queries.js';

@@ -1,3 +1,4 @@
+// Tests SnapshotHub and GET /orders/stream: shared polling, SSE events and subscriber limits.
 import { createLogger } from '@pizzashop/common';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SnapshotHub, type HubEvent } from '../src/stream.js';

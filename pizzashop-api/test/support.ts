@@ -1,3 +1,5 @@
+// Test support for pizzashop-api: a service over a mocked Pinot broker that records each SQL
+// statement, and a fixed clock.
 import { createLogger, type Logger } from '@pizzashop/common';
 import { MockAgent } from 'undici';
 import { apiEnvSchema } from '../src/config.js';

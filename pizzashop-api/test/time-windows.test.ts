@@ -1,3 +1,4 @@
+// Tests the time windows: "now" windows in ago()/now(), compared periods and minute buckets.
 import { describe, expect, it } from 'vitest';
 import { comparedPeriods, formatMinute, minuteBuckets } from '../src/time-windows.js';
 

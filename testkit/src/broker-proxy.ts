@@ -1,3 +1,4 @@
+// A TCP proxy a test puts in front of the Pinot broker to cut the API off from Pinot and reconnect it.
 import { createServer, connect, type Server, type Socket } from 'node:net';
 
 /**

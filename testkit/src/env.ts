@@ -1,3 +1,5 @@
+// The test stack's connection settings and MariaDB admin account, as the integration global setup
+// exported them.
 import { infraEnvSchema, loadConfig, type InfraConfig } from '@pizzashop/common';
 
 /** The test stack's connection settings, set by the integration global setup. */

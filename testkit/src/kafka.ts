@@ -1,3 +1,4 @@
+// Kafka helpers for tests: a client, unique topic names and reading a topic until a condition holds.
 import { randomUUID } from 'node:crypto';
 import { createKafkaClient, createLogger, schemaIdOf, type Logger } from '@pizzashop/common';
 import type { Kafka, KafkaMessage } from 'kafkajs';

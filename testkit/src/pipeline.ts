@@ -1,3 +1,5 @@
+// A private pipeline for one test file: its own topics and group, an enricher and simulator on them,
+// and producing orders.
 import { randomUUID } from 'node:crypto';
 import { createIdempotentProducer, infraEnv, orderTotal, type InfraConfig, type Order, type OrderItem } from '@pizzashop/common';
 import type { Kafka } from 'kafkajs';

@@ -1,3 +1,5 @@
+// Synthetic orders with the enriched items the enricher would make of them: building, producing, and
+// waiting until Pinot counts them.
 import { createIdempotentProducer, ensureTopics, identifier, orderTotal, sql, type EnrichedOrderItem, type Logger, type Order, type PinotClient, type Product } from '@pizzashop/common';
 import type { Kafka, Producer } from 'kafkajs';
 

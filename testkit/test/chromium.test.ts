@@ -1,3 +1,5 @@
+// Tests which Chromium the dashboard end-to-end test drives (Debian's or CHROMIUM_PATH), its errors,
+// and where screenshots go.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

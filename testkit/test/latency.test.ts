@@ -1,3 +1,4 @@
+// Tests the bench latency percentiles: nearest rank, missing samples and negative latencies.
 import { describe, expect, it } from 'vitest';
 import { assertLatencies, NegativeLatencyError, summariseLatencies } from '../src/bench/latency.js';
 

@@ -1,3 +1,4 @@
+// Tests the bench measurement lock: a second holder waits for the first to release it.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -1,3 +1,4 @@
+// Tests the port bases of benches, tests and drills against each other and against `npm start`'s services.
 import { describe, expect, it } from 'vitest';
 import { loadStackConfig, shiftedPortEnv, stackComponents } from '@pizzashop/local-stack';
 import { benchPort, BENCH_PORT_BASE } from '../src/bench/ports.js';

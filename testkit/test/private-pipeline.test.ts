@@ -1,3 +1,5 @@
+// Tests a bench's private Pinot tables: derived from the stack tables, and the run start read from
+// their names.
 import { describe, expect, it } from 'vitest';
 import { privateNameStartedAt, privateTableConfigs } from '../src/bench/private-pipeline.js';
 

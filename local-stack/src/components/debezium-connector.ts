@@ -1,3 +1,5 @@
+// The Debezium MySQL connector on Kafka Connect: rendered from docker/debezium/pizzashop-products.json
+// for this stack, registered, and checked running.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';

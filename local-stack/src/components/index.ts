@@ -1,3 +1,5 @@
+// The stack's rows in start order (one per Kafka, Pinot broker and server member), with role
+// dependencies expanded to every member.
 import { debeziumConnector } from './debezium-connector.js';
 import { kafkaNodes } from './kafka.js';
 import { kafkaConnect } from './kafka-connect.js';

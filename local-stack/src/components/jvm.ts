@@ -1,3 +1,5 @@
+// How the stack launches its JVM components: the JDK 17 --add-opens for Pinot, the quick-start flags,
+// log4j2 config and the java command line.
 import { join } from 'node:path';
 import { repoRoot } from '../config.js';
 import type { StackContext } from './types.js';

@@ -1,3 +1,4 @@
+// Kafka Connect in distributed mode as a stack component: its worker config, launch and health check.
 import { httpOk } from '../net.js';
 import { LOG4J2_CONFIG, QUICK_START, javaLaunch } from './jvm.js';
 import { writeConf } from '../layout.js';

@@ -1,3 +1,5 @@
+// MariaDB as a stack component: bootstraps the datadir from docker/mysql, applies the grants at every
+// start and serves on a unix socket and port.
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';

@@ -1,3 +1,5 @@
+// Creates or updates the Pinot schemas and tables of docker/pinot/config, with this stack's broker
+// list, topics and retention.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { kafkaBootstrap, repoRoot } from '../config.js';

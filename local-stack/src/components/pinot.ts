@@ -1,3 +1,5 @@
+// ZooKeeper and the Pinot controller, brokers and servers as stack components: their configs, launch
+// commands and health checks.
 import { mkdirSync } from 'node:fs';
 import { canConnect, httpOk } from '../net.js';
 import { JDK17_OPENS, QUICK_START, javaLaunch } from './jvm.js';

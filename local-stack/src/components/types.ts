@@ -1,3 +1,5 @@
+// The shapes of a stack component: process components (launched and health-checked) and setup
+// components (run once against the others).
 import type { StackConfig } from '../config.js';
 import type { Layout } from '../layout.js';
 import type { LaunchSpec } from '../processes.js';

@@ -1,3 +1,5 @@
+// Support for the dashboard's browser tests: the Chromium to drive, where screenshots go, and seeded
+// synthetic orders.
 import { join } from 'node:path';
 import type { Product } from '@pizzashop/common';
 import { buildOrder, type SyntheticOrder } from '../synthetic-orders.js';
