@@ -11,7 +11,7 @@ import { closeDrillContext, openDrillContext } from './context.js';
 import { createDrills } from './drills.js';
 import { runDrill } from './harness.js';
 import { renderMarkdown, reportLine, type DrillRun, type RepeatedResult } from './report.js';
-import { TEST_PORT_BASES, testPort, type TestService } from '@pizzashop/testkit';
+import { testPort, type TestService } from '@pizzashop/testkit';
 
 const USAGE = `npm run drills [-- --profile test|cluster] [--orders N] [--rate R] [--hold-ms MS] [--kafka-outage-ms MS] [--only name,name] [--repeat N] [--keep-stack]
 
@@ -63,7 +63,7 @@ if (values.profile !== 'test' && values.profile !== 'cluster') {
 }
 const cluster = values.profile === 'cluster';
 const stack = createContext(loadStackConfig({ ...process.env, STACK_PROFILE: values.profile }), progress);
-const port = (service: TestService) => (cluster ? TEST_PORT_BASES[service] + stack.cfg.STACK_PORT_OFFSET : testPort(service));
+const port = (service: TestService) => testPort(service, stack.cfg.STACK_PORT_OFFSET);
 const { started } = await up(stack);
 const env = { ...process.env, ...clientEnv(stack) } as Record<string, string>;
 const ctx = openDrillContext(stack, env, { orders: port('drills.orders'), enricher: port('drills.enricher'), api: port('drills.api'), dashboard: port('drills.dashboard'), delivery: port('drills.delivery') }, createLogger('drills', 'warn'), progress);

@@ -227,7 +227,7 @@ export class DeliveryService {
         out.states.push({ key: id, value: p });
       }
     }
-    const advanced: [Tracked, number][] = [];
+    const advanced: [string, Tracked, number][] = [];
     const positioned: Tracked[] = [];
     for (const [id, order] of this.inFlight) {
       const { at, dest } = order.plan;
@@ -238,7 +238,7 @@ export class DeliveryService {
         if (published === DELIVERED) out.positions.push({ id, ts: at[published]!, ...dest, status: 'DELIVERED' });
         published++;
       }
-      if (published !== order.published) advanced.push([order, published]);
+      if (published !== order.published) advanced.push([id, order, published]);
       if (published === DELIVERED && now - Math.max(order.positionAt, at[OUT_FOR_DELIVERY]!) >= this.positionIntervalMs) {
         out.positions.push({ id, ts: now, ...courierAt(this.settings, order.plan, now), status: 'IN_TRANSIT' });
         positioned.push(order);
@@ -253,13 +253,13 @@ export class DeliveryService {
     }
     this.through = now;
     for (const [id, p] of placed) this.inFlight.set(id, { plan: p, published: 1, positionAt: 0 });
-    for (const [order, published] of advanced) order.published = published;
-    for (const order of positioned) order.positionAt = now;
-    for (const [id, order] of this.inFlight) {
-      if (order.published <= DELIVERED) continue;
+    for (const [id, order, published] of advanced) {
+      order.published = published;
+      if (published <= DELIVERED) continue;
       this.inFlight.delete(id);
       this.delivered.add(id);
     }
+    for (const order of positioned) order.positionAt = now;
     for (const batch of batches) batch.committed();
     this.metrics.ordersStarted.inc(placed.size);
     this.metrics.ordersRedelivered.inc(redelivered);

@@ -65,9 +65,10 @@ export const TEST_PORT_BASES = {
 export type TestService = keyof typeof TEST_PORT_BASES;
 
 /**
- * The port of `service`: its base shifted by STACK_PORT_OFFSET (default +10000), so two checkouts
- * running their suites at once, each with its own offset, never share a port.
+ * The port of `service`: its base shifted by `offset`, by default the test stack's STACK_PORT_OFFSET
+ * (+10000 unless set), so two checkouts running their suites at once, each with its own offset,
+ * never share a port; the cluster drills pass their stack's offset.
  */
-export function testPort(service: TestService): number {
-  return Number(process.env.STACK_PORT_OFFSET || 10_000) + TEST_PORT_BASES[service];
+export function testPort(service: TestService, offset = Number(process.env.STACK_PORT_OFFSET || 10_000)): number {
+  return offset + TEST_PORT_BASES[service];
 }

@@ -133,7 +133,7 @@ export class PinotClient implements PinotQuerier {
     const started = performance.now();
     let broker: string | undefined;
     for (let attempt = 0; ; attempt++) {
-      const left = attempt === 0 ? timeoutMs : Math.round(started + timeoutMs - performance.now());
+      const left = Math.round(started + timeoutMs - performance.now());
       try {
         const answer = await this.send(statement.text, name, left);
         broker = answer.broker;
