@@ -1,6 +1,6 @@
 // Unit tests of PinotClient against fake brokers: failover, deadlines, retries and error mapping.
 import { MockAgent } from 'undici';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { connectionErrorCode, PinotClient, type PinotQueryEvent } from '../src/pinot/client.js';
 import { PinotQueryError, PinotUnavailableError } from '../src/pinot/errors.js';
 import { sql } from '../src/pinot/sql.js';
@@ -123,13 +123,48 @@ describe('PinotClient', () => {
     await expect(c.query(sql`SELECT 1`)).rejects.toBeInstanceOf(PinotUnavailableError);
   });
 
-  it('fails over to the next broker on connection refused and sticks to the one that answered', async () => {
-    agent.get(A).intercept({ path: '/query/sql', method: 'POST' }).replyWithError(refused());
+  it('spreads queries over the brokers in turn', async () => {
+    agent.get(A).intercept({ path: '/query/sql', method: 'POST' }).reply(200, pinotAnswer([[1, 'a']])).times(2);
     agent.get(B).intercept({ path: '/query/sql', method: 'POST' }).reply(200, pinotAnswer([[1, 'b']])).times(2);
     const c = client([A, B]);
-    expect((await c.query(sql`SELECT 1`)).broker).toBe(B);
-    expect((await c.query(sql`SELECT 1`)).broker).toBe(B);
+    const brokers = [];
+    for (let i = 0; i < 4; i++) brokers.push((await c.query(sql`SELECT 1`)).broker);
+    expect(brokers).toEqual([A, B, A, B]);
     agent.assertNoPendingInterceptors();
+  });
+
+  it('fails over on connection refused and keeps the refusing broker out until its health and the last answered query say it is back', async () => {
+    agent.get(A).intercept({ path: '/query/sql', method: 'POST' }).replyWithError(refused());
+    agent.get(B).intercept({ path: '/query/sql', method: 'POST' }).reply(200, pinotAnswer([[1, 'b']])).times(3);
+    const c = new PinotClient({ brokerUrls: [A, B], timeoutMs: 1000, dispatcher: agent, brokerRecheckMs: 50 });
+    expect((await c.query(sql`SELECT 1`)).broker).toBe(B);
+    expect(c.unavailableBrokers).toEqual([A]);
+    expect((await c.query(sql`SELECT 1`)).broker).toBe(B);
+    const warmUp: string[] = [];
+    agent.get(A).intercept({ path: '/health', method: 'GET' }).reply(200, 'OK');
+    agent.get(A).intercept({ path: '/query/sql', method: 'POST', body: (b) => (warmUp.push(b), true) }).reply(200, pinotAnswer([[1, 'a']]));
+    await new Promise((r) => setTimeout(r, 60));
+    expect((await c.query(sql`SELECT 2`)).broker).toBe(B);
+    await vi.waitFor(() => expect(c.unavailableBrokers).toEqual([]));
+    expect(['SELECT 1', 'SELECT 2']).toContain(JSON.parse(warmUp[0] as string).sql);
+    agent.get(A).intercept({ path: '/query/sql', method: 'POST' }).reply(200, pinotAnswer([[1, 'a']]));
+    agent.get(B).intercept({ path: '/query/sql', method: 'POST' }).reply(200, pinotAnswer([[1, 'b']]));
+    const next = [(await c.query(sql`SELECT 3`)).broker, (await c.query(sql`SELECT 3`)).broker];
+    expect(next.sort()).toEqual([A, B]);
+    agent.assertNoPendingInterceptors();
+  });
+
+  it('keeps a broker out whose warm-up query fails', async () => {
+    agent.get(A).intercept({ path: '/query/sql', method: 'POST' }).reply(503, 'starting');
+    agent.get(B).intercept({ path: '/query/sql', method: 'POST' }).reply(200, pinotAnswer([[1, 'b']])).times(2);
+    const c = new PinotClient({ brokerUrls: [A, B], timeoutMs: 1000, dispatcher: agent, brokerRecheckMs: 20 });
+    expect((await c.query(sql`SELECT 1`)).broker).toBe(B);
+    agent.get(A).intercept({ path: '/health', method: 'GET' }).reply(200, 'OK');
+    agent.get(A).intercept({ path: '/query/sql', method: 'POST' }).reply(200, { exceptions: [{ errorCode: 410, message: 'BrokerResourceMissingError' }] });
+    await new Promise((r) => setTimeout(r, 30));
+    await c.query(sql`SELECT 1`);
+    await vi.waitFor(() => agent.assertNoPendingInterceptors());
+    expect(c.unavailableBrokers).toEqual([A]);
   });
 
   it('raises PinotUnavailableError naming every broker when all refuse', async () => {

@@ -167,7 +167,8 @@ export function loadStackConfig(env: NodeJS.ProcessEnv = process.env): StackConf
 const kafkaAddresses = (cfg: StackConfig): string[] => Array.from({ length: cfg.KAFKA_NODES }, (_, i) => `localhost:${memberPort(cfg.KAFKA_PORT, i)}`);
 
 /** The URL of every Pinot broker. */
-const pinotBrokerAddresses = (cfg: StackConfig): string[] => Array.from({ length: cfg.PINOT_BROKERS }, (_, i) => `http://localhost:${memberPort(cfg.PINOT_BROKER_PORT, i)}`);
+/** Base URL of every Pinot broker of the stack, first member first. */
+export const pinotBrokerAddresses = (cfg: StackConfig): string[] => Array.from({ length: cfg.PINOT_BROKERS }, (_, i) => `http://localhost:${memberPort(cfg.PINOT_BROKER_PORT, i)}`);
 
 /** `host:port` of every Kafka node, comma-separated (the bootstrap list clients and Pinot get). */
 export const kafkaBootstrap = (cfg: StackConfig): string => kafkaAddresses(cfg).join(',');

@@ -1,11 +1,15 @@
 // The Pinot SQL client: keep-alive connections, per-query deadlines, broker failover and retries of transient failures.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Agent, request, type Dispatcher } from 'undici';
+import { BrokerPool } from './broker-pool.js';
 import { errorFromExceptions, firstLine, PinotQueryError, PinotUnavailableError, type PinotException } from './errors.js';
 import type { SqlFragment } from './sql.js';
 
 export interface PinotClientOptions {
-  /** Broker base URLs, tried in order (starting with the last one that answered) on connection errors. */
+  /**
+   * Broker base URLs. Queries take turns over the brokers in service; one that refuses a connection
+   * or answers 503 is skipped (the query goes to the next) until it is back (see BrokerPool).
+   */
   brokerUrls: string[];
   /** Whole-query deadline in ms (all failover attempts included); also sent to Pinot as its own timeoutMs. */
   timeoutMs?: number;
@@ -17,6 +21,8 @@ export interface PinotClientOptions {
   transientRetries?: number;
   /** Keep-alive connections per broker. */
   connectionsPerBroker?: number;
+  /** How often a broker out of service is asked whether it is back: 1000 ms unless set. */
+  brokerRecheckMs?: number;
   /** undici dispatcher to use instead of an own keep-alive Agent (tests pass a MockAgent). */
   dispatcher?: Dispatcher;
   /** Called once per query with its outcome, for metrics. */
@@ -92,15 +98,19 @@ interface PinotResponseBody {
 
 /** Pause before a query answered with a transient failure is sent again. */
 const RETRY_BACKOFF_MS = 100;
+/** Longest wait for a broker out of service to answer its health check and the warm-up query. */
+const BACK_CHECK_TIMEOUT_MS = 10_000;
 
 const isTransient = (err: unknown): err is PinotUnavailableError =>
   err instanceof PinotUnavailableError && (err.reason === 'pinot-exception' || err.reason === 'broker-status');
 
 /**
- * Pinot SQL client over undici: keep-alive connections, a deadline per query, failover across
- * brokers on connection errors, a query answered with a transient failure sent again (a broker's
- * 503 to the next broker), both within the deadline, and Pinot's HTTP-200 `exceptions` turned into
- * typed errors.
+ * Pinot SQL client over undici: keep-alive connections, a deadline per query, queries spread over
+ * the brokers in service with failover on connection errors, a query answered with a transient
+ * failure sent again (a Pinot exception to the same broker, a broker's 503 to the next), both
+ * within the deadline, and Pinot's HTTP-200 `exceptions` turned into typed errors. A broker that
+ * failed comes back into the rotation once its /health answers 200 and it answered the last query
+ * that succeeded elsewhere (so its first, slow queries after a restart are not a user's).
  */
 export class PinotClient implements PinotQuerier {
   private readonly brokers: string[];
@@ -109,7 +119,9 @@ export class PinotClient implements PinotQuerier {
   private readonly ownsDispatcher: boolean;
   private readonly onQuery: ((event: PinotQueryEvent) => void) | undefined;
   private readonly transientRetries: number;
-  private preferred = 0;
+  private readonly pool: BrokerPool;
+  /** The last statement (and its query options) a broker answered, sent to a broker that is back before it takes queries again. */
+  private lastAnswered: string | undefined;
 
   constructor(options: PinotClientOptions) {
     if (options.brokerUrls.length === 0) throw new Error('PinotClient: no broker URL given: set PINOT_BROKER_URLS (comma-separated)');
@@ -121,6 +133,7 @@ export class PinotClient implements PinotQuerier {
     this.dispatcher =
       options.dispatcher ??
       new Agent({ connections: options.connectionsPerBroker ?? 32, keepAliveTimeout: 30_000, keepAliveMaxTimeout: 60_000, connect: { timeout: 2000 } });
+    this.pool = new BrokerPool(this.brokers, { isBack: (broker) => this.isBack(broker), recheckMs: options.brokerRecheckMs ?? 1000 });
   }
 
   get brokerUrls(): readonly string[] {
@@ -135,14 +148,17 @@ export class PinotClient implements PinotQuerier {
     for (let attempt = 0; ; attempt++) {
       const left = Math.round(started + timeoutMs - performance.now());
       try {
-        const answer = await this.send(statement.text, name, left);
+        const answer = await this.send(statement.text, name, left, attempt > 0 ? broker : undefined);
         broker = answer.broker;
+        if (answer.statusCode === 503) this.pool.failed(answer.broker);
+        else this.pool.answered(answer.broker);
         const result = decode(name, answer.broker, answer.statusCode, answer.text);
+        this.lastAnswered = answer.body;
         this.report(name, broker, 'ok', started, result.timeUsedMs);
         return result;
       } catch (err) {
         if (isTransient(err) && attempt < this.transientRetries && started + timeoutMs - performance.now() > 2 * RETRY_BACKOFF_MS) {
-          if (err.reason === 'broker-status') this.preferred = (this.preferred + 1) % this.brokers.length;
+          if (err.reason === 'broker-status') broker = undefined;
           await sleep(RETRY_BACKOFF_MS);
           continue;
         }
@@ -155,31 +171,52 @@ export class PinotClient implements PinotQuerier {
 
   /** True when at least one broker answers its /health endpoint with 200 within `timeoutMs`. */
   async ping(timeoutMs = 1000): Promise<boolean> {
-    const checks = this.brokers.map(async (broker) => {
-      try {
-        const res = await request(`${broker}/health`, { dispatcher: this.dispatcher, signal: AbortSignal.timeout(timeoutMs) });
-        await res.body.dump();
-        return res.statusCode === 200;
-      } catch {
-        return false;
-      }
+    return (await Promise.all(this.brokers.map((broker) => this.healthy(broker, timeoutMs)))).some(Boolean);
+  }
+
+  /** Brokers out of the rotation now (refused a connection or answered 503, not back yet). */
+  get unavailableBrokers(): string[] {
+    return this.pool.unavailable;
+  }
+
+  private async healthy(broker: string, timeoutMs: number): Promise<boolean> {
+    try {
+      const res = await request(`${broker}/health`, { dispatcher: this.dispatcher, signal: AbortSignal.timeout(timeoutMs) });
+      await res.body.dump();
+      return res.statusCode === 200;
+    } catch {
+      return false;
+    }
+  }
+
+  /** A broker out of service is back when its /health answers 200 and it answers the last statement another broker answered. */
+  private async isBack(broker: string): Promise<boolean> {
+    if (!(await this.healthy(broker, BACK_CHECK_TIMEOUT_MS))) return false;
+    if (this.lastAnswered === undefined) return true;
+    const res = await request(`${broker}/query/sql`, {
+      method: 'POST',
+      body: this.lastAnswered,
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      dispatcher: this.dispatcher,
+      signal: AbortSignal.timeout(BACK_CHECK_TIMEOUT_MS),
     });
-    return (await Promise.all(checks)).some(Boolean);
+    const text = await res.body.text();
+    decode('broker warm-up', broker, res.statusCode, text);
+    return true;
   }
 
   async close(): Promise<void> {
     if (this.ownsDispatcher) await this.dispatcher.close();
   }
 
-  private async send(sqlText: string, name: string, timeoutMs: number): Promise<{ broker: string; statusCode: number; text: string }> {
+  /** Sends the statement to the brokers in the pool's order (`first` first when in service) until one answers. */
+  private async send(sqlText: string, name: string, timeoutMs: number, first?: string): Promise<{ broker: string; statusCode: number; text: string; body: string }> {
     const deadline = new AbortController();
     const timer = setTimeout(() => deadline.abort(), timeoutMs);
     const body = JSON.stringify({ sql: sqlText, queryOptions: `timeoutMs=${timeoutMs}` });
     const refused: string[] = [];
     try {
-      for (let attempt = 0; attempt < this.brokers.length; attempt++) {
-        const index = (this.preferred + attempt) % this.brokers.length;
-        const broker = this.brokers[index] as string;
+      for (const broker of this.pool.order(first)) {
         try {
           const res = await request(`${broker}/query/sql`, {
             method: 'POST',
@@ -189,8 +226,7 @@ export class PinotClient implements PinotQuerier {
             signal: deadline.signal,
           });
           const text = await res.body.text();
-          this.preferred = index;
-          return { broker, statusCode: res.statusCode, text };
+          return { broker, statusCode: res.statusCode, text, body };
         } catch (err) {
           if (deadline.signal.aborted) {
             throw new PinotUnavailableError(
@@ -202,6 +238,7 @@ export class PinotClient implements PinotQuerier {
           if (!code) {
             throw new PinotUnavailableError(`Pinot query "${name}" failed on broker ${broker}: ${(err as Error).message}`, 'connection');
           }
+          this.pool.failed(broker);
           refused.push(`${broker} ${code}`);
         }
       }

@@ -2,7 +2,7 @@
 // list, topics and retention.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { kafkaBootstrap, repoRoot } from '../config.js';
+import { kafkaBootstrap, pinotBrokerAddresses, repoRoot } from '../config.js';
 import { render, jsonString } from '../templates.js';
 import type { SetupComponent, StackContext } from './types.js';
 
@@ -67,9 +67,9 @@ async function applyTable(ctx: StackContext, table: string): Promise<void> {
   if (created.status === 409) await post(`${controller}/tables/${table}`, tableConfig, `table ${table} update`, 'PUT');
 }
 
-async function queryOk(ctx: StackContext, sql: string): Promise<boolean> {
+async function queryOk(broker: string, sql: string): Promise<boolean> {
   try {
-    const res = await fetch(`http://localhost:${ctx.cfg.PINOT_BROKER_PORT}/query/sql`, {
+    const res = await fetch(`${broker}/query/sql`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ sql }),
@@ -90,8 +90,13 @@ export const pinotTables: SetupComponent = {
   async ensure(ctx) {
     for (const table of STACK_TABLES) await applyTable(ctx, table);
   },
+  /**
+   * Every broker answers a query on every table. This also warms each broker (a Pinot broker's first
+   * queries take seconds), including one just restarted: clients spread queries over the brokers.
+   */
   async isHealthy(ctx) {
-    const results = await Promise.all(STACK_TABLES.map((t) => queryOk(ctx, `SELECT COUNT(*) FROM ${t}`)));
+    const queries = pinotBrokerAddresses(ctx.cfg).flatMap((broker) => STACK_TABLES.map((t) => queryOk(broker, `SELECT COUNT(*) FROM ${t}`)));
+    const results = await Promise.all(queries);
     return results.every(Boolean);
   },
 };
