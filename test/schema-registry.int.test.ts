@@ -116,6 +116,28 @@ describe('schema registry: contracts', () => {
   });
 });
 
+describe('schema registry: producers starting together', () => {
+  it('instances registering a new subject at the same moment all get its id (none refuses to start)', async () => {
+    const topic = `contracts-together-${Date.now()}`;
+    const refusals: Error[] = [];
+    const instances = Array.from({ length: 6 }, (_, i) =>
+      new ProducerContracts({
+        url: cfg.SCHEMA_REGISTRY_URL,
+        produced: [{ topic, contract: topicContract('EnrichedOrderItem') }],
+        component: `schema-registry-test-${i}`,
+        log: createLogger('schema-registry-test', 'silent'),
+        onIncompatible: (err) => refusals.push(err),
+      }),
+    );
+    for (const instance of instances) instance.start();
+    await waitFor('every instance registered or one refused', () => refusals.length > 0 || instances.every((c) => c.registered), 30_000);
+    expect(refusals.map((e) => e.message)).toEqual([]);
+    expect(new Set(instances.map((c) => c.schemaIdFor(topic))).size).toBe(1);
+    expect(await registry.compatibility(valueSubject(topic))).toBe('BACKWARD');
+    for (const instance of instances) instance.stop();
+  });
+});
+
 describe('schema registry: compatibility at producer start', () => {
   it('a compatible change (an optional field added) registers as version 2, and the pipeline keeps flowing', async () => {
     const topics = privateTopics();

@@ -63,6 +63,9 @@ export function refuseToStart(log: Logger): (err: IncompatibleContractError) => 
 
 const statusOf = (err: unknown): number | undefined => (err as { status?: number }).status;
 
+/** Apicurio's answer to setting the compatibility of a subject that got one a moment ago. */
+const isConcurrentLevelSetting = (err: unknown): boolean => statusOf(err) === 409 && /rule named .* already exists/i.test((err as Error).message);
+
 export class ProducerContracts {
   private readonly registry: SchemaRegistry;
   private readonly api: RegistryApi;
@@ -155,7 +158,7 @@ export class ProducerContracts {
     }
     let id: number;
     try {
-      ({ id } = await this.registry.register({ type: SchemaType.JSON, schema: JSON.stringify(schema) }, { subject, compatibility: compatibility as COMPATIBILITY }));
+      id = await this.registerSchema(subject, JSON.stringify(schema), compatibility as COMPATIBILITY);
     } catch (err) {
       const status = statusOf(err);
       if (status === 409 || status === 422) throw await this.refusal(topic, subject, contract, compatibility, err as Error);
@@ -164,6 +167,23 @@ export class ProducerContracts {
     const version = (await this.api.versionsOfId(id)).find((v) => v.subject === subject)?.version;
     this.o.log.info({ subject, id, version, compatibility }, `contract ${contract.name} of topic ${topic}: schema id ${id}, version ${version ?? '?'} of ${subject}`);
     return { topic, subject, id, version, compatibility };
+  }
+
+  /**
+   * Registers the schema and, for a new subject, sets its compatibility. Two producers starting
+   * together on a new subject (two enricher instances) both find it without a level and both set
+   * it; the second gets 409 "A rule named 'COMPATIBILITY' already exists" although its schema was
+   * registered. That is no refusal: asked again, the level is in place and the id comes back.
+   */
+  private async registerSchema(subject: string, schema: string, compatibility: COMPATIBILITY): Promise<number> {
+    const attempt = async () => (await this.registry.register({ type: SchemaType.JSON, schema }, { subject, compatibility })).id;
+    try {
+      return await attempt();
+    } catch (err) {
+      if (!isConcurrentLevelSetting(err)) throw err;
+      this.o.log.info({ subject }, `subject ${subject}: another producer set its compatibility at the same time; asking again`);
+      return attempt();
+    }
   }
 
   private async refusal(topic: string, subject: string, contract: TopicContract, compatibility: string, err: Error): Promise<IncompatibleContractError> {
