@@ -59,7 +59,7 @@ export function createClusterDrills(apis: ApiInstances): Drill[] {
   return [
     memberKill('cluster-kafka-leader-kill', 'kill -9 the Kafka node leading orders partition 0 (of 3 nodes, RF 3, min ISR 2), bring it back', apis, ordersLeader),
     memberKill('cluster-pinot-server-kill', 'kill -9 one of 2 Pinot servers (every segment on both), bring it back', apis, async () => 'pinot-server-1'),
-    memberKill('cluster-pinot-broker-kill', 'kill -9 the first of 2 Pinot brokers in the clients\' failover list, bring it back', apis, async () => 'pinot-broker-1'),
+    memberKill('cluster-pinot-broker-kill', 'kill -9 the first of 2 Pinot brokers in PINOT_BROKER_URLS, bring it back', apis, async () => 'pinot-broker-1'),
     {
       name: 'cluster-enricher-kill',
       fault: 'kill -9 one of 2 enricher instances, bring it back',
