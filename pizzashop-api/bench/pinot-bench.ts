@@ -10,7 +10,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, resolve } from 'node:path';
-import { createLogger, infraEnvSchema, loadConfig, onShutdown, PinotClient, type PinotQueryEvent } from '@pizzashop/common';
+import { createLogger, infraEnvSchema, loadConfig, onShutdown, PinotClient, type PinotQueryEvent, type SqlFragment } from '@pizzashop/common';
 import { z } from 'zod';
 import { acquireMeasureLock, createPrivatePipeline, type Figure } from '@pizzashop/testkit/bench';
 import { OrdersAnalytics } from '../src/analytics.js';
@@ -53,30 +53,35 @@ interface FormDiagnosis {
   timeUsedMs: { p50: number; p95: number };
 }
 
+type DiagnosisEntry = { minute?: FormDiagnosis; ts: FormDiagnosis; sameAnswer?: boolean };
+
 /**
- * How Pinot runs each statement of the measured hour: its statistics and EXPLAIN PLAN, in the form
- * the API sends and in the `ts` form it replaced (timed over `rounds` too), and whether both answer alike.
+ * How Pinot runs each statement of the measured hour (and of the hour ending 30 minutes earlier):
+ * its statistics and EXPLAIN PLAN, in the form the API sends and in the `ts` form it replaced (timed
+ * over `rounds` too), and whether both answer alike.
  */
-async function diagnose(brokerUrl: string, tables: PinotTables, at: number, rounds: number) {
-  const { current, previous } = comparedPeriods('1h', at);
-  const form = async (statement: Parameters<typeof runWithStats>[1]): Promise<FormDiagnosis & { rows: unknown[][] }> => {
+async function diagnose(brokerUrl: string, tables: PinotTables, at: number, rounds: number): Promise<Record<string, DiagnosisEntry>> {
+  const form = async (statement: SqlFragment): Promise<{ rows: unknown[][]; diagnosis: FormDiagnosis }> => {
     const first = await runWithStats(brokerUrl, statement);
     const used: number[] = [];
     for (let i = 0; i < rounds; i++) used.push((await runWithStats(brokerUrl, statement)).stats.timeUsedMs ?? 0);
     used.sort((a, b) => a - b);
-    return { rows: first.rows, stats: first.stats, plan: await explainPlan(brokerUrl, statement), timeUsedMs: { p50: percentile(used, 50), p95: percentile(used, 95) } };
+    const plan = await explainPlan(brokerUrl, statement);
+    return { rows: first.rows, diagnosis: { stats: first.stats, plan, timeUsedMs: { p50: percentile(used, 50), p95: percentile(used, 95) } } };
   };
-  const statements: Record<string, { minute?: FormDiagnosis; ts: FormDiagnosis; sameAnswer?: boolean }> = {};
-  statements['table-stats'] = { ts: await form(tableStatsQuery(tables)) };
-  for (const [name, both] of Object.entries(timeRangeStatements(tables, current, previous))) {
+  const { current, previous } = comparedPeriods('1h', at);
+  /** The hour ending 30 minutes earlier cuts committed segments (the measured hour covers its segments whole). */
+  const cut = comparedPeriods('1h', at - HOUR_MS / 2);
+  const cutStatements = Object.entries(timeRangeStatements(tables, cut.current, cut.previous)).filter(([name]) => name !== 'overview-previous');
+  const named = [...Object.entries(timeRangeStatements(tables, current, previous)), ...cutStatements.map(([name, both]) => [`${name} (hour ending 30 min earlier)`, both] as const)];
+  const entries: Record<string, DiagnosisEntry> = { 'table-stats': { ts: (await form(tableStatsQuery(tables))).diagnosis } };
+  for (const [name, both] of named) {
     const minute = await form(both.minute);
     const ts = await form(both.ts);
-    statements[name] = { minute, ts, sameAnswer: sameRows(minute.rows, ts.rows) };
+    entries[name] = { minute: minute.diagnosis, ts: ts.diagnosis, sameAnswer: sameRows(minute.rows, ts.rows) };
   }
-  return Object.fromEntries(Object.entries(statements).map(([name, s]) => [name, JSON.parse(JSON.stringify(s, (key, value: unknown) => (key === 'rows' ? undefined : value))) as unknown]));
+  return entries;
 }
-
-type DiagnosisEntry = { minute?: FormDiagnosis; ts: FormDiagnosis; sameAnswer?: boolean };
 
 /** One line per statement: docs scanned and Pinot time of each form, and whether they agree. */
 function diagnosisNote(name: string, d: DiagnosisEntry): string {
@@ -165,7 +170,7 @@ async function benchmark(output: string, config: z.infer<typeof benchEnvSchema>)
     figures,
     readme,
     notes: [
-      ...Object.entries(diagnosis).map(([name, d]) => diagnosisNote(name, d as DiagnosisEntry)),
+      ...Object.entries(diagnosis).map(([name, d]) => diagnosisNote(name, d)),
       `${config.PINOT_BENCH_ROUNDS} rounds of overview then popular (limit 5) for the hour ending ${new Date(hourEnd).toISOString()}, straight to the broker, after 5 warm-up rounds; failed calls: ${Object.entries(queries).map(([n, q]) => `${n} ${q.failed}`).join(', ')}.`,
     ],
     at: new Date().toISOString(),
