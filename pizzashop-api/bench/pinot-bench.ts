@@ -66,7 +66,7 @@ async function diagnose(brokerUrl: string, tables: PinotTables, at: number, roun
     const used: number[] = [];
     for (let i = 0; i < rounds; i++) used.push((await runWithStats(brokerUrl, statement)).stats.timeUsedMs ?? 0);
     used.sort((a, b) => a - b);
-    const plan = await explainPlan(brokerUrl, statement);
+    const plan = await explainPlan(brokerUrl, statement).catch((err: Error) => [`EXPLAIN PLAN failed: ${err.message}`]);
     return { rows: first.rows, diagnosis: { stats: first.stats, plan, timeUsedMs: { p50: percentile(used, 50), p95: percentile(used, 95) } } };
   };
   const { current, previous } = comparedPeriods('1h', at);
@@ -130,7 +130,10 @@ async function benchmark(output: string, config: z.infer<typeof benchEnvSchema>)
   lock?.release();
   await pinot.close();
   log.info('collecting Pinot statistics and plans, minute form against ts form');
-  const diagnosis = await diagnose(config.PINOT_BROKER_URLS[0] as string, pinotTables(config), at, config.PINOT_BENCH_TS_ROUNDS);
+  const diagnosis = await diagnose(config.PINOT_BROKER_URLS[0] as string, pinotTables(config), at, config.PINOT_BENCH_TS_ROUNDS).catch((err: Error) => {
+    log.error({ err }, 'diagnosis failed; the measured figures are kept');
+    return { failed: err.message };
+  });
 
   const queries = Object.fromEntries(
     [...samples].map(([name, s]) => {
@@ -170,7 +173,7 @@ async function benchmark(output: string, config: z.infer<typeof benchEnvSchema>)
     figures,
     readme,
     notes: [
-      ...Object.entries(diagnosis).map(([name, d]) => diagnosisNote(name, d)),
+      ...('failed' in diagnosis ? [`diagnosis failed: ${String(diagnosis.failed)}`] : Object.entries(diagnosis).map(([name, d]) => diagnosisNote(name, d))),
       `${config.PINOT_BENCH_ROUNDS} rounds of overview then popular (limit 5) for the hour ending ${new Date(hourEnd).toISOString()}, straight to the broker, after 5 warm-up rounds; failed calls: ${Object.entries(queries).map(([n, q]) => `${n} ${q.failed}`).join(', ')}.`,
     ],
     at: new Date().toISOString(),
