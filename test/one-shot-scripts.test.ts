@@ -145,6 +145,7 @@ describe.skipIf(!tools)('apply-config.sh', () => {
     expect(result.stdout).toContain('table order_statuses created');
     // Folders in name order: alerts, delivery_statuses, order_items_enriched, order_statuses, orders.
     expect(pinot.requests.map((r) => `${r.method} ${r.url}`)).toEqual([
+      ...['alerts', 'delivery_statuses', 'order_items_enriched', 'order_statuses', 'orders'].map((t) => `GET /tables/${t}?type=realtime`),
       'POST /schemas?override=true',
       'POST /tables',
       'POST /schemas?override=true',
@@ -157,15 +158,32 @@ describe.skipIf(!tools)('apply-config.sh', () => {
       'POST /schemas?override=true',
       'POST /tables',
     ]);
-    const [, alertsTable, , , enrichedSchema, enrichedTable, enrichedUpdate, , , , ordersTable] = pinot.requests.map((r) => JSON.parse(r.body) as unknown);
+    const sent = pinot.requests.filter((r) => r.method !== 'GET');
+    const [, alertsTable, , , enrichedSchema, enrichedTable, enrichedUpdate, , , , ordersTable] = sent.map((r) => JSON.parse(r.body) as unknown);
     expect(alertsTable).toEqual(expectedJson('docker/pinot/config/alerts/table.json', env));
     expect(enrichedSchema).toEqual(expectedJson('docker/pinot/config/order_items_enriched/schema.json', env));
     expect(enrichedTable).toEqual(expectedJson('docker/pinot/config/order_items_enriched/table.json', env));
     expect(enrichedUpdate).toEqual(enrichedTable);
     expect(ordersTable).toEqual(expectedJson('docker/pinot/config/orders/table.json', env));
-    expect(pinot.requests.map((r) => r.body).join('')).not.toContain('${');
+    expect(sent.map((r) => r.body).join('')).not.toContain('${');
     expect(JSON.stringify(ordersTable)).toContain('"stream.kafka.broker.list":"kafka:9092"');
-    expect(JSON.stringify(JSON.parse(pinot.requests[3]!.body))).toContain('"stream.kafka.topic.name":"delivery-statuses"');
+    expect(JSON.stringify(JSON.parse(sent[3]!.body))).toContain('"stream.kafka.topic.name":"delivery-statuses"');
+  });
+
+  // One shell, curl or stub call per table or topic: seconds on a loaded machine.
+  it('refuses a table that exists without a column its schema adds, before changing anything, naming the fix', { timeout: 30_000 }, async () => {
+    const ordersSchema = JSON.parse(readFileSync(join(configDir, 'orders/schema.json'), 'utf8')) as { dimensionFieldSpecs: Array<{ name: string }> };
+    const before = { ...ordersSchema, dimensionFieldSpecs: ordersSchema.dimensionFieldSpecs.filter((c) => c.name !== 'tsMinute') };
+    const pinot = await stubServer((req) => {
+      if (req.url === '/tables/orders?type=realtime') return [200, '{"REALTIME": {"tableName": "orders_REALTIME"}}'];
+      if (req.url === '/schemas/orders') return [200, JSON.stringify(before, null, 2)];
+      return [200, '{}'];
+    });
+    const result = await run('docker/pinot/apply-config.sh', [configDir], { ...envOf('pinot-init'), PINOT_CONTROLLER_URL: pinot.url });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('Pinot table orders exists without column(s) tsMinute');
+    expect(result.stderr).toContain(`curl -X DELETE '${pinot.url}/tables/orders?type=realtime'`);
+    expect(pinot.requests.filter((r) => r.method !== 'GET')).toEqual([]);
   });
 
   // One shell, curl or stub call per table or topic: seconds on a loaded machine.
@@ -174,7 +192,7 @@ describe.skipIf(!tools)('apply-config.sh', () => {
     const result = await run('docker/pinot/apply-config.sh', [configDir], { ...envOf('pinot-init'), PINOT_CONTROLLER_URL: pinot.url });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/table alerts \(.*alerts\/table\.json\) answered HTTP 400/);
-    expect(pinot.requests).toHaveLength(2);
+    expect(pinot.requests.filter((r) => r.method !== 'GET')).toHaveLength(2);
   });
 });
 

@@ -51,6 +51,8 @@ export interface LoadReport {
   produceSeconds: number;
   produceOrdersPerSecond: number;
   ordersInPinot: number;
+  /** Enriched item lines Pinot holds in the range once their orders are all in (measuring waits for both tables). */
+  itemsInPinot: number;
   ingestSeconds: number;
 }
 
@@ -66,11 +68,12 @@ export interface LoadOptions {
 /**
  * Tops Pinot up to `target` orders (in `options.range` when given): produces the missing ones (1-2
  * items each) with their enriched items straight to Kafka at full speed, then waits until Pinot
- * counts them.
+ * counts them in both tables (the items table ingests 1.5 times the rows and may finish later).
  */
 export async function ensureOrders(config: InfraConfig, pinot: PinotClient, target: number, log: Logger, options: LoadOptions = {}): Promise<LoadReport> {
   const { range } = options;
   const ordersBefore = await waitForOrderCount(pinot, config.PINOT_ORDERS_TABLE, 0, 30_000, undefined, range);
+  const itemsBefore = await waitForOrderCount(pinot, config.PINOT_ORDER_ITEMS_TABLE, 0, 30_000, undefined, range);
   const missing = Math.max(0, target - ordersBefore);
   const span = range ?? { fromMs: Date.now() - DAY_MS, toMs: Date.now() };
   const report: LoadReport = {
@@ -81,6 +84,7 @@ export async function ensureOrders(config: InfraConfig, pinot: PinotClient, targ
     produceSeconds: 0,
     produceOrdersPerSecond: 0,
     ordersInPinot: ordersBefore,
+    itemsInPinot: itemsBefore,
     ingestSeconds: 0,
   };
   if (missing === 0) return report;
@@ -95,6 +99,7 @@ export async function ensureOrders(config: InfraConfig, pinot: PinotClient, targ
   /** The i-th missing order: evenly spaced in time when a range is given, anywhere in the last day otherwise. */
   const createdAt = (i: number) => (range ? span.fromMs + Math.floor((i * length) / missing) : span.fromMs + Math.floor(Math.random() * length));
   let sent = 0;
+  let items = 0;
   try {
     const worker = async () => {
       while (sent < missing) {
@@ -102,6 +107,7 @@ export async function ensureOrders(config: InfraConfig, pinot: PinotClient, targ
         const size = Math.min(BATCH, missing - sent);
         sent += size;
         const batch = Array.from({ length: size }, (_, j) => randomOrder(catalogue, createdAt(first + j)));
+        items += batch.reduce((n, o) => n + o.enrichedItems.length, 0);
         await produceOrders(producer, topics, batch);
         if (sent % 100_000 < BATCH) log.info({ sent, of: missing }, 'producing orders');
       }
@@ -114,7 +120,9 @@ export async function ensureOrders(config: InfraConfig, pinot: PinotClient, targ
   report.produceOrdersPerSecond = Math.round(missing / report.produceSeconds);
   log.info({ produced: missing, seconds: report.produceSeconds }, 'orders produced, waiting for Pinot');
   report.ordersInPinot = await waitForOrderCount(pinot, config.PINOT_ORDERS_TABLE, target, 15 * 60_000, (count) => log.debug({ count }, 'Pinot order count'), range);
-  report.ingestSeconds = (Date.now() - started) / 1000;
   if (report.ordersInPinot < target) throw new Error(`Pinot holds ${report.ordersInPinot} of ${target} orders after 15 minutes: check the Pinot server log`);
+  report.itemsInPinot = await waitForOrderCount(pinot, config.PINOT_ORDER_ITEMS_TABLE, itemsBefore + items, 15 * 60_000, undefined, range);
+  report.ingestSeconds = (Date.now() - started) / 1000;
+  if (report.itemsInPinot < itemsBefore + items) throw new Error(`Pinot holds ${report.itemsInPinot} of ${itemsBefore + items} item lines after 15 minutes: check the Pinot server log`);
   return report;
 }

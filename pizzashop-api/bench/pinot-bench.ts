@@ -10,12 +10,14 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, resolve } from 'node:path';
-import { createLogger, infraEnvSchema, loadConfig, onShutdown, PinotClient, type PinotQueryEvent } from '@pizzashop/common';
+import { createLogger, infraEnvSchema, loadConfig, onShutdown, PinotClient, type PinotQueryEvent, type SqlFragment } from '@pizzashop/common';
 import { z } from 'zod';
 import { acquireMeasureLock, createPrivatePipeline, type Figure } from '@pizzashop/testkit/bench';
 import { OrdersAnalytics } from '../src/analytics.js';
-import { pinotTables } from '../src/queries.js';
+import { pinotTables, tableStatsQuery, type PinotTables } from '../src/queries.js';
+import { comparedPeriods } from '../src/time-windows.js';
 import { ensureOrders } from './load-orders.js';
+import { explainPlan, runWithStats, timeRangeStatements, type PlanStats } from './pinot-plan-stats.js';
 
 const HOUR_MS = 3_600_000;
 const TARGET_P95_MS = 20;
@@ -25,6 +27,8 @@ const benchEnvSchema = infraEnvSchema.extend({
   PINOT_BENCH_ORDERS: z.coerce.number().int().min(0).default(1_000_000),
   PINOT_BENCH_ROUNDS: z.coerce.number().int().min(1).default(100),
   PINOT_BENCH_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
+  /** Rounds of the `ts`-filtered forms the minute-filtered statements replaced, timed on the same data for comparison. */
+  PINOT_BENCH_TS_ROUNDS: z.coerce.number().int().min(1).default(20),
   /** The end of the hour to fill and measure (default: the current minute). */
   BENCH_HOUR_END: z.iso.datetime({ offset: true }).optional(),
   /** A lock file (e.g. /work/wt/measure.lock on a shared machine): held while measuring only, not while loading. */
@@ -35,6 +39,56 @@ const log = createLogger('pinot-bench');
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? 0;
+}
+
+/** Equal rows, numbers within a relative 1e-9 (a star-tree adds doubles in another order). */
+function sameRows(a: unknown[][], b: unknown[][]): boolean {
+  const same = (x: unknown, y: unknown) => (typeof x === 'number' && typeof y === 'number' ? Math.abs(x - y) <= 1e-9 * Math.max(1, Math.abs(x), Math.abs(y)) : x === y);
+  return a.length === b.length && a.every((row, i) => row.length === b[i]?.length && row.every((cell, j) => same(cell, b[i]?.[j])));
+}
+
+interface FormDiagnosis {
+  stats: PlanStats;
+  plan: string[];
+  timeUsedMs: { p50: number; p95: number };
+}
+
+type DiagnosisEntry = { minute?: FormDiagnosis; ts: FormDiagnosis; sameAnswer?: boolean };
+
+/**
+ * How Pinot runs each statement of the measured hour (and of the hour ending 30 minutes earlier):
+ * its statistics and EXPLAIN PLAN, in the form the API sends and in the `ts` form it replaced (timed
+ * over `rounds` too), and whether both answer alike.
+ */
+async function diagnose(brokerUrl: string, tables: PinotTables, at: number, rounds: number): Promise<Record<string, DiagnosisEntry>> {
+  const form = async (statement: SqlFragment): Promise<{ rows: unknown[][]; diagnosis: FormDiagnosis }> => {
+    const first = await runWithStats(brokerUrl, statement);
+    const used: number[] = [];
+    for (let i = 0; i < rounds; i++) used.push((await runWithStats(brokerUrl, statement)).stats.timeUsedMs ?? 0);
+    used.sort((a, b) => a - b);
+    const plan = await explainPlan(brokerUrl, statement).catch((err: Error) => [`EXPLAIN PLAN failed: ${err.message}`]);
+    return { rows: first.rows, diagnosis: { stats: first.stats, plan, timeUsedMs: { p50: percentile(used, 50), p95: percentile(used, 95) } } };
+  };
+  const { current, previous } = comparedPeriods('1h', at);
+  /** The hour ending 30 minutes earlier cuts committed segments (the measured hour covers its segments whole). */
+  const cut = comparedPeriods('1h', at - HOUR_MS / 2);
+  const cutStatements = Object.entries(timeRangeStatements(tables, cut.current, cut.previous)).filter(([name]) => name !== 'overview-previous');
+  const named = [...Object.entries(timeRangeStatements(tables, current, previous)), ...cutStatements.map(([name, both]) => [`${name} (hour ending 30 min earlier)`, both] as const)];
+  const entries: Record<string, DiagnosisEntry> = { 'table-stats': { ts: (await form(tableStatsQuery(tables))).diagnosis } };
+  for (const [name, both] of named) {
+    const minute = await form(both.minute);
+    const ts = await form(both.ts);
+    entries[name] = { minute: minute.diagnosis, ts: ts.diagnosis, sameAnswer: sameRows(minute.rows, ts.rows) };
+  }
+  return entries;
+}
+
+/** One line per statement: docs scanned and Pinot time of each form, and whether they agree. */
+function diagnosisNote(name: string, d: DiagnosisEntry): string {
+  const line = (label: string, f: FormDiagnosis) =>
+    `${label}: ${f.stats.numDocsScanned ?? '?'} docs scanned of ${f.stats.totalDocs ?? '?'}, ${f.stats.numEntriesScannedPostFilter ?? '?'} entries post filter, ${f.stats.numEntriesScannedInFilter ?? '?'} in filter, segments queried/processed/matched ${f.stats.numSegmentsQueried ?? '?'}/${f.stats.numSegmentsProcessed ?? '?'}/${f.stats.numSegmentsMatched ?? '?'} (${f.stats.numConsumingSegmentsQueried ?? '?'} consuming), timeUsedMs p50 ${f.timeUsedMs.p50} p95 ${f.timeUsedMs.p95}`;
+  const forms = d.minute ? [line('on tsMinute (as sent)', d.minute), line('on ts (before)', d.ts), d.sameAnswer ? 'same answer' : 'ANSWERS DIFFER'] : [line('as sent', d.ts)];
+  return `${name}: ${forms.join('; ')}.`;
 }
 
 async function benchmark(output: string, config: z.infer<typeof benchEnvSchema>) {
@@ -75,6 +129,11 @@ async function benchmark(output: string, config: z.infer<typeof benchEnvSchema>)
   }
   lock?.release();
   await pinot.close();
+  log.info('collecting Pinot statistics and plans, minute form against ts form');
+  const diagnosis = await diagnose(config.PINOT_BROKER_URLS[0] as string, pinotTables(config), at, config.PINOT_BENCH_TS_ROUNDS).catch((err: Error) => {
+    log.error({ err }, 'diagnosis failed; the measured figures are kept');
+    return { failed: err.message };
+  });
 
   const queries = Object.fromEntries(
     [...samples].map(([name, s]) => {
@@ -113,7 +172,10 @@ async function benchmark(output: string, config: z.infer<typeof benchEnvSchema>)
     benchmark: 'pinot-queries',
     figures,
     readme,
-    notes: [`${config.PINOT_BENCH_ROUNDS} rounds of overview then popular (limit 5) for the hour ending ${new Date(hourEnd).toISOString()}, straight to the broker, after 5 warm-up rounds; failed calls: ${Object.entries(queries).map(([n, q]) => `${n} ${q.failed}`).join(', ')}.`],
+    notes: [
+      ...('failed' in diagnosis ? [`diagnosis failed: ${String(diagnosis.failed)}`] : Object.entries(diagnosis).map(([name, d]) => diagnosisNote(name, d))),
+      `${config.PINOT_BENCH_ROUNDS} rounds of overview then popular (limit 5) for the hour ending ${new Date(hourEnd).toISOString()}, straight to the broker, after 5 warm-up rounds; failed calls: ${Object.entries(queries).map(([n, q]) => `${n} ${q.failed}`).join(', ')}.`,
+    ],
     at: new Date().toISOString(),
     machine: { cpus: cpus().length, node: process.version, loadAverage1mBefore: loadAverageBefore, loadAverage1mAfter: loadavg()[0] },
     hourEnd: new Date(hourEnd).toISOString(),
@@ -121,6 +183,7 @@ async function benchmark(output: string, config: z.infer<typeof benchEnvSchema>)
     target: { maxTimeUsedP95Ms: 20 },
     load,
     queries,
+    diagnosis,
     answers,
   };
   const file = resolve(output);

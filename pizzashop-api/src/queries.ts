@@ -5,7 +5,7 @@ import type { SqlRange } from './time-windows.js';
 /**
  * Every Pinot statement the API runs. Values arrive already validated (UUIDs, allow-listed windows,
  * bounded integers) and are still rendered as literals by `sql`, never concatenated. Checked
- * against Pinot 0.11.0 (v1 engine): ago()/now(), DISTINCTCOUNT, DISTINCTCOUNTHLL, ToEpochMinutes,
+ * against Pinot 0.11.0 (v1 engine): ago()/now(), DISTINCTCOUNT, DISTINCTCOUNTHLL,
  * GROUP BY on expressions. Results are read by position, so aliases only serve readability; an alias must not
  * repeat a column name (Pinot 0.11 substitutes it inside ORDER BY: `SUM(quantity) AS quantity`
  * fails with "sum not found").
@@ -23,6 +23,18 @@ export function pinotTables(names: { PINOT_ORDERS_TABLE: string; PINOT_ORDER_ITE
 }
 
 /**
+ * The WHERE condition of a time range: on the minute column `tsMinute` when the range has whole-minute
+ * edges, on `ts` otherwise. Pinot uses a segment's star-tree index only when every filtered column is
+ * one of its dimensions, or the filter holds for the whole segment (it then drops it). `ts` is no
+ * dimension, so a `ts` range makes Pinot scan the rows of the segment holding the window's start;
+ * `tsMinute` is the first dimension of both tables' star-trees, so the star-tree answers every
+ * committed segment the range touches. Consuming segments have no star-tree and are scanned either way.
+ */
+export function timeFilter(range: SqlRange): SqlFragment {
+  return range.minutes ? sql`tsMinute >= ${range.minutes.from} AND tsMinute < ${range.minutes.to}` : sql`ts >= ${range.from} AND ts < ${range.to}`;
+}
+
+/**
  * [totalOrders, newestTs]: the orders Pinot holds up to now and the newest order time (for
  * freshness: a row stamped ahead of the clock would otherwise report "0 ms behind" until then).
  * A plain WHERE rather than a FILTER clause: `ts <= now()` is true for every committed segment, so
@@ -36,14 +48,13 @@ export function tableStatsQuery(tables: PinotTables): SqlFragment {
 
 /**
  * [orders, total price] in one period. Overview asks once per period rather than with FILTER
- * clauses: a plain aggregation over a time range is answered from the star-tree index of every
- * segment the range covers whole (Pinot drops a time predicate that is true for the whole segment).
+ * clauses: a plain aggregation over a time range is answered from the star-tree index (see timeFilter).
  */
 export function periodQuery(tables: PinotTables, period: SqlRange): SqlFragment {
   return sql`
     SELECT COUNT(*) AS periodOrders, SUM(price) AS periodTotal
     FROM ${tables.orders}
-    WHERE ts >= ${period.from} AND ts < ${period.to}`;
+    WHERE ${timeFilter(period)}`;
 }
 
 /**
@@ -65,7 +76,7 @@ export function popularItemsQuery(tables: PinotTables, range: SqlRange, limit: n
   return sql`
     SELECT productName, image, COUNT(*) AS orderCount, SUM(quantity) AS units, category
     FROM ${tables.orderItems}
-    WHERE ts >= ${range.from} AND ts < ${range.to}
+    WHERE ${timeFilter(range)}
     GROUP BY productName, image, category
     ORDER BY COUNT(*) DESC, SUM(quantity) DESC, productName
     LIMIT ${limit}`;
@@ -77,7 +88,7 @@ export function popularCategoriesQuery(tables: PinotTables, range: SqlRange, lim
   return sql`
     SELECT category, ${orders} AS orderCount, SUM(quantity) AS units
     FROM ${tables.orderItems}
-    WHERE ts >= ${range.from} AND ts < ${range.to}
+    WHERE ${timeFilter(range)}
     GROUP BY category
     ORDER BY ${orders} DESC, SUM(quantity) DESC, category
     LIMIT ${limit}`;
@@ -86,11 +97,11 @@ export function popularCategoriesQuery(tables: PinotTables, range: SqlRange, lim
 /** Rows [epoch minute, orders, revenue] for the newest `maxMinutes` minutes that have orders, newest first. */
 export function ordersPerMinuteQuery(tables: PinotTables, range: SqlRange, maxMinutes: number): SqlFragment {
   return sql`
-    SELECT ToEpochMinutes(ts) AS minute, COUNT(*) AS orderCount, SUM(price) AS revenue
+    SELECT tsMinute, COUNT(*) AS orderCount, SUM(price) AS revenue
     FROM ${tables.orders}
-    WHERE ts >= ${range.from} AND ts < ${range.to}
-    GROUP BY ToEpochMinutes(ts)
-    ORDER BY ToEpochMinutes(ts) DESC
+    WHERE ${timeFilter(range)}
+    GROUP BY tsMinute
+    ORDER BY tsMinute DESC
     LIMIT ${maxMinutes}`;
 }
 

@@ -5,21 +5,34 @@ import { MINUTE_MS, WINDOWS, type WindowName } from '@pizzashop/common/api-contr
 
 export { MINUTE_MS };
 
-/** Half-open interval [from, to) as two SQL expressions of epoch milliseconds. */
+/**
+ * Half-open interval [from, to) as two SQL expressions of epoch milliseconds, plus the same interval
+ * in epoch minutes when both edges are whole minutes (every window ending at an explicit `at`: the
+ * API rounds `at` down to the minute). Queries then filter on the minute column `tsMinute`, a
+ * star-tree dimension, instead of `ts`; [from, to) in ms and [from, to) in minutes select the same rows.
+ */
 export interface SqlRange {
   from: SqlFragment;
   to: SqlFragment;
+  minutes?: { from: number; to: number };
 }
 
 /*
  * Windows ending at "now" are written with Pinot's own ago()/now(), which the broker folds into
  * literals when it compiles the query. The SQL text then stays identical from one request to the
- * next, so the shared-query cache can serve a room full of dashboards with one Pinot call. A
- * window ending at an explicit `at` uses literal epoch milliseconds instead.
+ * next, so the shared-query cache can serve a room full of dashboards with one Pinot call. Their
+ * edges fall inside a minute, so they filter on `ts`. A window ending at an explicit `at` uses
+ * literal epoch milliseconds instead, and its epoch minutes.
  */
 const now = () => sql`now()`;
 const minutesAgo = (minutes: number) => sql`ago(${`PT${minutes}M`})`;
 const epochMs = (ms: number) => sql`${ms}`;
+
+/** [fromMs, toMs) as literals, with its epoch minutes when both edges are whole minutes. */
+function literalRange(fromMs: number, toMs: number): SqlRange {
+  const range = { from: epochMs(fromMs), to: epochMs(toMs) };
+  return fromMs % MINUTE_MS === 0 && toMs % MINUTE_MS === 0 ? { ...range, minutes: { from: fromMs / MINUTE_MS, to: toMs / MINUTE_MS } } : range;
+}
 
 /** The current period (ending at `at`, default now) and the one of the same length just before it. */
 export function comparedPeriods(window: WindowName, at: number | undefined): { current: SqlRange; previous: SqlRange } {
@@ -28,7 +41,7 @@ export function comparedPeriods(window: WindowName, at: number | undefined): { c
     const minutes = length / MINUTE_MS;
     return { current: { from: minutesAgo(minutes), to: now() }, previous: { from: minutesAgo(2 * minutes), to: minutesAgo(minutes) } };
   }
-  return { current: { from: epochMs(at - length), to: epochMs(at) }, previous: { from: epochMs(at - 2 * length), to: epochMs(at - length) } };
+  return { current: literalRange(at - length, at), previous: literalRange(at - 2 * length, at - length) };
 }
 
 export function trailingWindow(window: WindowName, at: number | undefined): SqlRange {
@@ -43,7 +56,7 @@ export function minuteBuckets(minutes: number, at: number | undefined, nowMs: nu
   const end = at ?? nowMs;
   const last = Math.floor((end - 1) / MINUTE_MS) * MINUTE_MS;
   const starts = Array.from({ length: minutes }, (_, i) => last - (minutes - 1 - i) * MINUTE_MS);
-  const range = at === undefined ? { from: minutesAgo(minutes), to: now() } : { from: epochMs(starts[0] as number), to: epochMs(at) };
+  const range = at === undefined ? { from: minutesAgo(minutes), to: now() } : literalRange(starts[0] as number, at);
   return { starts, range };
 }
 

@@ -15,6 +15,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildOrder, connectOrderProducer, produceOrders, type SyntheticOrder, TcpProxy, testPort } from '@pizzashop/testkit';
 import { apiEnvSchema } from '../src/config.js';
 import { createApiService, type ApiService } from '../src/service.js';
+import { ordersPerMinuteQuery, periodQuery, pinotTables, popularCategoriesQuery, popularItemsQuery } from '../src/queries.js';
+import { comparedPeriods, minuteBuckets, type SqlRange } from '../src/time-windows.js';
 
 const log = createLogger('pizzashop-api-it', process.env.LOG_LEVEL ?? 'warn');
 const infra = loadConfig(infraEnvSchema, process.env, 'pizzashop-api integration test');
@@ -170,6 +172,26 @@ describe('pizzashop-api on the real stack', () => {
       [0, { orders: 2, revenue: 370 + 80 }],
     ]);
     expect(body).toEqual(Array.from({ length: 10 }, (_, i) => ({ timestamp: minute(i - 9), ...(expected.get(i - 9) ?? { orders: 0, revenue: 0 }) })));
+  });
+
+  it('answers each windowed statement on tsMinute exactly like its ts form on the same rows', async () => {
+    const tables = pinotTables({ PINOT_ORDERS_TABLE: 'orders', PINOT_ORDER_ITEMS_TABLE: 'order_items_enriched' });
+    const onTs = ({ from, to }: SqlRange): SqlRange => ({ from, to });
+    for (const window of ['5m', '1h'] as const) {
+      const { current, previous } = comparedPeriods(window, end);
+      const buckets = minuteBuckets(10, end, 0).range;
+      const statements = [
+        (r: SqlRange) => periodQuery(tables, r),
+        (r: SqlRange) => popularItemsQuery(tables, r, 50),
+        (r: SqlRange) => popularCategoriesQuery(tables, r, 50, 'exact'),
+        (r: SqlRange) => popularCategoriesQuery(tables, r, 50, 'approximate'),
+      ].flatMap((build) => [current, previous].map((range) => ({ minute: build(range), ts: build(onTs(range)) })));
+      statements.push({ minute: ordersPerMinuteQuery(tables, buckets, 10), ts: ordersPerMinuteQuery(tables, onTs(buckets), 10) });
+      for (const { minute, ts } of statements) {
+        expect(minute.text).toContain('tsMinute >=');
+        expect((await pinot.query(minute)).rows, minute.text).toEqual((await pinot.query(ts)).rows);
+      }
+    }
   });
 
   it('returns an order with its enriched items, 404 for an unknown id and 400 for a malformed one', async () => {

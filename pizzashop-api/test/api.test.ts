@@ -44,9 +44,9 @@ describe('GET /orders/overview', () => {
     const { request, sqls } = api();
     const res = await request('/orders/overview?window=15m&at=2026-11-25T10:00:00Z');
     expect(res.status).toBe(200);
-    const end = Date.UTC(2026, 10, 25, 10);
+    const end = Date.UTC(2026, 10, 25, 10) / 60_000;
     expect(sqls).toEqual(
-      expect.arrayContaining([expect.stringContaining(`ts >= ${end - 900_000} AND ts < ${end}`), expect.stringContaining(`ts >= ${end - 1_800_000} AND ts < ${end - 900_000}`)]),
+      expect.arrayContaining([expect.stringContaining(`tsMinute >= ${end - 15} AND tsMinute < ${end}`), expect.stringContaining(`tsMinute >= ${end - 30} AND tsMinute < ${end - 15}`)]),
     );
     expect(await res.json()).toMatchObject({ currentTimePeriod: { orders: 968 }, previousTimePeriod: { orders: 958 } });
   });
@@ -254,7 +254,7 @@ describe('response cache', () => {
     const b = await request('/orders/overview?window=5m&at=2026-11-25T10:00:59.999Z');
     expect(await a.text()).toBe(await b.text());
     expect(sqls).toHaveLength(3);
-    expect(sqls.some((s) => s.includes('periodTotal') && s.endsWith(`ts < ${Date.UTC(2026, 10, 25, 10)}`))).toBe(true);
+    expect(sqls.some((s) => s.includes('periodTotal') && s.endsWith(`tsMinute < ${Date.UTC(2026, 10, 25, 10) / 60_000}`))).toBe(true);
   });
 
   it('serves a burst of identical requests with one Pinot call per query', async () => {

@@ -68,7 +68,7 @@ export function standardAnswers(sql: string): PinotReply {
   if (isAlertsQuery(sql)) return { columns: ['id'], rows: [ALERT_ROW] };
   if (sql.includes('MAX(ts)')) return { columns: ['totalOrders', 'newestTs'], rows: [[17665, NOW - 1500]] };
   if (sql.includes('periodTotal')) {
-    const current = sql.endsWith('< now()') || sql.endsWith(`< ${currentEnd}`);
+    const current = sql.endsWith('< now()') || sql.endsWith(`< ${currentEnd / 60_000}`);
     return { columns: ['o', 't'], rows: [current ? [968, 4313950.0] : [958, 4281751.0]] };
   }
   if (sql.includes('GROUP BY productName')) {
@@ -90,7 +90,7 @@ export function standardAnswers(sql: string): PinotReply {
       ],
     };
   }
-  if (sql.includes('ToEpochMinutes')) {
+  if (sql.includes('GROUP BY tsMinute')) {
     const minute = Math.floor(NOW / 60_000) - 1;
     return { columns: ['m', 'o', 'r'], rows: [[minute, 598, 2589579.0]] };
   }

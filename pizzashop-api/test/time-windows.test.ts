@@ -16,6 +16,9 @@ describe('time windows', () => {
     const { current, previous } = comparedPeriods('5m', 1_000_000);
     expect(text(current)).toEqual(['700000', '1000000']);
     expect(text(previous)).toEqual(['400000', '700000']);
+    expect(current.minutes, 'not whole minutes: no tsMinute range').toBeUndefined();
+    const at = Date.UTC(2026, 10, 25, 10);
+    expect(comparedPeriods('5m', at).previous.minutes).toEqual({ from: at / 60_000 - 10, to: at / 60_000 - 5 });
   });
 
   it('yields exactly `minutes` buckets ending with the minute that contains the end', () => {
@@ -27,5 +30,6 @@ describe('time windows', () => {
     const live = minuteBuckets(60, undefined, end);
     expect(live.starts.map(formatMinute).at(-1)).toBe('2026-11-25 13:37:00');
     expect(text(live.range)).toEqual(["ago('PT60M')", 'now()']);
+    expect(live.range.minutes).toBeUndefined();
   });
 });

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { kafkaBootstrap, pinotBrokerAddresses, repoRoot } from '../config.js';
 import { render, jsonString } from '../templates.js';
+import { addedColumns, schemaUpgradeMessage, type SchemaJson } from './pinot-schema-upgrade.js';
 import type { SetupComponent, StackContext } from './types.js';
 
 export const PINOT_TABLES = ['orders', 'order_items_enriched', 'alerts'] as const;
@@ -59,6 +60,20 @@ async function post(url: string, body: string, what: string, method = 'POST'): P
   return res;
 }
 
+async function getJson(url: string): Promise<unknown> {
+  const res = await fetch(url, { signal: AbortSignal.timeout(30_000) });
+  return res.ok ? res.json() : undefined;
+}
+
+/** Throws schemaUpgradeMessage when the table exists and its schema lacks a column of the config's. */
+async function refuseMissingColumns(controller: string, table: string, schema: string): Promise<void> {
+  const config = (await getJson(`${controller}/tables/${table}?type=realtime`)) as { REALTIME?: unknown } | undefined;
+  if (!config?.REALTIME) return;
+  const existing = (await getJson(`${controller}/schemas/${table}`)) as SchemaJson | undefined;
+  const added = existing ? addedColumns(existing, JSON.parse(schema) as SchemaJson) : [];
+  if (added.length > 0) throw new Error(schemaUpgradeMessage(table, added, controller));
+}
+
 async function applyTable(ctx: StackContext, table: string): Promise<void> {
   const controller = `http://localhost:${ctx.cfg.PINOT_CONTROLLER_PORT}`;
   await post(`${controller}/schemas?override=true`, readTableSchema(table), `docker/pinot/config/${table}/schema.json`);
@@ -88,6 +103,8 @@ export const pinotTables: SetupComponent = {
   dependsOn: ['pinot-broker', 'pinot-server', 'kafka'],
   address: (cfg) => `http://localhost:${cfg.PINOT_CONTROLLER_PORT}/#/tables`,
   async ensure(ctx) {
+    const controller = `http://localhost:${ctx.cfg.PINOT_CONTROLLER_PORT}`;
+    for (const table of STACK_TABLES) await refuseMissingColumns(controller, table, readTableSchema(table));
     for (const table of STACK_TABLES) await applyTable(ctx, table);
   },
   /**
