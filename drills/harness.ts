@@ -148,9 +148,34 @@ export async function runDrill(base: DrillContext, drill: Drill, o: DrillOptions
   try {
     await drill.setUp?.(ctx);
     return await measure(ctx, drill, o);
+  } catch (err) {
+    return abortedResult(drill, err);
   } finally {
     await drill.tearDown?.(ctx);
   }
+}
+
+/**
+ * A drill that could not finish (e.g. orders-service answered a status the client cannot retry):
+ * a failed result saying why, so the run still writes its results and the set goes on.
+ */
+export function abortedResult(drill: Pick<Drill, 'name' | 'fault'>, err: unknown): DrillResult {
+  return {
+    name: drill.name,
+    fault: drill.fault,
+    ordersProduced: 0,
+    ordersInPinot: 0,
+    itemsExpected: 0,
+    itemsInPinot: 0,
+    duplicates: 0,
+    outageS: 0,
+    recoveryS: null,
+    clientRetries: 0,
+    kafka: { orders: 0, items: 0 },
+    findings: [],
+    notes: [`aborted, not measured: ${err instanceof Error ? err.message : String(err)}`],
+    passed: false,
+  };
 }
 
 async function measure(ctx: DrillContext, drill: Drill, o: DrillOptions): Promise<DrillResult> {
@@ -196,6 +221,9 @@ async function measure(ctx: DrillContext, drill: Drill, o: DrillOptions): Promis
     ...summariseStages(findings),
     ...(extra ? [extra.note] : []),
     ...(observed ? [observed.note] : []),
+    ...(workload.outcomeUnknown.length > 0
+      ? [`${workload.outcomeUnknown.length} POST /orders answered 500 (outcome unknown) and were sent again with the same id; first: ${workload.outcomeUnknown[0]?.answer}`]
+      : []),
     ...(convergedMs === null ? [`Pinot did not hold every order within ${o.convergeTimeoutMs / 1000} s`] : []),
     ...(unhealthy.length > 0 ? [`unhealthy afterwards: ${unhealthy.join(', ')}`] : []),
     ...exits.map((e) => `unexpected exit: ${e.split('\n')[0]}`),

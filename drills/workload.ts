@@ -28,15 +28,18 @@ const MAX_ITEMS = 5;
 
 /**
  * Places orders through `POST /orders` like a well-behaved client: paced at a rate, each order
- * retried with the same id until the service answers 202 (503, 408 and connection errors are retried
- * with backoff). An order counts as produced once it got its 202. It sends no prices: the server
- * prices orders from the catalogue (whose prices the CDC drills change meanwhile).
+ * retried with the same id until the service answers 202 (503, 408, 500 and connection errors are
+ * retried with backoff; a 500 is also recorded). An order counts as produced once it got its 202.
+ * It sends no prices: the server prices orders from the catalogue (whose prices the CDC drills
+ * change meanwhile).
  */
 export class OrderWorkload {
   /** Orders answered 202, in the order they were acknowledged. */
   readonly acknowledged: PlacedOrder[] = [];
   /** Orders answered 503 and abandoned (`on503: 'abandon'`): when the request was sent (epoch ms) and how long the answer took. */
   readonly refused: { order: PlacedOrder; sentAt: number; ms: number }[] = [];
+  /** Orders answered 500 (the send failed after Kafka had them: outcome unknown), each then sent again with its id; the answer's body. */
+  readonly outcomeUnknown: { id: string; answer: string }[] = [];
   retries = 0;
   private stopped = false;
   private inFlight = 0;
@@ -79,7 +82,7 @@ export class OrderWorkload {
           await sleep(Math.min(2000, 100 * 2 ** Math.min(attempt, 5)));
         }
         const sentAt = Date.now();
-        const status = await postOrder(this.o.ordersUrl, order, userId);
+        const { status, body } = await postOrderAnswer(this.o.ordersUrl, order, userId);
         if (status === 202) {
           this.acknowledged.push(order);
           return;
@@ -88,8 +91,10 @@ export class OrderWorkload {
           this.refused.push({ order, sentAt, ms: Date.now() - sentAt });
           return;
         }
+        // 500: the send failed after the order was handed to Kafka (outcome unknown); as orders-service's API says, sent again with the same id.
+        if (status === 500) this.outcomeUnknown.push({ id: order.id, answer: body.slice(0, 500) });
         // 408: the server gave up receiving the request (a starved event loop); the request was not handled, so it is sent again.
-        if (status !== 503 && status !== 408 && status !== 0) throw new Error(`drill workload: POST ${this.o.ordersUrl}/orders answered ${status} for order ${order.id}`);
+        else if (status !== 503 && status !== 408 && status !== 0) throw new Error(`drill workload: POST ${this.o.ordersUrl}/orders answered ${status} for order ${order.id}: ${body.slice(0, 500)}`);
       }
     } finally {
       this.inFlight--;
@@ -97,14 +102,18 @@ export class OrderWorkload {
   }
 }
 
-/** `POST /orders` of one order with its client-chosen id: the HTTP status, or 0 when unreachable. */
-export async function postOrder(ordersUrl: string, order: PlacedOrder, userId: number): Promise<number> {
+/** `POST /orders` of one order with its client-chosen id: the HTTP status and body, or status 0 when unreachable. */
+export async function postOrderAnswer(ordersUrl: string, order: PlacedOrder, userId: number): Promise<{ status: number; body: string }> {
   const body = JSON.stringify({ id: order.id, userId, items: order.items, deliveryLat: 12.97, deliveryLon: 77.59 });
   try {
     const res = await fetch(`${ordersUrl}/orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal: AbortSignal.timeout(15_000) });
-    await res.arrayBuffer();
-    return res.status;
-  } catch {
-    return 0;
+    return { status: res.status, body: await res.text() };
+  } catch (err) {
+    return { status: 0, body: (err as Error).message };
   }
+}
+
+/** `POST /orders` of one order with its client-chosen id: the HTTP status, or 0 when unreachable. */
+export async function postOrder(ordersUrl: string, order: PlacedOrder, userId: number): Promise<number> {
+  return (await postOrderAnswer(ordersUrl, order, userId)).status;
 }
