@@ -12,7 +12,7 @@
  * answer that shows it (bench/lifecycle/probes.ts). Everything is dropped or stopped at the end.
  */
 import { randomUUID } from 'node:crypto';
-import { createIdempotentProducer, createKafkaClient, createLogger, identifier, infraEnv, infraEnvSchema, loadConfig, onShutdown, PinotClient, sendJson, sql, sqlList, type Order } from '@pizzashop/common';
+import { createIdempotentProducer, createKafkaClient, createLogger, identifier, infraEnv, infraEnvSchema, loadConfig, onShutdown, PinotClient, sendJson, sql, sqlList, timestampMs, type Order } from '@pizzashop/common';
 import type { Producer } from 'kafkajs';
 import { buildOrder, type ServiceProcess, startService, waitForHttpOk } from '@pizzashop/testkit';
 import { benchPort, createPrivatePipeline, monotonicMs, type PrivatePipeline } from '@pizzashop/testkit/bench';
@@ -163,10 +163,10 @@ async function pollPinot(pinot: PinotClient, table: string, ledger: ProbeLedger,
     const ids = ledger.pending(PINOT);
     if (ids.length > 0) {
       try {
-        const result = await pinot.query(sql`SELECT id, status, ts FROM ${identifier(table)} WHERE id IN (${sqlList(ids)}) ORDER BY ts LIMIT 10000 OPTION(skipUpsert=true)`, { name: 'probe-history' });
+        const result = await pinot.query(sql`SELECT id, status, ts FROM ${identifier(table)} WHERE id IN ${sqlList(ids)} ORDER BY ts LIMIT 10000 OPTION(skipUpsert=true)`, { name: 'probe-history' });
         const answeredAt = Date.now();
         const histories = new Map<string, HistoryEntry[]>(ids.map((id) => [id, []]));
-        for (const [id, status, ts] of result.rows) histories.get(String(id))?.push({ status: String(status), at: new Date(Number(ts)).toISOString() });
+        for (const [id, status, ts] of result.rows) histories.get(String(id))?.push({ status: String(status), at: new Date(timestampMs(ts)).toISOString() });
         for (const [id, history] of histories) ledger.observe(PINOT, id, answeredAt, history);
       } catch (err) {
         errors++;

@@ -1,5 +1,6 @@
-// Re-exports the Pinot SQL builder, errors, client and cache.
+// Re-exports the Pinot SQL builder, errors, client, cache and TIMESTAMP cell reading.
 export * from './sql.js';
 export * from './errors.js';
 export * from './client.js';
 export * from './cache.js';
+export * from './timestamp.js';
