@@ -112,42 +112,29 @@ async function produce(producer: Producer, topic: string, ledger: ProbeLedger, r
   return { sent, rate: sent / ((monotonicMs() - started) / 1000) };
 }
 
-/**
- * Every POLL_EVERY_MS, reads each pending probe through one API whose last read has answered (a slow
- * answer delays only its own probe) until `finished()`; returns its slowest answer and error count.
- */
+/** Polls every pending probe through one API until `finished()`; returns its longest read cycle and error count. */
 async function pollApi(url: string, api: ApiName, ledger: ProbeLedger, finished: () => boolean): Promise<{ cycleMaxMs: number; errors: number }> {
   let cycleMaxMs = 0;
   let errors = 0;
-  const reading = new Set<string>();
-  const reads = new Set<Promise<void>>();
-  const read = async (id: string) => {
-    const started = monotonicMs();
-    try {
-      const res = await fetch(`${url}/orders/${id}`, { signal: AbortSignal.timeout(10_000) });
-      if (res.status === 404) return;
-      if (!res.ok) throw new Error(`HTTP ${res.status}: ${(await res.text()).slice(0, 200)}`);
-      const body = (await res.json()) as { tracking: { history: HistoryEntry[] } };
-      ledger.observe(api, id, Date.now(), body.tracking.history);
-    } catch (err) {
-      errors++;
-      if (errors <= 3) log.warn({ err, api, id }, 'GET /orders/{id} failed');
-    } finally {
-      cycleMaxMs = Math.max(cycleMaxMs, Math.round(monotonicMs() - started));
-      reading.delete(id);
-    }
-  };
   while (!finished()) {
     const started = monotonicMs();
-    for (const id of ledger.pending(api)) {
-      if (reading.has(id)) continue;
-      reading.add(id);
-      const p = read(id).finally(() => reads.delete(p));
-      reads.add(p);
-    }
+    await Promise.all(
+      ledger.pending(api).map(async (id) => {
+        try {
+          const res = await fetch(`${url}/orders/${id}`, { signal: AbortSignal.timeout(10_000) });
+          if (res.status === 404) return;
+          if (!res.ok) throw new Error(`HTTP ${res.status}: ${(await res.text()).slice(0, 200)}`);
+          const body = (await res.json()) as { tracking: { history: HistoryEntry[] } };
+          ledger.observe(api, id, Date.now(), body.tracking.history);
+        } catch (err) {
+          errors++;
+          if (errors <= 3) log.warn({ err, api, id }, 'GET /orders/{id} failed');
+        }
+      }),
+    );
+    cycleMaxMs = Math.max(cycleMaxMs, Math.round(monotonicMs() - started));
     await sleep(Math.max(0, POLL_EVERY_MS - (monotonicMs() - started)));
   }
-  await Promise.all(reads);
   return { cycleMaxMs, errors };
 }
 
@@ -268,7 +255,7 @@ async function main(): Promise<void> {
       'Private topics and Pinot tables (orders, order_items_enriched, order_statuses, delivery_statuses from docker/pinot/config), its own delivery-service ' +
       `(${Object.entries(DELIVERY_ENV).map(([k, v]) => `${k}=${v}`).join(', ')}) and two pizzashop-api (QUERY_CACHE_TTL_MS=1000 and 0), dropped afterwards. ` +
       `Stages of ${STAGES.map((s) => `${s.rate} orders/s for ${s.seconds} s`).join(', ')} after a ${WARM_UP.seconds} s warm-up at ${WARM_UP.rate}/s. ` +
-      `One order per ${PROBE_EVERY_MS} ms of production is polled through GET /orders/{id} on both APIs every ${POLL_EVERY_MS} ms (each probe on its own: a new read once its last one answered) until its history shows DELIVERED, ` +
+      `One order per ${PROBE_EVERY_MS} ms of production is polled through GET /orders/{id} on both APIs every ${POLL_EVERY_MS} ms (or when the last round of reads answered, if later) until its history shows DELIVERED, ` +
       `and all pending probes' status histories straight from the Pinot broker in one query every ${POLL_EVERY_MS} ms (the stage split); ` +
       'latency of a status change = wall-clock answer time of the first answer whose history holds it minus its ts (same host). ' +
       `A change not seen ${SETTLE_MS / 1000} s after the stage's last order is missing; a percentile among the missing is not stated. ` +
