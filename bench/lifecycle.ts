@@ -7,17 +7,17 @@
  * sped up, so an order lives a few seconds) and two pizzashop-api instances reading those tables,
  * one with the default 1 s query cache and one without. It produces orders at 100 and then 1,000
  * orders/s; the delivery-service moves each through its six statuses. A few orders per second
- * (probes) are polled through `GET /orders/{id}` on both APIs until their history shows DELIVERED,
- * and each status change is timed from its `ts` to the first answer that shows it
- * (bench/lifecycle/probes.ts). Everything is dropped or stopped at the end.
+ * (probes) are polled through `GET /orders/{id}` on both APIs, and straight from the Pinot broker,
+ * until their history shows DELIVERED, and each status change is timed from its `ts` to the first
+ * answer that shows it (bench/lifecycle/probes.ts). Everything is dropped or stopped at the end.
  */
 import { randomUUID } from 'node:crypto';
-import { createIdempotentProducer, createKafkaClient, createLogger, infraEnv, infraEnvSchema, loadConfig, onShutdown, sendJson, type Order } from '@pizzashop/common';
+import { createIdempotentProducer, createKafkaClient, createLogger, identifier, infraEnv, infraEnvSchema, loadConfig, onShutdown, PinotClient, sendJson, sql, sqlList, timestampMs, type Order } from '@pizzashop/common';
 import type { Producer } from 'kafkajs';
 import { buildOrder, type ServiceProcess, startService, waitForHttpOk } from '@pizzashop/testkit';
 import { benchPort, createPrivatePipeline, monotonicMs, type PrivatePipeline } from '@pizzashop/testkit/bench';
 import { ProbeLedger, type HistoryEntry } from './lifecycle/probes.js';
-import { APIS, commitLagBetween, lifecycleFigures, stageProblems, type ApiName, type DeliveryCounts, type LifecycleLimits, type StageRecord } from './lifecycle/report.js';
+import { APIS, commitLagBetween, lifecycleFigures, PINOT, READERS, stageProblems, transactionsBetween, type ApiName, type DeliveryCounts, type LifecycleLimits, type Reader, type StageRecord } from './lifecycle/report.js';
 import { emitResult, runChild } from './child.js';
 
 const STAGES = [
@@ -74,15 +74,20 @@ async function startServices(pipeline: PrivatePipeline): Promise<Services> {
 
 const bound = (le: string | undefined) => (le === '+Inf' ? Infinity : Number(le));
 
-/** The delivery-service's counters: status changes published (all, and DELIVERED), its commit-lag histogram (cumulative count per upper bound in s, sum in s) and its CPU time. */
+/** The delivery-service's counters: status changes published (all, and DELIVERED), its commit-lag histogram (cumulative count per upper bound in s, sum in s), its transactions (count, time) and its CPU time. */
 async function deliveryCounts(url: string): Promise<DeliveryCounts> {
   const text = await (await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(30_000) })).text();
   // labels in any order: status and the registry's default `component`
   const rows = [...text.matchAll(/^delivery_statuses_published_total\{([^}]*)\} (\d+)$/gm)].map((m) => ({ status: /status="([A-Z_]+)"/.exec(m[1]!)?.[1], count: Number(m[2]) }));
   const buckets = [...text.matchAll(/^delivery_status_commit_lag_seconds_bucket\{([^}]*)\} (\d+)$/gm)].map((m) => ({ le: bound(/le="([^"]+)"/.exec(m[1]!)?.[1]), count: Number(m[2]) }));
-  const sum = Number(/^delivery_status_commit_lag_seconds_sum(?:\{[^}]*\})? (\S+)$/m.exec(text)?.[1] ?? 0);
-  const cpuSeconds = Number(/^process_cpu_seconds_total(?:\{[^}]*\})? (\S+)$/m.exec(text)?.[1] ?? 0);
-  return { statuses: rows.reduce((n, r) => n + r.count, 0), delivered: rows.find((r) => r.status === 'DELIVERED')?.count ?? 0, lag: { buckets, sum }, cpuSeconds };
+  const value = (name: string) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(text)?.[1] ?? 0);
+  return {
+    statuses: rows.reduce((n, r) => n + r.count, 0),
+    delivered: rows.find((r) => r.status === 'DELIVERED')?.count ?? 0,
+    lag: { buckets, sum: value('delivery_status_commit_lag_seconds_sum') },
+    transactions: { count: value('delivery_transaction_seconds_count'), seconds: value('delivery_transaction_seconds_sum') },
+    cpuSeconds: value('process_cpu_seconds_total'),
+  };
 }
 
 /** Produces `rate` orders/s for `seconds`, one batch every PRODUCE_EVERY_MS; adds one probe per PROBE_EVERY_MS. Returns orders sent and the rate. */
@@ -133,13 +138,41 @@ async function pollApi(url: string, api: ApiName, ledger: ProbeLedger, finished:
   return { cycleMaxMs, errors };
 }
 
-async function runStage(producer: Producer, pipeline: PrivatePipeline, services: Services, rate: number, seconds: number, label: string): Promise<StageRecord> {
-  const ledger = new ProbeLedger(APIS);
+/**
+ * The stage split's middle mark: every POLL_EVERY_MS one query straight to the Pinot broker for the
+ * status history of every pending probe (what the API's history query reads, without the API).
+ */
+async function pollPinot(pinot: PinotClient, table: string, ledger: ProbeLedger, finished: () => boolean): Promise<{ cycleMaxMs: number; errors: number }> {
+  let cycleMaxMs = 0;
+  let errors = 0;
+  while (!finished()) {
+    const started = monotonicMs();
+    const ids = ledger.pending(PINOT);
+    if (ids.length > 0) {
+      try {
+        const result = await pinot.query(sql`SELECT id, status, ts FROM ${identifier(table)} WHERE id IN ${sqlList(ids)} ORDER BY ts LIMIT 10000 OPTION(skipUpsert=true)`, { name: 'probe-history' });
+        const answeredAt = Date.now();
+        const histories = new Map<string, HistoryEntry[]>(ids.map((id) => [id, []]));
+        for (const [id, status, ts] of result.rows) histories.get(String(id))?.push({ status: String(status), at: new Date(timestampMs(ts)).toISOString() });
+        for (const [id, history] of histories) ledger.observe(PINOT, id, answeredAt, history);
+      } catch (err) {
+        errors++;
+        if (errors <= 3) log.warn({ err }, 'direct Pinot read of the probes failed');
+      }
+    }
+    cycleMaxMs = Math.max(cycleMaxMs, Math.round(monotonicMs() - started));
+    await sleep(Math.max(0, POLL_EVERY_MS - (monotonicMs() - started)));
+  }
+  return { cycleMaxMs, errors };
+}
+
+async function runStage(producer: Producer, pipeline: PrivatePipeline, services: Services, pinot: PinotClient, rate: number, seconds: number, label: string): Promise<StageRecord> {
+  const ledger = new ProbeLedger(READERS);
   const before = await deliveryCounts(services.deliveryUrl);
   let producing = true;
   let settleUntil = Number.POSITIVE_INFINITY;
   const finished = () => (!producing && ledger.allDone()) || monotonicMs() > settleUntil;
-  const readers = Promise.all(APIS.map((api) => pollApi(services.apiUrls[api], api, ledger, finished)));
+  const readers = Promise.all([...APIS.map((api) => pollApi(services.apiUrls[api], api, ledger, finished)), pollPinot(pinot, pipeline.lifecycle!.tables!.orderStatuses, ledger, finished)]);
   let produced = { sent: 0, rate: 0 };
   let during = before;
   try {
@@ -164,21 +197,22 @@ async function runStage(producer: Producer, pipeline: PrivatePipeline, services:
     producedRatio: Number((produced.rate / rate).toFixed(3)),
     statusesPerSecond: Math.round((during.statuses - before.statuses) / seconds),
     commitLag: commitLagBetween(before.lag, after.lag),
+    transactions: transactionsBetween(before, during, seconds),
     deliveryCpu: {
       shareOfACore: Number(((during.cpuSeconds - before.cpuSeconds) / seconds).toFixed(2)),
       microsPerChange: after.statuses > before.statuses ? Math.round(((after.cpuSeconds - before.cpuSeconds) * 1e6) / (after.statuses - before.statuses)) : null,
     },
-    readCycleMaxMs: { cached: reads[0]!.cycleMaxMs, uncached: reads[1]!.cycleMaxMs },
-    readErrors: { cached: reads[0]!.errors, uncached: reads[1]!.errors },
+    readCycleMaxMs: { cached: reads[0]!.cycleMaxMs, uncached: reads[1]!.cycleMaxMs, pinot: reads[2]!.cycleMaxMs },
+    readErrors: { cached: reads[0]!.errors, uncached: reads[1]!.errors, pinot: reads[2]!.errors },
     problems,
     sustained: problems.length === 0,
   };
-  const p = (api: ApiName) => {
+  const p = (api: Reader) => {
     const s = stage.account.visible[api]!;
     return `p50 ${s.p50.ms ?? 'n/m'} p95 ${s.p95.ms ?? 'n/m'} p99 ${s.p99.ms ?? 'n/m'} max ${s.maxMs ?? 'n/m'} ms`;
   };
   progress(
-    `${label}: produced ${stage.producedRate}/s, ${stage.statusesPerSecond} statuses/s, planned -> committed mean ${stage.commitLag.meanMs ?? 'n/m'} ms, p95 <= ${stage.commitLag.p95UpToMs ?? 'n/m'} ms, delivery-service CPU ${stage.deliveryCpu.shareOfACore} of a core, ${stage.deliveryCpu.microsPerChange ?? 'n/m'} µs per change; cached API ${p('cached')}; uncached API ${p('uncached')}; ` +
+    `${label}: produced ${stage.producedRate}/s, ${stage.statusesPerSecond} statuses/s, planned -> committed mean ${stage.commitLag.meanMs ?? 'n/m'} ms, p95 <= ${stage.commitLag.p95UpToMs ?? 'n/m'} ms, delivery-service CPU ${stage.deliveryCpu.shareOfACore} of a core, ${stage.deliveryCpu.microsPerChange ?? 'n/m'} µs per change; transactions ${stage.transactions.perSecond}/s of mean ${stage.transactions.meanMs ?? 'n/m'} ms; Pinot direct ${p('pinot')}; cached API ${p('cached')}; uncached API ${p('uncached')}; ` +
       `${stage.account.visible.cached!.samples} changes of ${stage.account.probes} probes; ${problems.length ? `NOT carried: ${problems.join('; ')}` : 'carried'}`,
   );
   return stage;
@@ -189,6 +223,7 @@ async function main(): Promise<void> {
   const pipeline = await createPrivatePipeline(cfg, 'lifecycle', log, { pinot: true, lifecycle: true });
   progress(`private topics ${pipeline.topics.orders}, ${pipeline.lifecycle?.orderStatuses} ...; tables ${Object.values(pipeline.lifecycle?.tables ?? {}).join(', ')} ...`);
   const producer = createIdempotentProducer(kafka);
+  const pinot = new PinotClient({ brokerUrls: cfg.PINOT_BROKER_URLS, timeoutMs: 10_000 });
   const stages: StageRecord[] = [];
   let services: Services | undefined;
   const stop = async () => {
@@ -203,10 +238,11 @@ async function main(): Promise<void> {
     services = await startServices(pipeline);
     try {
       await producer.connect();
-      await runStage(producer, pipeline, services, WARM_UP.rate, WARM_UP.seconds, 'warm-up');
-      for (const { rate, seconds } of STAGES) stages.push(await runStage(producer, pipeline, services, rate, seconds, `${rate.toLocaleString('en')} orders/s`));
+      await runStage(producer, pipeline, services, pinot, WARM_UP.rate, WARM_UP.seconds, 'warm-up');
+      for (const { rate, seconds } of STAGES) stages.push(await runStage(producer, pipeline, services, pinot, rate, seconds, `${rate.toLocaleString('en')} orders/s`));
     } finally {
       await producer.disconnect();
+      await pinot.close();
       await stop();
     }
   } finally {
@@ -219,7 +255,8 @@ async function main(): Promise<void> {
       'Private topics and Pinot tables (orders, order_items_enriched, order_statuses, delivery_statuses from docker/pinot/config), its own delivery-service ' +
       `(${Object.entries(DELIVERY_ENV).map(([k, v]) => `${k}=${v}`).join(', ')}) and two pizzashop-api (QUERY_CACHE_TTL_MS=1000 and 0), dropped afterwards. ` +
       `Stages of ${STAGES.map((s) => `${s.rate} orders/s for ${s.seconds} s`).join(', ')} after a ${WARM_UP.seconds} s warm-up at ${WARM_UP.rate}/s. ` +
-      `One order per ${PROBE_EVERY_MS} ms of production is polled through GET /orders/{id} on both APIs every ${POLL_EVERY_MS} ms until its history shows DELIVERED; ` +
+      `One order per ${PROBE_EVERY_MS} ms of production is polled through GET /orders/{id} on both APIs every ${POLL_EVERY_MS} ms (or when the last round of reads answered, if later) until its history shows DELIVERED, ` +
+      `and all pending probes' status histories straight from the Pinot broker in one query every ${POLL_EVERY_MS} ms (the stage split); ` +
       'latency of a status change = wall-clock answer time of the first answer whose history holds it minus its ts (same host). ' +
       `A change not seen ${SETTLE_MS / 1000} s after the stage's last order is missing; a percentile among the missing is not stated. ` +
       `Load carried = >= ${LIMITS.minProducedRatio} of the target produced, every order DELIVERED (delivery-service metrics), every probe complete on both APIs, no duplicate status, order -> PLACED_ORDER p95 < ${LIMITS.intakeP95Ms} ms.`,

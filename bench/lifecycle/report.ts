@@ -8,6 +8,10 @@ import type { ProbeAccount } from './probes.js';
 /** The two APIs the bench reads through: the default 1 s query cache (what a customer sees) and none (Pinot alone). */
 export const APIS = ['cached', 'uncached'] as const;
 export type ApiName = (typeof APIS)[number];
+/** The third reader: the probes' status history queried straight from the Pinot broker, the stage split's middle mark. */
+export const PINOT = 'pinot';
+export const READERS = [...APIS, PINOT] as const;
+export type Reader = (typeof READERS)[number];
 
 export interface LifecycleLimits {
   /** Produced rate / target rate below this means the bench could not offer the load. */
@@ -34,10 +38,13 @@ export interface StageRecord extends StageOutcome {
   statusesPerSecond: number;
   /** The delivery-service's share: a change's planned time (ts) to the commit that publishes it, from its histogram. */
   commitLag: CommitLag;
+  /** The delivery-service's transactions committed per second while the stage produced, and their mean time (first send to commit). */
+  transactions: Transactions;
   /** The delivery-service's CPU time while the stage produced, per second (share of one core), and per status change of the stage (settle included). */
   deliveryCpu: { shareOfACore: number; microsPerChange: number | null };
-  readCycleMaxMs: Record<ApiName, number>;
-  readErrors: Record<ApiName, number>;
+  /** Per reader: its longest round of reads, ms. */
+  readCycleMaxMs: Record<Reader, number>;
+  readErrors: Record<Reader, number>;
   problems: string[];
   sustained: boolean;
 }
@@ -49,7 +56,19 @@ export interface DeliveryCounts {
   statuses: number;
   delivered: number;
   lag: { buckets: { le: number; count: number }[]; sum: number };
+  transactions: { count: number; seconds: number };
   cpuSeconds: number;
+}
+
+export interface Transactions {
+  perSecond: number;
+  meanMs: number | null;
+}
+
+/** Transactions per second of `seconds` and their mean time, between two scrapes. */
+export function transactionsBetween(before: DeliveryCounts, after: DeliveryCounts, seconds: number): Transactions {
+  const count = after.transactions.count - before.transactions.count;
+  return { perSecond: Number((count / seconds).toFixed(1)), meanMs: count > 0 ? Math.round(((after.transactions.seconds - before.transactions.seconds) / count) * 1000) : null };
 }
 
 export interface CommitLag {
@@ -86,6 +105,7 @@ export function stageProblems(s: StageOutcome, limits: LifecycleLimits): string[
 const pct = (name: string, p: Percentile, target?: string): Figure =>
   p.ms === null ? { name, value: null, unit: 'ms', reason: p.reason, ...(target ? { target } : {}) } : { name, value: p.ms, unit: 'ms', ...(target ? { target } : {}) };
 
+const VISIBLE_IN_PINOT = 'status change -> a query straight to the Pinot broker shows it (no API)';
 const VISIBLE = { cached: 'status change -> GET /orders/{id} shows it (API, 1 s cache)', uncached: 'status change -> GET /orders/{id} shows it (API without cache)' } as const;
 
 function summaryFigures(name: string, s: LatencySummary, target?: string): Figure[] {
@@ -117,6 +137,11 @@ export function lifecycleFigures(stages: StageRecord[], targetP95Ms: number): { 
       ? { name: `${s.label}: delivery-service CPU per status change`, value: null, unit: 'µs', reason: 'no change committed in the stage' }
       : { name: `${s.label}: delivery-service CPU per status change`, value: s.deliveryCpu.microsPerChange, unit: 'µs' },
     s.sustained ? { name: `${s.label}: load carried`, value: 1, unit: 'yes=1' } : { name: `${s.label}: load carried`, value: null, unit: 'yes=1', reason: s.problems.join('; ') },
+    s.transactions.meanMs === null
+      ? { name: `${s.label}: delivery-service transaction (first send -> commit), mean`, value: null, unit: 'ms', reason: 'no transaction in the stage' }
+      : { name: `${s.label}: delivery-service transaction (first send -> commit), mean`, value: s.transactions.meanMs, unit: 'ms' },
+    { name: `${s.label}: delivery-service transactions`, value: s.transactions.perSecond, unit: 'transactions/s' },
+    ...summaryFigures(`${s.label}: ${VISIBLE_IN_PINOT}`, s.account.visible[PINOT]!),
     ...APIS.flatMap((api) => summaryFigures(`${s.label}: ${VISIBLE[api]}`, s.account.visible[api]!, s.targetRate === 1000 && api === 'cached' ? target : undefined)),
     pct(`${s.label}: order sent -> PLACED_ORDER (delivery-service intake) p95`, s.account.intakeMs.p95),
   ]);
@@ -140,22 +165,26 @@ export function lifecycleFigures(stages: StageRecord[], targetP95Ms: number): { 
     notes: [
       'Latency per status change, from its `ts` (the time the delivery-service plan gives the change, so a late publishing cycle counts) to the answer time of the first GET /orders/{id} whose history shows it.',
       'n/m = not measured: the percentile falls among status changes never seen within the wait (see the stage verdict).',
+      'Stage split: planned -> committed is the delivery-service (its commit-lag histogram, every change); Pinot direct minus it is Kafka -> Pinot upsert table visibility (plus up to one 200 ms poll); an API figure minus Pinot direct is the API (its query cache, its queries, the probe polls).',
     ],
     tables: [
       {
         title: 'Stages (ms: p50 / p95 / p99 (max))',
-        header: ['stage', 'produced/s (ratio)', 'statuses/s', 'probed orders', 'API 1 s cache', 'API no cache', 'changes measured (cache / none)', 'order -> PLACED_ORDER', 'delivered / produced', 'longest read cycle ms (cache / none)', 'verdict'],
+        header: ['stage', 'produced/s (ratio)', 'statuses/s', 'planned -> committed mean (p95 at most)', 'transactions/s (mean ms)', 'probed orders', 'Pinot direct', 'API 1 s cache', 'API no cache', 'changes measured (cache / none)', 'order -> PLACED_ORDER', 'delivered / produced', 'longest read cycle ms (cache / none / Pinot)', 'verdict'],
         rows: stages.map((s) => [
           s.label,
           `${fmt(s.producedRate)} (${s.producedRatio.toFixed(2)})`,
           fmt(s.statusesPerSecond),
+          `${s.commitLag.meanMs === null ? 'n/m' : fmt(s.commitLag.meanMs)} (${s.commitLag.p95UpToMs === null ? 'n/m' : fmt(s.commitLag.p95UpToMs)})`,
+          `${s.transactions.perSecond} (${s.transactions.meanMs ?? 'n/m'})`,
           s.account.probes,
+          cell(s.account.visible[PINOT]!),
           cell(s.account.visible.cached!),
           cell(s.account.visible.uncached!),
           `${s.account.visible.cached!.samples} / ${s.account.visible.uncached!.samples} of ${s.account.expectedChanges}`,
           cell(s.account.intakeMs),
           `${fmt(s.delivered)} / ${fmt(s.produced)}`,
-          `${s.readCycleMaxMs.cached} / ${s.readCycleMaxMs.uncached}`,
+          `${s.readCycleMaxMs.cached} / ${s.readCycleMaxMs.uncached} / ${s.readCycleMaxMs.pinot}`,
           s.sustained ? 'carried' : s.problems.join('; '),
         ]),
       },

@@ -20,6 +20,8 @@ export const deliveryEnvSchema = infraEnvSchema
     DELIVERY_MIN_POSITION_INTERVAL_MS: z.coerce.number().int().positive().default(200),
     /** A publishing cycle (one transaction: new orders, due statuses and positions) starts this often, or at once when the last one took longer. */
     DELIVERY_TICK_MS: z.coerce.number().int().positive().default(100),
+    /** At most this many orders (new ones and those with a status or position due) go into one cycle's transaction; more due start the next cycle at once. */
+    DELIVERY_MAX_CYCLE_ORDERS: z.coerce.number().int().positive().default(10_000),
     /**
      * A consumer group with no committed offsets on `orders` (the first start) starts at the orders
      * of this many ms before the start, not at the end: orders sent before it are taken in too.

@@ -1,9 +1,9 @@
 // Moves each order through its statuses and drives its courier. One loop publishes, every cycle and
 // in one Kafka transaction, what the cycle has: the orders taken in since the last one (PLACED_ORDER,
-// their plan record in the compacted state topic, the consumed `orders` offsets) and every status
-// and courier position now due, with a checkpoint record saying "every status due by T is
-// published". After a crash the plans and the checkpoint say exactly where each order is, so
-// nothing is published twice and nothing is lost.
+// their plan record in the compacted state topic, the consumed `orders` offsets) and the statuses
+// and courier positions due (at most a cycle's worth), with a checkpoint record saying "every status
+// due by T is published". After a crash the plans and the checkpoint say exactly where each order
+// is, so nothing is published twice and nothing is lost.
 import {
   buildDeadLetter,
   deadLetterRecords,
@@ -24,6 +24,7 @@ import {
 import type { Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
 import { z } from 'zod';
 import type { DeliveryConfig } from './config.js';
+import { DueQueue } from './due-queue.js';
 import { courierAt, DELIVERED, dueBy, fromLegacy, legacyStateSchema, OUT_FOR_DELIVERY, plan, planSchema, type LifecycleSettings, type Plan } from './lifecycle.js';
 import type { DeliveryMetrics } from './metrics.js';
 import { startNewGroupAt } from './start-point.js';
@@ -42,6 +43,7 @@ const PARTITIONS_AT_ONCE = 64;
 
 /** An order on its way: its plan, how many of its statuses are published, when its courier's last position was. */
 interface Tracked {
+  id: string;
   plan: Plan;
   published: number;
   positionAt: number;
@@ -66,6 +68,8 @@ interface Outgoing {
 
 export class DeliveryService {
   private readonly inFlight = new Map<string, Tracked>();
+  /** The orders in flight by the time their next status or position is due. */
+  private readonly due = new DueQueue<Tracked>();
   /** Delivered order ids, so an order read again is not started again. */
   private readonly delivered = new Set<string>();
   /** Every status due by this time is published (the last committed checkpoint; never goes back). */
@@ -150,7 +154,8 @@ export class DeliveryService {
           }
           const parsed = planSchema.safeParse(value);
           if (parsed.success) {
-            plans.set(id, { plan: parsed.data, published: 0 });
+            // a plan record is written in the transaction that publishes its PLACED_ORDER
+            plans.set(id, { plan: parsed.data, published: 1 });
             continue;
           }
           const legacy = legacyStateSchema.parse(value);
@@ -169,7 +174,7 @@ export class DeliveryService {
     for (const [id, { plan, published }] of plans) {
       const done = Math.max(published, dueBy(plan, this.through));
       if (done > DELIVERED) this.delivered.add(id);
-      else this.inFlight.set(id, { plan, published: done, positionAt: 0 });
+      else this.track({ id, plan, published: done, positionAt: 0 });
     }
     this.stateLoaded = true;
     this.metrics.inFlight.set(this.inFlight.size);
@@ -197,80 +202,124 @@ export class DeliveryService {
     await heartbeat();
   }
 
-  /** Runs a cycle every DELIVERY_TICK_MS (at once when the last one took longer) until stopped. */
+  /** Runs a cycle every DELIVERY_TICK_MS (at once when the last one took longer or left orders due) until stopped. */
   private async run(): Promise<void> {
     while (!this.stopping) {
       const started = Date.now();
-      await this.cycle().catch(() => undefined);
-      const wait = this.cfg.DELIVERY_TICK_MS - (Date.now() - started);
+      const more = await this.cycle().catch(() => false);
+      const wait = more ? 0 : this.cfg.DELIVERY_TICK_MS - (Date.now() - started);
       if (wait > 0 && !this.stopping) await new Promise<void>((r) => ((this.wake = r), setTimeout(r, wait)));
     }
   }
 
-  /** Takes in the waiting orders and publishes every status and position due, in one transaction. */
-  private async cycle(): Promise<void> {
+  /**
+   * Takes in waiting orders and publishes the statuses and positions due, in one transaction, at
+   * most DELIVERY_MAX_CYCLE_ORDERS orders (half for new ones, at least one batch) so a cycle stays
+   * short: when more are due, the checkpoint stops before the first order left, and the next cycle
+   * goes on from there at once. Says whether it left orders due or batches waiting.
+   */
+  private async cycle(): Promise<boolean> {
     const now = Math.max(Date.now(), this.through);
-    const batches = this.intake.splice(0);
+    const max = this.cfg.DELIVERY_MAX_CYCLE_ORDERS;
+    const batches = this.takeIntake(Math.ceil(max / 2));
+    const intakeLeft = this.intake.length > 0;
     const out: Outgoing = { statuses: [], positions: [], states: [], deadLetters: [] };
-    const placed = new Map<string, Plan>();
+    const placed: Tracked[] = [];
+    const seen = new Set<string>();
     let redelivered = 0;
     for (const batch of batches) {
       out.deadLetters.push(...batch.deadLetters);
       for (const { id, dest } of batch.orders) {
-        if (this.inFlight.has(id) || this.delivered.has(id) || placed.has(id)) {
+        if (this.inFlight.has(id) || this.delivered.has(id) || seen.has(id)) {
           redelivered++;
           continue;
         }
+        seen.add(id);
         const p = plan(this.settings, dest, now, this.random);
-        placed.set(id, p);
+        placed.push({ id, plan: p, published: 1, positionAt: 0 });
         out.statuses.push({ id, status: 'PLACED_ORDER', ts: p.at[0]! });
         out.states.push({ key: id, value: p });
       }
     }
-    const advanced: [string, Tracked, number][] = [];
-    const positioned: Tracked[] = [];
-    for (const [id, order] of this.inFlight) {
-      const { at, dest } = order.plan;
-      let published = order.published;
-      while (published <= DELIVERED && at[published]! <= now) {
-        out.statuses.push({ id, status: ORDER_STATUSES[published]!, ts: at[published]! });
-        if (published === OUT_FOR_DELIVERY) out.positions.push({ id, ts: at[published]!, ...this.settings.shop, status: 'IN_TRANSIT' });
-        if (published === DELIVERED) out.positions.push({ id, ts: at[published]!, ...dest, status: 'DELIVERED' });
-        published++;
-      }
-      if (published !== order.published) advanced.push([id, order, published]);
-      if (published === DELIVERED && now - Math.max(order.positionAt, at[OUT_FOR_DELIVERY]!) >= this.positionIntervalMs) {
-        out.positions.push({ id, ts: now, ...courierAt(this.settings, order.plan, now), status: 'IN_TRANSIT' });
-        positioned.push(order);
-      }
-    }
-    if (batches.length === 0 && out.statuses.length === 0 && out.positions.length === 0) return;
+    const due = this.due.takeDue(now, Math.max(max - placed.length, Math.ceil(max / 2)));
+    if (batches.length === 0 && due.items.length === 0) return false;
+    // only positions can be left due before the last checkpoint (statuses due by it are published)
+    const through = Math.max(due.through, this.through);
+    const taken = due.items;
+    const advanced = taken.map((order) => this.advance(order, through, out));
+    const started = Date.now();
     try {
-      await this.commit(out, now, batches);
+      await this.commit(out, through, batches);
     } catch (err) {
+      for (const order of taken) this.due.push(this.nextDue(order), order);
       for (const batch of batches) batch.failed(err);
       throw err;
     }
-    this.through = now;
-    for (const [id, p] of placed) this.inFlight.set(id, { plan: p, published: 1, positionAt: 0 });
-    for (const [id, order, published] of advanced) {
+    const committedAt = Date.now();
+    this.metrics.transactionSeconds.observe((committedAt - started) / 1000);
+    this.through = through;
+    for (const order of placed) this.track(order);
+    for (const [i, order] of taken.entries()) {
+      const { published, positioned } = advanced[i]!;
       order.published = published;
-      if (published <= DELIVERED) continue;
-      this.inFlight.delete(id);
-      this.delivered.add(id);
+      if (positioned) order.positionAt = through;
+      if (published <= DELIVERED) {
+        this.due.push(this.nextDue(order), order);
+        continue;
+      }
+      this.inFlight.delete(order.id);
+      this.delivered.add(order.id);
     }
-    for (const order of positioned) order.positionAt = now;
     for (const batch of batches) batch.committed();
-    this.metrics.ordersStarted.inc(placed.size);
+    this.metrics.ordersStarted.inc(placed.length);
     this.metrics.ordersRedelivered.inc(redelivered);
     this.metrics.deadLetters.inc(out.deadLetters.length);
-    const committedAt = Date.now();
     for (const s of out.statuses) {
       this.metrics.statuses.inc({ status: s.status });
       this.metrics.commitLag.observe((committedAt - s.ts) / 1000);
     }
     this.metrics.positions.inc(out.positions.length);
     this.metrics.inFlight.set(this.inFlight.size);
+    return due.through < now || intakeLeft;
+  }
+
+  /** The waiting `orders` batches, oldest first, until they hold `max` orders (at least one batch); the rest wait for the next cycle. */
+  private takeIntake(max: number): Intake[] {
+    let orders = 0;
+    let n = 0;
+    while (n < this.intake.length && (n === 0 || orders + this.intake[n]!.orders.length <= max)) orders += this.intake[n++]!.orders.length;
+    return this.intake.splice(0, n);
+  }
+
+  /** Adds `order` to `out`: its statuses due by `through` and its courier's position when one is due; says how far it got (applied once committed). */
+  private advance(order: Tracked, through: number, out: Outgoing): { published: number; positioned: boolean } {
+    const { id, plan: { at, dest } } = order;
+    let published = order.published;
+    while (published <= DELIVERED && at[published]! <= through) {
+      out.statuses.push({ id, status: ORDER_STATUSES[published]!, ts: at[published]! });
+      if (published === OUT_FOR_DELIVERY) out.positions.push({ id, ts: at[published]!, ...this.settings.shop, status: 'IN_TRANSIT' });
+      if (published === DELIVERED) out.positions.push({ id, ts: at[published]!, ...dest, status: 'DELIVERED' });
+      published++;
+    }
+    const positioned = published === DELIVERED && through >= this.positionDue(order);
+    if (positioned) out.positions.push({ id, ts: through, ...courierAt(this.settings, order.plan, through), status: 'IN_TRANSIT' });
+    return { published, positioned };
+  }
+
+  /** When the courier of an order on the road sends its next position. */
+  private positionDue(order: Tracked): number {
+    return Math.max(order.positionAt, order.plan.at[OUT_FOR_DELIVERY]!) + this.positionIntervalMs;
+  }
+
+  /** When something of `order` is due next: its next status, or its courier's next position while on the road. */
+  private nextDue(order: Tracked): number {
+    const status = order.plan.at[order.published]!;
+    return order.published === DELIVERED ? Math.min(status, this.positionDue(order)) : status;
+  }
+
+  private track(order: Tracked): void {
+    this.inFlight.set(order.id, order);
+    this.due.push(this.nextDue(order), order);
   }
 
   /** One transaction: statuses, positions, plans, the checkpoint, dead letters and the taken batches' offsets. */

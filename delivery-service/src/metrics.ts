@@ -1,4 +1,4 @@
-// delivery-service's Prometheus metrics: orders taken in, statuses and positions published, transactions, commit lag.
+// delivery-service's Prometheus metrics: orders taken in, statuses and positions published, transactions and their time, commit lag.
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
 export type DeliveryMetrics = ReturnType<typeof createDeliveryMetrics>;
@@ -16,6 +16,12 @@ export function createDeliveryMetrics(registry: Registry) {
       name: 'delivery_status_commit_lag_seconds',
       help: "From a status change's planned time (its ts) to the commit of the transaction that publishes it",
       buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 40],
+      registers: [registry],
+    }),
+    transactionSeconds: new Histogram({
+      name: 'delivery_transaction_seconds',
+      help: "A cycle's transaction, from its first send to its commit",
+      buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10],
       registers: [registry],
     }),
     inFlight: new Gauge({ name: 'delivery_orders_in_flight', help: 'Orders not yet delivered', registers: [registry] }),

@@ -1,20 +1,12 @@
 // Order tracking from Pinot: one order's status history and courier track, active deliveries, stuck
 // orders and time in each status.
-import { distanceKm, ORDER_STATUSES, PinotQueryError, type LatLon, type PinotQuerier } from '@pizzashop/common';
+import { distanceKm, ORDER_STATUSES, timestampMs, type LatLon, type PinotQuerier } from '@pizzashop/common';
 import { activeDeliveriesQuery, currentStatusQuery, recentChangesQuery, statusHistoryQuery, stuckQuery, trackQuery, type TrackingTables } from './tracking-queries.js';
 import { WINDOWS, type ActiveDeliveries, type ActiveDeliveriesQuery, type StatusTimes, type StatusTimesQuery, type StuckOrders, type StuckQuery, type Tracking } from '@pizzashop/common/api-contracts';
 
 const num = (cell: unknown) => (typeof cell === 'number' ? cell : Number(cell));
 const iso = (ms: number) => new Date(ms).toISOString();
 
-/** A TIMESTAMP cell as epoch ms: Pinot answers selected TIMESTAMP columns as "yyyy-MM-dd HH:mm:ss.SSS" (UTC). */
-export function timestampMs(cell: unknown): number {
-  if (typeof cell === 'number') return cell;
-  const text = String(cell);
-  const ms = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}/.test(text) ? Date.parse(`${text.replace(' ', 'T')}Z`) : Number(text);
-  if (!Number.isFinite(ms)) throw new PinotQueryError(`Pinot returned a timestamp that is neither epoch ms nor "yyyy-MM-dd HH:mm:ss": ${text.slice(0, 40)}`);
-  return ms;
-}
 /** Track points a tracking answer carries at most (a courier publishes one per simulated second). */
 const TRACK_LIMIT = 2000;
 /** Status changes the time-in-status percentiles are computed from at most (the newest in the window). */
