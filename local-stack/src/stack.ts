@@ -108,7 +108,8 @@ export async function assertPortsFree(ctx: StackContext, c: ProcessComponent): P
 /**
  * Runs a component's set-up step, trying again while it fails for up to STACK_START_TIMEOUT_MS: on
  * a busy machine a just-started server may time out a first connection. The last error is the one
- * reported, naming the component.
+ * reported, naming the component; an error of ours that says trying again cannot help (e.g. a
+ * Pinot table that needs dropping first) is reported at once.
  */
 async function ensureWithRetries(ctx: StackContext, c: Component, ensure: (ctx: StackContext) => Promise<void>): Promise<void> {
   const deadline = Date.now() + ctx.cfg.STACK_START_TIMEOUT_MS;
@@ -117,7 +118,8 @@ async function ensureWithRetries(ctx: StackContext, c: Component, ensure: (ctx: 
       return await ensure(ctx);
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
-      if (Date.now() + 2000 * attempt > deadline) throw new StackStartError(`${c.name}: set-up failed: ${message}`);
+      const hopeless = err instanceof PizzashopError && !err.retriable;
+      if (hopeless || Date.now() + 2000 * attempt > deadline) throw new StackStartError(`${c.name}: set-up failed: ${message}`);
       ctx.progress(`[stack] ${c.name}: set-up failed (${message.split('\n')[0]}); trying again in ${2 * attempt} s`);
       await sleep(2000 * attempt);
     }

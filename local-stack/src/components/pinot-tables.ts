@@ -1,6 +1,7 @@
 // Creates or updates the Pinot schemas and tables of docker/pinot/config, with this stack's broker
 // list, topics and retention.
 import { readFileSync } from 'node:fs';
+import { PizzashopError } from '@pizzashop/common';
 import { join } from 'node:path';
 import { kafkaBootstrap, pinotBrokerAddresses, repoRoot } from '../config.js';
 import { render, jsonString } from '../templates.js';
@@ -71,7 +72,7 @@ async function refuseMissingColumns(controller: string, table: string, schema: s
   if (!config?.REALTIME) return;
   const existing = (await getJson(`${controller}/schemas/${table}`)) as SchemaJson | undefined;
   const added = existing ? addedColumns(existing, JSON.parse(schema) as SchemaJson) : [];
-  if (added.length > 0) throw new Error(schemaUpgradeMessage(table, added, controller));
+  if (added.length > 0) throw new PizzashopError(schemaUpgradeMessage(table, added, controller), { kind: 'conflict' });
 }
 
 async function applyTable(ctx: StackContext, table: string): Promise<void> {
