@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { createKafkaClient, createLogger, withAdmin } from '@pizzashop/common';
+import { createKafkaClient, createLogger, topicOffsets } from '@pizzashop/common';
 import { repoRoot } from '@pizzashop/local-stack';
 import type { LoadAverage, RunMeta } from './results.js';
 
@@ -38,5 +38,5 @@ export async function versions(): Promise<RunMeta['versions']> {
 /** Sum of the end offsets of `topic`: how many messages it ever held. */
 export async function topicEnd(brokers: string[], topic: string): Promise<number> {
   const kafka = createKafkaClient({ brokers, clientId: 'bench-run-meta', log: createLogger('bench', 'warn') });
-  return withAdmin(kafka, async (admin) => (await admin.fetchTopicOffsets(topic)).reduce((n, p) => n + Number(p.high), 0));
+  return (await topicOffsets(kafka, topic)).reduce((n, p) => n + Number(p.high), 0);
 }

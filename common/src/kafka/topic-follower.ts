@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import type { KafkaRecord } from '../contracts/kafka-record.js';
 import type { Logger } from '../logger.js';
-import { withAdmin } from './admin.js';
+import { topicOffsets, withAdmin } from './admin.js';
 
 export interface FollowedRecord extends KafkaRecord {
   /** The record's timestamp (ms since epoch, as a string like kafkajs gives it). */
@@ -59,7 +59,7 @@ export class TopicFollower {
   }
 
   async start(): Promise<void> {
-    const offsets = await withAdmin(this.kafka, (admin) => admin.fetchTopicOffsets(this.options.topic));
+    const offsets = await topicOffsets(this.kafka, this.options.topic);
     const starts = offsets.map(({ partition, low, high }) => ({ partition, start: this.options.startAt?.(BigInt(low), BigInt(high)) ?? BigInt(low) }));
     for (const { partition, start } of starts) this.advance(partition, start);
     this.startMarks = Promise.all(offsets.map(({ partition, high }) => this.caughtUpTo(partition, BigInt(high)))).then(() => undefined);
@@ -90,7 +90,7 @@ export class TopicFollower {
 
   /** The current last stable offset of one partition: wait for it with `caughtUpTo` to read up to "now". */
   async lastStableOffset(partition: number): Promise<bigint> {
-    const offsets = await withAdmin(this.kafka, (admin) => admin.fetchTopicOffsets(this.options.topic));
+    const offsets = await topicOffsets(this.kafka, this.options.topic);
     const found = offsets.find((o) => o.partition === partition);
     if (!found) throw new Error(`${this.options.topic} has no partition ${partition}`);
     return BigInt(found.high);
