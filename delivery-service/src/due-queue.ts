@@ -21,7 +21,8 @@ export class DueQueue<T> {
 
   push(at: number, item: T): void {
     const heap = this.heap;
-    heap.push({ at, item });
+    const entry = { at, item };
+    heap.push(entry);
     let i = heap.length - 1;
     while (i > 0) {
       const parent = (i - 1) >> 1;
@@ -29,7 +30,7 @@ export class DueQueue<T> {
       heap[i] = heap[parent]!;
       i = parent;
     }
-    heap[i] = { at, item };
+    heap[i] = entry;
   }
 
   /** Due time of the earliest item (undefined when empty). */

@@ -193,16 +193,21 @@ export class PinotClient implements PinotQuerier {
   private async isBack(broker: string): Promise<boolean> {
     if (!(await this.healthy(broker, BACK_CHECK_TIMEOUT_MS))) return false;
     if (this.lastAnswered === undefined) return true;
+    const { statusCode, text } = await this.postQuery(broker, this.lastAnswered, AbortSignal.timeout(BACK_CHECK_TIMEOUT_MS));
+    decode('broker warm-up', broker, statusCode, text);
+    return true;
+  }
+
+  /** POSTs a query body to a broker's /query/sql: its HTTP status and body text. */
+  private async postQuery(broker: string, body: string, signal: AbortSignal): Promise<{ statusCode: number; text: string }> {
     const res = await request(`${broker}/query/sql`, {
       method: 'POST',
-      body: this.lastAnswered,
+      body,
       headers: { 'content-type': 'application/json', accept: 'application/json' },
       dispatcher: this.dispatcher,
-      signal: AbortSignal.timeout(BACK_CHECK_TIMEOUT_MS),
+      signal,
     });
-    const text = await res.body.text();
-    decode('broker warm-up', broker, res.statusCode, text);
-    return true;
+    return { statusCode: res.statusCode, text: await res.body.text() };
   }
 
   async close(): Promise<void> {
@@ -218,15 +223,7 @@ export class PinotClient implements PinotQuerier {
     try {
       for (const broker of this.pool.order(first)) {
         try {
-          const res = await request(`${broker}/query/sql`, {
-            method: 'POST',
-            body,
-            headers: { 'content-type': 'application/json', accept: 'application/json' },
-            dispatcher: this.dispatcher,
-            signal: deadline.signal,
-          });
-          const text = await res.body.text();
-          return { broker, statusCode: res.statusCode, text, body };
+          return { broker, ...(await this.postQuery(broker, body, deadline.signal)), body };
         } catch (err) {
           if (deadline.signal.aborted) {
             throw new PinotUnavailableError(
