@@ -101,10 +101,10 @@ export function createApi(deps: ApiDependencies): Api {
     const parsed = orderIdParamSchema.safeParse({ id: rawId });
     if (!parsed.success) throw BadRequestError.fromZod(parsed.error);
     const { id } = parsed.data;
-    const order = await analytics.order(id);
+    // One round trip: the tracking rows need only the id, so they are read beside the order.
+    const [order, rows] = await Promise.all([analytics.order(id), tracking.read(id)]);
     if (!order) throw new NotFoundError(`no order with id ${id}`);
-    const track = await tracking.tracking(id, { lat: order.deliveryLat, lon: order.deliveryLon });
-    return orderDetailResponseSchema.parse({ ...order, tracking: track });
+    return orderDetailResponseSchema.parse({ ...order, tracking: tracking.describe(rows, { lat: order.deliveryLat, lon: order.deliveryLon }) });
   };
   const alertsInput = new QueryInput(alertsQuerySchema);
   /** The stream's alerts: open and latest closed ones, one shared channel for every subscriber. */

@@ -58,6 +58,13 @@ export function timeInStatus(changes: readonly { id: string; status: string; ts:
   return durations;
 }
 
+/** An order's tracking rows as Pinot returns them: current status, status history, courier track. */
+export interface TrackingRows {
+  current: unknown[][];
+  history: unknown[][];
+  track: unknown[][];
+}
+
 /** The API's read model over the lifecycle tables (order_statuses, delivery_statuses). */
 export class OrderTracking {
   constructor(
@@ -67,23 +74,31 @@ export class OrderTracking {
     private readonly clock: () => number = Date.now,
   ) {}
 
-  /** Status history, current status, courier and ETA of an order going to `dest`. */
-  async tracking(id: string, dest: LatLon): Promise<Tracking> {
+  /**
+   * Reads an order's current status, status history and courier track (three queries at once). It
+   * needs only the id, so it runs beside the order's own read; `describe` adds the destination.
+   */
+  async read(id: string): Promise<TrackingRows> {
     const [current, history, track] = await Promise.all([
       this.pinot.query(currentStatusQuery(this.tables, id), { name: 'order-status' }),
       this.pinot.query(statusHistoryQuery(this.tables, id), { name: 'order-status-history' }),
       this.pinot.query(trackQuery(this.tables, id, TRACK_LIMIT), { name: 'order-track' }),
     ]);
-    const [status, since] = current.rows[0] ?? [];
-    const points = track.rows.map(([lat, lon, ts]) => ({ lat: num(lat), lon: num(lon), ts: timestampMs(ts) }));
-    const delivered = history.rows.find(([s]) => s === 'DELIVERED');
+    return { current: current.rows, history: history.rows, track: track.rows };
+  }
+
+  /** Status history, current status, courier and ETA of an order going to `dest`, from its rows. */
+  describe({ current, history, track }: TrackingRows, dest: LatLon): Tracking {
+    const [status, since] = current[0] ?? [];
+    const points = track.map(([lat, lon, ts]) => ({ lat: num(lat), lon: num(lon), ts: timestampMs(ts) }));
+    const delivered = history.find(([s]) => s === 'DELIVERED');
     const last = points.at(-1);
     const eta = status === 'OUT_FOR_DELIVERY' || status === 'DELIVERED' ? estimateArrival(points, dest, delivered ? timestampMs(delivered[1]) : undefined) : null;
     return {
       status: status === undefined ? null : String(status),
       since: since === undefined ? null : iso(timestampMs(since)),
-      history: history.rows.map(([s, ts]) => ({ status: String(s), at: iso(timestampMs(ts)) })),
-      courier: last ? { lat: last.lat, lon: last.lon, at: iso(last.ts), status: String(track.rows.at(-1)![3]) } : null,
+      history: history.map(([s, ts]) => ({ status: String(s), at: iso(timestampMs(ts)) })),
+      courier: last ? { lat: last.lat, lon: last.lon, at: iso(last.ts), status: String(track.at(-1)![3]) } : null,
       track: points.map((p) => [p.lat, p.lon] as [number, number]),
       eta: eta === null ? null : iso(eta),
       shop: this.shop,
