@@ -42,8 +42,8 @@ export interface StageRecord extends StageOutcome {
   transactions: Transactions;
   /** The delivery-service's CPU time while the stage produced, per second (share of one core), and per status change of the stage (settle included). */
   deliveryCpu: { shareOfACore: number; microsPerChange: number | null };
-  /** Per reader: its longest round of reads, ms. */
-  readCycleMaxMs: Record<Reader, number>;
+  /** Per reader: its longest single read, ms (API: one GET /orders/{id}; Pinot: the one query for every pending probe). */
+  longestReadMs: Record<Reader, number>;
   readErrors: Record<Reader, number>;
   problems: string[];
   sustained: boolean;
@@ -170,7 +170,7 @@ export function lifecycleFigures(stages: StageRecord[], targetP95Ms: number): { 
     tables: [
       {
         title: 'Stages (ms: p50 / p95 / p99 (max))',
-        header: ['stage', 'produced/s (ratio)', 'statuses/s', 'planned -> committed mean (p95 at most)', 'transactions/s (mean ms)', 'probed orders', 'Pinot direct', 'API 1 s cache', 'API no cache', 'changes measured (cache / none)', 'order -> PLACED_ORDER', 'delivered / produced', 'longest read cycle ms (cache / none / Pinot)', 'verdict'],
+        header: ['stage', 'produced/s (ratio)', 'statuses/s', 'planned -> committed mean (p95 at most)', 'transactions/s (mean ms)', 'probed orders', 'Pinot direct', 'API 1 s cache', 'API no cache', 'changes measured (cache / none)', 'order -> PLACED_ORDER', 'delivered / produced', 'longest read ms (cache / none / Pinot)', 'verdict'],
         rows: stages.map((s) => [
           s.label,
           `${fmt(s.producedRate)} (${s.producedRatio.toFixed(2)})`,
@@ -184,7 +184,7 @@ export function lifecycleFigures(stages: StageRecord[], targetP95Ms: number): { 
           `${s.account.visible.cached!.samples} / ${s.account.visible.uncached!.samples} of ${s.account.expectedChanges}`,
           cell(s.account.intakeMs),
           `${fmt(s.delivered)} / ${fmt(s.produced)}`,
-          `${s.readCycleMaxMs.cached} / ${s.readCycleMaxMs.uncached} / ${s.readCycleMaxMs.pinot}`,
+          `${s.longestReadMs.cached} / ${s.longestReadMs.uncached} / ${s.longestReadMs.pinot}`,
           s.sustained ? 'carried' : s.problems.join('; '),
         ]),
       },
