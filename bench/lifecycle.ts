@@ -6,8 +6,8 @@
  * delivery_statuses; testkit/src/bench/private-pipeline.ts) it runs its own delivery-service (time
  * sped up, so an order lives a few seconds) and two pizzashop-api instances reading those tables,
  * one with the default 1 s query cache and one without. It produces orders at 100 and then 1,000
- * orders/s; the delivery-service moves each through its six statuses. A few orders per second
- * (probes) are polled through `GET /orders/{id}` on both APIs, and straight from the Pinot broker,
+ * orders/s; the delivery-service moves each through its six statuses. One order every 2 s
+ * (probes) is polled through `GET /orders/{id}` on both APIs, and straight from the Pinot broker,
  * until their history shows DELIVERED, and each status change is timed from its `ts` to the first
  * answer that shows it (bench/lifecycle/probes.ts). Everything is dropped or stopped at the end.
  */
@@ -21,13 +21,17 @@ import { APIS, commitLagBetween, lifecycleFigures, PINOT, READERS, stageProblems
 import { emitResult, runChild } from './child.js';
 
 const STAGES = [
-  { rate: 100, seconds: 20 },
-  { rate: 1000, seconds: 20 },
+  { rate: 100, seconds: 40 },
+  { rate: 1000, seconds: 40 },
 ];
 const WARM_UP = { rate: 100, seconds: 10 };
 const PRODUCE_EVERY_MS = 50;
-/** One order per PROBE_EVERY_MS of production is followed through both APIs. */
-const PROBE_EVERY_MS = 500;
+/**
+ * One order per PROBE_EVERY_MS of production is followed through both APIs. Few on purpose: every
+ * pending probe costs the uncached API five Pinot queries per read, so the bench's own reads grow
+ * with their number; the stage table reports them (reads/s -> Pinot queries/s).
+ */
+const PROBE_EVERY_MS = 2000;
 const POLL_EVERY_MS = 200;
 /** How often the API readers look for probes due a read. */
 const SCHEDULE_EVERY_MS = 20;
@@ -72,6 +76,19 @@ async function startServices(pipeline: PrivatePipeline): Promise<Services> {
     throw err;
   }
   return { delivery, apis, deliveryUrl: `http://127.0.0.1:${deliveryPort}`, apiUrls: { cached: `http://127.0.0.1:${ports.cached}`, uncached: `http://127.0.0.1:${ports.uncached}` } };
+}
+
+/** What one reader did over a stage: its longest single read, failed reads and reads sent. */
+interface ReaderOutcome {
+  longestReadMs: number;
+  errors: number;
+  reads: number;
+}
+
+/** Pinot queries an API instance has sent so far (its pinot_query_duration_seconds count over every query name). */
+async function pinotQueriesOf(url: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(30_000) })).text();
+  return [...text.matchAll(/^pinot_query_duration_seconds_count(?:\{[^}]*\})? (\d+)$/gm)].reduce((n, m) => n + Number(m[1]), 0);
 }
 
 const bound = (le: string | undefined) => (le === '+Inf' ? Infinity : Number(le));
@@ -119,9 +136,10 @@ async function produce(producer: Producer, topic: string, ledger: ProbeLedger, r
  * one probe delays no other probe's next read) until `finished()`; returns its longest read and
  * error count.
  */
-async function pollApi(url: string, api: ApiName, ledger: ProbeLedger, finished: () => boolean): Promise<{ longestReadMs: number; errors: number }> {
+async function pollApi(url: string, api: ApiName, ledger: ProbeLedger, finished: () => boolean): Promise<ReaderOutcome> {
   let longestReadMs = 0;
   let errors = 0;
+  let reads = 0;
   const lastAsked = new Map<string, number>();
   const inFlight = new Map<string, Promise<void>>();
   const ask = async (id: string) => {
@@ -145,25 +163,28 @@ async function pollApi(url: string, api: ApiName, ledger: ProbeLedger, finished:
     for (const id of ledger.pending(api)) {
       if (inFlight.has(id) || now - (lastAsked.get(id) ?? -Infinity) < POLL_EVERY_MS) continue;
       lastAsked.set(id, now);
+      reads++;
       inFlight.set(id, ask(id));
     }
     await sleep(SCHEDULE_EVERY_MS);
   }
   await Promise.all(inFlight.values());
-  return { longestReadMs, errors };
+  return { longestReadMs, errors, reads };
 }
 
 /**
  * The stage split's middle mark: every POLL_EVERY_MS one query straight to the Pinot broker for the
  * status history of every pending probe (what the API's history query reads, without the API).
  */
-async function pollPinot(pinot: PinotClient, table: string, ledger: ProbeLedger, finished: () => boolean): Promise<{ longestReadMs: number; errors: number }> {
+async function pollPinot(pinot: PinotClient, table: string, ledger: ProbeLedger, finished: () => boolean): Promise<ReaderOutcome> {
   let longestReadMs = 0;
   let errors = 0;
+  let reads = 0;
   while (!finished()) {
     const started = monotonicMs();
     const ids = ledger.pending(PINOT);
     if (ids.length > 0) {
+      reads++;
       try {
         const result = await pinot.query(sql`SELECT id, status, ts FROM ${identifier(table)} WHERE id IN ${sqlList(ids)} ORDER BY ts LIMIT 10000 OPTION(skipUpsert=true)`, { name: 'probe-history' });
         const answeredAt = Date.now();
@@ -178,12 +199,14 @@ async function pollPinot(pinot: PinotClient, table: string, ledger: ProbeLedger,
     longestReadMs = Math.max(longestReadMs, Math.round(monotonicMs() - started));
     await sleep(Math.max(0, POLL_EVERY_MS - (monotonicMs() - started)));
   }
-  return { longestReadMs, errors };
+  return { longestReadMs, errors, reads };
 }
 
 async function runStage(producer: Producer, pipeline: PrivatePipeline, services: Services, pinot: PinotClient, rate: number, seconds: number, label: string): Promise<StageRecord> {
   const ledger = new ProbeLedger(READERS);
   const before = await deliveryCounts(services.deliveryUrl);
+  const queriesBefore = await Promise.all(APIS.map((api) => pinotQueriesOf(services.apiUrls[api])));
+  const readStarted = monotonicMs();
   let producing = true;
   let settleUntil = Number.POSITIVE_INFINITY;
   const finished = () => (!producing && ledger.allDone()) || monotonicMs() > settleUntil;
@@ -198,6 +221,9 @@ async function runStage(producer: Producer, pipeline: PrivatePipeline, services:
     settleUntil = monotonicMs() + SETTLE_MS;
   }
   const reads = await readers;
+  const readSeconds = (monotonicMs() - readStarted) / 1000;
+  const queriesAfter = await Promise.all(APIS.map((api) => pinotQueriesOf(services.apiUrls[api])));
+  const perSecond = (n: number) => Math.round(n / readSeconds);
   let after = await deliveryCounts(services.deliveryUrl);
   while (after.delivered - before.delivered < produced.sent && monotonicMs() < settleUntil) {
     await sleep(500);
@@ -219,6 +245,10 @@ async function runStage(producer: Producer, pipeline: PrivatePipeline, services:
     },
     longestReadMs: { cached: reads[0]!.longestReadMs, uncached: reads[1]!.longestReadMs, pinot: reads[2]!.longestReadMs },
     readErrors: { cached: reads[0]!.errors, uncached: reads[1]!.errors, pinot: reads[2]!.errors },
+    readLoad: {
+      readsPerSecond: { cached: perSecond(reads[0]!.reads), uncached: perSecond(reads[1]!.reads), pinot: perSecond(reads[2]!.reads) },
+      pinotQueriesPerSecond: { cached: perSecond(queriesAfter[0]! - queriesBefore[0]!), uncached: perSecond(queriesAfter[1]! - queriesBefore[1]!), pinot: perSecond(reads[2]!.reads) },
+    },
     problems,
     sustained: problems.length === 0,
   };

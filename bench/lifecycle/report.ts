@@ -45,6 +45,8 @@ export interface StageRecord extends StageOutcome {
   /** Per reader: its longest single read, ms (API: one GET /orders/{id}; Pinot: the one query for every pending probe). */
   longestReadMs: Record<Reader, number>;
   readErrors: Record<Reader, number>;
+  /** The bench's own read load over the stage (production and settling): reads sent per second, and the Pinot queries they cost (the APIs' own counts). */
+  readLoad: { readsPerSecond: Record<Reader, number>; pinotQueriesPerSecond: Record<Reader, number> };
   problems: string[];
   sustained: boolean;
 }
@@ -170,7 +172,7 @@ export function lifecycleFigures(stages: StageRecord[], targetP95Ms: number): { 
     tables: [
       {
         title: 'Stages (ms: p50 / p95 / p99 (max))',
-        header: ['stage', 'produced/s (ratio)', 'statuses/s', 'planned -> committed mean (p95 at most)', 'transactions/s (mean ms)', 'probed orders', 'Pinot direct', 'API 1 s cache', 'API no cache', 'changes measured (cache / none)', 'order -> PLACED_ORDER', 'delivered / produced', 'longest read ms (cache / none / Pinot)', 'verdict'],
+        header: ['stage', 'produced/s (ratio)', 'statuses/s', 'planned -> committed mean (p95 at most)', 'transactions/s (mean ms)', 'probed orders', 'Pinot direct', 'API 1 s cache', 'API no cache', 'changes measured (cache / none)', 'order -> PLACED_ORDER', 'delivered / produced', 'longest read ms (cache / none / Pinot)', 'reads/s -> Pinot queries/s (cache / none / Pinot)', 'verdict'],
         rows: stages.map((s) => [
           s.label,
           `${fmt(s.producedRate)} (${s.producedRatio.toFixed(2)})`,
@@ -185,6 +187,7 @@ export function lifecycleFigures(stages: StageRecord[], targetP95Ms: number): { 
           cell(s.account.intakeMs),
           `${fmt(s.delivered)} / ${fmt(s.produced)}`,
           `${s.longestReadMs.cached} / ${s.longestReadMs.uncached} / ${s.longestReadMs.pinot}`,
+          READERS.map((r) => `${s.readLoad.readsPerSecond[r]} -> ${s.readLoad.pinotQueriesPerSecond[r]}`).join(' / '),
           s.sustained ? 'carried' : s.problems.join('; '),
         ]),
       },
