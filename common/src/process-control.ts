@@ -31,6 +31,15 @@ export function processStartTime(pid: number): string | undefined {
   return statFields(pid)?.[19];
 }
 
+/** USER_HZ of the /proc/<pid>/stat times (100 on every mainstream Linux kernel). */
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/** User + system CPU seconds `pid` has used (fields 14 and 15 of /proc/<pid>/stat); undefined when it is gone or not on Linux. */
+export function processCpuSeconds(pid: number | undefined): number | undefined {
+  const fields = pid === undefined ? undefined : statFields(pid);
+  return fields ? (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND : undefined;
+}
+
 /** "<pid> <start time>" of a process (this one by default). */
 export function processIdentity(pid = process.pid): string {
   return `${pid} ${processStartTime(pid) ?? ''}`.trim();

@@ -9,10 +9,10 @@
  * Writes OUT.json and, next to the other results, bench/results/http-ingest.json and .md.
  */
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { createLogger, infraEnvSchema, loadConfig, PinotClient, sql, sqlList } from '@pizzashop/common';
+import { createLogger, infraEnvSchema, loadConfig, PinotClient, processCpuSeconds, sql, sqlList } from '@pizzashop/common';
 import mysql from 'mysql2/promise';
 import { Pool } from 'undici';
 import { z } from 'zod';
@@ -45,14 +45,6 @@ interface LoadResult {
   /** CPU time per accepted POST, of orders-service and of this load generator (null where /proc is missing). */
   cpuMsPerPost: { service: number | null; client: number };
   pinot: { rows: number; distinct: number; refusedFound: number; exactlyOnce: boolean };
-}
-
-/** User + system CPU seconds a process has used, from /proc (Linux; clock ticks of 1/100 s). */
-function processCpuSeconds(pid: number | undefined): number | null {
-  const file = `/proc/${pid}/stat`;
-  if (pid === undefined || !existsSync(file)) return null;
-  const fields = readFileSync(file, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -150,7 +142,7 @@ async function run(mode: string, produceBatchMax: number, productIds: string[], 
     const serviceCpuAfter = processCpuSeconds(service.child.pid);
     const perPost = (seconds: number) => Math.round((seconds * 1000 * 1000) / Math.max(1, load.accepted.length)) / 1000;
     const cpuMsPerPost = {
-      service: serviceCpuBefore === null || serviceCpuAfter === null ? null : perPost(serviceCpuAfter - serviceCpuBefore),
+      service: serviceCpuBefore === undefined || serviceCpuAfter === undefined ? null : perPost(serviceCpuAfter - serviceCpuBefore),
       client: perPost((clientCpu.user + clientCpu.system) / 1e6),
     };
     const postsPerSecond = Math.round(load.accepted.length / load.elapsedS);

@@ -17,12 +17,12 @@
  * `streamFanOut` (see stream-fanout.ts), `load` (one entry per loading round), `machine`, `targets`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import { createLogger, infraEnvSchema, loadConfig, onShutdown, PinotClient } from '@pizzashop/common';
+import { createLogger, infraEnvSchema, loadConfig, onShutdown, PinotClient, processCpuSeconds } from '@pizzashop/common';
 import { z } from 'zod';
 import { benchPort, createPrivatePipeline } from '@pizzashop/testkit/bench';
 import { ensureOrders } from './load-orders.js';
@@ -43,8 +43,6 @@ const MAX_LOAD_ROUNDS = 4;
 const PATHS = ['/orders/overview?window=1h', '/orders/popular?window=1h'];
 const TARGETS = { minRequestsPerSecond: 10_000, maxP99Ms: 50, minRatioToMinimalHono: 0.6, maxPinotQueriesPerChannelPerTick: 1 };
 const STREAM_INTERVAL_MS = 1000;
-/** USER_HZ of Linux's /proc/<pid>/stat times (100 on every mainstream kernel). */
-const CLOCK_TICKS_PER_SECOND = 100;
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, '..', '..');
@@ -82,14 +80,10 @@ function stopChild(child: ChildProcess): Promise<void> {
   });
 }
 
-/** CPU time (user + system) the process has used, in ms, from /proc (Linux); undefined elsewhere. */
+/** CPU time (user + system) the process has used, in ms (Linux /proc); undefined elsewhere. */
 function cpuMs(pid: number | undefined): number | undefined {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
-  } catch {
-    return undefined;
-  }
+  const seconds = processCpuSeconds(pid);
+  return seconds === undefined ? undefined : seconds * 1000;
 }
 
 type PinotTimes = Map<string, { usedSum: number; count: number; roundTripSum: number }>;
