@@ -15,7 +15,7 @@ import { randomUUID } from 'node:crypto';
 import { createIdempotentProducer, createKafkaClient, createLogger, identifier, infraEnv, infraEnvSchema, loadConfig, onShutdown, PinotClient, sendJson, sql, sqlList, timestampMs, type Order } from '@pizzashop/common';
 import type { Producer } from 'kafkajs';
 import { buildOrder, type ServiceProcess, startService, waitForHttpOk } from '@pizzashop/testkit';
-import { benchPort, createPrivatePipeline, monotonicMs, type PrivatePipeline } from '@pizzashop/testkit/bench';
+import { benchPort, cpuShares, cpuSnapshot, createPrivatePipeline, monotonicMs, type PrivatePipeline } from '@pizzashop/testkit/bench';
 import { ProbeLedger, type HistoryEntry } from './lifecycle/probes.js';
 import { APIS, commitLagBetween, lifecycleFigures, PINOT, READERS, stageProblems, transactionsBetween, type ApiName, type DeliveryCounts, type LifecycleLimits, type Reader, type StageRecord } from './lifecycle/report.js';
 import { emitResult, runChild } from './child.js';
@@ -33,6 +33,8 @@ const PRODUCE_EVERY_MS = 50;
  */
 const PROBE_EVERY_MS = 2000;
 const POLL_EVERY_MS = 200;
+/** The busiest processes a stage reports (CPU while producing). */
+const CPU_TOP = 8;
 /** How often the API readers look for probes due a read. */
 const SCHEDULE_EVERY_MS = 20;
 /** After the last order of a stage, how long its orders may take to be delivered and shown. */
@@ -213,8 +215,12 @@ async function runStage(producer: Producer, pipeline: PrivatePipeline, services:
   const readers = Promise.all([...APIS.map((api) => pollApi(services.apiUrls[api], api, ledger, finished)), pollPinot(pinot, pipeline.lifecycle!.tables!.orderStatuses, ledger, finished)]);
   let produced = { sent: 0, rate: 0 };
   let during = before;
+  const cpuBefore = cpuSnapshot();
+  const producingFrom = monotonicMs();
+  let cpu: StageRecord['cpuByProcess'] = [];
   try {
     produced = await produce(producer, pipeline.topics.orders, ledger, rate, seconds);
+    cpu = cpuShares(cpuBefore, cpuSnapshot(), (monotonicMs() - producingFrom) / 1000).slice(0, CPU_TOP);
     during = await deliveryCounts(services.deliveryUrl);
   } finally {
     producing = false;
@@ -245,6 +251,7 @@ async function runStage(producer: Producer, pipeline: PrivatePipeline, services:
     },
     longestReadMs: { cached: reads[0]!.longestReadMs, uncached: reads[1]!.longestReadMs, pinot: reads[2]!.longestReadMs },
     readErrors: { cached: reads[0]!.errors, uncached: reads[1]!.errors, pinot: reads[2]!.errors },
+    cpuByProcess: cpu,
     readLoad: {
       readsPerSecond: { cached: perSecond(reads[0]!.reads), uncached: perSecond(reads[1]!.reads), pinot: perSecond(reads[2]!.reads) },
       pinotQueriesPerSecond: { cached: perSecond(queriesAfter[0]! - queriesBefore[0]!), uncached: perSecond(queriesAfter[1]! - queriesBefore[1]!), pinot: perSecond(reads[2]!.reads) },
@@ -258,7 +265,7 @@ async function runStage(producer: Producer, pipeline: PrivatePipeline, services:
   };
   progress(
     `${label}: produced ${stage.producedRate}/s, ${stage.statusesPerSecond} statuses/s, planned -> committed mean ${stage.commitLag.meanMs ?? 'n/m'} ms, p95 <= ${stage.commitLag.p95UpToMs ?? 'n/m'} ms, delivery-service CPU ${stage.deliveryCpu.shareOfACore} of a core, ${stage.deliveryCpu.microsPerChange ?? 'n/m'} µs per change; transactions ${stage.transactions.perSecond}/s of mean ${stage.transactions.meanMs ?? 'n/m'} ms; Pinot direct ${p('pinot')}; cached API ${p('cached')}; uncached API ${p('uncached')}; ` +
-      `${stage.account.visible.cached!.samples} changes of ${stage.account.probes} probes; ${problems.length ? `NOT carried: ${problems.join('; ')}` : 'carried'}`,
+      `${stage.account.visible.cached!.samples} changes of ${stage.account.probes} probes; CPU while producing: ${cpu.map((c) => `${c.process} ${c.cores}`).join(', ')}; ${problems.length ? `NOT carried: ${problems.join('; ')}` : 'carried'}`,
   );
   return stage;
 }

@@ -2,7 +2,7 @@
  * The lifecycle bench's verdict per stage (was the load really carried?) and its result: figures
  * (null with the reason when not measured), README rows, notes and the stage table.
  */
-import type { Figure, LatencySummary, Percentile, ReadmeRow, ResultTable } from '@pizzashop/testkit/bench';
+import type { CpuShare, Figure, LatencySummary, Percentile, ReadmeRow, ResultTable } from '@pizzashop/testkit/bench';
 import type { ProbeAccount } from './probes.js';
 
 /** The two APIs the bench reads through: the default 1 s query cache (what a customer sees) and none (Pinot alone). */
@@ -45,6 +45,8 @@ export interface StageRecord extends StageOutcome {
   /** Per reader: its longest single read, ms (API: one GET /orders/{id}; Pinot: the one query for every pending probe). */
   longestReadMs: Record<Reader, number>;
   readErrors: Record<Reader, number>;
+  /** The machine's busiest processes while the stage produced, in shares of one core (Linux /proc; empty elsewhere). */
+  cpuByProcess: CpuShare[];
   /** The bench's own read load over the stage (production and settling): reads sent per second, and the Pinot queries they cost (the APIs' own counts). */
   readLoad: { readsPerSecond: Record<Reader, number>; pinotQueriesPerSecond: Record<Reader, number> };
   problems: string[];
@@ -190,6 +192,11 @@ export function lifecycleFigures(stages: StageRecord[], targetP95Ms: number): { 
           READERS.map((r) => `${s.readLoad.readsPerSecond[r]} -> ${s.readLoad.pinotQueriesPerSecond[r]}`).join(' / '),
           s.sustained ? 'carried' : s.problems.join('; '),
         ]),
+      },
+      {
+        title: 'Where the CPU went while each stage produced (shares of one core, busiest first; the machine\'s cores are in the run\'s metadata)',
+        header: ['stage', 'processes'],
+        rows: stages.map((s) => [s.label, s.cpuByProcess.length ? s.cpuByProcess.map((c) => `${c.process}${c.count > 1 ? ` (x${c.count})` : ''} ${c.cores}`).join(', ') : 'n/m (Linux /proc only)']),
       },
     ],
   };

@@ -4,4 +4,5 @@ export * from './ports.js';
 export * from './private-pipeline.js';
 export * from './result-format.js';
 export * from './cpu-profile.js';
+export * from './cpu-by-process.js';
 export * from './measure-lock.js';
