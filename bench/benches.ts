@@ -58,7 +58,7 @@ export const benches: BenchSpec[] = [
     script: 'bench/lifecycle.ts',
     what:
       'order lifecycle freshness (private topics, Pinot tables, delivery-service sped up, two APIs): order status change -> GET /orders/{id} shows it, ' +
-      'p50/p95/p99/max per change, with the 1 s query cache and without, at 100 and 1,000 orders/s of lifecycle traffic',
+      'p50/p95/p99/max per change, with the default caches and without, at 100 and 1,000 orders/s of lifecycle traffic',
   },
   {
     name: 'http-ingest',

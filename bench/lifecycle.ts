@@ -5,7 +5,7 @@
  * On private topics and Pinot tables of its own (orders, order_items_enriched, order_statuses,
  * delivery_statuses; testkit/src/bench/private-pipeline.ts) it runs its own delivery-service (time
  * sped up, so an order lives a few seconds) and two pizzashop-api instances reading those tables,
- * one with the default 1 s query cache and one without. It produces orders at 100 and then 1,000
+ * one with the default caches and one without. It produces orders at 100 and then 1,000
  * orders/s; the delivery-service moves each through its six statuses. One order every 2 s
  * (probes) is polled through `GET /orders/{id}` on both APIs, and straight from the Pinot broker,
  * until their history shows DELIVERED, and each status change is timed from its `ts` to the first
@@ -67,7 +67,7 @@ async function startServices(pipeline: PrivatePipeline): Promise<Services> {
   const ports: Record<ApiName, number> = { cached: benchPort('lifecycleApi'), uncached: benchPort('lifecycleApiUncached') };
   const delivery = startService('delivery-service/src/main.ts', { ...infraEnv(cfg), ...pipeline.env, ...DELIVERY_ENV, DELIVERY_HTTP_PORT: String(deliveryPort), DELIVERY_HTTP_HOST: '127.0.0.1', LOG_LEVEL: 'warn' });
   const apis = APIS.map((api) =>
-    startService('pizzashop-api/src/main.ts', { ...infraEnv(cfg), ...pipeline.env, API_HTTP_PORT: String(ports[api]), API_HTTP_HOST: '127.0.0.1', QUERY_CACHE_TTL_MS: api === 'cached' ? '1000' : '0', LOG_LEVEL: 'warn' }),
+    startService('pizzashop-api/src/main.ts', { ...infraEnv(cfg), ...pipeline.env, API_HTTP_PORT: String(ports[api]), API_HTTP_HOST: '127.0.0.1', ...(api === 'cached' ? {} : { QUERY_CACHE_TTL_MS: '0', ORDER_CACHE_TTL_MS: '0' }), LOG_LEVEL: 'warn' }),
   );
   try {
     // 300 s: on the shared 2-core machine (load average 30-60) tsx alone takes minutes to start a service
@@ -305,7 +305,7 @@ async function main(): Promise<void> {
     stages,
     method:
       'Private topics and Pinot tables (orders, order_items_enriched, order_statuses, delivery_statuses from docker/pinot/config), its own delivery-service ' +
-      `(${Object.entries(DELIVERY_ENV).map(([k, v]) => `${k}=${v}`).join(', ')}) and two pizzashop-api (QUERY_CACHE_TTL_MS=1000 and 0), dropped afterwards. ` +
+      `(${Object.entries(DELIVERY_ENV).map(([k, v]) => `${k}=${v}`).join(', ')}) and two pizzashop-api (default caches, i.e. ORDER_CACHE_TTL_MS=250 for GET /orders/{id}, and every cache off), dropped afterwards. ` +
       `Stages of ${STAGES.map((s) => `${s.rate} orders/s for ${s.seconds} s`).join(', ')} after a ${WARM_UP.seconds} s warm-up at ${WARM_UP.rate}/s. ` +
       `One order per ${PROBE_EVERY_MS} ms of production is polled through GET /orders/{id} on both APIs every ${POLL_EVERY_MS} ms, each probe on its own cadence (or when its last read answered, if later), until its history shows DELIVERED, ` +
       `and all pending probes' status histories straight from the Pinot broker in one query every ${POLL_EVERY_MS} ms (the stage split); ` +

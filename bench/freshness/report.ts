@@ -82,7 +82,7 @@ export function freshnessFigures(run: FreshnessRun): { figures: Figure[]; readme
   const k = at(1000);
   const readme: ReadmeRow[] = [
     {
-      what: 'freshness, Kafka ack -> `GET /orders/{id}` shows the order with every item (API, 1 s cache), 1,000 orders/s',
+      what: 'freshness, Kafka ack -> `GET /orders/{id}` shows the order with every item (API, default caches), 1,000 orders/s',
       measured: k ? `${short(k.apiFreshnessMs)} (${k.apiProbes} probed orders)` : notRun,
       target: 'p95 < 2 s',
     },

@@ -42,13 +42,14 @@ export function createApiService(config: ApiConfig, log: Logger, options: ApiSer
     ...(options.pinotDispatcher ? { dispatcher: options.pinotDispatcher } : {}),
   });
   const cache = new SharedQueryCache(pinot, { ttlMs: config.QUERY_CACHE_TTL_MS, onLookup: metrics.onQueryCacheLookup });
+  const orderCache = new SharedQueryCache(pinot, { ttlMs: config.ORDER_CACHE_TTL_MS, staleWhileRevalidateMs: 0, onLookup: metrics.onQueryCacheLookup });
   const tables = pinotTables(config);
-  const analytics = new OrdersAnalytics(cache, tables, options.clock);
+  const analytics = new OrdersAnalytics(orderCache, tables, options.clock);
   const views = new ApiViews(new OrdersAnalytics(pinot, tables, options.clock), { ttlMs: config.QUERY_CACHE_TTL_MS, onLookup: metrics.onViewCacheLookup }, options.clock);
   const hub = new SnapshotHub<string>(config.STREAM_INTERVAL_MS, log, { maxChannels: config.STREAM_MAX_CHANNELS, maxSubscribers: config.STREAM_MAX_SUBSCRIBERS });
   const api = createApi({
     analytics,
-    tracking: new OrderTracking(cache, trackingTables(config), config.SHOP_LOCATION, options.clock),
+    tracking: new OrderTracking(orderCache, trackingTables(config), config.SHOP_LOCATION, options.clock),
     orderStreamIntervalMs: config.STREAM_INTERVAL_MS,
     orderStreamMax: config.ORDER_STREAM_MAX,
     views,

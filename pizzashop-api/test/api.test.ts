@@ -149,6 +149,28 @@ describe('GET /orders/{id}', () => {
     });
   });
 
+  it('reuses an order\'s reads for ORDER_CACHE_TTL_MS only and never serves them stale: a new status or a new order shows at once after it', async () => {
+    let stored = false;
+    let status = 'BEING_COOKED';
+    const { request, sqls } = api((sql) => {
+      if (sql.includes('FROM orders WHERE id =') && !stored) return { columns: [], rows: [] };
+      if (sql.includes('FROM order_statuses') && !sql.includes('skipUpsert')) return { columns: ['status', 'ts'], rows: [[status, T0 + 3000]] };
+      return orderAnswers(sql);
+    }, { ORDER_CACHE_TTL_MS: '150', QUERY_CACHE_TTL_MS: '60000' });
+    expect((await request(`/orders/${ORDER_ID}`)).status).toBe(404);
+    stored = true;
+    expect((await request(`/orders/${ORDER_ID}`)).status, 'the "not found" is reused within the TTL').toBe(404);
+    const readsWithinTtl = sqls.length;
+    await new Promise((r) => setTimeout(r, 200));
+    const found = await request(`/orders/${ORDER_ID}`);
+    expect(found.status).toBe(200);
+    expect(sqls.length).toBeGreaterThan(readsWithinTtl);
+    expect(((await found.json()) as { tracking: { status: string } }).tracking.status).toBe('BEING_COOKED');
+    status = 'OUT_FOR_DELIVERY';
+    await new Promise((r) => setTimeout(r, 200));
+    expect(((await (await request(`/orders/${ORDER_ID}`)).json()) as { tracking: { status: string } }).tracking.status).toBe('OUT_FOR_DELIVERY');
+  });
+
   it('answers 404 for an unknown id', async () => {
     const { request } = api(() => ({ columns: [], rows: [] }));
     const res = await request(`/orders/${ORDER_ID}`);
