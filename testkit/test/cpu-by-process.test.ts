@@ -12,6 +12,8 @@ describe('processLabel', () => {
   it('names a Node process by its script, not by a loader or a launcher under node_modules', () => {
     expect(processLabel(['node', '--require', '/r/node_modules/tsx/dist/preflight.cjs', '--import', 'file:///r/node_modules/tsx/dist/loader.mjs', 'pizzashop-api/src/main.ts'], 'node')).toBe('pizzashop-api/src/main.ts');
     expect(processLabel(['node', '/r/node_modules/.bin/tsx', 'bench/lifecycle.ts', 'out.json'], 'node')).toBe('bench/lifecycle.ts');
+    expect(processLabel(['node', '/r/node_modules/.bin/tsx', '/work/repo/bench/lifecycle.ts'], 'node', '/work/repo')).toBe('bench/lifecycle.ts');
+    expect(processLabel(['node', '/elsewhere/a/b/c/tool.js'], 'node', '/work/repo')).toBe('b/c/tool.js');
   });
 
   it('falls back to the command name', () => {

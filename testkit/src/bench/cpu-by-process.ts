@@ -20,8 +20,8 @@ export interface CpuShare {
 
 const JAVA_OPTIONS_WITH_VALUE = new Set(['-cp', '-classpath', '--class-path', '--module-path', '-p', '--add-opens', '--add-exports', '--add-modules']);
 
-/** A short name for a process from its command line (`argv` as in /proc/<pid>/cmdline) and command name. */
-export function processLabel(argv: readonly string[], comm: string): string {
+/** A short name for a process from its command line (`argv` as in /proc/<pid>/cmdline) and command name; scripts under `root` are named relative to it. */
+export function processLabel(argv: readonly string[], comm: string, root = process.cwd()): string {
   const program = (argv[0] ?? '').split('/').at(-1) ?? '';
   if (program === 'java') {
     for (let i = 1; i < argv.length; i++) {
@@ -40,7 +40,7 @@ export function processLabel(argv: readonly string[], comm: string): string {
   if (program === 'node' || program.startsWith('node')) {
     // the first script given that is not a loader (`--import tsx`) nor a launcher under node_modules (tsx's cli)
     const script = argv.slice(1).find((a, i) => !a.startsWith('-') && argv[i] !== '--import' && argv[i] !== '--require' && !a.includes('node_modules') && /\.(m?[jt]s)$/.test(a));
-    if (script) return script.split('/').slice(-3).join('/');
+    if (script) return script.startsWith(`${root}/`) ? script.slice(root.length + 1) : script.split('/').slice(-3).join('/');
   }
   return comm;
 }
