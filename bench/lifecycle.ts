@@ -15,7 +15,7 @@ import { randomUUID } from 'node:crypto';
 import { createIdempotentProducer, createKafkaClient, createLogger, identifier, infraEnv, infraEnvSchema, loadConfig, onShutdown, PinotClient, sendJson, sql, sqlList, timestampMs, type Order } from '@pizzashop/common';
 import type { Producer } from 'kafkajs';
 import { buildOrder, type ServiceProcess, startService, waitForHttpOk } from '@pizzashop/testkit';
-import { benchPort, cpuShares, cpuSnapshot, createPrivatePipeline, monotonicMs, type PrivatePipeline } from '@pizzashop/testkit/bench';
+import { apiPinotQueryCount, benchPort, cpuShares, cpuSnapshot, createPrivatePipeline, monotonicMs, type PrivatePipeline } from '@pizzashop/testkit/bench';
 import { ProbeLedger, type HistoryEntry } from './lifecycle/probes.js';
 import { APIS, commitLagBetween, lifecycleFigures, PINOT, READERS, stageProblems, transactionsBetween, type ApiName, type DeliveryCounts, type LifecycleLimits, type Reader, type StageRecord } from './lifecycle/report.js';
 import { emitResult, runChild } from './child.js';
@@ -85,12 +85,6 @@ interface ReaderOutcome {
   longestReadMs: number;
   errors: number;
   reads: number;
-}
-
-/** Pinot queries an API instance has sent so far (its pinot_query_duration_seconds count over every query name). */
-async function pinotQueriesOf(url: string): Promise<number> {
-  const text = await (await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(30_000) })).text();
-  return [...text.matchAll(/^pinot_query_duration_seconds_count(?:\{[^}]*\})? (\d+)$/gm)].reduce((n, m) => n + Number(m[1]), 0);
 }
 
 const bound = (le: string | undefined) => (le === '+Inf' ? Infinity : Number(le));
@@ -207,7 +201,7 @@ async function pollPinot(pinot: PinotClient, table: string, ledger: ProbeLedger,
 async function runStage(producer: Producer, pipeline: PrivatePipeline, services: Services, pinot: PinotClient, rate: number, seconds: number, label: string): Promise<StageRecord> {
   const ledger = new ProbeLedger(READERS);
   const before = await deliveryCounts(services.deliveryUrl);
-  const queriesBefore = await Promise.all(APIS.map((api) => pinotQueriesOf(services.apiUrls[api])));
+  const queriesBefore = await Promise.all(APIS.map((api) => apiPinotQueryCount(services.apiUrls[api])));
   const readStarted = monotonicMs();
   let producing = true;
   let settleUntil = Number.POSITIVE_INFINITY;
@@ -228,7 +222,7 @@ async function runStage(producer: Producer, pipeline: PrivatePipeline, services:
   }
   const reads = await readers;
   const readSeconds = (monotonicMs() - readStarted) / 1000;
-  const queriesAfter = await Promise.all(APIS.map((api) => pinotQueriesOf(services.apiUrls[api])));
+  const queriesAfter = await Promise.all(APIS.map((api) => apiPinotQueryCount(services.apiUrls[api])));
   const perSecond = (n: number) => Math.round(n / readSeconds);
   let after = await deliveryCounts(services.deliveryUrl);
   while (after.delivered - before.delivered < produced.sent && monotonicMs() < settleUntil) {

@@ -80,12 +80,6 @@ function stopChild(child: ChildProcess): Promise<void> {
   });
 }
 
-/** CPU time (user + system) the process has used, in ms (Linux /proc); undefined elsewhere. */
-function cpuMs(pid: number | undefined): number | undefined {
-  const seconds = processCpuSeconds(pid);
-  return seconds === undefined ? undefined : seconds * 1000;
-}
-
 type PinotTimes = Map<string, { usedSum: number; count: number; roundTripSum: number }>;
 
 /** Sum and count of `pinot_query_time_used_seconds` and round-trip histograms per query name. */
@@ -111,9 +105,9 @@ async function run(server: 'api' | 'minimal-hono', pid: number | undefined, base
   await autocannon({ url: baseUrl + path, connections, duration: 2 });
   const loadAverage1m = loadavg()[0];
   const before = server === 'api' ? await pinotTimes(baseUrl) : undefined;
-  const cpuBefore = cpuMs(pid);
+  const cpuBefore = processCpuSeconds(pid);
   const result = await autocannon({ url: baseUrl + path, connections, duration });
-  const cpuAfter = cpuMs(pid);
+  const cpuAfter = processCpuSeconds(pid);
   const after = server === 'api' ? await pinotTimes(baseUrl) : undefined;
   const pinotQueries = Object.fromEntries(
     [...(after ?? [])].flatMap(([query, a]) => {
@@ -135,7 +129,7 @@ async function run(server: 'api' | 'minimal-hono', pid: number | undefined, base
     latencyMs: { p50: result.latency.p50, p90: result.latency.p90, p99: result.latency.p99, max: result.latency.max },
     requests: result.requests.total,
     /** The server's CPU time per request (independent of how busy the machine is, unlike req/s). */
-    serverCpuMicrosPerRequest: cpuBefore !== undefined && cpuAfter !== undefined && result.requests.total > 0 ? Math.round(((cpuAfter - cpuBefore) * 1000) / result.requests.total) : null,
+    serverCpuMicrosPerRequest: cpuBefore !== undefined && cpuAfter !== undefined && result.requests.total > 0 ? Math.round(((cpuAfter - cpuBefore) * 1e6) / result.requests.total) : null,
     non2xx: result.non2xx,
     errors: result.errors,
     timeouts: result.timeouts,

@@ -6,6 +6,7 @@
  */
 import { request, type ClientRequest } from 'node:http';
 import { STREAM_LIMITS, STREAM_MINUTES, WINDOWS } from '@pizzashop/common/api-contracts';
+import { apiPinotQueryCount } from '@pizzashop/testkit/bench';
 
 const SNAPSHOT = 'event: snapshot';
 
@@ -26,13 +27,6 @@ export interface FanOutResult {
 
 export function allChannels(): string[] {
   return Object.keys(WINDOWS).flatMap((window) => STREAM_LIMITS.flatMap((limit) => STREAM_MINUTES.map((minutes) => `window=${window}&limit=${limit}&minutes=${minutes}`)));
-}
-
-async function pinotQueryCount(baseUrl: string): Promise<number> {
-  const text = await (await fetch(`${baseUrl}/metrics`)).text();
-  let total = 0;
-  for (const m of text.matchAll(/^pinot_query_duration_seconds_count\{[^}]*\} (\S+)$/gm)) total += Number(m[1]);
-  return total;
 }
 
 /**
@@ -81,11 +75,11 @@ export async function measureStreamFanOut(baseUrl: string, subscribers: number, 
   });
   try {
     await Promise.all(firstSnapshot);
-    const before = await pinotQueryCount(baseUrl);
+    const before = await apiPinotQueryCount(baseUrl);
     counting = true;
     await new Promise((r) => setTimeout(r, seconds * 1000));
     counting = false;
-    const pinotQueries = (await pinotQueryCount(baseUrl)) - before;
+    const pinotQueries = (await apiPinotQueryCount(baseUrl)) - before;
     const ticks = Math.round((seconds * 1000) / streamIntervalMs);
     const perTick = pinotQueries / ticks;
     return {

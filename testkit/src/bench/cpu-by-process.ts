@@ -74,7 +74,8 @@ export function cpuSnapshot(): CpuSnapshot {
 export function cpuShares(before: CpuSnapshot, after: CpuSnapshot, seconds: number, minCores = 0.01): CpuShare[] {
   const byLabel = new Map<string, { count: number; cpuSeconds: number }>();
   for (const [pid, now] of after) {
-    const used = now.cpuSeconds - (before.get(pid)?.label === now.label ? before.get(pid)!.cpuSeconds : 0);
+    const then = before.get(pid);
+    const used = now.cpuSeconds - (then?.label === now.label ? then.cpuSeconds : 0);
     if (used <= 0) continue;
     const entry = byLabel.get(now.label) ?? { count: 0, cpuSeconds: 0 };
     entry.count++;

@@ -5,4 +5,5 @@ export * from './private-pipeline.js';
 export * from './result-format.js';
 export * from './cpu-profile.js';
 export * from './cpu-by-process.js';
+export * from './api-metrics.js';
 export * from './measure-lock.js';
