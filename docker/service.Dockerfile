@@ -21,6 +21,8 @@ COPY delivery-service/package.json delivery-service/
 COPY pizzashop-api/package.json pizzashop-api/
 COPY dashboards/package.json dashboards/
 COPY alerts/package.json alerts/
+# npm ci's postinstall applies them (patch-package; see docs/decisions.md)
+COPY patches/ patches/
 RUN --mount=type=cache,target=/root/.npm npm ci --no-audit --no-fund
 COPY . .
 RUN node docker/bundle-service.mjs ${SERVICE}

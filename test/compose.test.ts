@@ -277,11 +277,15 @@ describe('service images', () => {
     expect(runtime.at(-1)).toEqual(['CMD', '["node", "dist/main.js"]']);
   });
 
-  it.each(built.map((s) => [s.name, s] as const))('%s: installs from the lockfile with every workspace manifest', (_name, s) => {
+  it.each(built.map((s) => [s.name, s] as const))('%s: installs from the lockfile with every workspace manifest and the npm patches', (_name, s) => {
     const copies = dockerfileOf(s).instructions.filter(([i]) => i === 'COPY').map(([, rest]) => rest);
     expect(copies).toContain('package.json package-lock.json ./');
     for (const ws of workspaces) expect(copies, `${s.build!.dockerfile} copies ${ws}/package.json`).toContain(`${ws}/package.json ${ws}/`);
-    expect(dockerfileOf(s).instructions.some(([i, rest]) => i === 'RUN' && /npm ci\b/.test(rest))).toBe(true);
+    const npmCi = dockerfileOf(s).instructions.findIndex(([i, rest]) => i === 'RUN' && /npm ci\b/.test(rest));
+    expect(npmCi).toBeGreaterThan(-1);
+    const patches = dockerfileOf(s).instructions.findIndex(([i, rest]) => i === 'COPY' && rest === 'patches/ patches/');
+    expect(patches, `${s.build!.dockerfile} copies patches/ before npm ci (its postinstall applies them)`).toBeGreaterThan(-1);
+    expect(patches).toBeLessThan(npmCi);
   });
 
   it.each(built.map((s) => [s.name, s] as const))('%s: HEALTHCHECK passes on a 200 from /healthz, fails when nothing listens', async (_name, s) => {

@@ -26,14 +26,15 @@ export interface ReadRecord {
 /**
  * Reads `topic` from the beginning with a read_committed consumer in a private group, collecting
  * records until `done(records)` holds, then keeps reading for `settleMs` more (to catch extras).
+ * `maxBytesPerPartition` bounds each fetch (a tiny value fetches one record batch at a time).
  */
 export async function readTopic(
   kafka: Kafka,
   topic: string,
   done: (records: ReadRecord[]) => boolean,
-  { timeoutMs = 120000, settleMs = 0 }: { timeoutMs?: number; settleMs?: number } = {},
+  { timeoutMs = 120000, settleMs = 0, maxBytesPerPartition }: { timeoutMs?: number; settleMs?: number; maxBytesPerPartition?: number } = {},
 ): Promise<ReadRecord[]> {
-  const consumer = kafka.consumer({ groupId: `int-test-reader-${randomUUID()}`, readUncommitted: false, maxWaitTimeInMs: 200 });
+  const consumer = kafka.consumer({ groupId: `int-test-reader-${randomUUID()}`, readUncommitted: false, maxWaitTimeInMs: 200, maxBytesPerPartition });
   const records: ReadRecord[] = [];
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
