@@ -88,35 +88,38 @@ describe('kafka (KRaft broker from Maven Central)', () => {
   // kafkajs 2.2.4 took the broker's aborted-transaction list (in the order they were aborted) as
   // sorted by first offset, and stepped into one aborted transaction per record: both let aborted
   // records through (the kafka-kill drill's "duplicates"). patches/kafkajs+2.2.4.patch fixes both.
-  it('hides aborted transactions that interleave and end in another order than they began', async () => {
+  it.each([
+    {
+      case: 'that interleave and end in another order than they began',
+      maxBytesPerPartition: undefined,
+      abortBoth: async (a: OpenTransaction, b: OpenTransaction) => {
+        await a.send('a1 aborted');
+        await b.send('b1 aborted');
+        await b.tx.abort();
+        await a.send('a2 aborted');
+        await a.tx.abort();
+      },
+    },
+    {
+      case: 'when a fetch starts inside several of them (one record batch per fetch)',
+      maxBytesPerPartition: 1,
+      abortBoth: async (a: OpenTransaction, b: OpenTransaction) => {
+        await a.send('a1 aborted');
+        await b.send('b1 aborted');
+        await a.tx.abort();
+        await b.send('b2 aborted');
+        await b.tx.abort();
+      },
+    },
+  ])('hides aborted transactions $case', async ({ maxBytesPerPartition, abortBoth }) => {
     const topic = await freshTopic();
     const txs = new Transactions(topic);
     const [a, b, c] = [await txs.begin('a'), await txs.begin('b'), await txs.begin('c')];
-    await a.send('a1 aborted');
-    await b.send('b1 aborted');
-    await b.tx.abort();
-    await a.send('a2 aborted');
-    await a.tx.abort();
+    await abortBoth(a, b);
     await c.send('c1 committed');
     await c.tx.commit();
     await txs.close();
-    const got = await readTopic(kafka, topic, (msgs) => msgs.some((m) => m.value === 'c1 committed'), { timeoutMs: 20_000, settleMs: 1_000 });
-    expect(got.map((m) => m.value)).toEqual(['c1 committed']);
-  });
-
-  it('hides aborted transactions when a fetch starts inside several of them', async () => {
-    const topic = await freshTopic();
-    const txs = new Transactions(topic);
-    const [a, b, c] = [await txs.begin('a'), await txs.begin('b'), await txs.begin('c')];
-    await a.send('a1 aborted');
-    await b.send('b1 aborted');
-    await a.tx.abort();
-    await b.send('b2 aborted');
-    await b.tx.abort();
-    await c.send('c1 committed');
-    await c.tx.commit();
-    await txs.close();
-    const got = await readTopic(kafka, topic, (msgs) => msgs.some((m) => m.value === 'c1 committed'), { timeoutMs: 20_000, settleMs: 1_000, maxBytesPerPartition: 1 });
+    const got = await readTopic(kafka, topic, (msgs) => msgs.some((m) => m.value === 'c1 committed'), { timeoutMs: 20_000, settleMs: 1_000, maxBytesPerPartition });
     expect(got.map((m) => m.value)).toEqual(['c1 committed']);
   });
 });
