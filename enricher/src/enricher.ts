@@ -4,6 +4,7 @@ import { retryUntilDone, type Logger } from '@pizzashop/common';
 import type { EachBatchPayload, Kafka } from 'kafkajs';
 import { outputMessages, planOrders, planRelease, REASON_BUFFER_FULL, type OutputTopics, type PlannedOutput } from './batch-planner.js';
 import type { EnricherConfig } from './config.js';
+import { resumeOffset } from './checkpoint.js';
 import type { ProductAt } from './join.js';
 import type { EnricherMetrics } from './metrics.js';
 import { OrdersConsumer } from './orders-consumer.js';
@@ -28,8 +29,9 @@ const FENCING_WINDOW_MS = 120_000;
  * dead letters, parked items (on the compacted waiting topic) and the partition's offset; releasing
  * waiting items is another transaction of the same producer. Whoever gets the partition next opens
  * the same id, which fences this producer, so an instance that stalled past its session timeout
- * can commit nothing for a partition it lost. On every assignment a partition is opened (fence,
- * read the committed offset, seek there, restore its waiting items) before it is processed.
+ * can commit nothing for a partition it lost. Each batch transaction also writes the partition's
+ * checkpoint (its next offset) to the waiting topic. On every assignment a partition is opened
+ * (fence, restore its waiting items and checkpoint, seek) before it is processed.
  */
 export class Enricher {
   private readonly products: ProductsFeed;
@@ -132,7 +134,10 @@ export class Enricher {
     void owned.lock.run(async () => owned.writer?.close());
   }
 
-  /** Opens `owned` (in `assigned`) for its current epoch: fence its transactional id, seek to the committed offset, restore its waiting items. */
+  /**
+   * Opens `owned` (in `assigned`) for its current epoch: fence its transactional id, restore its
+   * waiting items and checkpoint, seek to the further of the checkpoint and the committed offset.
+   */
   private open(owned: OwnedPartition): void {
     const epoch = owned.epoch;
     const current = () => owned.epoch === epoch && !this.stopped;
@@ -155,16 +160,20 @@ export class Enricher {
         );
         owned.writer = writer;
         if (!current()) return;
+        owned.moveTo('restoring');
+        const checkpoint = await this.waiting.restore(partition);
+        if (!current()) return;
         const committed = await this.consumer.committedOffset(partition, current);
         if (!current()) return;
-        owned.position = committed ?? 0n;
-        if (committed !== null) this.consumer.seek(partition, committed);
-        owned.moveTo('restoring');
-        await this.waiting.restore(partition);
-        if (!current()) return;
+        const resume = resumeOffset(committed, checkpoint);
+        if (resume !== committed) {
+          this.log.warn({ partition, committed: committed?.toString() ?? null, checkpoint: checkpoint?.toString() ?? null }, "the group's committed offset is behind the partition's checkpoint (Kafka still applying a commit); resuming at the checkpoint");
+        }
+        owned.position = resume ?? 0n;
+        if (resume !== null) this.consumer.seek(partition, resume);
         owned.moveTo('ready');
         this.metrics.waitingItems.set(this.waiting.size);
-        this.log.info({ partition, transactionalId, committed: committed?.toString() ?? null, waiting: this.waiting.size }, 'orders partition ready');
+        this.log.info({ partition, transactionalId, resume: resume?.toString() ?? null, waiting: this.waiting.size }, 'orders partition ready');
       })
       .catch((err: unknown) => {
         if (!current()) return;
@@ -257,7 +266,7 @@ export class Enricher {
     const endTimer = this.metrics.transactionSeconds.startTimer({ kind });
     try {
       await this.waiting.settle(output.parked, output.released, () =>
-        owned.writer!.write(outputMessages(output, this.topics, this.deadLetterMaxBytes), offset, this.log),
+        owned.writer!.write(outputMessages(output, this.topics, this.deadLetterMaxBytes, offset && { partition: offset.partition, nextOffset: offset.offset }), offset, this.log),
       );
     } catch (err) {
       return err as Error;

@@ -5,9 +5,6 @@ import { partitionCount, retryUntilDone, withAdmin, type Logger } from '@pizzash
 import { AssignerProtocol, type Consumer, type EachBatchPayload, type Kafka } from 'kafkajs';
 import type { EnricherConfig } from './config.js';
 
-/** Two reads of a committed offset this far apart must agree before it is used (see `committedOffset`). */
-const STABLE_READ_GAP_MS = 500;
-
 export interface OrdersConsumerHandlers {
   /** The group's assignment to this member, after every join (all its orders partitions). */
   onAssignment: (partitions: number[]) => void;
@@ -61,25 +58,11 @@ export class OrdersConsumer {
 
   /**
    * The group's committed offset of `partition`, or null when it has none; retries until Kafka
-   * answers, and reads again until two reads STABLE_READ_GAP_MS apart agree. kafkajs cannot ask for
-   * a stable offset (OffsetFetch v7's requireStable, KIP-447): when the partition is opened right
-   * after a transaction whose commit Kafka was still completing (a broker restarted mid-commit),
-   * the group coordinator applies the commit's offset a moment after the commit completes, and an
-   * earlier read would send the partition back over records already committed.
+   * answers. kafkajs cannot ask for a stable offset (OffsetFetch v7's requireStable, KIP-447), so
+   * right after a broker restart this can be behind a committed transaction: the partition's
+   * checkpoint covers that (see `resumeOffset`).
    */
   async committedOffset(partition: number, keepGoing: () => boolean): Promise<bigint | null> {
-    let previous = await this.readCommittedOffset(partition, keepGoing);
-    for (;;) {
-      await new Promise((r) => setTimeout(r, STABLE_READ_GAP_MS));
-      if (!keepGoing() || this.stopped) return previous;
-      const offset = await this.readCommittedOffset(partition, keepGoing);
-      if (offset === previous) return offset;
-      this.log.warn({ partition, before: previous?.toString() ?? null, now: offset?.toString() ?? null }, 'the committed offset moved while the partition opened (a commit completing); reading it again');
-      previous = offset;
-    }
-  }
-
-  private async readCommittedOffset(partition: number, keepGoing: () => boolean): Promise<bigint | null> {
     let offset: bigint | null = null;
     await retryUntilDone(
       async () => {

@@ -1,7 +1,9 @@
 // The waiting items: those of the partitions this instance owns (the authoritative buffer, changed
-// only after a commit) and, to restore from, everything committed on the compacted waiting topic.
+// only after a commit) and, to restore from, everything committed on the compacted waiting topic,
+// where each orders partition's checkpoint lives too.
 import { TopicFollower, type FollowedRecord, type Logger } from '@pizzashop/common';
 import type { Kafka } from 'kafkajs';
+import { CHECKPOINT_KEY, parseCheckpoint } from './checkpoint.js';
 import { parseWaitingItem, type WaitingItem } from './waiting-item.js';
 import { WaitingItems, type Releasable } from './waiting-items.js';
 import type { ProductAt } from './join.js';
@@ -11,6 +13,8 @@ export class WaitingStore {
   private readonly owned = new WaitingItems();
   /** Everything committed on the waiting topic, all partitions. */
   private readonly log = new WaitingItems();
+  /** The newest committed checkpoint of each orders partition. */
+  private readonly checkpoints = new Map<number, bigint>();
   private readonly follower: TopicFollower;
   /** Items planned to park in transactions not settled yet (they count against the bound). */
   private pending = 0;
@@ -39,11 +43,15 @@ export class WaitingStore {
     return this.follower.stop();
   }
 
-  /** Replaces the items of `partition` with those committed on the waiting topic up to its current last stable offset. */
-  async restore(partition: number): Promise<void> {
+  /**
+   * Replaces the items of `partition` with those committed on the waiting topic up to its current
+   * last stable offset, and returns the partition's checkpoint as of then (null if it has none).
+   */
+  async restore(partition: number): Promise<bigint | null> {
     const end = await this.follower.lastStableOffset(partition);
     await this.follower.caughtUpTo(partition, end);
     this.owned.replacePartition(partition, this.log.items(partition));
+    return this.checkpoints.get(partition) ?? null;
   }
 
   drop(partition: number): void {
@@ -69,6 +77,10 @@ export class WaitingStore {
   private applyLog(records: FollowedRecord[]): void {
     for (const r of records) {
       const key = r.key?.toString('utf8') ?? '';
+      if (key === CHECKPOINT_KEY) {
+        this.applyCheckpoint(r);
+        continue;
+      }
       if (r.value === null) {
         this.log.removeKey(r.partition, key);
         continue;
@@ -77,5 +89,11 @@ export class WaitingStore {
       if (parsed) this.log.add([parsed]);
       else this.o.log.error({ topic: this.o.topic, partition: r.partition, offset: r.offset }, 'unreadable waiting item ignored');
     }
+  }
+
+  private applyCheckpoint(r: FollowedRecord): void {
+    const nextOffset = r.value === null ? undefined : parseCheckpoint(r.value);
+    if (nextOffset === undefined) this.o.log.error({ topic: this.o.topic, partition: r.partition, offset: r.offset }, 'unreadable checkpoint ignored');
+    else this.checkpoints.set(r.partition, nextOffset);
   }
 }

@@ -1,6 +1,7 @@
 // Unit tests of the batch planner: planOrders, planRelease and outputMessages.
 import { deadLetterSchema, enrichedOrderItemSchema, type Product } from '@pizzashop/common';
 import { describe, expect, it } from 'vitest';
+import { CHECKPOINT_KEY, parseCheckpoint } from '../src/checkpoint.js';
 import { outputMessages, planOrders, planRelease, REASON_BUFFER_FULL, REASON_UNKNOWN_PRODUCT, type OrdersBatch } from '../src/batch-planner.js';
 import type { ProductAt } from '../src/join.js';
 import { REASON_MALFORMED_JSON, REASON_SCHEMA_INVALID } from '../src/order-decoder.js';
@@ -123,6 +124,14 @@ describe('outputMessages', () => {
     const [park, tombstone] = messages[2]!.messages;
     expect(waitingItemSchema.parse(JSON.parse(String(park!.value)))).toEqual(plan.parked[0]);
     expect([park!.partition, tombstone!.partition, tombstone!.value, tombstone!.key]).toEqual([1, 1, null, park!.key]);
+  });
+
+  it("writes a batch's checkpoint to the waiting topic's partition of its orders partition, and a release none", () => {
+    const plan = planOrders(batch([json(order)]), ctx());
+    const waiting = outputMessages(plan, topics, 1_000_000, { partition: 1, nextOffset: 11n }).find((m) => m.topic === 'wait')!.messages;
+    const checkpoint = waiting.at(-1)!;
+    expect([checkpoint.key, checkpoint.partition, parseCheckpoint(Buffer.from(String(checkpoint.value)))]).toEqual([CHECKPOINT_KEY, 1, 11n]);
+    expect(outputMessages(plan, topics, 1_000_000).flatMap((m) => m.messages).some((m) => m.key === CHECKPOINT_KEY)).toBe(false);
   });
 
   it('shrinks a dead letter to what the dead-letter topic accepts', () => {
