@@ -96,10 +96,14 @@ export class Pipeline implements DrillPipeline {
     return [...this.enrichers.keys()];
   }
 
-  /** The last lines every running service printed, for a failure message. */
+  /**
+   * The last lines every running service printed, for a failure message, without kafkajs' own
+   * lines (connection retries during an outage), so the services' decisions fit in.
+   */
   output(): string {
     const all = [...(this.orders ? [['orders-service', this.orders] as const] : []), ...[...this.enrichers].map(([n, s]) => [`enricher ${n}`, s] as const)];
-    return all.map(([name, s]) => `--- ${name} ---\n${s.output().slice(-3000)}`).join('\n');
+    const own = (text: string) => text.split('\n').filter((line) => !line.includes('"logger":"kafkajs"')).join('\n');
+    return all.map(([name, s]) => `--- ${name} ---\n${own(s.output()).slice(-3000)}`).join('\n');
   }
 
   async stop(): Promise<void> {
