@@ -108,7 +108,8 @@ async function viaKafkajs(group: string): Promise<number> {
     eachBatch: async ({ batch, resolveOffset }) => {
       first ||= performance.now();
       const plan = planOrders({ topic: orders, partition: batch.partition, messages: batch.messages, lastOffset: batch.lastOffset() }, { productAt, from: 0n, waitingRoom: 1e9, maxWaitingItems: 1e9, now: new Date() });
-      await writers.get(batch.partition)!.write(outputMessages(plan, topics, 1_000_000), { groupId: group, topic: orders, partition: batch.partition, offset: plan.next }, log);
+      const offset = { groupId: group, topic: orders, partition: batch.partition, offset: plan.next };
+      await writers.get(batch.partition)!.write(outputMessages(plan, topics, 1_000_000, offset), offset, log);
       resolveOffset(batch.lastOffset());
       done += plan.ordersIn;
       last = performance.now();

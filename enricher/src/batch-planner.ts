@@ -5,6 +5,7 @@ import { buildDeadLetter, deadLetterRecords, fitDeadLetter, jsonMessage, schemaI
 import type { IHeaders, Message } from 'kafkajs';
 import { joinOrder, enrichWaitingItem, type EnrichedRecord, type ProductAt } from './join.js';
 import { decodeOrder } from './order-decoder.js';
+import type { OffsetToCommit } from './transactional-writer.js';
 import { checkpointMessage } from './checkpoint.js';
 import { waitingItemKey, type WaitingItem } from './waiting-item.js';
 import type { Releasable } from './waiting-items.js';
@@ -121,17 +122,17 @@ export interface OutputTopics {
   waiting: string;
 }
 
-/** A batch's checkpoint: the orders partition and the next offset its transaction commits. */
-export interface Checkpoint {
-  partition: number;
-  nextOffset: bigint;
-}
-
 /**
  * The records of `output` per topic: waiting items go to the partition of their order, released
- * ones as tombstones, and a batch's `checkpoint` to the waiting topic's partition of its orders partition.
+ * ones as tombstones, and a batch's `offset` (the one its transaction commits) as the checkpoint of
+ * its orders partition, in the waiting topic's partition of the same number.
  */
-export function outputMessages(output: PlannedOutput, topics: OutputTopics, deadLetterMaxBytes: number, checkpoint?: Checkpoint): { topic: string; messages: Message[] }[] {
+export function outputMessages(
+  output: PlannedOutput,
+  topics: OutputTopics,
+  deadLetterMaxBytes: number,
+  offset?: Pick<OffsetToCommit, 'partition' | 'offset'>,
+): { topic: string; messages: Message[] }[] {
   const batches: { topic: string; messages: Message[] }[] = [];
   if (output.enriched.length > 0) batches.push({ topic: topics.enriched, messages: output.enriched });
   if (output.deadLetters.length > 0) {
@@ -141,7 +142,7 @@ export function outputMessages(output: PlannedOutput, topics: OutputTopics, dead
   const waiting = [
     ...output.parked.map((w) => ({ key: waitingItemKey(w), value: JSON.stringify(w), partition: w.sourcePartition })),
     ...output.released.map((w) => ({ key: waitingItemKey(w), value: null, partition: w.sourcePartition })),
-    ...(checkpoint ? [checkpointMessage(checkpoint.partition, checkpoint.nextOffset)] : []),
+    ...(offset ? [checkpointMessage(offset.partition, offset.offset)] : []),
   ];
   if (waiting.length > 0) batches.push({ topic: topics.waiting, messages: waiting });
   return batches;

@@ -266,7 +266,7 @@ export class Enricher {
     const endTimer = this.metrics.transactionSeconds.startTimer({ kind });
     try {
       await this.waiting.settle(output.parked, output.released, () =>
-        owned.writer!.write(outputMessages(output, this.topics, this.deadLetterMaxBytes, offset && { partition: offset.partition, nextOffset: offset.offset }), offset, this.log),
+        owned.writer!.write(outputMessages(output, this.topics, this.deadLetterMaxBytes, offset), offset, this.log),
       );
     } catch (err) {
       return err as Error;

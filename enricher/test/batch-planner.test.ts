@@ -128,7 +128,7 @@ describe('outputMessages', () => {
 
   it("writes a batch's checkpoint to the waiting topic's partition of its orders partition, and a release none", () => {
     const plan = planOrders(batch([json(order)]), ctx());
-    const waiting = outputMessages(plan, topics, 1_000_000, { partition: 1, nextOffset: 11n }).find((m) => m.topic === 'wait')!.messages;
+    const waiting = outputMessages(plan, topics, 1_000_000, { partition: 1, offset: 11n }).find((m) => m.topic === 'wait')!.messages;
     const checkpoint = waiting.at(-1)!;
     expect([checkpoint.key, checkpoint.partition, parseCheckpoint(Buffer.from(String(checkpoint.value)))]).toEqual([CHECKPOINT_KEY, 1, 11n]);
     expect(outputMessages(plan, topics, 1_000_000).flatMap((m) => m.messages).some((m) => m.key === CHECKPOINT_KEY)).toBe(false);
