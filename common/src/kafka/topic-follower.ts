@@ -56,24 +56,24 @@ export class TopicFollower {
     this.consumer.on(this.consumer.events.END_BATCH_PROCESS, ({ payload }) => {
       this.advance(payload.partition, BigInt(payload.lastOffset) + 1n);
     });
+    this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) => this.resumeAfterJoin(payload.memberAssignment[options.topic] ?? []));
   }
 
   async start(): Promise<void> {
     const offsets = await topicOffsets(this.kafka, this.options.topic);
-    const starts = offsets.map(({ partition, low, high }) => ({ partition, start: this.options.startAt?.(BigInt(low), BigInt(high)) ?? BigInt(low) }));
-    for (const { partition, start } of starts) this.advance(partition, start);
+    for (const { partition, low, high } of offsets) this.advance(partition, this.options.startAt?.(BigInt(low), BigInt(high)) ?? BigInt(low));
     this.startMarks = Promise.all(offsets.map(({ partition, high }) => this.caughtUpTo(partition, BigInt(high)))).then(() => undefined);
     await this.consumer.connect();
     await this.consumer.subscribe({ topic: this.options.topic, fromBeginning: true });
     await this.consumer.run({
       autoCommit: false,
       eachBatch: async ({ batch }: EachBatchPayload) => {
-        this.options.apply(
-          batch.messages.map((m) => ({ partition: batch.partition, offset: m.offset, key: m.key, value: m.value, timestamp: m.timestamp })),
-        );
+        const from = this.positions.get(batch.partition) ?? 0n;
+        const unread = batch.messages.filter((m) => BigInt(m.offset) >= from);
+        if (unread.length === 0) return;
+        this.options.apply(unread.map((m) => ({ partition: batch.partition, offset: m.offset, key: m.key, value: m.value, timestamp: m.timestamp })));
       },
     });
-    if (this.options.startAt) for (const { partition, start } of starts) this.consumer.seek({ topic: this.options.topic, partition, offset: start.toString() });
   }
 
   /** Resolves once every partition reached the last stable offset it had when `start()` was called. */
@@ -101,6 +101,19 @@ export class TopicFollower {
     await withAdmin(this.kafka, (admin) => admin.deleteGroups([this.groupId])).catch((err: unknown) => {
       this.options.log.debug({ err, groupId: this.groupId }, 'could not delete follower group; the broker expires it');
     });
+  }
+
+  /**
+   * After every join of the private group (the first, and each rejoin: a broker restart, a kafkajs
+   * restart of the consumer) kafkajs would start each partition at the beginning again, as the group
+   * commits no offsets: it goes on where it was instead. Records before a partition's position are
+   * never applied again either way, so the state never steps back in time while the topic is re-read.
+   */
+  private resumeAfterJoin(partitions: number[]): void {
+    for (const partition of partitions) {
+      const position = this.positions.get(partition);
+      if (position !== undefined) this.consumer.seek({ topic: this.options.topic, partition, offset: position.toString() });
+    }
   }
 
   private advance(partition: number, position: bigint): void {
