@@ -11,7 +11,8 @@ import { createPrivatePipeline, type PrivatePipeline } from '@pizzashop/testkit/
  * daily curve 40x faster (an hour of curve in 90 s), the alerts service compares 5 s windows every
  * 5 s. Normal curve traffic raises nothing; a burst raises an orders spike and the simulator
  * stopping an orders drop, each within 2 minutes; a Slack-like receiver gets every alert opening
- * and closing once, across a kill -9 and restart of the alerts service.
+ * and closing once across a kill -9 and restart of the alerts service, except a delivery the kill
+ * cut off between its 2xx and its record on the topic (at-least-once: at most twice).
  *
  * Everything runs on a private pipeline (its own orders and alerts topics and Pinot tables, dropped
  * at the end): the other suites fill the stack's `orders` table at the same time, and their orders
@@ -33,6 +34,11 @@ interface Seen {
 const seen: Seen[] = [];
 const deliveries: { text: string; at: number }[] = [];
 let hookRequests = 0;
+/**
+ * Deliveries the webhook had answered but the topic did not show as recorded when the service was
+ * killed: the crash window the README names, where a repeat after the restart is allowed.
+ */
+const unrecordedAtKill = new Set<string>();
 let hook: Server;
 let consumer: Consumer;
 let simulator: ServiceProcess;
@@ -82,6 +88,9 @@ async function burst(rate: number, ms: number): Promise<void> {
     await producer.disconnect();
   }
 }
+
+/** What a webhook message delivers: `<alert id> open|closed`. */
+const deliveryKey = (text: string) => `${/Alert ([0-9a-f-]{36})/.exec(text)?.[1]} ${text.startsWith(':white_check_mark:') ? 'closed' : 'open'}`;
 
 /** Alerts opened (first record of an id with status open) at or after `since`. */
 const openedSince = (since: number) => {
@@ -167,6 +176,11 @@ describe('alerts on the real stack (accelerated clock)', () => {
     expect(deliveries.filter((d) => d.text.includes(alert.id) && d.text.includes('spike'))).toHaveLength(1);
 
     await alerts!.stop('SIGKILL');
+    for (const d of deliveries) {
+      const [id, stage] = deliveryKey(d.text).split(' ') as [string, 'open' | 'closed'];
+      if (!latest(id)?.notified.includes(stage)) unrecordedAtKill.add(deliveryKey(d.text));
+    }
+    console.log(`alerts.int: deliveries not yet recorded on the topic at the kill -9: ${[...unrecordedAtKill].join(', ') || 'none'}`);
     await startAlerts();
     await burstDone;
     await waitFor('the spike alert closing once the burst is over', () => latest(alert.id)?.status === 'closed', 120_000);
@@ -199,12 +213,9 @@ describe('alerts on the real stack (accelerated clock)', () => {
     );
     await waitFor('the drop delivered', () => deliveries.some((d) => d.text.includes(alert.id)), 60_000);
     const counts = new Map<string, number>();
-    for (const d of deliveries) {
-      const id = /Alert ([0-9a-f-]{36})/.exec(d.text)?.[1];
-      const key = `${id} ${d.text.startsWith(':white_check_mark:') ? 'closed' : 'open'}`;
-      counts.set(key, (counts.get(key) ?? 0) + 1);
-    }
-    expect([...counts.entries()].filter(([, n]) => n !== 1), 'every alert opening and closing delivered exactly once').toEqual([]);
+    for (const d of deliveries) counts.set(deliveryKey(d.text), (counts.get(deliveryKey(d.text)) ?? 0) + 1);
+    const wrong = [...counts.entries()].filter(([key, n]) => n !== 1 && !(n === 2 && unrecordedAtKill.has(key)));
+    expect(wrong, 'every alert opening and closing delivered once (twice only if the kill -9 came between its 2xx and its record)').toEqual([]);
     expect(hookRequests).toBe(deliveries.length + 1);
   }, 200_000);
 });
