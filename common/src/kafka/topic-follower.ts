@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import type { KafkaRecord } from '../contracts/kafka-record.js';
 import type { Logger } from '../logger.js';
+import { retryUntilDone } from '../retry.js';
 import { topicOffsets, withAdmin } from './admin.js';
 
 export interface FollowedRecord extends KafkaRecord {
@@ -42,7 +43,8 @@ interface Waiter {
  */
 export class TopicFollower {
   private readonly groupId: string;
-  private readonly consumer: Consumer;
+  private consumer: Consumer;
+  private stopped = false;
   private readonly positions = new Map<number, bigint>();
   private waiters: Waiter[] = [];
   private startMarks: Promise<void> | undefined;
@@ -52,28 +54,14 @@ export class TopicFollower {
     private readonly options: TopicFollowerOptions,
   ) {
     this.groupId = `${options.groupPrefix}-${randomUUID()}`;
-    this.consumer = kafka.consumer({ groupId: this.groupId, readUncommitted: false, maxWaitTimeInMs: 250 });
-    this.consumer.on(this.consumer.events.END_BATCH_PROCESS, ({ payload }) => {
-      this.advance(payload.partition, BigInt(payload.lastOffset) + 1n);
-    });
-    this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) => this.resumeAfterJoin(payload.memberAssignment[options.topic] ?? []));
+    this.consumer = this.createConsumer();
   }
 
   async start(): Promise<void> {
     const offsets = await topicOffsets(this.kafka, this.options.topic);
     for (const { partition, low, high } of offsets) this.advance(partition, this.options.startAt?.(BigInt(low), BigInt(high)) ?? BigInt(low));
     this.startMarks = Promise.all(offsets.map(({ partition, high }) => this.caughtUpTo(partition, BigInt(high)))).then(() => undefined);
-    await this.consumer.connect();
-    await this.consumer.subscribe({ topic: this.options.topic, fromBeginning: true });
-    await this.consumer.run({
-      autoCommit: false,
-      eachBatch: async ({ batch }: EachBatchPayload) => {
-        const from = this.positions.get(batch.partition) ?? 0n;
-        const unread = batch.messages.filter((m) => BigInt(m.offset) >= from);
-        if (unread.length === 0) return;
-        this.options.apply(unread.map((m) => ({ partition: batch.partition, offset: m.offset, key: m.key, value: m.value, timestamp: m.timestamp })));
-      },
-    });
+    await this.run();
   }
 
   /** Resolves once every partition reached the last stable offset it had when `start()` was called. */
@@ -97,22 +85,73 @@ export class TopicFollower {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     await this.consumer.disconnect();
     await withAdmin(this.kafka, (admin) => admin.deleteGroups([this.groupId])).catch((err: unknown) => {
       this.options.log.debug({ err, groupId: this.groupId }, 'could not delete follower group; the broker expires it');
     });
   }
 
+  private createConsumer(): Consumer {
+    const consumer = this.kafka.consumer({ groupId: this.groupId, readUncommitted: false, maxWaitTimeInMs: 250 });
+    const { END_BATCH_PROCESS, GROUP_JOIN, CRASH } = consumer.events;
+    consumer.on(END_BATCH_PROCESS, ({ payload }) => this.advance(payload.partition, BigInt(payload.lastOffset) + 1n));
+    consumer.on(GROUP_JOIN, ({ payload }) => this.resumeAfterJoin(consumer, payload.memberAssignment[this.options.topic] ?? []));
+    consumer.on(CRASH, ({ payload }) => {
+      if (!payload.restart) this.replaceConsumer(payload.error);
+    });
+    return consumer;
+  }
+
+  private async run(): Promise<void> {
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topic: this.options.topic, fromBeginning: true });
+    await this.consumer.run({
+      autoCommit: false,
+      eachBatch: async ({ batch }: EachBatchPayload) => {
+        const from = this.positions.get(batch.partition) ?? 0n;
+        const unread = batch.messages.filter((m) => BigInt(m.offset) >= from);
+        if (unread.length === 0) return;
+        this.options.apply(unread.map((m) => ({ partition: batch.partition, offset: m.offset, key: m.key, value: m.value, timestamp: m.timestamp })));
+      },
+    });
+  }
+
+  /**
+   * kafkajs gave up on the consumer (an error it deems final, e.g. no group coordinator while the
+   * broker restarts): a new one in the same group takes over where the old one was, retried with a
+   * growing pause until Kafka takes it, so the follower never silently stops following.
+   */
+  private replaceConsumer(cause: Error): void {
+    if (this.stopped) return;
+    const { topic, log } = this.options;
+    log.warn({ err: cause, topic }, `${topic} follower: kafkajs gave up on its consumer; starting a new one`);
+    void retryUntilDone(
+      async () => {
+        await this.consumer.disconnect().catch(() => undefined);
+        if (this.stopped) return;
+        this.consumer = this.createConsumer();
+        await this.run();
+      },
+      {
+        stepMs: 1000,
+        maxDelayMs: 30_000,
+        keepGoing: () => !this.stopped,
+        onFailure: (err, retryInMs) => log.warn({ err, topic, retryInMs }, `${topic} follower: cannot start a new consumer yet (is Kafka up?); retrying`),
+      },
+    );
+  }
+
   /**
    * After every join of the private group (the first, and each rejoin: a broker restart, a kafkajs
-   * restart of the consumer) kafkajs would start each partition at the beginning again, as the group
+   * restart of the consumer, a new consumer) kafkajs would start each partition at the beginning again, as the group
    * commits no offsets: it goes on where it was instead. Records before a partition's position are
    * never applied again either way, so the state never steps back in time while the topic is re-read.
    */
-  private resumeAfterJoin(partitions: number[]): void {
+  private resumeAfterJoin(consumer: Consumer, partitions: number[]): void {
     for (const partition of partitions) {
       const position = this.positions.get(partition);
-      if (position !== undefined) this.consumer.seek({ topic: this.options.topic, partition, offset: position.toString() });
+      if (position !== undefined) consumer.seek({ topic: this.options.topic, partition, offset: position.toString() });
     }
   }
 
