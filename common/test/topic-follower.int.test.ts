@@ -14,19 +14,21 @@ async function produce(topic: string, keys: string[]): Promise<void> {
   await producer.disconnect();
 }
 
-/** Joins another member to `groupId` until it was given `topic`'s partition, then leaves: the group rebalances twice. */
+/**
+ * Joins another member to `groupId`, then leaves: the group rebalances twice. The follower either
+ * keeps the partition through both or gets it back after the second; kafkajs starts it afresh either way.
+ */
 async function intrude(groupId: string, topic: string): Promise<void> {
   const intruder = kafka.consumer({ groupId, maxWaitTimeInMs: 250 });
-  const given = new Promise<void>((resolve) => {
-    intruder.on(intruder.events.GROUP_JOIN, ({ payload }) => {
-      if ((payload.memberAssignment[topic] ?? []).length > 0) resolve();
-    });
-  });
+  const joined = new Promise<void>((resolve) => intruder.on(intruder.events.GROUP_JOIN, () => resolve()));
   await intruder.connect();
-  await intruder.subscribe({ topic, fromBeginning: true });
-  await intruder.run({ autoCommit: false, eachBatch: async () => undefined });
-  await given;
-  await intruder.disconnect();
+  try {
+    await intruder.subscribe({ topic, fromBeginning: true });
+    await intruder.run({ autoCommit: false, eachBatch: async () => undefined });
+    await Promise.race([joined, new Promise((_, reject) => setTimeout(() => reject(new Error(`a second member did not join ${groupId} within 60 s`)), 60_000))]);
+  } finally {
+    await intruder.disconnect();
+  }
 }
 
 describe('TopicFollower (test stack Kafka)', () => {
@@ -46,7 +48,8 @@ describe('TopicFollower (test stack Kafka)', () => {
 
       await intrude(groupId!, topic);
       await produce(topic, ['d', 'e']);
-      await follower.caughtUpTo(0, await follower.lastStableOffset(0));
+      const end = await follower.lastStableOffset(0);
+      await Promise.race([follower.caughtUpTo(0, end), new Promise((_, reject) => setTimeout(() => reject(new Error(`the follower did not read up to offset ${end} within 60 s after the rebalances`)), 60_000))]);
       await new Promise((r) => setTimeout(r, 2000));
 
       expect(applied.map((r) => `${r.offset}:${r.key?.toString()}`)).toEqual(['0:a', '1:b', '2:c', '3:d', '4:e']);
