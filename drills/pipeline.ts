@@ -70,7 +70,7 @@ export class Pipeline implements DrillPipeline {
       ENRICHER_HTTP_PORT: String(port),
       ENRICHER_HTTP_HOST: '127.0.0.1',
       ENRICHER_INSTANCE_ID: `drill-${name}`,
-      LOG_LEVEL: 'warn',
+      LOG_LEVEL: 'info',
     }));
     this.enrichers.set(name, service);
     await waitForHttpOk(`http://127.0.0.1:${port}/readyz`, 150_000, service);
@@ -98,12 +98,13 @@ export class Pipeline implements DrillPipeline {
 
   /**
    * The last lines every running service printed, for a failure message, without kafkajs' own
-   * lines (connection retries during an outage), so the services' decisions fit in.
+   * lines (connection retries during an outage), so the services' decisions fit in: the enrichers
+   * log at info, so where each partition resumed and what was released show beside the warnings.
    */
   output(): string {
     const all = [...(this.orders ? [['orders-service', this.orders] as const] : []), ...[...this.enrichers].map(([n, s]) => [`enricher ${n}`, s] as const)];
     const own = (text: string) => text.split('\n').filter((line) => !line.includes('"logger":"kafkajs"')).join('\n');
-    return all.map(([name, s]) => `--- ${name} ---\n${own(s.output()).slice(-3000)}`).join('\n');
+    return all.map(([name, s]) => `--- ${name} ---\n${own(s.output()).slice(-8000)}`).join('\n');
   }
 
   async stop(): Promise<void> {
