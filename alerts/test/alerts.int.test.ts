@@ -89,8 +89,12 @@ async function burst(rate: number, ms: number): Promise<void> {
   }
 }
 
-/** What a webhook message delivers: `<alert id> open|closed`. */
-const deliveryKey = (text: string) => `${/Alert ([0-9a-f-]{36})/.exec(text)?.[1]} ${text.startsWith(':white_check_mark:') ? 'closed' : 'open'}`;
+/** What a webhook message delivers: the alert's id and stage, and both as one key `<id> <stage>`. */
+function delivered(text: string): { id: string; stage: 'open' | 'closed'; key: string } {
+  const id = /Alert ([0-9a-f-]{36})/.exec(text)?.[1] ?? '';
+  const stage = text.startsWith(':white_check_mark:') ? 'closed' : 'open';
+  return { id, stage, key: `${id} ${stage}` };
+}
 
 /** Alerts opened (first record of an id with status open) at or after `since`. */
 const openedSince = (since: number) => {
@@ -176,9 +180,8 @@ describe('alerts on the real stack (accelerated clock)', () => {
     expect(deliveries.filter((d) => d.text.includes(alert.id) && d.text.includes('spike'))).toHaveLength(1);
 
     await alerts!.stop('SIGKILL');
-    for (const d of deliveries) {
-      const [id, stage] = deliveryKey(d.text).split(' ') as [string, 'open' | 'closed'];
-      if (!latest(id)?.notified.includes(stage)) unrecordedAtKill.add(deliveryKey(d.text));
+    for (const { id, stage, key } of deliveries.map((d) => delivered(d.text))) {
+      if (!latest(id)?.notified.includes(stage)) unrecordedAtKill.add(key);
     }
     console.log(`alerts.int: deliveries not yet recorded on the topic at the kill -9: ${[...unrecordedAtKill].join(', ') || 'none'}`);
     await startAlerts();
@@ -213,7 +216,7 @@ describe('alerts on the real stack (accelerated clock)', () => {
     );
     await waitFor('the drop delivered', () => deliveries.some((d) => d.text.includes(alert.id)), 60_000);
     const counts = new Map<string, number>();
-    for (const d of deliveries) counts.set(deliveryKey(d.text), (counts.get(deliveryKey(d.text)) ?? 0) + 1);
+    for (const { key } of deliveries.map((d) => delivered(d.text))) counts.set(key, (counts.get(key) ?? 0) + 1);
     const wrong = [...counts.entries()].filter(([key, n]) => n !== 1 && !(n === 2 && unrecordedAtKill.has(key)));
     expect(wrong, 'every alert opening and closing delivered once (twice only if the kill -9 came between its 2xx and its record)').toEqual([]);
     expect(hookRequests).toBe(deliveries.length + 1);

@@ -18,6 +18,8 @@ class FakeConsumer {
   readonly events = { END_BATCH_PROCESS: 'end', GROUP_JOIN: 'join', CRASH: 'crash' } as const;
   readonly seeks: { partition: number; offset: string }[] = [];
   disconnected = false;
+  /** `run` was called: the consumer fetches. */
+  running = false;
   private readonly handlers = new Map<string, (event: { payload: unknown }) => void>();
   private eachBatch: ((payload: { batch: { partition: number; messages: BatchMessage[] } }) => Promise<void>) | undefined;
 
@@ -28,6 +30,7 @@ class FakeConsumer {
   async subscribe(): Promise<void> {}
   async run(options: { eachBatch: FakeConsumer['eachBatch'] }): Promise<void> {
     this.eachBatch = options.eachBatch;
+    this.running = true;
   }
   seek(s: { partition: number; offset: string }): void {
     this.seeks.push({ partition: s.partition, offset: s.offset });
@@ -122,7 +125,7 @@ describe('TopicFollower', () => {
     expect(consumers[0]!.disconnected).toBe(true);
 
     const replacement = consumers[1]!;
-    await until('the new consumer running', () => replacement['eachBatch'] !== undefined);
+    await until('the new consumer running', () => replacement.running);
     replacement.join([0]);
     await replacement.deliver(0, 4);
 

@@ -144,9 +144,10 @@ export class TopicFollower {
 
   /**
    * After every join of the private group (the first, and each rejoin: a broker restart, a kafkajs
-   * restart of the consumer, a new consumer) kafkajs would start each partition at the beginning again, as the group
-   * commits no offsets: it goes on where it was instead. Records before a partition's position are
-   * never applied again either way, so the state never steps back in time while the topic is re-read.
+   * restart of the consumer, a new consumer) kafkajs would start each partition at the beginning
+   * again, as the group commits no offsets: it goes on where it was instead. Records before a
+   * partition's position are never applied again either way (see `run`), so the state never steps
+   * back in time.
    */
   private resumeAfterJoin(consumer: Consumer, partitions: number[]): void {
     for (const partition of partitions) {
