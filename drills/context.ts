@@ -19,7 +19,7 @@ export function openDrillContext(
   progress: (line: string) => void,
 ): DrillContext {
   const infra = loadConfig(infraEnvSchema, env, 'drills');
-  const processes = new Pipeline(env, ports);
+  const processes = new Pipeline(env, ports, (service) => stack.paths.log(service));
   return {
     stack,
     pipeline: processes,

@@ -1,5 +1,24 @@
 // The services under drill as child processes: one orders-service and enricher instances of one group.
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { startService, waitForHttpOk, type ServiceProcess } from '@pizzashop/testkit';
+
+/** The last `bytes` of `file` as text, or undefined when it cannot be read. */
+function tailOf(file: string, bytes = 2_000_000): string | undefined {
+  try {
+    const size = statSync(file).size;
+    const length = Math.min(size, bytes);
+    const buffer = Buffer.alloc(length);
+    const fd = openSync(file, 'r');
+    try {
+      readSync(fd, buffer, 0, length, size - length);
+    } finally {
+      closeSync(fd);
+    }
+    return buffer.toString('utf8');
+  } catch {
+    return undefined;
+  }
+}
 
 export interface PipelinePorts {
   orders: number;
@@ -36,9 +55,11 @@ export class Pipeline implements DrillPipeline {
   readonly unexpectedExits: string[] = [];
   private readonly stopping = new Set<ServiceProcess>();
 
+  /** `logFile(service)`: where a service's whole output is appended (the failure message keeps only its end). */
   constructor(
     private readonly env: Record<string, string>,
     private readonly ports: PipelinePorts,
+    private readonly logFile: (service: string) => string,
   ) {}
 
   get ordersUrl(): string {
@@ -53,7 +74,7 @@ export class Pipeline implements DrillPipeline {
       ORDERS_HTTP_PORT: String(this.ports.orders),
       ORDERS_HTTP_HOST: '127.0.0.1',
       LOG_LEVEL: 'warn',
-    }));
+    }, [], this.logFile('drill-orders-service')));
     await waitForHttpOk(`${this.ordersUrl}/readyz`, 120_000, this.orders);
   }
 
@@ -70,8 +91,8 @@ export class Pipeline implements DrillPipeline {
       ENRICHER_HTTP_PORT: String(port),
       ENRICHER_HTTP_HOST: '127.0.0.1',
       ENRICHER_INSTANCE_ID: `drill-${name}`,
-      LOG_LEVEL: 'info',
-    }));
+      LOG_LEVEL: 'debug',
+    }, [], this.logFile(`drill-enricher-${name}`)));
     this.enrichers.set(name, service);
     await waitForHttpOk(`http://127.0.0.1:${port}/readyz`, 150_000, service);
   }
@@ -97,14 +118,18 @@ export class Pipeline implements DrillPipeline {
   }
 
   /**
-   * The last lines every running service printed, for a failure message, without kafkajs' own
-   * lines (connection retries during an outage), so the services' decisions fit in: the enrichers
-   * log at info, so where each partition resumed and what was released show beside the warnings.
+   * The last lines every running service printed at info or above, for a failure message, without
+   * kafkajs' own lines (connection retries during an outage), so the services' decisions fit in:
+   * where each partition resumed and what was released show beside the warnings. The enrichers log
+   * at debug (every transaction) to their whole log file, which the message names.
    */
   output(): string {
-    const all = [...(this.orders ? [['orders-service', this.orders] as const] : []), ...[...this.enrichers].map(([n, s]) => [`enricher ${n}`, s] as const)];
-    const own = (text: string) => text.split('\n').filter((line) => !line.includes('"logger":"kafkajs"')).join('\n');
-    return all.map(([name, s]) => `--- ${name} ---\n${own(s.output()).slice(-8000)}`).join('\n');
+    const all = [
+      ...(this.orders ? [['orders-service', 'drill-orders-service', this.orders] as const] : []),
+      ...[...this.enrichers].map(([n, s]) => [`enricher ${n}`, `drill-enricher-${n}`, s] as const),
+    ];
+    const own = (text: string) => text.split('\n').filter((line) => !line.includes('"logger":"kafkajs"') && !line.includes('"level":20')).join('\n');
+    return all.map(([name, file, s]) => `--- ${name} (whole log: ${this.logFile(file)}) ---\n${own(tailOf(this.logFile(file)) ?? s.output()).slice(-8000)}`).join('\n');
   }
 
   async stop(): Promise<void> {

@@ -8,6 +8,8 @@ import type { PlacedOrder } from './workload.js';
 export interface KafkaRows {
   orders: Map<string, number>;
   items: Map<string, number>;
+  /** Where each record is on its topic (`partition@offset`), by the same keys, when read from Kafka. */
+  positions?: { orders: Map<string, string[]>; items: Map<string, string[]> };
 }
 
 /** One order or item that is missing from Pinot or there more than once, and the stage where it went wrong. */
@@ -18,6 +20,8 @@ export interface StageFinding {
   inKafka: number;
   inPinot: number;
   stage: string;
+  /** For an item committed more than once: where each copy and its order are on their topics. */
+  positions?: string;
 }
 
 /**
@@ -67,7 +71,8 @@ export function findStages(placed: readonly PlacedOrder[], kafka: KafkaRows, pin
             : inPinot > 1
               ? `pinot: once on enriched-order-items, ${inPinot} rows in order_items_enriched`
               : `enriched-order-items ${inKafka}, table ${inPinot}`;
-    findings.push({ kind: 'item', key, inKafka, inPinot, stage });
+    const positions = inKafka > 1 && kafka.positions ? `enriched-order-items ${(kafka.positions.items.get(key) ?? []).join(', ')}; orders ${(kafka.positions.orders.get(key.split('/')[0]!) ?? []).join(', ')}` : undefined;
+    findings.push({ kind: 'item', key, inKafka, inPinot, stage, ...(positions ? { positions } : {}) });
   }
   return findings;
 }
@@ -76,7 +81,7 @@ export function findStages(placed: readonly PlacedOrder[], kafka: KafkaRows, pin
 export function summariseStages(findings: StageFinding[]): string[] {
   const byStage = new Map<string, StageFinding[]>();
   for (const f of findings) byStage.set(`${f.kind} ${f.stage}`, [...(byStage.get(`${f.kind} ${f.stage}`) ?? []), f]);
-  return [...byStage].map(([stage, fs]) => `${fs.length} x ${stage} (e.g. ${fs.slice(0, 3).map((f) => f.key).join(', ')})`);
+  return [...byStage].map(([stage, fs]) => `${fs.length} x ${stage} (e.g. ${fs.slice(0, 3).map((f) => (f.positions ? `${f.key} [${f.positions}]` : f.key)).join(', ')})`);
 }
 
 /**
@@ -86,9 +91,13 @@ export function summariseStages(findings: StageFinding[]): string[] {
 export async function kafkaRows(kafka: Kafka, topics: { orders: string; enriched: string }, placed: readonly PlacedOrder[], log: Logger): Promise<KafkaRows> {
   const ids = new Set(placed.map((o) => o.id));
   const wanted = expectedItemKeys(placed);
-  const rows: KafkaRows = { orders: new Map(), items: new Map() };
-  const bump = (m: Map<string, number>, key: string) => m.set(key, (m.get(key) ?? 0) + 1);
-  const follow = async (topic: string, onValue: (value: Record<string, unknown>) => void) => {
+  const positions = { orders: new Map<string, string[]>(), items: new Map<string, string[]>() };
+  const rows: KafkaRows = { orders: new Map(), items: new Map(), positions };
+  const bump = (m: Map<string, number>, at: Map<string, string[]>, key: string, where: string) => {
+    m.set(key, (m.get(key) ?? 0) + 1);
+    at.set(key, [...(at.get(key) ?? []), where]);
+  };
+  const follow = async (topic: string, onValue: (value: Record<string, unknown>, where: string) => void) => {
     const follower = new TopicFollower(kafka, {
       topic,
       groupPrefix: 'drill-stage-check',
@@ -97,7 +106,7 @@ export async function kafkaRows(kafka: Kafka, topics: { orders: string; enriched
         for (const r of records) {
           if (r.value === null) continue;
           try {
-            onValue(JSON.parse(r.value.toString('utf8')) as Record<string, unknown>);
+            onValue(JSON.parse(r.value.toString('utf8')) as Record<string, unknown>, `${r.partition}@${r.offset}`);
           } catch {
             // not an order or item of this drill
           }
@@ -111,14 +120,14 @@ export async function kafkaRows(kafka: Kafka, topics: { orders: string; enriched
       await follower.stop();
     }
   };
-  await follow(topics.orders, (v) => {
-    if (typeof v.id === 'string' && ids.has(v.id)) bump(rows.orders, v.id);
+  await follow(topics.orders, (v, where) => {
+    if (typeof v.id === 'string' && ids.has(v.id)) bump(rows.orders, positions.orders, v.id, where);
   });
-  await follow(topics.enriched, (v) => {
+  await follow(topics.enriched, (v, where) => {
     const product = (v.orderItem as { productId?: unknown } | undefined)?.productId;
     if (typeof v.orderId !== 'string' || typeof product !== 'string') return;
     const key = itemKey(v.orderId, product);
-    if (wanted.has(key)) bump(rows.items, key);
+    if (wanted.has(key)) bump(rows.items, positions.items, key, where);
   });
   return rows;
 }

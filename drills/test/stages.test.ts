@@ -35,6 +35,16 @@ describe('findStages', () => {
     ]);
   });
 
+  it('says where on the topics each copy of an item committed twice and its order are', () => {
+    const kafka = {
+      ...rows([['o1', 1], ['o2', 1], ['o3', 1]], [['o1/1', 2], ['o1/2', 1], ['o2/3', 1], ['o3/4', 1]]),
+      positions: { orders: new Map([['o1', ['2@1050']]]), items: new Map([['o1/1', ['1@345', '1@367']]]) },
+    };
+    expect(summariseStages(findStages(placed, kafka, kafka))).toEqual([
+      '1 x item enricher: committed 2 times to enriched-order-items (exactly-once breach) (e.g. o1/1 [enriched-order-items 1@345, 1@367; orders 2@1050])',
+    ]);
+  });
+
   it('blames ingest, not the enricher, for items doubled because their order is twice on the orders topic', () => {
     const kafka = rows([['o1', 1], ['o2', 2], ['o3', 1]], [['o1/1', 1], ['o1/2', 1], ['o2/3', 2], ['o3/4', 1]]);
     const pinot = rows([['o1', 1], ['o2', 1], ['o3', 1]], [['o1/1', 1], ['o1/2', 1], ['o2/3', 2], ['o3/4', 1]]);

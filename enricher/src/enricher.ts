@@ -220,6 +220,7 @@ export class Enricher {
         const offset: OffsetToCommit = { groupId: this.cfg.ENRICHER_GROUP_ID, topic: batch.topic, partition: batch.partition, offset: plan.next };
         const failed = await this.commit(owned, 'batch', plan, offset);
         if (failed) {
+          this.log.warn({ partition: batch.partition, from: owned.position.toString(), next: plan.next.toString(), orders: plan.ordersIn }, 'batch transaction not committed; the partition resumes where Kafka says');
           this.failed(owned, epoch, failed);
           return 'failed';
         }
@@ -272,6 +273,18 @@ export class Enricher {
       return err as Error;
     }
     endTimer();
+    this.log.debug(
+      {
+        partition: owned.partition,
+        kind,
+        from: kind === 'batch' ? owned.position.toString() : undefined,
+        next: offset?.offset.toString(),
+        orderIds: [...new Set(output.enriched.map((r) => r.key))],
+        parked: output.parked.length,
+        released: output.released.length,
+      },
+      'transaction committed',
+    );
     this.metrics.itemsOut.inc(output.enriched.length);
     for (const dl of output.deadLetters) this.metrics.deadLetters.inc({ reason: dl.reason });
     this.metrics.waitingItems.set(this.waiting.size);

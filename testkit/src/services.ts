@@ -1,6 +1,7 @@
 // Child processes for tests, benches and drills (a service with tsx, or any command): output kept,
 // stopped by PID; and the wait helpers around them.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { recordService } from './service-records.js';
@@ -26,8 +27,8 @@ const STOP_GRACE_MS = 15_000;
  * Starts `entry` (e.g. `enricher/src/main.ts`) with tsx as a child process with extra env; recorded
  * under the test stack's state dir while it runs (see service-records.ts).
  */
-export function startService(entry: string, env: Record<string, string>, args: string[] = []): ServiceProcess {
-  return startProcess(process.execPath, ['--import', 'tsx', entry, ...args], { cwd: repoRoot, env: { LOG_LEVEL: 'info', ...env }, recordAs: entry });
+export function startService(entry: string, env: Record<string, string>, args: string[] = [], logFile?: string): ServiceProcess {
+  return startProcess(process.execPath, ['--import', 'tsx', entry, ...args], { cwd: repoRoot, env: { LOG_LEVEL: 'info', ...env }, recordAs: entry, logFile });
 }
 
 export interface ProcessOptions {
@@ -38,19 +39,26 @@ export interface ProcessOptions {
   graceMs?: number;
   /** Records the process under the test stack's state dir with this entry while it runs. */
   recordAs?: string;
+  /** Also appends everything the process prints to this file (kept whole, unlike `output()`). */
+  logFile?: string;
 }
 
 /** Starts `command` as a child process whose last output is kept, stopped by PID (see ServiceProcess). */
-export function startProcess(command: string, args: string[], { env, cwd, graceMs = STOP_GRACE_MS, recordAs }: ProcessOptions): ServiceProcess {
+export function startProcess(command: string, args: string[], { env, cwd, graceMs = STOP_GRACE_MS, recordAs, logFile }: ProcessOptions): ServiceProcess {
   const child = spawn(command, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
-  const keep = (d: Buffer) => (output = (output + d.toString()).slice(-OUTPUT_KEPT));
+  const file = logFile === undefined ? undefined : createWriteStream(logFile, { flags: 'a' });
+  const keep = (d: Buffer) => {
+    output = (output + d.toString()).slice(-OUTPUT_KEPT);
+    file?.write(d);
+  };
   child.stdout!.on('data', keep);
   child.stderr!.on('data', keep);
   const forget = child.pid === undefined || recordAs === undefined ? () => undefined : recordService(child.pid, recordAs);
   const exited = new Promise<number | null>((r) =>
     child.once('exit', (code) => {
       forget();
+      file?.end();
       r(code);
     }),
   );
