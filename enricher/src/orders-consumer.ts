@@ -1,7 +1,7 @@
 // The `orders` consumer in its group: runs kafkajs with manual offsets (they are committed in the
 // partitions' transactions), reports each assignment, replaces a consumer kafkajs gave up on, and
 // answers what the group says: the committed offset of a partition, and whether we still own it.
-import { partitionCount, retryUntilDone, withAdmin, type Logger } from '@pizzashop/common';
+import { CONSUMER_RESTART_PAUSES, partitionCount, retryUntilDone, withAdmin, type Logger } from '@pizzashop/common';
 import { AssignerProtocol, type Consumer, type EachBatchPayload, type Kafka } from 'kafkajs';
 import type { EnricherConfig } from './config.js';
 
@@ -15,7 +15,6 @@ export class OrdersConsumer {
   private consumer: Consumer;
   private running = false;
   private stopped = false;
-  private restartTimer: NodeJS.Timeout | undefined;
   private memberId = '';
 
   constructor(
@@ -47,7 +46,6 @@ export class OrdersConsumer {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    clearTimeout(this.restartTimer);
     await this.consumer.disconnect();
   }
 
@@ -106,7 +104,7 @@ export class OrdersConsumer {
     });
     consumer.on(CRASH, ({ payload }) => {
       this.running = false;
-      if (!payload.restart) this.restart(0);
+      if (!payload.restart) this.restart();
     });
     return consumer;
   }
@@ -114,19 +112,25 @@ export class OrdersConsumer {
   /**
    * kafkajs gives up on a consumer after errors it deems final, e.g. no group coordinator found
    * while the broker restarts. Nothing is lost (offsets commit only with their transaction), so a
-   * fresh consumer rejoins the group after a growing pause instead of the process exiting.
+   * fresh consumer rejoins the group, retried every few seconds while Kafka is away, instead of the
+   * process exiting.
    */
-  private restart(attempt: number): void {
+  private restart(): void {
     if (this.stopped) return;
-    const delayMs = Math.min(30_000, 1000 * 2 ** Math.min(attempt, 5));
-    this.log.warn({ attempt, retryInMs: delayMs, brokers: this.cfg.KAFKA_BROKERS }, 'orders consumer stopped; starting a new one');
-    this.restartTimer = setTimeout(() => {
-      this.consumer = this.create();
-      this.start().catch((err: unknown) => {
-        this.log.error({ err }, 'restarting the orders consumer failed; retrying');
-        void this.consumer.disconnect().catch(() => undefined);
-        this.restart(attempt + 1);
-      });
-    }, delayMs);
+    this.log.warn({ brokers: this.cfg.KAFKA_BROKERS }, 'orders consumer stopped by kafkajs; starting a new one');
+    void retryUntilDone(
+      async () => {
+        await this.consumer.disconnect().catch(() => undefined);
+        if (this.stopped) return;
+        this.consumer = this.create();
+        await this.start();
+        if (this.stopped) await this.consumer.disconnect();
+      },
+      {
+        ...CONSUMER_RESTART_PAUSES,
+        keepGoing: () => !this.stopped,
+        onFailure: (err, retryInMs) => this.log.warn({ err, retryInMs, brokers: this.cfg.KAFKA_BROKERS }, 'cannot start a new orders consumer yet (is Kafka up?); retrying'),
+      },
+    );
   }
 }

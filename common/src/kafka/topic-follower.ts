@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import type { KafkaRecord } from '../contracts/kafka-record.js';
 import type { Logger } from '../logger.js';
-import { retryUntilDone } from '../retry.js';
+import { CONSUMER_RESTART_PAUSES, retryUntilDone } from '../retry.js';
 import { topicOffsets, withAdmin } from './admin.js';
 
 export interface FollowedRecord extends KafkaRecord {
@@ -134,8 +134,7 @@ export class TopicFollower {
         await this.run();
       },
       {
-        stepMs: 1000,
-        maxDelayMs: 30_000,
+        ...CONSUMER_RESTART_PAUSES,
         keepGoing: () => !this.stopped,
         onFailure: (err, retryInMs) => log.warn({ err, topic, retryInMs }, `${topic} follower: cannot start a new consumer yet (is Kafka up?); retrying`),
       },
