@@ -1,7 +1,8 @@
 // TopicFollower on the test stack's Kafka: when its private group rebalances, it goes on where it
 // was; it never applies a record twice (kafkajs alone would read every partition from the start
-// again, as the group commits no offsets, and a follower's state would step back in time).
-import { createLogger, TopicFollower, withAdmin, type FollowedRecord } from '@pizzashop/common';
+// again, as the group commits no offsets, and a follower's state would step back in time). Its
+// settled end waits for a transaction open on the partition.
+import { createLogger, openTransactionalProducer, TopicFollower, withAdmin, type FollowedRecord } from '@pizzashop/common';
 import { testKafka, uniqueTopic } from '@pizzashop/testkit';
 import { describe, expect, it } from 'vitest';
 
@@ -48,13 +49,36 @@ describe('TopicFollower (test stack Kafka)', () => {
 
       await intrude(groupId!, topic);
       await produce(topic, ['d', 'e']);
-      const end = await follower.lastStableOffset(0);
+      const end = await follower.settledEnd(0, { keepGoing: () => true, onOpen: () => undefined });
       await Promise.race([follower.caughtUpTo(0, end), new Promise((_, reject) => setTimeout(() => reject(new Error(`the follower did not read up to offset ${end} within 60 s after the rebalances`)), 60_000))]);
       await new Promise((r) => setTimeout(r, 2000));
 
       expect(applied.map((r) => `${r.offset}:${r.key?.toString()}`)).toEqual(['0:a', '1:b', '2:c', '3:d', '4:e']);
     } finally {
       await follower.stop();
+    }
+  });
+
+  it('gives the settled end of a partition only once the transaction open on it has ended, with what it wrote', async () => {
+    const topic = uniqueTopic('follower-settled');
+    await withAdmin(kafka, (admin) => admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 1 }] }));
+    await produce(topic, ['a']);
+    const follower = new TopicFollower(kafka, { topic, groupPrefix: `follower-test-${topic}`, log: createLogger('int-test', 'warn'), apply: () => undefined });
+    const producer = await openTransactionalProducer(kafka, `follower-settled-${topic}`);
+    try {
+      const tx = await producer.transaction();
+      await tx.send({ topic, acks: -1, messages: [{ key: 'b', value: 'v-b', partition: 0 }, { key: 'c', value: 'v-c', partition: 0 }] });
+      let open: [bigint, bigint] | undefined;
+      let settledAt: bigint | undefined;
+      const settled = follower.settledEnd(0, { keepGoing: () => true, onOpen: (lastStable, highWatermark) => (open = [lastStable, highWatermark]), everyMs: 100 }).then((end) => (settledAt = end));
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(open, 'told that a transaction is open: last stable offset 1 (after a), high watermark 3 (a, b, c)').toEqual([1n, 3n]);
+      expect(settledAt, 'no end given while the transaction is open').toBeUndefined();
+      await tx.commit();
+      await settled;
+      expect(settledAt, 'the end after the commit: a, b, c and the commit marker').toBe(4n);
+    } finally {
+      await producer.disconnect();
     }
   });
 });

@@ -161,7 +161,7 @@ export class Enricher {
         owned.writer = writer;
         if (!current()) return;
         owned.moveTo('restoring');
-        const checkpoint = await this.waiting.restore(partition);
+        const checkpoint = await this.waiting.restore(partition, current);
         if (!current()) return;
         const committed = await this.consumer.committedOffset(partition, current);
         if (!current()) return;

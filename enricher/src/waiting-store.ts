@@ -44,11 +44,21 @@ export class WaitingStore {
   }
 
   /**
-   * Replaces the items of `partition` with those committed on the waiting topic up to its current
-   * last stable offset, and returns the partition's checkpoint as of then (null if it has none).
+   * Replaces the items of `partition` with those committed on the waiting topic up to its end, and
+   * returns the partition's checkpoint as of then (null if it has none). Called right after the
+   * partition's transactional id was opened, which settles its last transaction: should one still be
+   * open on the waiting partition (Kafka has not written its markers yet), its outcome is waited
+   * for, or a commit that lands later would be missed and its orders enriched again.
    */
-  async restore(partition: number): Promise<bigint | null> {
-    const end = await this.follower.lastStableOffset(partition);
+  async restore(partition: number, keepGoing: () => boolean): Promise<bigint | null> {
+    const end = await this.follower.settledEnd(partition, {
+      keepGoing,
+      onOpen: (lastStable, highWatermark) =>
+        this.o.log.warn(
+          { topic: this.o.topic, partition, lastStable: lastStable.toString(), highWatermark: highWatermark.toString() },
+          'a transaction is still open on the waiting partition after its transactional id was opened; waiting for Kafka to finish it before restoring',
+        ),
+    });
     await this.follower.caughtUpTo(partition, end);
     this.owned.replacePartition(partition, this.log.items(partition));
     return this.checkpoints.get(partition) ?? null;

@@ -1,6 +1,7 @@
 // TopicFollower: reads a whole topic into memory and keeps following it (the enricher's caches, the
 // delivery service's state reload), knowing when it has caught up.
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import type { KafkaRecord } from '../contracts/kafka-record.js';
 import type { Logger } from '../logger.js';
@@ -76,9 +77,28 @@ export class TopicFollower {
     return new Promise((resolve) => this.waiters.push({ partition, offset, resolve }));
   }
 
-  /** The current last stable offset of one partition: wait for it with `caughtUpTo` to read up to "now". */
-  async lastStableOffset(partition: number): Promise<bigint> {
-    const offsets = await topicOffsets(this.kafka, this.options.topic);
+  /**
+   * The end of one partition once no transaction is open on it (wait for it with `caughtUpTo` to
+   * read up to "now") (its last stable offset has reached
+   * its high watermark), asked every `everyMs` while `keepGoing()`; `onOpen` is told once if one is
+   * open. For a writer that has just fenced the only transactional id writing the partition: a
+   * transaction of that id still open there is one Kafka has decided but not finished (its markers
+   * are not written yet), and what it wrote must be read before the writer carries on.
+   */
+  async settledEnd(partition: number, o: { keepGoing: () => boolean; onOpen: (lastStable: bigint, highWatermark: bigint) => void; everyMs?: number }): Promise<bigint> {
+    let told = false;
+    for (;;) {
+      const lastStable = await this.partitionEnd(partition, false);
+      const highWatermark = await this.partitionEnd(partition, true);
+      if (lastStable >= highWatermark || !o.keepGoing()) return lastStable;
+      if (!told) o.onOpen(lastStable, highWatermark);
+      told = true;
+      await sleep(o.everyMs ?? 200);
+    }
+  }
+
+  private async partitionEnd(partition: number, readUncommitted: boolean): Promise<bigint> {
+    const offsets = await topicOffsets(this.kafka, this.options.topic, { readUncommitted });
     const found = offsets.find((o) => o.partition === partition);
     if (!found) throw new Error(`${this.options.topic} has no partition ${partition}`);
     return BigInt(found.high);
