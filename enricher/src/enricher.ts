@@ -154,6 +154,7 @@ export class Enricher {
           },
           {
             stepMs: 500,
+            maxDelayMs: 2000,
             keepGoing: current,
             onFailure: (err, retryInMs) => this.log.warn({ err, transactionalId, retryInMs }, 'cannot open the partition\'s transactional id yet (is Kafka up?); retrying'),
           },
@@ -313,7 +314,7 @@ export class Enricher {
         async () => {
           mine = await this.consumer.owns(owned.partition);
         },
-        { stepMs: 500, keepGoing: current, onFailure: (e, retryInMs) => this.log.warn({ err: e, retryInMs }, 'cannot ask the group who owns the partition yet; retrying') },
+        { stepMs: 500, maxDelayMs: 2000, keepGoing: current, onFailure: (e, retryInMs) => this.log.warn({ err: e, retryInMs }, 'cannot ask the group who owns the partition yet; retrying') },
       );
       if (!current()) return;
       if (!mine) {

@@ -70,6 +70,7 @@ export class OrdersConsumer {
       },
       {
         stepMs: 500,
+        maxDelayMs: 2000,
         keepGoing: () => keepGoing() && !this.stopped,
         onFailure: (err, retryInMs) => this.log.warn({ err, partition, retryInMs }, 'cannot read the committed offset yet; retrying'),
       },

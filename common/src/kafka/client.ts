@@ -38,6 +38,13 @@ function pinoLogCreator(log: Logger) {
     };
 }
 
+/**
+ * Retries of every kafkajs request: the pause grows from 300 ms to at most 2 s (kafkajs' default
+ * grows to 30 s, so a call made during a broker outage could go through up to 30 s after the broker
+ * was back), and 30 of them keep about the minute kafkajs waited before (8 retries up to 30 s).
+ */
+const CLIENT_RETRY = { initialRetryTime: 300, maxRetryTime: 2000, retries: 30 };
+
 /** The one kafkajs client factory every service uses. */
 export function createKafkaClient({ brokers, clientId, log, overrides }: KafkaClientOptions): Kafka {
   const kafkaLog = log.child({ component: `${log.bindings().component ?? clientId}/kafka` });
@@ -46,7 +53,7 @@ export function createKafkaClient({ brokers, clientId, log, overrides }: KafkaCl
     clientId,
     connectionTimeout: 3000,
     requestTimeout: 30000,
-    retry: { initialRetryTime: 300, retries: 8 },
+    retry: CLIENT_RETRY,
     logLevel: logLevel.WARN,
     logCreator: pinoLogCreator(kafkaLog),
     ...overrides,

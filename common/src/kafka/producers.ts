@@ -83,7 +83,8 @@ export function createTransactionalProducer(kafka: Kafka, transactionalId: strin
     transactionalId,
     transactionTimeout: transactionTimeoutMs,
     idempotent: true,
-    retry: UNLIMITED_RETRIES,
+    // retried at least every second: a partition's transaction goes on within a second of the broker's return
+    retry: { ...UNLIMITED_RETRIES, maxRetryTime: 1000 },
     maxInFlightRequests: 1,
     createPartitioner: notingPartitioner,
   });
