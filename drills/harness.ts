@@ -1,4 +1,5 @@
 // The drill harness: runs one drill's workload, fault and repair, then checks Pinot holds every acknowledged order.
+import { copyFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { InfraConfig, Logger, PinotClient } from '@pizzashop/common';
 import type { Kafka } from 'kafkajs';
@@ -133,6 +134,18 @@ async function prepare(base: DrillContext, drill: Drill): Promise<DrillContext> 
   return ctx;
 }
 
+/**
+ * Copies the broker's log when a drill lost or doubled something (later restarts and the suite's
+ * last tests replace it): how the broker ended each transaction is part of the evidence.
+ */
+async function keepKafkaLog(ctx: DrillContext, drillName: string): Promise<string> {
+  const copy = ctx.stack.paths.log(`drill-failure-${drillName}-${new Date().toISOString().replaceAll(':', '-')}-kafka`);
+  return copyFile(ctx.stack.paths.log('kafka'), copy).then(
+    () => `the broker's log at the time: ${copy}`,
+    (err: unknown) => `the broker's log could not be kept: ${(err as Error).message}`,
+  );
+}
+
 /** Components of the stack not healthy now, by name. */
 async function unhealthyComponents(stack: StackContext): Promise<string[]> {
   return (await status(stack)).filter((c) => !c.healthy).map((c) => `${c.name} ${c.state}`);
@@ -229,6 +242,8 @@ async function measure(ctx: DrillContext, drill: Drill, o: DrillOptions): Promis
     ...exits.map((e) => `unexpected exit: ${e.split('\n')[0]}`),
   ];
   const duplicates = counts.orderDuplicates + counts.itemDuplicates;
+  const kept = duplicates > 0 || findings.length > 0 ? await keepKafkaLog(ctx, drill.name) : undefined;
+  if (kept) notes.push(kept);
   const passed =
     convergedMs !== null &&
     counts.orders === workload.acknowledged.length &&
