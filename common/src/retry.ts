@@ -11,13 +11,6 @@ export interface RetryOptions {
   onFailure: (err: unknown, retryInMs: number, attempt: number) => void;
 }
 
-/**
- * Pauses between attempts to start a new Kafka consumer after kafkajs gave up on one (no group
- * coordinator while the broker restarts): 1 s more per attempt, at most 5 s, so a consumer is back
- * within seconds of the broker however long it was away (an attempt costs one connect and join).
- */
-export const CONSUMER_RESTART_PAUSES = { stepMs: 1000, maxDelayMs: 5000 } as const;
-
 /** Runs `task` until it resolves, pausing a little longer after each failure. */
 export async function retryUntilDone<T>(task: (attempt: number) => Promise<T>, o: RetryOptions): Promise<T | undefined> {
   for (let attempt = 1; o.keepGoing?.() ?? true; attempt++) {

@@ -1,7 +1,7 @@
 // The `orders` consumer in its group: runs kafkajs with manual offsets (they are committed in the
 // partitions' transactions), reports each assignment, replaces a consumer kafkajs gave up on, and
 // answers what the group says: the committed offset of a partition, and whether we still own it.
-import { CONSUMER_RESTART_PAUSES, partitionCount, retryUntilDone, withAdmin, type Logger } from '@pizzashop/common';
+import { partitionCount, replaceGivenUpConsumer, retryUntilDone, withAdmin, type Logger } from '@pizzashop/common';
 import { AssignerProtocol, type Consumer, type EachBatchPayload, type Kafka } from 'kafkajs';
 import type { EnricherConfig } from './config.js';
 
@@ -113,25 +113,20 @@ export class OrdersConsumer {
   /**
    * kafkajs gives up on a consumer after errors it deems final, e.g. no group coordinator found
    * while the broker restarts. Nothing is lost (offsets commit only with their transaction), so a
-   * fresh consumer rejoins the group, retried every few seconds while Kafka is away, instead of the
-   * process exiting.
+   * fresh consumer rejoins the group instead of the process exiting.
    */
   private restart(): void {
     if (this.stopped) return;
     this.log.warn({ brokers: this.cfg.KAFKA_BROKERS }, 'orders consumer stopped by kafkajs; starting a new one');
-    void retryUntilDone(
-      async () => {
-        await this.consumer.disconnect().catch(() => undefined);
-        if (this.stopped) return;
+    replaceGivenUpConsumer({
+      stopped: () => this.stopped,
+      disconnect: () => this.consumer.disconnect(),
+      startNew: async () => {
         this.consumer = this.create();
         await this.start();
         if (this.stopped) await this.consumer.disconnect();
       },
-      {
-        ...CONSUMER_RESTART_PAUSES,
-        keepGoing: () => !this.stopped,
-        onFailure: (err, retryInMs) => this.log.warn({ err, retryInMs, brokers: this.cfg.KAFKA_BROKERS }, 'cannot start a new orders consumer yet (is Kafka up?); retrying'),
-      },
-    );
+      onFailure: (err, retryInMs) => this.log.warn({ err, retryInMs, brokers: this.cfg.KAFKA_BROKERS }, 'cannot start a new orders consumer yet (is Kafka up?); retrying'),
+    });
   }
 }

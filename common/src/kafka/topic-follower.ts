@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import type { KafkaRecord } from '../contracts/kafka-record.js';
 import type { Logger } from '../logger.js';
-import { CONSUMER_RESTART_PAUSES, retryUntilDone } from '../retry.js';
+import { replaceGivenUpConsumer } from './consumer-replacement.js';
 import { topicOffsets, withAdmin } from './admin.js';
 
 export interface FollowedRecord extends KafkaRecord {
@@ -137,28 +137,20 @@ export class TopicFollower {
     });
   }
 
-  /**
-   * kafkajs gave up on the consumer (an error it deems final, e.g. no group coordinator while the
-   * broker restarts): a new one in the same group takes over where the old one was, retried with a
-   * growing pause until Kafka takes it, so the follower never silently stops following.
-   */
+  /** kafkajs gave up on the consumer: a new one in the same group takes over where the old one was, so the follower never silently stops following. */
   private replaceConsumer(cause: Error): void {
     if (this.stopped) return;
     const { topic, log } = this.options;
     log.warn({ err: cause, topic }, `${topic} follower: kafkajs gave up on its consumer; starting a new one`);
-    void retryUntilDone(
-      async () => {
-        await this.consumer.disconnect().catch(() => undefined);
-        if (this.stopped) return;
+    replaceGivenUpConsumer({
+      stopped: () => this.stopped,
+      disconnect: () => this.consumer.disconnect(),
+      startNew: async () => {
         this.consumer = this.createConsumer();
         await this.run();
       },
-      {
-        ...CONSUMER_RESTART_PAUSES,
-        keepGoing: () => !this.stopped,
-        onFailure: (err, retryInMs) => log.warn({ err, topic, retryInMs }, `${topic} follower: cannot start a new consumer yet (is Kafka up?); retrying`),
-      },
-    );
+      onFailure: (err, retryInMs) => log.warn({ err, topic, retryInMs }, `${topic} follower: cannot start a new consumer yet (is Kafka up?); retrying`),
+    });
   }
 
   /**
