@@ -53,23 +53,26 @@ class FakeConsumer {
   }
 }
 
-function fakeKafka(high: number): { kafka: Kafka; consumers: FakeConsumer[] } {
+function fakeKafka(high: number): { kafka: Kafka; consumers: FakeConsumer[]; groups: string[]; deleted: string[] } {
   const consumers: FakeConsumer[] = [];
+  const groups: string[] = [];
+  const deleted: string[] = [];
   const admin = {
     connect: async () => undefined,
     disconnect: async () => undefined,
     fetchTopicOffsets: async () => [{ partition: 0, low: '0', high: String(high), offset: String(high) }],
-    deleteGroups: async () => undefined,
+    deleteGroups: async (ids: string[]) => void deleted.push(...ids),
   };
   const kafka = {
-    consumer: () => {
+    consumer: ({ groupId }: { groupId: string }) => {
       const consumer = new FakeConsumer();
       consumers.push(consumer);
+      groups.push(groupId);
       return consumer;
     },
     admin: () => admin,
   };
-  return { kafka: kafka as unknown as Kafka, consumers };
+  return { kafka: kafka as unknown as Kafka, consumers, groups, deleted };
 }
 
 async function until(what: string, check: () => boolean): Promise<void> {
@@ -111,8 +114,8 @@ describe('TopicFollower', () => {
     await follower.stop();
   });
 
-  it('replaces a consumer kafkajs gave up on with one that goes on where the old one was', async () => {
-    const { kafka, consumers } = fakeKafka(2);
+  it('replaces a consumer kafkajs gave up on with one in a new private group that goes on where the old one was', async () => {
+    const { kafka, consumers, groups, deleted } = fakeKafka(2);
     const { follower, applied } = follow(kafka);
     await follower.start();
     consumers[0]!.join([0]);
@@ -131,6 +134,8 @@ describe('TopicFollower', () => {
 
     expect(replacement.seeks).toEqual([{ partition: 0, offset: '2' }]);
     expect(applied).toEqual(['0', '1', '2', '3']);
+    expect(groups[1], 'the replacement joins a group of its own: the old member, which could not leave, is not waited for').not.toBe(groups[0]);
+    await until('the abandoned group deleted', () => deleted.includes(groups[0]!));
     await follower.stop();
     expect(replacement.disconnected).toBe(true);
   });

@@ -43,7 +43,10 @@ interface Waiter {
  * ends; everything committed before it is included.
  */
 export class TopicFollower {
-  private readonly groupId: string;
+  /** The private group of the current consumer; a replacement joins a new one (see `replaceConsumer`). */
+  private groupId = '';
+  /** Groups of replaced consumers, deleted once a replacement runs. */
+  private abandonedGroups: string[] = [];
   private consumer: Consumer;
   private stopped = false;
   private readonly positions = new Map<number, bigint>();
@@ -54,7 +57,6 @@ export class TopicFollower {
     private readonly kafka: Kafka,
     private readonly options: TopicFollowerOptions,
   ) {
-    this.groupId = `${options.groupPrefix}-${randomUUID()}`;
     this.consumer = this.createConsumer();
   }
 
@@ -107,12 +109,18 @@ export class TopicFollower {
   async stop(): Promise<void> {
     this.stopped = true;
     await this.consumer.disconnect();
-    await withAdmin(this.kafka, (admin) => admin.deleteGroups([this.groupId])).catch((err: unknown) => {
-      this.options.log.debug({ err, groupId: this.groupId }, 'could not delete follower group; the broker expires it');
+    await this.deleteGroups([this.groupId, ...this.abandonedGroups]);
+  }
+
+  private async deleteGroups(groupIds: string[]): Promise<void> {
+    await withAdmin(this.kafka, (admin) => admin.deleteGroups(groupIds)).catch((err: unknown) => {
+      this.options.log.debug({ err, groupIds }, 'could not delete follower groups; the broker expires them');
     });
   }
 
   private createConsumer(): Consumer {
+    if (this.groupId) this.abandonedGroups.push(this.groupId);
+    this.groupId = `${this.options.groupPrefix}-${randomUUID()}`;
     const consumer = this.kafka.consumer({ groupId: this.groupId, readUncommitted: false, maxWaitTimeInMs: 250 });
     const { END_BATCH_PROCESS, GROUP_JOIN, CRASH } = consumer.events;
     consumer.on(END_BATCH_PROCESS, ({ payload }) => this.advance(payload.partition, BigInt(payload.lastOffset) + 1n));
@@ -137,7 +145,12 @@ export class TopicFollower {
     });
   }
 
-  /** kafkajs gave up on the consumer: a new one in the same group takes over where the old one was, so the follower never silently stops following. */
+  /**
+   * kafkajs gave up on the consumer: a new one takes over where the old one was, so the follower
+   * never silently stops following. It joins a new private group: the old consumer could not leave
+   * its group while the broker was away, and a new member of that group would wait for the old one's
+   * session to expire (30 s) before it got a partition.
+   */
   private replaceConsumer(cause: Error): void {
     if (this.stopped) return;
     const { topic, log } = this.options;
@@ -148,6 +161,9 @@ export class TopicFollower {
       startNew: async () => {
         this.consumer = this.createConsumer();
         await this.run();
+        const abandoned = this.abandonedGroups;
+        this.abandonedGroups = [];
+        void this.deleteGroups(abandoned);
       },
       onFailure: (err, retryInMs) => log.warn({ err, topic, retryInMs }, `${topic} follower: cannot start a new consumer yet (is Kafka up?); retrying`),
     });
