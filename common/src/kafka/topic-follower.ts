@@ -33,6 +33,9 @@ interface Waiter {
   resolve: () => void;
 }
 
+/** The follower's consumer session: `group.min.session.timeout.ms`, the broker's default minimum. */
+const FOLLOWER_SESSION_MS = 6000;
+
 /**
  * Reads a whole topic into memory, like a Kafka Streams GlobalKTable: every partition from the
  * beginning, never committing offsets (its group is private to this process and deleted on stop),
@@ -42,9 +45,6 @@ interface Waiter {
  * read_committed), so records of a transaction still open at start are waited for only once it
  * ends; everything committed before it is included.
  */
-/** The follower's consumer session: `group.min.session.timeout.ms`, the broker's default minimum. */
-const FOLLOWER_SESSION_MS = 6000;
-
 export class TopicFollower {
   /** The private group of the current consumer; a replacement joins a new one (see `replaceConsumer`). */
   private groupId = '';
@@ -83,12 +83,12 @@ export class TopicFollower {
   }
 
   /**
-   * The end of one partition once no transaction is open on it (wait for it with `caughtUpTo` to
-   * read up to "now") (its last stable offset has reached
+   * The end of one partition once no transaction is open on it (its last stable offset has reached
    * its high watermark), asked every `everyMs` while `keepGoing()`; `onOpen` is told once if one is
-   * open. For a writer that has just fenced the only transactional id writing the partition: a
-   * transaction of that id still open there is one Kafka has decided but not finished (its markers
-   * are not written yet), and what it wrote must be read before the writer carries on.
+   * open. Wait for it with `caughtUpTo` to read up to "now". For a writer that has just fenced the
+   * only transactional id writing the partition: a transaction of that id still open there is one
+   * Kafka has decided but not finished (its markers are not written yet), and what it wrote must be
+   * read before the writer carries on.
    */
   async settledEnd(partition: number, o: { keepGoing: () => boolean; onOpen: (lastStable: bigint, highWatermark: bigint) => void; everyMs?: number }): Promise<bigint> {
     let told = false;
