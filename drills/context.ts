@@ -1,10 +1,23 @@
 // Opens and closes the drill context: Kafka, Pinot and MariaDB clients and the services under drill.
 import { createKafkaClient, infraEnvSchema, loadConfig, PinotClient, type Logger } from '@pizzashop/common';
-import { mysqlAdmin } from '@pizzashop/testkit';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { mysqlAdmin, repoRoot } from '@pizzashop/testkit';
 import type { StackContext } from '@pizzashop/local-stack';
 import type { DrillContext } from './harness.js';
 import { NpmStartPipeline } from './npm-start.js';
 import { Pipeline, type PipelinePorts } from './pipeline.js';
+
+/**
+ * Where a drill keeps a whole log (its services' output, the broker's log at a failure):
+ * `.test-output/drill-logs/` (gitignored), outside the stack's state dir, which later tests of the
+ * suite may reset.
+ */
+export function drillLogFile(name: string): string {
+  const dir = join(repoRoot, '.test-output', 'drill-logs');
+  mkdirSync(dir, { recursive: true });
+  return join(dir, `${name}.log`);
+}
 
 /**
  * Everything the drills use, from the env of a running stack (`clientEnv` of local-stack): Kafka,
@@ -19,7 +32,7 @@ export function openDrillContext(
   progress: (line: string) => void,
 ): DrillContext {
   const infra = loadConfig(infraEnvSchema, env, 'drills');
-  const processes = new Pipeline(env, ports, (service) => stack.paths.log(service));
+  const processes = new Pipeline(env, ports, drillLogFile);
   return {
     stack,
     pipeline: processes,

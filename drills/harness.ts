@@ -7,6 +7,7 @@ import mysql, { type ConnectionOptions } from 'mysql2/promise';
 import { status, type StackContext } from '@pizzashop/local-stack';
 import { loadProducts, type CatalogueProduct } from '@pizzashop/orders-service';
 import { allPresent, countRows, pinotCounts, pinotRows, type PinotCounts } from './pinot-counts.js';
+import { drillLogFile } from './context.js';
 import type { NpmStartPipeline } from './npm-start.js';
 import type { DrillPipeline, Pipeline } from './pipeline.js';
 import { findStages, kafkaRows, summariseStages, type StageFinding } from './stages.js';
@@ -139,7 +140,7 @@ async function prepare(base: DrillContext, drill: Drill): Promise<DrillContext> 
  * last tests replace it): how the broker ended each transaction is part of the evidence.
  */
 async function keepKafkaLog(ctx: DrillContext, drillName: string): Promise<string> {
-  const copy = ctx.stack.paths.log(`drill-failure-${drillName}-${new Date().toISOString().replaceAll(':', '-')}-kafka`);
+  const copy = drillLogFile(`failure-${drillName}-${new Date().toISOString().replaceAll(':', '-')}-kafka`);
   return copyFile(ctx.stack.paths.log('kafka'), copy).then(
     () => `the broker's log at the time: ${copy}`,
     (err: unknown) => `the broker's log could not be kept: ${(err as Error).message}`,
