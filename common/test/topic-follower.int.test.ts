@@ -1,7 +1,7 @@
 // TopicFollower on the test stack's Kafka: when its private group rebalances, it goes on where it
 // was; it never applies a record twice (kafkajs alone would read every partition from the start
 // again, as the group commits no offsets, and a follower's state would step back in time). Its
-// settled end waits for a transaction open on the partition.
+// settled end waits for a transaction open on the partition, for a bounded time.
 import { createLogger, openTransactionalProducer, TopicFollower, withAdmin, type FollowedRecord } from '@pizzashop/common';
 import { testKafka, uniqueTopic } from '@pizzashop/testkit';
 import { describe, expect, it } from 'vitest';
@@ -49,7 +49,7 @@ describe('TopicFollower (test stack Kafka)', () => {
 
       await intrude(groupId!, topic);
       await produce(topic, ['d', 'e']);
-      const end = await follower.settledEnd(0, { keepGoing: () => true, onOpen: () => undefined });
+      const { end } = await follower.settledEnd(0, { keepGoing: () => true, onOpen: () => undefined, withinMs: 30_000 });
       await Promise.race([follower.caughtUpTo(0, end), new Promise((_, reject) => setTimeout(() => reject(new Error(`the follower did not read up to offset ${end} within 60 s after the rebalances`)), 60_000))]);
       await new Promise((r) => setTimeout(r, 2000));
 
@@ -59,7 +59,7 @@ describe('TopicFollower (test stack Kafka)', () => {
     }
   });
 
-  it('gives the settled end of a partition only once the transaction open on it has ended, with what it wrote', async () => {
+  it('gives the settled end of a partition only once the transaction open on it has ended, with what it wrote, or says it is still open when the time is up', async () => {
     const topic = uniqueTopic('follower-settled');
     await withAdmin(kafka, (admin) => admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 1 }] }));
     await produce(topic, ['a']);
@@ -69,14 +69,24 @@ describe('TopicFollower (test stack Kafka)', () => {
       const tx = await producer.transaction();
       await tx.send({ topic, acks: -1, messages: [{ key: 'b', value: 'v-b', partition: 0 }, { key: 'c', value: 'v-c', partition: 0 }] });
       let open: [bigint, bigint] | undefined;
-      let settledAt: bigint | undefined;
-      const settled = follower.settledEnd(0, { keepGoing: () => true, onOpen: (lastStable, highWatermark) => (open = [lastStable, highWatermark]), everyMs: 100 }).then((end) => (settledAt = end));
+      let settledAt: { end: bigint; settled: boolean } | undefined;
+      const settling = follower
+        .settledEnd(0, { keepGoing: () => true, onOpen: (lastStable, highWatermark) => (open = [lastStable, highWatermark]), withinMs: 60_000, everyMs: 100 })
+        .then((result) => (settledAt = result));
       await new Promise((r) => setTimeout(r, 1500));
       expect(open, 'told that a transaction is open: last stable offset 1 (after a), high watermark 3 (a, b, c)').toEqual([1n, 3n]);
       expect(settledAt, 'no end given while the transaction is open').toBeUndefined();
       await tx.commit();
-      await settled;
-      expect(settledAt, 'the end after the commit: a, b, c and the commit marker').toBe(4n);
+      await settling;
+      expect(settledAt, 'the end after the commit: a, b, c and the commit marker').toEqual({ end: 4n, settled: true });
+
+      const next = await producer.transaction();
+      await next.send({ topic, acks: -1, messages: [{ key: 'd', value: 'v-d', partition: 0 }] });
+      const startedAt = Date.now();
+      const timedOut = await follower.settledEnd(0, { keepGoing: () => true, onOpen: () => undefined, withinMs: 1000, everyMs: 100 });
+      expect(timedOut, 'still open when the time was up: the last stable offset, not settled').toEqual({ end: 4n, settled: false });
+      expect(Date.now() - startedAt, 'given up after about withinMs').toBeLessThan(10_000);
+      await next.abort();
     } finally {
       await producer.disconnect();
     }

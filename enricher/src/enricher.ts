@@ -1,5 +1,6 @@
 // The enricher: joins `orders` with the products history into `enriched-order-items`, exactly once.
 // This file only orchestrates; each part owns its state (see the README's "Structure").
+import { setTimeout as sleep } from 'node:timers/promises';
 import { retryUntilDone, type Logger } from '@pizzashop/common';
 import type { EachBatchPayload, Kafka } from 'kafkajs';
 import { outputMessages, planOrders, planRelease, REASON_BUFFER_FULL, type OutputTopics, type PlannedOutput } from './batch-planner.js';
@@ -19,6 +20,12 @@ export { COMPONENT, REASON_BUFFER_FULL, REASON_UNKNOWN_PRODUCT } from './batch-p
 
 /** Most items released in one transaction. */
 const RELEASE_LIMIT = 20000;
+/**
+ * How long a batch of a partition being opened waits for it; then it goes back to kafkajs unresolved
+ * (read again later), as kafkajs fetches again only once every batch of a fetch is done: a partition
+ * slow to open must not hold up the others.
+ */
+const OPENING_WAIT_MS = 1000;
 /** Fencings of one partition we own, within FENCING_WINDOW_MS, after which another process must be writing with our transactional ids. */
 const FENCINGS_FATAL = 3;
 const FENCING_WINDOW_MS = 120_000;
@@ -162,7 +169,9 @@ export class Enricher {
         owned.writer = writer;
         if (!current()) return;
         owned.moveTo('restoring');
-        const checkpoint = await this.waiting.restore(partition, current);
+        const checkpoint = await this.waiting.restore(partition, current, (message) =>
+          writer!.write([{ topic: this.cfg.ENRICHER_WAITING_TOPIC, messages: [message] }], undefined, this.log),
+        );
         if (!current()) return;
         const committed = await this.consumer.committedOffset(partition, current);
         if (!current()) return;
@@ -196,11 +205,13 @@ export class Enricher {
     if (batch.messages.length === 0) return;
     const owned = this.partitions.get(batch.partition);
     if (!owned) return;
-    await owned.opening;
     if (!owned.ready) {
-      await heartbeat();
-      await new Promise((r) => setTimeout(r, 200));
-      return;
+      await Promise.race([owned.opening, sleep(OPENING_WAIT_MS)]);
+      if (!owned.ready) {
+        await heartbeat();
+        await sleep(200);
+        return;
+      }
     }
     if (!isRunning() || isStale()) return;
     const result = await owned.lock.run(async () => {

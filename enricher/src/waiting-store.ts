@@ -2,11 +2,19 @@
 // only after a commit) and, to restore from, everything committed on the compacted waiting topic,
 // where each orders partition's checkpoint lives too.
 import { TopicFollower, type FollowedRecord, type Logger } from '@pizzashop/common';
-import type { Kafka } from 'kafkajs';
+import type { Kafka, Message } from 'kafkajs';
 import { CHECKPOINT_KEY, parseCheckpoint } from './checkpoint.js';
 import { parseWaitingItem, type WaitingItem } from './waiting-item.js';
 import { WaitingItems, type Releasable } from './waiting-items.js';
 import type { ProductAt } from './join.js';
+
+/**
+ * How long a transaction may stay open on a waiting partition after its transactional id was
+ * opened: Kafka has decided it by then and writes its markers within milliseconds.
+ */
+const HANGING_AFTER_MS = 5000;
+/** The key of the tombstone that ends a hanging transaction (waiting items are keyed `orderId/itemIndex`, so no item has it). */
+const SETTLE_KEY = 'settle';
 
 export class WaitingStore {
   /** Items waiting on the partitions this instance owns. */
@@ -46,22 +54,38 @@ export class WaitingStore {
   /**
    * Replaces the items of `partition` with those committed on the waiting topic up to its end, and
    * returns the partition's checkpoint as of then (null if it has none). Called right after the
-   * partition's transactional id was opened, which settles its last transaction: should one still be
-   * open on the waiting partition (Kafka has not written its markers yet), its outcome is waited
-   * for, or a commit that lands later would be missed and its orders enriched again.
+   * partition's transactional id was opened, which ends its last transaction: should one still be
+   * open on the waiting partition, its end is waited for, or a commit that lands later would be
+   * missed and its orders enriched again. One still open after HANGING_AFTER_MS is one whose end
+   * Kafka lost (a hanging transaction): `commit` then writes a tombstone of SETTLE_KEY to the
+   * partition in a transaction of the same id, whose commit marker ends it as committed.
    */
-  async restore(partition: number, keepGoing: () => boolean): Promise<bigint | null> {
-    const end = await this.follower.settledEnd(partition, {
-      keepGoing,
-      onOpen: (lastStable, highWatermark) =>
-        this.o.log.warn(
-          { topic: this.o.topic, partition, lastStable: lastStable.toString(), highWatermark: highWatermark.toString() },
-          'a transaction is still open on the waiting partition after its transactional id was opened; waiting for Kafka to finish it before restoring',
-        ),
-    });
+  async restore(partition: number, keepGoing: () => boolean, commit: (message: Message) => Promise<void>): Promise<bigint | null> {
+    let { end, settled } = await this.settledEnd(partition, keepGoing);
+    if (!settled && keepGoing()) {
+      this.o.log.warn(
+        { topic: this.o.topic, partition, lastStable: end.toString(), waitedMs: HANGING_AFTER_MS },
+        'the transaction open on the waiting partition is hanging (Kafka lost its end; see docs/decisions.md): committing one of the same transactional id there, which ends it as committed',
+      );
+      await commit({ key: SETTLE_KEY, value: null, partition });
+      ({ end, settled } = await this.settledEnd(partition, keepGoing));
+      if (!settled && keepGoing()) throw new Error(`${this.o.topic}-${partition}: a transaction is still open at offset ${end} after the commit that should have ended it`);
+    }
     await this.follower.caughtUpTo(partition, end);
     this.owned.replacePartition(partition, this.log.items(partition));
     return this.checkpoints.get(partition) ?? null;
+  }
+
+  private settledEnd(partition: number, keepGoing: () => boolean) {
+    return this.follower.settledEnd(partition, {
+      keepGoing,
+      withinMs: HANGING_AFTER_MS,
+      onOpen: (lastStable, highWatermark) =>
+        this.o.log.warn(
+          { topic: this.o.topic, partition, lastStable: lastStable.toString(), highWatermark: highWatermark.toString() },
+          'a transaction is still open on the waiting partition after its transactional id was opened; waiting for Kafka to end it before restoring',
+        ),
+    });
   }
 
   drop(partition: number): void {

@@ -84,18 +84,23 @@ export class TopicFollower {
 
   /**
    * The end of one partition once no transaction is open on it (its last stable offset has reached
-   * its high watermark), asked every `everyMs` while `keepGoing()`; `onOpen` is told once if one is
-   * open. Wait for it with `caughtUpTo` to read up to "now". For a writer that has just fenced the
-   * only transactional id writing the partition: a transaction of that id still open there is one
-   * Kafka has decided but not finished (its markers are not written yet), and what it wrote must be
-   * read before the writer carries on.
+   * its high watermark), asked every `everyMs` for up to `withinMs` while `keepGoing()`; `onOpen` is
+   * told once if one is open. `settled` is false if one was still open when the time was up (`end`
+   * is then the last stable offset). Wait for `end` with `caughtUpTo` to read up to "now". For a
+   * writer that has just fenced the only transactional id writing the partition: Kafka has ended
+   * every transaction of that id by then, so one still open is one whose end Kafka lost (see
+   * docs/decisions.md, "hanging transactions").
    */
-  async settledEnd(partition: number, o: { keepGoing: () => boolean; onOpen: (lastStable: bigint, highWatermark: bigint) => void; everyMs?: number }): Promise<bigint> {
+  async settledEnd(
+    partition: number,
+    o: { keepGoing: () => boolean; onOpen: (lastStable: bigint, highWatermark: bigint) => void; withinMs: number; everyMs?: number },
+  ): Promise<{ end: bigint; settled: boolean }> {
+    const deadline = Date.now() + o.withinMs;
     let told = false;
     for (;;) {
-      const lastStable = await this.partitionEnd(partition, false);
-      const highWatermark = await this.partitionEnd(partition, true);
-      if (lastStable >= highWatermark || !o.keepGoing()) return lastStable;
+      const [lastStable, highWatermark] = await Promise.all([this.partitionEnd(partition, false), this.partitionEnd(partition, true)]);
+      if (lastStable >= highWatermark) return { end: lastStable, settled: true };
+      if (!o.keepGoing() || Date.now() >= deadline) return { end: lastStable, settled: false };
       if (!told) o.onOpen(lastStable, highWatermark);
       told = true;
       await sleep(o.everyMs ?? 200);
