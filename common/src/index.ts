@@ -32,6 +32,7 @@ export * from './kafka/fenced.js';
 export * from './kafka/dead-letters.js';
 export * from './kafka/topics.js';
 export * from './kafka/topic-follower.js';
+export * from './kafka/transaction-outcome.js';
 export * from './kafka/consumer-replacement.js';
 export * from './metrics/registry.js';
 export * from './schema-registry/json-schema.js';

@@ -1,7 +1,7 @@
 // The enricher: joins `orders` with the products history into `enriched-order-items`, exactly once.
 // This file only orchestrates; each part owns its state (see the README's "Structure").
 import { setTimeout as sleep } from 'node:timers/promises';
-import { retryUntilDone, type Logger } from '@pizzashop/common';
+import { lastTransactionOutcome, retryUntilDone, type Logger } from '@pizzashop/common';
 import type { EachBatchPayload, Kafka } from 'kafkajs';
 import { outputMessages, planOrders, planRelease, REASON_BUFFER_FULL, type OutputTopics, type PlannedOutput } from './batch-planner.js';
 import type { EnricherConfig } from './config.js';
@@ -169,9 +169,10 @@ export class Enricher {
         owned.writer = writer;
         if (!current()) return;
         owned.moveTo('restoring');
-        const checkpoint = await this.waiting.restore(partition, current, (message) =>
-          writer!.write([{ topic: this.cfg.ENRICHER_WAITING_TOPIC, messages: [message] }], undefined, this.log),
-        );
+        const checkpoint = await this.waiting.restore(partition, current, {
+          outcome: () => lastTransactionOutcome(this.kafka, transactionalId, this.log),
+          end: (message, outcome) => writer!.write([{ topic: this.cfg.ENRICHER_WAITING_TOPIC, messages: [message] }], undefined, this.log, outcome),
+        });
         if (!current()) return;
         const committed = await this.consumer.committedOffset(partition, current);
         if (!current()) return;

@@ -1,7 +1,7 @@
 // One transactional producer for one orders partition: writes a planned output and, with it, the
 // partition's consumer offset, all or nothing. Its transactional id belongs to the partition, so
 // whoever opens it next fences this one (see docs/decisions.md).
-import { isFencedProducerError, openTransactionalProducer, PizzashopError, sendEveryPartition, splitIntoRequests, type Logger } from '@pizzashop/common';
+import { isFencedProducerError, openTransactionalProducer, PizzashopError, sendEveryPartition, splitIntoRequests, type Logger, type TransactionOutcome } from '@pizzashop/common';
 import type { Kafka, Message, Producer } from 'kafkajs';
 
 /**
@@ -48,12 +48,13 @@ export class TransactionalWriter {
   }
 
   /**
-   * Sends `batches` and commits `offset` (when given) in one transaction. On any failure the
-   * producer is closed without another request (kafkajs rolls sequence numbers back after a failed
-   * request, so it is never reused, and an abort could wait for a broker that is away: see
-   * docs/decisions.md) and TransactionFailed thrown; the next `open` of the id settles the transaction.
+   * Sends `batches` and commits `offset` (when given) in one transaction, which is committed (or,
+   * when `ending` says so, aborted: see `WaitingStore.restore`). On any failure the producer is
+   * closed without another request (kafkajs rolls sequence numbers back after a failed request, so
+   * it is never reused, and an abort could wait for a broker that is away: see docs/decisions.md)
+   * and TransactionFailed thrown; the next `open` of the id settles the transaction.
    */
-  async write(batches: { topic: string; messages: Message[] }[], offset: OffsetToCommit | undefined, log: Logger): Promise<void> {
+  async write(batches: { topic: string; messages: Message[] }[], offset: OffsetToCommit | undefined, log: Logger, ending: TransactionOutcome = 'committed'): Promise<void> {
     if (this.closed) throw new Error(`${this.transactionalId}: writer closed; open the partition again`);
     const tx = await this.producer.transaction().catch(async (err: unknown) => this.fail(err, log));
     try {
@@ -64,7 +65,7 @@ export class TransactionalWriter {
           topics: [{ topic: offset.topic, partitions: [{ partition: offset.partition, offset: offset.offset.toString() }] }],
         });
       }
-      await tx.commit();
+      await (ending === 'committed' ? tx.commit() : tx.abort());
     } catch (err) {
       return this.fail(err, log);
     }

@@ -1,7 +1,7 @@
 // The waiting items: those of the partitions this instance owns (the authoritative buffer, changed
 // only after a commit) and, to restore from, everything committed on the compacted waiting topic,
 // where each orders partition's checkpoint lives too.
-import { TopicFollower, type FollowedRecord, type Logger } from '@pizzashop/common';
+import { TopicFollower, type FollowedRecord, type Logger, type TransactionOutcome } from '@pizzashop/common';
 import type { Kafka, Message } from 'kafkajs';
 import { CHECKPOINT_KEY, parseCheckpoint } from './checkpoint.js';
 import { parseWaitingItem, type WaitingItem } from './waiting-item.js';
@@ -15,6 +15,14 @@ import type { ProductAt } from './join.js';
 const HANGING_AFTER_MS = 5000;
 /** The key of the tombstone that ends a hanging transaction (waiting items are keyed `orderId/itemIndex`, so no item has it). */
 const SETTLE_KEY = 'settle';
+
+/** Ends a hanging transaction of the partition's transactional id (see `WaitingStore.restore`). */
+export interface HangingTransactionEnder {
+  /** How the coordinator ended the id's last transaction, if its log still says. */
+  outcome(): Promise<{ outcome: TransactionOutcome; producerEpoch: number } | undefined>;
+  /** Writes `message` in a transaction of the same id, ended with `outcome`. */
+  end(message: Message, outcome: TransactionOutcome): Promise<void>;
+}
 
 export class WaitingStore {
   /** Items waiting on the partitions this instance owns. */
@@ -56,20 +64,25 @@ export class WaitingStore {
    * returns the partition's checkpoint as of then (null if it has none). Called right after the
    * partition's transactional id was opened, which ends its last transaction: should one still be
    * open on the waiting partition, its end is waited for, or a commit that lands later would be
-   * missed and its orders enriched again. One still open after HANGING_AFTER_MS is one whose end
-   * Kafka lost (a hanging transaction): `commit` then writes a tombstone of SETTLE_KEY to the
-   * partition in a transaction of the same id, whose commit marker ends it as committed.
+   * missed and its orders enriched again. One still open after HANGING_AFTER_MS is one whose
+   * markers Kafka skipped (a hanging transaction): a transaction of the same id holding a tombstone
+   * of SETTLE_KEY on the partition then ends it, committed or aborted as the coordinator decided
+   * (aborted when the coordinator's log no longer says: orders enriched twice rather than lost).
    */
-  async restore(partition: number, keepGoing: () => boolean, commit: (message: Message) => Promise<void>): Promise<bigint | null> {
+  async restore(partition: number, keepGoing: () => boolean, hanging: HangingTransactionEnder): Promise<bigint | null> {
     let { end, settled } = await this.settledEnd(partition, keepGoing);
     if (!settled && keepGoing()) {
-      this.o.log.warn(
-        { topic: this.o.topic, partition, lastStable: end.toString(), waitedMs: HANGING_AFTER_MS },
-        'the transaction open on the waiting partition is hanging (Kafka lost its end; see docs/decisions.md): committing one of the same transactional id there, which ends it as committed',
+      const decided = await hanging.outcome();
+      const outcome = decided?.outcome ?? 'aborted';
+      this.o.log[decided ? 'warn' : 'error'](
+        { topic: this.o.topic, partition, lastStable: end.toString(), waitedMs: HANGING_AFTER_MS, outcome, producerEpoch: decided?.producerEpoch },
+        decided
+          ? `the transaction open on the waiting partition is hanging (Kafka skipped its markers; see docs/decisions.md): the coordinator ${outcome} it, so a transaction of the same id ends it the same way`
+          : 'the transaction open on the waiting partition is hanging (Kafka skipped its markers; see docs/decisions.md) and the coordinator\'s log no longer says how it ended: aborting it (its orders are enriched again)',
       );
-      await commit({ key: SETTLE_KEY, value: null, partition });
+      await hanging.end({ key: SETTLE_KEY, value: null, partition }, outcome);
       ({ end, settled } = await this.settledEnd(partition, keepGoing));
-      if (!settled && keepGoing()) throw new Error(`${this.o.topic}-${partition}: a transaction is still open at offset ${end} after the commit that should have ended it`);
+      if (!settled && keepGoing()) throw new Error(`${this.o.topic}-${partition}: a transaction is still open at offset ${end} after the one that should have ended it`);
     }
     await this.follower.caughtUpTo(partition, end);
     this.owned.replacePartition(partition, this.log.items(partition));

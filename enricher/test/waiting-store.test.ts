@@ -1,11 +1,13 @@
 // Unit tests of WaitingStore.restore with a stubbed TopicFollower: a transaction still open on the
-// waiting partition after the id was opened is waited for, and a hanging one is ended by a commit.
+// waiting partition after the id was opened is waited for, and a hanging one is ended the way the
+// coordinator decided.
 import type * as Common from '@pizzashop/common';
-import type { FollowedRecord, TopicFollowerOptions } from '@pizzashop/common';
+import type { FollowedRecord, TopicFollowerOptions, TransactionOutcome } from '@pizzashop/common';
 import { createLogger } from '@pizzashop/common';
 import type { Kafka, Message } from 'kafkajs';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { checkpointMessage } from '../src/checkpoint.js';
+import type { HangingTransactionEnder } from '../src/waiting-store.js';
 
 interface Settled {
   end: bigint;
@@ -46,47 +48,79 @@ function store() {
   return new WaitingStore({} as Kafka, { topic: 'enricher-waiting-items', groupPrefix: 'test', maxItems: 100, log: createLogger('unit-test', 'silent') });
 }
 
+/** An ender whose coordinator said `decided`; what it was asked to end is recorded, and `onEnd` plays Kafka. */
+function ender(decided: TransactionOutcome | undefined, onEnd: () => void = () => undefined) {
+  const ended: { message: Message; outcome: TransactionOutcome }[] = [];
+  const hanging: HangingTransactionEnder = {
+    outcome: vi.fn(async () => (decided ? { outcome: decided, producerEpoch: 7 } : undefined)),
+    end: async (message, outcome) => {
+      ended.push({ message, outcome });
+      onEnd();
+    },
+  };
+  return { hanging, ended };
+}
+
+const hangingCheckpoint = [checkpointRecord(1, 1, 1517n), { partition: 1, offset: '3', key: Buffer.from('settle'), value: null, timestamp: '0' }];
+
 describe('WaitingStore.restore', () => {
   beforeEach(() => {
     follower.answers = [];
     follower.withinMs = [];
   });
 
-  it('restores once the partition is settled, committing nothing of its own', async () => {
+  it('restores once the partition is settled, ending nothing of its own', async () => {
     const waiting = store();
     follower.options!.apply([checkpointRecord(1, 0, 1516n)]);
     follower.answers.push({ end: 1n, settled: true });
-    const commit = vi.fn<(m: Message) => Promise<void>>();
-    await expect(waiting.restore(1, () => true, commit)).resolves.toBe(1516n);
-    expect(commit).not.toHaveBeenCalled();
+    const { hanging, ended } = ender('committed');
+    await expect(waiting.restore(1, () => true, hanging)).resolves.toBe(1516n);
+    expect(ended).toEqual([]);
+    expect(hanging.outcome).not.toHaveBeenCalled();
   });
 
-  it('ends a hanging transaction with a commit of a tombstone on the same partition, then restores what it wrote as committed', async () => {
+  it('ends a hanging transaction the coordinator committed with a committed tombstone on the same partition, then restores what it wrote', async () => {
     const waiting = store();
     follower.options!.apply([checkpointRecord(1, 0, 1516n)]);
     follower.answers.push({ end: 1n, settled: false }, { end: 4n, settled: true });
-    const commit = vi.fn(async (_m: Message) => {
-      // the commit marker of the new transaction ends the hanging one: the follower reads both
-      follower.options!.apply([checkpointRecord(1, 1, 1517n), { partition: 1, offset: '3', key: Buffer.from('settle'), value: null, timestamp: '0' }]);
-    });
-    await expect(waiting.restore(1, () => true, commit)).resolves.toBe(1517n);
-    expect(commit).toHaveBeenCalledTimes(1);
-    expect(commit.mock.calls[0]![0]).toEqual({ key: 'settle', value: null, partition: 1 });
+    // the commit marker of the new transaction ends the hanging one as committed: the follower reads both
+    const { hanging, ended } = ender('committed', () => follower.options!.apply(hangingCheckpoint));
+    await expect(waiting.restore(1, () => true, hanging)).resolves.toBe(1517n);
+    expect(ended).toEqual([{ message: { key: 'settle', value: null, partition: 1 }, outcome: 'committed' }]);
     expect(follower.withinMs[0], 'a bounded wait').toBeGreaterThan(0);
     expect(waiting.size, 'the tombstone is no waiting item').toBe(0);
   });
 
-  it('fails the restore (the partition is opened again) when the commit did not end the open transaction', async () => {
+  it('ends a hanging transaction the coordinator aborted with an aborted one: the checkpoint stays where it was', async () => {
     const waiting = store();
-    follower.answers.push({ end: 1n, settled: false }, { end: 1n, settled: false });
-    await expect(waiting.restore(1, () => true, async () => undefined)).rejects.toThrow('enricher-waiting-items-1: a transaction is still open at offset 1 after the commit that should have ended it');
+    follower.options!.apply([checkpointRecord(1, 0, 1516n)]);
+    follower.answers.push({ end: 1n, settled: false }, { end: 4n, settled: true });
+    const { hanging, ended } = ender('aborted');
+    await expect(waiting.restore(1, () => true, hanging)).resolves.toBe(1516n);
+    expect(ended.map((e) => e.outcome)).toEqual(['aborted']);
   });
 
-  it('commits nothing when the partition was lost while waiting', async () => {
+  it('aborts a hanging transaction the coordinator\'s log no longer tells of (enriched twice rather than lost)', async () => {
+    const waiting = store();
+    follower.answers.push({ end: 1n, settled: false }, { end: 4n, settled: true });
+    const { hanging, ended } = ender(undefined);
+    await waiting.restore(1, () => true, hanging);
+    expect(ended.map((e) => e.outcome)).toEqual(['aborted']);
+  });
+
+  it('fails the restore (the partition is opened again) when the transaction did not end the open one', async () => {
+    const waiting = store();
+    follower.answers.push({ end: 1n, settled: false }, { end: 1n, settled: false });
+    await expect(waiting.restore(1, () => true, ender('committed').hanging)).rejects.toThrow(
+      'enricher-waiting-items-1: a transaction is still open at offset 1 after the one that should have ended it',
+    );
+  });
+
+  it('ends nothing when the partition was lost while waiting', async () => {
     const waiting = store();
     follower.answers.push({ end: 1n, settled: false });
-    const commit = vi.fn<(m: Message) => Promise<void>>();
-    await waiting.restore(1, () => false, commit);
-    expect(commit).not.toHaveBeenCalled();
+    const { hanging, ended } = ender('committed');
+    await waiting.restore(1, () => false, hanging);
+    expect(ended).toEqual([]);
   });
 });

@@ -22,9 +22,10 @@ export interface TopicFollowerOptions {
   apply: (records: FollowedRecord[]) => void;
   /**
    * Where to start reading each partition, given its low and high (last stable) offsets; default:
-   * the beginning (`low`). E.g. `(low, high) => max(low, high - n)` reads the last n records.
+   * the beginning (`low`). E.g. `(low, high) => max(low, high - n)` reads the last n records, and
+   * `(low, high, partition) => (partition === p ? low : high)` only partition p.
    */
-  startAt?: (low: bigint, high: bigint) => bigint;
+  startAt?: (low: bigint, high: bigint, partition: number) => bigint;
 }
 
 interface Waiter {
@@ -65,7 +66,7 @@ export class TopicFollower {
 
   async start(): Promise<void> {
     const offsets = await topicOffsets(this.kafka, this.options.topic);
-    for (const { partition, low, high } of offsets) this.advance(partition, this.options.startAt?.(BigInt(low), BigInt(high)) ?? BigInt(low));
+    for (const { partition, low, high } of offsets) this.advance(partition, this.options.startAt?.(BigInt(low), BigInt(high), partition) ?? BigInt(low));
     this.startMarks = Promise.all(offsets.map(({ partition, high }) => this.caughtUpTo(partition, BigInt(high)))).then(() => undefined);
     await this.run();
   }
