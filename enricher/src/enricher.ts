@@ -8,6 +8,7 @@ import type { EnricherConfig } from './config.js';
 import { resumeOffset } from './checkpoint.js';
 import type { ProductAt } from './join.js';
 import type { EnricherMetrics } from './metrics.js';
+import { endHangingTransaction } from './hanging-transaction.js';
 import { OrdersConsumer } from './orders-consumer.js';
 import { Partitions, type OwnedPartition } from './partition-state.js';
 import { ProductsFeed } from './products-feed.js';
@@ -171,7 +172,7 @@ export class Enricher {
         owned.moveTo('restoring');
         const checkpoint = await this.waiting.restore(partition, current, {
           outcome: () => lastTransactionOutcome(this.kafka, transactionalId, this.log),
-          end: (message, outcome) => writer!.write([{ topic: this.cfg.ENRICHER_WAITING_TOPIC, messages: [message] }], undefined, this.log, outcome),
+          end: (message, outcome) => endHangingTransaction(this.kafka, writer!, this.topics, { message, outcome }, this.log),
         });
         if (!current()) return;
         const committed = await this.consumer.committedOffset(partition, current);

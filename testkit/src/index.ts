@@ -8,3 +8,4 @@ export * from './services.js';
 export * from './pipeline.js';
 export * from './synthetic-orders.js';
 export * from './broker-proxy.js';
+export * from './two-node-kafka.js';
