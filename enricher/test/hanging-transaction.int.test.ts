@@ -198,7 +198,16 @@ describe('WaitingStore.restore on a hanging transaction', () => {
     const topics = await createTopics();
     const id = await idCoordinatedByNode1('hanging-it-aborted');
     const producer = await openTransactionalProducer(kafka, id, ABORTED_TRANSACTION_TIMEOUT_MS);
-    await hangTransaction(topics, producer, (_transaction, began) => waitForTimeoutAbort(began));
+    await hangTransaction(topics, producer, async (_transaction, began) => {
+      await waitForTimeoutAbort(began);
+      // kafkajs waits about a minute for metadata while a partition has no leader: the read is bounded
+      const t0 = Date.now();
+      const read = await lastTransactionOutcome(kafka, id, testLog, 5000).then(
+        (found) => found?.outcome ?? 'nothing',
+        (err: Error) => err.message,
+      );
+      expect(Date.now() - t0, `read the transaction log with node ${WAITING_NODE} away, bounded (${read})`).toBeLessThan(15_000);
+    });
     expect((await lastTransactionOutcome(kafka, id, testLog))?.outcome).toBe('aborted');
     await expectHanging(topics.waiting);
     await expectHanging(topics.enriched);

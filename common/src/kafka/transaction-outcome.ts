@@ -2,6 +2,7 @@
 // (`__transaction_state`). For a transaction whose markers Kafka skipped (a "hanging transaction",
 // see docs/decisions.md) it is the only record left of whether it committed: kafkajs has no
 // DescribeTransactions, and opening the id again replaces the coordinator's state.
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Kafka } from 'kafkajs';
 import type { Logger } from '../logger.js';
 import { topicOffsets } from './admin.js';
@@ -47,33 +48,57 @@ export function parseTransactionLogRecord(key: Buffer | null, value: Buffer | nu
   };
 }
 
+/** How long reading the transaction log may take (see `lastTransactionOutcome`). */
+const READ_WITHIN_MS = 30_000;
+
 /**
  * The outcome the coordinator recorded for the last transaction of `transactionalId` that ended
  * (CompleteCommit or CompleteAbort), reading its partition of the transaction log to the end;
- * undefined if the log holds none any more (compacted away, or the id expired).
+ * undefined if the log holds none any more (compacted away, or the id expired). Throws if the log
+ * could not be read within `withinMs`: kafkajs' consumer waits for metadata while any partition of
+ * the cluster has no leader (a broker just restarted, or the only replica of some topic is away), so
+ * the caller tries again later.
  */
-export async function lastTransactionOutcome(kafka: Kafka, transactionalId: string, log: Logger): Promise<{ outcome: TransactionOutcome; producerEpoch: number } | undefined> {
-  const partition = transactionLogPartition(transactionalId, (await topicOffsets(kafka, TRANSACTION_LOG)).length);
+export async function lastTransactionOutcome(
+  kafka: Kafka,
+  transactionalId: string,
+  log: Logger,
+  withinMs = READ_WITHIN_MS,
+): Promise<{ outcome: TransactionOutcome; producerEpoch: number } | undefined> {
   let last: { outcome: TransactionOutcome; producerEpoch: number } | undefined;
-  const follower = new TopicFollower(kafka, {
-    topic: TRANSACTION_LOG,
-    groupPrefix: `transaction-log-${transactionalId}`,
-    log,
-    startAt: (low, high, p) => (p === partition ? low : high),
-    apply: (records) => {
-      for (const r of records) {
-        const entry = parseTransactionLogRecord(r.key, r.value);
-        if (entry?.transactionalId !== transactionalId) continue;
-        if (entry.state === COMPLETE_COMMIT) last = { outcome: 'committed', producerEpoch: entry.producerEpoch };
-        if (entry.state === COMPLETE_ABORT) last = { outcome: 'aborted', producerEpoch: entry.producerEpoch };
-      }
-    },
-  });
-  await follower.start();
-  try {
+  let follower: TopicFollower | undefined;
+  const read = (async () => {
+    const partition = transactionLogPartition(transactionalId, (await topicOffsets(kafka, TRANSACTION_LOG)).length);
+    follower = new TopicFollower(kafka, {
+      topic: TRANSACTION_LOG,
+      groupPrefix: `transaction-log-${transactionalId}`,
+      log,
+      startAt: (low, high, p) => (p === partition ? low : high),
+      apply: (records) => {
+        for (const r of records) {
+          const entry = parseTransactionLogRecord(r.key, r.value);
+          if (entry?.transactionalId !== transactionalId) continue;
+          if (entry.state === COMPLETE_COMMIT) last = { outcome: 'committed', producerEpoch: entry.producerEpoch };
+          if (entry.state === COMPLETE_ABORT) last = { outcome: 'aborted', producerEpoch: entry.producerEpoch };
+        }
+      },
+    });
+    await follower.start();
     await follower.caughtUp();
+  })();
+  const timeUp = new AbortController();
+  const timeout = sleep(withinMs, undefined, { signal: timeUp.signal }).then(() =>
+    Promise.reject(new Error(`${TRANSACTION_LOG}: the record of ${transactionalId} not read within ${withinMs} ms (does a partition have no leader? kafkajs waits for it); trying again later`)),
+  );
+  try {
+    await Promise.race([read, timeout]);
   } finally {
-    await follower.stop();
+    timeUp.abort();
+    timeout.catch(() => undefined);
+    // stopping deletes the follower's group, for which kafkajs may wait as long: not waited for
+    const stop = () => void follower?.stop().catch(() => undefined);
+    if (follower) stop();
+    else void read.then(stop, stop);
   }
   return last;
 }
