@@ -74,12 +74,10 @@ export class WaitingStore {
     if (!settled && keepGoing()) {
       const decided = await hanging.outcome();
       const outcome = decided?.outcome ?? 'aborted';
-      this.o.log[decided ? 'warn' : 'error'](
-        { topic: this.o.topic, partition, lastStable: end.toString(), waitedMs: HANGING_AFTER_MS, outcome, producerEpoch: decided?.producerEpoch },
-        decided
-          ? `the transaction open on the waiting partition is hanging (Kafka skipped its markers; see docs/decisions.md): the coordinator ${outcome} it, so a transaction of the same id ends it the same way`
-          : 'the transaction open on the waiting partition is hanging (Kafka skipped its markers; see docs/decisions.md) and the coordinator\'s log no longer says how it ended: aborting it (its orders are enriched again)',
-      );
+      const context = { topic: this.o.topic, partition, lastStable: end.toString(), waitedMs: HANGING_AFTER_MS, outcome, producerEpoch: decided?.producerEpoch };
+      const hangingNow = 'the transaction open on the waiting partition is hanging (Kafka skipped its markers; see docs/decisions.md)';
+      if (decided) this.o.log.warn(context, `${hangingNow}: the coordinator ${outcome} it, so a transaction of the same id ends it the same way`);
+      else this.o.log.error(context, `${hangingNow} and the coordinator's log no longer says how it ended: aborting it (its orders are enriched again)`);
       await hanging.end({ key: SETTLE_KEY, value: null, partition }, outcome);
       ({ end, settled } = await this.settledEnd(partition, keepGoing));
       if (!settled && keepGoing()) throw new Error(`${this.o.topic}-${partition}: a transaction is still open at offset ${end} after the one that should have ended it`);

@@ -10,7 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { logLevel, type Kafka } from 'kafkajs';
 import { createKafkaClient, createLogger, withAdmin } from '@pizzashop/common';
-import { createContext, loadStackConfig, repoRoot } from '@pizzashop/local-stack';
+import { createContext, javaLaunch, loadStackConfig, LOG4J2_CONFIG, QUICK_START, repoRoot, type LaunchSpec, type StackContext } from '@pizzashop/local-stack';
 import { startProcess, type ServiceProcess } from './services.js';
 
 export type KafkaNodeId = 1 | 2;
@@ -54,12 +54,12 @@ function freePort(): Promise<number> {
   });
 }
 
-/** The test stack's java and Kafka jars (the integration global setup has set the stack up). */
-function kafkaInstall(): { java: string; lib: string } {
+/** The test stack (its java and Kafka jars; the integration global setup has set it up). */
+function testStack(): { ctx: StackContext; lib: string } {
   const ctx = createContext(loadStackConfig({ ...process.env, STACK_PROFILE: 'test' }), () => undefined);
   const lib = ctx.paths.lib('kafka');
   if (!existsSync(lib)) throw new Error(`two-node Kafka: no Kafka jars in ${lib}; the integration global setup sets the test stack up first`);
-  return { java: ctx.tools.java, lib };
+  return { ctx, lib };
 }
 
 interface NodePorts {
@@ -101,7 +101,7 @@ export async function startTwoNodeKafka(options: TwoNodeKafkaOptions): Promise<T
   const dir = join(repoRoot, '.test-output', `two-node-kafka-${options.name}`);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  const { java, lib } = kafkaInstall();
+  const { ctx, lib } = testStack();
   // Not the jars' own path: the test stack's `up` stops every JVM whose command line names its state dir.
   symlinkSync(lib, join(dir, 'lib'));
   const [b1, c1, b2, c2] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
@@ -109,7 +109,7 @@ export async function startTwoNodeKafka(options: TwoNodeKafkaOptions): Promise<T
   const clusterId = randomUUID().replaceAll('-', '').slice(0, 22);
   const props = (id: KafkaNodeId) => join(dir, `node-${id}.properties`);
   for (const id of NODES) writeFileSync(props(id), [...nodeSettings(id, dir, ports, options.settings ?? []), ''].join('\n'));
-  const cluster = new Cluster(java, dir, props, NODES.map((id) => `localhost:${ports[id].broker}`), progress, options.startTimeoutMs ?? 180_000);
+  const cluster = new Cluster(ctx, dir, props, NODES.map((id) => `localhost:${ports[id].broker}`), progress, options.startTimeoutMs ?? 180_000);
   progress(`[two-node-kafka] formatting and starting 2 nodes in ${dir} (brokers ${cluster.brokers.join(', ')})`);
   try {
     await Promise.all(NODES.map((id) => cluster.format(id, clusterId)));
@@ -126,7 +126,7 @@ class Cluster implements TwoNodeKafka {
   private readonly kafka: Kafka;
 
   constructor(
-    private readonly java: string,
+    private readonly ctx: StackContext,
     readonly dir: string,
     private readonly props: (id: KafkaNodeId) => string,
     readonly brokers: string[],
@@ -141,14 +141,13 @@ class Cluster implements TwoNodeKafka {
     });
   }
 
-  private jvm(mainClass: string, args: string[]): string[] {
-    const log4j = `-Dlog4j2.configurationFile=${join(repoRoot, 'local-stack', 'conf', 'log4j2.properties')}`;
-    const quickStart = ['-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC'];
-    return ['-Xmx384m', '-Xms64m', '-XX:+ExitOnOutOfMemoryError', '-Djava.net.preferIPv4Stack=true', ...quickStart, log4j, '-cp', `${join(this.dir, 'lib')}/*`, mainClass, ...args];
+  private jvm(mainClass: string, args: string[]): LaunchSpec {
+    return javaLaunch(this.ctx, { heap: '384m', classpath: [join(this.dir, 'lib')], mainClass, args, jvmArgs: [...QUICK_START, LOG4J2_CONFIG] });
   }
 
   async format(id: KafkaNodeId, clusterId: string): Promise<void> {
-    await promisify(execFile)(this.java, this.jvm('kafka.tools.StorageTool', ['format', '-t', clusterId, '-c', this.props(id)]), { encoding: 'utf8' }).catch(
+    const format = this.jvm('kafka.tools.StorageTool', ['format', '-t', clusterId, '-c', this.props(id)]);
+    await promisify(execFile)(format.command, format.args, { encoding: 'utf8' }).catch(
       (err: { stderr?: string; stdout?: string; message: string }) => {
         throw new Error(`two-node Kafka: formatting node ${id} failed: ${err.stderr || err.stdout || err.message}`);
       },
@@ -158,7 +157,8 @@ class Cluster implements TwoNodeKafka {
   async startNode(id: KafkaNodeId): Promise<void> {
     if (this.running.has(id)) throw new Error(`two-node Kafka: node ${id} is running`);
     const t0 = Date.now();
-    const node = startProcess(this.java, this.jvm('kafka.Kafka', [this.props(id)]), {
+    const launch = this.jvm('kafka.Kafka', [this.props(id)]);
+    const node = startProcess(launch.command, launch.args, {
       env: {},
       graceMs: 60_000,
       logFile: join(this.dir, `node-${id}.log`),
