@@ -435,7 +435,7 @@ describe('configs shared with the local stack', () => {
     expect(hostPathOf(init, script)).toBe('docker/pinot/apply-config.sh');
     expect(hostPathOf(init, configDir)).toBe('docker/pinot/config');
     const tables = readdirSync(join(repoRoot, 'docker/pinot/config'));
-    expect(tables.sort()).toEqual(['alerts', 'delivery_statuses', 'order_items_enriched', 'order_statuses', 'orders']);
+    expect(tables.sort()).toEqual(['alerts', 'delivery_statuses', 'order_items_by_minute', 'order_items_enriched', 'order_statuses', 'orders']);
     for (const table of tables) {
       for (const file of ['schema.json', 'table.json']) {
         const text = readFileSync(join(repoRoot, 'docker/pinot/config', table, file), 'utf8');

@@ -143,9 +143,11 @@ describe.skipIf(!tools)('apply-config.sh', () => {
     expect(result.stdout).toContain('table alerts created');
     expect(result.stdout).toContain('table delivery_statuses created');
     expect(result.stdout).toContain('table order_statuses created');
-    // Folders in name order: alerts, delivery_statuses, order_items_enriched, order_statuses, orders.
+    // Folders in name order: alerts, delivery_statuses, order_items_by_minute, order_items_enriched, order_statuses, orders.
     expect(pinot.requests.map((r) => `${r.method} ${r.url}`)).toEqual([
-      ...['alerts', 'delivery_statuses', 'order_items_enriched', 'order_statuses', 'orders'].map((t) => `GET /tables/${t}?type=realtime`),
+      ...['alerts', 'delivery_statuses', 'order_items_by_minute', 'order_items_enriched', 'order_statuses', 'orders'].map((t) => `GET /tables/${t}?type=realtime`),
+      'POST /schemas?override=true',
+      'POST /tables',
       'POST /schemas?override=true',
       'POST /tables',
       'POST /schemas?override=true',
@@ -159,12 +161,13 @@ describe.skipIf(!tools)('apply-config.sh', () => {
       'POST /tables',
     ]);
     const sent = pinot.requests.filter((r) => r.method !== 'GET');
-    const [, alertsTable, , , enrichedSchema, enrichedTable, enrichedUpdate, , , , ordersTable] = sent.map((r) => JSON.parse(r.body) as unknown);
+    const [, alertsTable, , , , rollupTable, enrichedSchema, enrichedTable, enrichedUpdate, , , , ordersTable] = sent.map((r) => JSON.parse(r.body) as unknown);
     expect(alertsTable).toEqual(expectedJson('docker/pinot/config/alerts/table.json', env));
     expect(enrichedSchema).toEqual(expectedJson('docker/pinot/config/order_items_enriched/schema.json', env));
     expect(enrichedTable).toEqual(expectedJson('docker/pinot/config/order_items_enriched/table.json', env));
     expect(enrichedUpdate).toEqual(enrichedTable);
     expect(ordersTable).toEqual(expectedJson('docker/pinot/config/orders/table.json', env));
+    expect(rollupTable).toEqual(expectedJson('docker/pinot/config/order_items_by_minute/table.json', env));
     expect(sent.map((r) => r.body).join('')).not.toContain('${');
     expect(JSON.stringify(ordersTable)).toContain('"stream.kafka.broker.list":"kafka:9092"');
     expect(JSON.stringify(JSON.parse(sent[3]!.body))).toContain('"stream.kafka.topic.name":"delivery-statuses"');

@@ -41,6 +41,8 @@ export const infraEnvSchema = z.object({
   /** The Pinot tables readers query (a bench points its own API at private copies). */
   PINOT_ORDERS_TABLE: pinotTable('orders'),
   PINOT_ORDER_ITEMS_TABLE: pinotTable('order_items_enriched'),
+  /** The per-minute rollup of the enriched items (Pinot pre-aggregates it at ingestion). */
+  PINOT_ORDER_ITEMS_BY_MINUTE_TABLE: pinotTable('order_items_by_minute'),
   PINOT_ORDER_STATUSES_TABLE: pinotTable('order_statuses'),
   PINOT_DELIVERY_STATUSES_TABLE: pinotTable('delivery_statuses'),
   PINOT_ALERTS_TABLE: pinotTable('alerts'),

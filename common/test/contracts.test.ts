@@ -186,7 +186,15 @@ describe('enrichedOrderItemSchema', () => {
       itemIndex: 0,
       product: productFromRow(row),
       orderItem: { productId: '3', quantity: 3, price: 60 },
+      firstOfCategory: 1,
     };
     expect(enrichedOrderItemSchema.parse(item)).toEqual(item);
+  });
+
+  it('takes firstOfCategory as the number 0 or 1, and a record enriched before it existed without it', () => {
+    const item = { orderId: validOrder.id, createdAt: validOrder.createdAt, itemIndex: 1, product: productFromRow(row), orderItem: { productId: '3', quantity: 1, price: 60 } };
+    expect(enrichedOrderItemSchema.parse(item).firstOfCategory).toBeUndefined();
+    expect(enrichedOrderItemSchema.parse({ ...item, firstOfCategory: 0 }).firstOfCategory).toBe(0);
+    for (const firstOfCategory of [true, 2, '1']) expect(enrichedOrderItemSchema.safeParse({ ...item, firstOfCategory }).success).toBe(false);
   });
 });

@@ -55,11 +55,14 @@ describe('contract JSON Schemas', () => {
     expect(schema.additionalProperties).not.toBe(false);
   });
 
-  it('describes what a consumer accepts: defaults optional, timestamps as date-time strings', () => {
+  it('describes what a consumer accepts: defaults and optional fields not required, timestamps as date-time strings', () => {
     const order = contractJsonSchema(topicContract('Order')) as { required: string[]; properties: Record<string, Json> };
     expect(order.required).not.toContain('status');
     expect(order.required).toEqual(expect.arrayContaining(['id', 'createdAt', 'userId', 'price', 'items']));
     expect(order.properties.createdAt).toMatchObject({ type: 'string', format: 'date-time' });
+    const item = contractJsonSchema(topicContract('EnrichedOrderItem')) as { required: string[]; properties: Record<string, Json> };
+    expect(item.required).not.toContain('firstOfCategory');
+    expect(item.properties.firstOfCategory).toEqual({ anyOf: [{ type: 'number', const: 0 }, { type: 'number', const: 1 }] });
   });
 
   it('is deterministic: the same contract gives the same bytes (the registry dedupes by content)', () => {

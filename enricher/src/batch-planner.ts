@@ -101,11 +101,14 @@ export function planOrders(batch: OrdersBatch, ctx: OrdersContext): OrdersPlan {
   return plan;
 }
 
-/** Plans the release of waiting items: enriched when their product arrived, dead-lettered when they waited too long. */
-export function planRelease(releasable: Releasable, ctx: { sourceTopic: string; timeoutMs: number; now: Date }): PlannedOutput {
+/**
+ * Plans the release of waiting items: enriched when their product arrived, dead-lettered when they
+ * waited too long. `productAt` gives the categories of the other lines of their orders.
+ */
+export function planRelease(releasable: Releasable, ctx: { productAt: ProductAt; sourceTopic: string; timeoutMs: number; now: Date }): PlannedOutput {
   const output = emptyOutput();
   for (const { item, version } of releasable.ready) {
-    output.enriched.push(enrichWaitingItem(item, version));
+    output.enriched.push(enrichWaitingItem(item, version, ctx.productAt));
     output.released.push(item);
   }
   for (const item of releasable.expired) {

@@ -261,7 +261,7 @@ export class Enricher {
           const now = new Date();
           const releasable = this.waiting.releasable(owned.partition, this.productAt, now, this.cfg.ENRICHER_UNKNOWN_PRODUCT_TIMEOUT_MS, RELEASE_LIMIT);
           if (releasable.ready.length + releasable.expired.length === 0) return;
-          const output = planRelease(releasable, { sourceTopic: this.cfg.ORDERS_TOPIC, timeoutMs: this.cfg.ENRICHER_UNKNOWN_PRODUCT_TIMEOUT_MS, now });
+          const output = planRelease(releasable, { productAt: this.productAt, sourceTopic: this.cfg.ORDERS_TOPIC, timeoutMs: this.cfg.ENRICHER_UNKNOWN_PRODUCT_TIMEOUT_MS, now });
           const failed = await this.commit(owned, 'release', output);
           if (failed) return this.failed(owned, epoch, failed);
           this.log.info({ partition: owned.partition, enriched: output.enriched.length, deadLettered: output.deadLetters.length }, 'released waiting items');

@@ -103,11 +103,15 @@ describe('planRelease', () => {
     const releasable = buffer.releasable(1, at(h), now, 60_000, 100);
     expect(releasable.ready).toHaveLength(2);
     const onlyExpired = buffer.releasable(1, () => undefined, now, 60_000, 100);
-    const output = planRelease(onlyExpired, { sourceTopic: 'orders', timeoutMs: 60_000, now });
+    const output = planRelease(onlyExpired, { productAt: at(h), sourceTopic: 'orders', timeoutMs: 60_000, now });
     expect(output.deadLetters.map((d) => [d.reason, d.offset])).toEqual([[REASON_UNKNOWN_PRODUCT, '10']]);
     expect(output.released).toEqual([expired]);
-    const released = planRelease(releasable, { sourceTopic: 'orders', timeoutMs: 60_000, now });
-    expect(released.enriched.map((e) => (JSON.parse(e.value) as { product: Product }).product.price)).toEqual([9, 9]);
+    const released = planRelease(releasable, { productAt: at(h), sourceTopic: 'orders', timeoutMs: 60_000, now });
+    const items = released.enriched.map((e) => enrichedOrderItemSchema.parse(JSON.parse(e.value)));
+    expect(items.map((i) => [i.product.price, i.firstOfCategory])).toEqual([
+      [9, 1],
+      [9, 1],
+    ]);
   });
 });
 

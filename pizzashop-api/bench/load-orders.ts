@@ -1,9 +1,9 @@
 // Tops Pinot `orders` up to a bench's target count with synthetic orders on the real catalogue, over a
 // time range (the last day by default).
 import { randomUUID } from 'node:crypto';
-import { createKafkaClient, type InfraConfig, type Logger, type PinotClient, type Product } from '@pizzashop/common';
+import { createKafkaClient, identifier, sql, type InfraConfig, type Logger, type PinotClient, type Product } from '@pizzashop/common';
 import mysql, { type RowDataPacket } from 'mysql2/promise';
-import { buildOrder, produceOrders, waitForOrderCount, type SyntheticOrder, type TsRange } from '@pizzashop/testkit';
+import { buildOrder, produceOrders, waitForCount, waitForOrderCount, type SyntheticOrder, type TsRange } from '@pizzashop/testkit';
 
 const DAY_MS = 24 * 3_600_000;
 const BATCH = 2000;
@@ -42,6 +42,11 @@ function randomOrder(catalogue: Product[], createdAtMs: number): SyntheticOrder 
   return buildOrder(randomUUID(), createdAtMs, 1 + Math.floor(Math.random() * 3000), lines);
 }
 
+/** The item lines the per-minute rollup counts in the minutes `range` touches (the bench's private tables hold nothing else). */
+function rollupLines(config: InfraConfig, range: TsRange) {
+  return sql`SELECT SUM(lines) FROM ${identifier(config.PINOT_ORDER_ITEMS_BY_MINUTE_TABLE)} WHERE tsMinute >= ${Math.floor(range.fromMs / 60_000)} AND tsMinute < ${Math.ceil(range.toMs / 60_000)}`;
+}
+
 export interface LoadReport {
   /** The timestamps the orders were spread over, as ISO-8601. */
   from: string;
@@ -53,6 +58,8 @@ export interface LoadReport {
   ordersInPinot: number;
   /** Enriched item lines Pinot holds in the range once their orders are all in (measuring waits for both tables). */
   itemsInPinot: number;
+  /** Item lines the per-minute rollup counts in the range (its SUM(lines)), once it holds them all. */
+  itemsInRollup: number;
   ingestSeconds: number;
 }
 
@@ -85,6 +92,7 @@ export async function ensureOrders(config: InfraConfig, pinot: PinotClient, targ
     produceOrdersPerSecond: 0,
     ordersInPinot: ordersBefore,
     itemsInPinot: itemsBefore,
+    itemsInRollup: 0,
     ingestSeconds: 0,
   };
   if (missing === 0) return report;
@@ -122,7 +130,9 @@ export async function ensureOrders(config: InfraConfig, pinot: PinotClient, targ
   report.ordersInPinot = await waitForOrderCount(pinot, config.PINOT_ORDERS_TABLE, target, 15 * 60_000, (count) => log.debug({ count }, 'Pinot order count'), range);
   if (report.ordersInPinot < target) throw new Error(`Pinot holds ${report.ordersInPinot} of ${target} orders after 15 minutes: check the Pinot server log`);
   report.itemsInPinot = await waitForOrderCount(pinot, config.PINOT_ORDER_ITEMS_TABLE, itemsBefore + items, 15 * 60_000, undefined, range);
-  report.ingestSeconds = (Date.now() - started) / 1000;
   if (report.itemsInPinot < itemsBefore + items) throw new Error(`Pinot holds ${report.itemsInPinot} of ${itemsBefore + items} item lines after 15 minutes: check the Pinot server log`);
+  report.itemsInRollup = await waitForCount(pinot, rollupLines(config, span), report.itemsInPinot, 15 * 60_000);
+  report.ingestSeconds = (Date.now() - started) / 1000;
+  if (report.itemsInRollup < report.itemsInPinot) throw new Error(`the per-minute rollup counts ${report.itemsInRollup} of ${report.itemsInPinot} item lines after 15 minutes: check the Pinot server log`);
   return report;
 }

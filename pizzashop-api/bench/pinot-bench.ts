@@ -2,8 +2,9 @@
  * Pinot time of the API's own queries, uncached, over a 1-hour window holding >= PINOT_BENCH_ORDERS orders.
  * Usage: tsx pizzashop-api/bench/pinot-bench.ts <result.json> (`npm run bench -- pinot` records it as a dated run)
  * Fills [BENCH_HOUR_END - 1 h, BENCH_HOUR_END) (default: the current minute) with orders in time
- * order when it holds fewer, then runs overview and popular for that hour (`at` = its end) one
- * after another, straight to the broker, and reports Pinot's `timeUsedMs` p50/p95/max per query.
+ * order when it holds fewer, then runs overview and popular for that hour (`at` = its end) and popular
+ * for the hour ending now, one after another, straight to the broker, and reports Pinot's
+ * `timeUsedMs` p50/p95/max per query.
  * The orders go to private topics and Pinot tables made from docker/pinot/config for the run and
  * dropped at the end (testkit/src/bench/private-pipeline.ts), never into the stack's tables.
  */
@@ -21,8 +22,14 @@ import { explainPlan, runWithStats, timeRangeStatements, type PlanStats } from '
 
 const HOUR_MS = 3_600_000;
 const TARGET_P95_MS = 20;
+/** Prefix of the statements of popular for the window ending now (whole minutes plus its partial first minute). */
+const NOW_FORM = 'now: ';
 /** The queries behind each route, as the API names them in its metrics. */
-const ROUTES = { overview: ['table-stats', 'overview-current', 'overview-previous'], popular: ['popular-items', 'popular-categories'] } as const;
+const ROUTES = {
+  overview: ['table-stats', 'overview-current', 'overview-previous'],
+  popular: ['popular-by-minute'],
+  'popular ending now': [`${NOW_FORM}popular-by-minute`, `${NOW_FORM}popular-edge-items`, `${NOW_FORM}popular-edge-categories`],
+} as const;
 const benchEnvSchema = infraEnvSchema.extend({
   PINOT_BENCH_ORDERS: z.coerce.number().int().min(0).default(1_000_000),
   PINOT_BENCH_ROUNDS: z.coerce.number().int().min(1).default(100),
@@ -41,8 +48,14 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? 0;
 }
 
-/** Equal rows, numbers within a relative 1e-9 (a star-tree adds doubles in another order). */
-function sameRows(a: unknown[][], b: unknown[][]): boolean {
+/**
+ * Equal rows in any order, numbers within a relative 1e-9 (a star-tree adds doubles in another
+ * order), the wider form cut to the narrower's columns (the rollup's rows carry categoryOrders too).
+ */
+function sameRows(left: unknown[][], right: unknown[][]): boolean {
+  const width = Math.min(left[0]?.length ?? 0, right[0]?.length ?? 0);
+  const sorted = (rows: unknown[][]) => rows.map((row) => row.slice(0, width)).sort((x, y) => (JSON.stringify(x) < JSON.stringify(y) ? -1 : 1));
+  const [a, b] = [sorted(left), sorted(right)];
   const same = (x: unknown, y: unknown) => (typeof x === 'number' && typeof y === 'number' ? Math.abs(x - y) <= 1e-9 * Math.max(1, Math.abs(x), Math.abs(y)) : x === y);
   return a.length === b.length && a.every((row, i) => row.length === b[i]?.length && row.every((cell, j) => same(cell, b[i]?.[j])));
 }
@@ -112,14 +125,21 @@ async function benchmark(output: string, config: z.infer<typeof benchEnvSchema>)
   };
   const pinot = new PinotClient({ brokerUrls: config.PINOT_BROKER_URLS, timeoutMs: config.PINOT_BENCH_TIMEOUT_MS, onQuery: record });
   const analytics = new OrdersAnalytics(pinot, pinotTables(config));
+  const nowPinot = new PinotClient({ brokerUrls: config.PINOT_BROKER_URLS, timeoutMs: config.PINOT_BENCH_TIMEOUT_MS, onQuery: (event) => record({ ...event, name: `${NOW_FORM}${event.name}` }) });
+  const nowAnalytics = new OrdersAnalytics(nowPinot, pinotTables(config));
   const at = hourEnd;
   const lock = config.BENCH_MEASURE_LOCK ? await acquireMeasureLock(config.BENCH_MEASURE_LOCK, () => log.info({ file: config.BENCH_MEASURE_LOCK }, 'waiting for the measurement lock')) : undefined;
   const loadAverageBefore = loadavg()[0];
   const answers: Record<string, unknown> = {};
-  /** One overview and one popular, as the API asks for them; a failed query (e.g. a timeout) is counted, not fatal. */
+  /**
+   * One overview and one popular for the hour, as the API asks for them, and popular for the hour
+   * ending now (it starts inside the filled hour: whole minutes plus a partial first minute); a failed
+   * query (e.g. a timeout) is counted, not fatal.
+   */
   const round = async () => {
     answers.overview = await analytics.overview({ window: '1h', at }).catch((err: Error) => ({ failed: err.message }));
     answers.popular = await analytics.popular({ window: '1h', limit: 5, at }).catch((err: Error) => ({ failed: err.message }));
+    answers.popularEndingNow = await nowAnalytics.popular({ window: '1h', limit: 5, at: undefined }).catch((err: Error) => ({ failed: err.message }));
   };
   for (let i = 0; i < Math.min(5, config.PINOT_BENCH_ROUNDS); i++) await round();
   samples.clear();
@@ -128,7 +148,7 @@ async function benchmark(output: string, config: z.infer<typeof benchEnvSchema>)
     if ((i + 1) % 10 === 0) log.info({ rounds: i + 1, of: config.PINOT_BENCH_ROUNDS }, 'measuring');
   }
   lock?.release();
-  await pinot.close();
+  await Promise.all([pinot.close(), nowPinot.close()]);
   log.info('collecting Pinot statistics and plans, minute form against ts form');
   const diagnosis = await diagnose(config.PINOT_BROKER_URLS[0] as string, pinotTables(config), at, config.PINOT_BENCH_TS_ROUNDS).catch((err: Error) => {
     log.error({ err }, 'diagnosis failed; the measured figures are kept');
@@ -151,6 +171,7 @@ async function benchmark(output: string, config: z.infer<typeof benchEnvSchema>)
     }),
   );
   const ordersInHour = load.ordersInPinot.toLocaleString('en');
+  const windowOf = (route: string) => (route.endsWith('ending now') ? '1-hour window ending now (its first minute partly in the filled hour)' : `1-hour window holding ${ordersInHour} orders`);
   const p95 = (name: string) => queries[name]?.timeUsedMs.p95;
   const figures = Object.entries(ROUTES).flatMap(([route, names]) =>
     names.flatMap((name): Figure[] => {
@@ -164,7 +185,7 @@ async function benchmark(output: string, config: z.infer<typeof benchEnvSchema>)
     }),
   );
   const readme = Object.entries(ROUTES).map(([route, names]) => ({
-    what: `Pinot timeUsedMs of ${route}'s queries (${names.join(', ')}), uncached, 1-hour window holding ${ordersInHour} orders`,
+    what: `Pinot timeUsedMs of ${route}'s queries (${names.join(', ')}), uncached, ${windowOf(route)}`,
     measured: `p95 ${names.map((n) => `${p95(n) ?? 'n/m'}`).join(' / ')} ms`,
     target: `p95 < ${TARGET_P95_MS} ms`,
   }));
@@ -174,7 +195,7 @@ async function benchmark(output: string, config: z.infer<typeof benchEnvSchema>)
     readme,
     notes: [
       ...('failed' in diagnosis ? [`diagnosis failed: ${String(diagnosis.failed)}`] : Object.entries(diagnosis).map(([name, d]) => diagnosisNote(name, d))),
-      `${config.PINOT_BENCH_ROUNDS} rounds of overview then popular (limit 5) for the hour ending ${new Date(hourEnd).toISOString()}, straight to the broker, after 5 warm-up rounds; failed calls: ${Object.entries(queries).map(([n, q]) => `${n} ${q.failed}`).join(', ')}.`,
+      `${config.PINOT_BENCH_ROUNDS} rounds of overview then popular (limit 5) for the hour ending ${new Date(hourEnd).toISOString()}, then popular for the hour ending now, straight to the broker, after 5 warm-up rounds; failed calls: ${Object.entries(queries).map(([n, q]) => `${n} ${q.failed}`).join(', ')}.`,
     ],
     at: new Date().toISOString(),
     machine: { cpus: cpus().length, node: process.version, loadAverage1mBefore: loadAverageBefore, loadAverage1mAfter: loadavg()[0] },

@@ -1,7 +1,7 @@
-// Pinot's own execution statistics and EXPLAIN PLAN of a statement, and the `ts`-filtered forms of
-// the API's time-range statements, so the Pinot bench shows where the time goes and what the star-tree saves.
+// Pinot's own execution statistics and EXPLAIN PLAN of a statement, and the forms the API's time-range
+// statements replaced, so the Pinot bench shows where the time goes and what the star-tree and the rollup save.
 import type { SqlFragment } from '@pizzashop/common';
-import { periodQuery, popularCategoriesQuery, popularItemsQuery, type PinotTables } from '../src/queries.js';
+import { periodQuery, popularByMinuteQuery, popularEdgeItemsQuery, type PinotTables } from '../src/queries.js';
 import type { SqlRange } from '../src/time-windows.js';
 
 /** The broker response fields that say how a query ran (Pinot 0.11). */
@@ -53,15 +53,17 @@ export async function explainPlan(brokerUrl: string, statement: SqlFragment): Pr
 
 /**
  * The API's time-range statements of the measured hour by metric name, each in the form the API
- * sends (`minute`: on tsMinute, its range being whole minutes) and in the `ts` form it replaced.
+ * sends (`minute`: on tsMinute, its range being whole minutes) and in the form it replaced (`ts`):
+ * the same statement on `ts`, or for popular the items table grouped the same way over the same range.
  */
 export function timeRangeStatements(tables: PinotTables, current: SqlRange, previous: SqlRange): Record<string, { minute: SqlFragment; ts: SqlFragment }> {
   const onTs = ({ from, to }: SqlRange): SqlRange => ({ from, to });
   const both = (build: (range: SqlRange) => SqlFragment, range: SqlRange) => ({ minute: build(range), ts: build(onTs(range)) });
+  const minutes = current.minutes;
+  if (!minutes) throw new Error('timeRangeStatements: the measured hour must have whole-minute edges');
   return {
     'overview-current': both((r) => periodQuery(tables, r), current),
     'overview-previous': both((r) => periodQuery(tables, r), previous),
-    'popular-items': both((r) => popularItemsQuery(tables, r, 5), current),
-    'popular-categories': both((r) => popularCategoriesQuery(tables, r, 5, 'approximate'), current),
+    'popular-by-minute': { minute: popularByMinuteQuery(tables, minutes), ts: popularEdgeItemsQuery(tables, onTs(current)) },
   };
 }

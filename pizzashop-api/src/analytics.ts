@@ -8,12 +8,12 @@ import {
   type PinotTables,
   ordersPerMinuteQuery,
   periodQuery,
-  popularCategoriesQuery,
-  popularItemsQuery,
+  popularByMinuteQuery,
+  popularEdgeCategoriesQuery,
+  popularEdgeItemsQuery,
   tableStatsQuery,
 } from './queries.js';
 import {
-  WINDOWS,
   type OrderDetail,
   type OrdersPerMinute,
   type OrdersPerMinuteQuery,
@@ -22,16 +22,14 @@ import {
   type Popular,
   type PopularQuery,
 } from '@pizzashop/common/api-contracts';
-import { comparedPeriods, formatMinute, MINUTE_MS, minuteBuckets, trailingWindow } from './time-windows.js';
+import { rankPopular } from './popular-ranking.js';
+import { comparedPeriods, formatMinute, MINUTE_MS, minuteBuckets, popularRanges } from './time-windows.js';
 
 /** A number from a Pinot cell; empty aggregations come back as null, NaN or "-Infinity" and count as 0. */
 function num(cell: unknown): number {
   const n = typeof cell === 'number' ? cell : Number(cell);
   return Number.isFinite(n) ? n : 0;
 }
-
-/** The longest window whose distinct order counts are exact (a few thousand orders at most). */
-const EXACT_DISTINCT_MAX_WINDOW_MS = 5 * MINUTE_MS;
 
 function firstRow(result: PinotResult): unknown[] {
   return result.rows[0] ?? [];
@@ -67,28 +65,27 @@ export class OrdersAnalytics {
     };
   }
 
-  /** Orders per product are exact; per category exact in windows up to 5 minutes and approximate (HyperLogLog) beyond. */
+  /**
+   * Orders and units per product and per category, exact: the window's whole minutes come from the
+   * per-minute rollup and a partial first minute from the items table (see popularRanges); an
+   * order's items share its time, so each order is counted on one side only.
+   */
   async popular({ window, limit, at }: PopularQuery): Promise<Popular> {
-    const range = trailingWindow(window, at);
-    const mode = WINDOWS[window] <= EXACT_DISTINCT_MAX_WINDOW_MS ? 'exact' : 'approximate';
-    const [items, categories] = await Promise.all([
-      this.pinot.query(popularItemsQuery(this.tables, range, limit), { name: 'popular-items' }),
-      this.pinot.query(popularCategoriesQuery(this.tables, range, limit, mode), { name: 'popular-categories' }),
+    const { minutes, edge } = popularRanges(window, at, this.clock());
+    const noRows = Promise.resolve({ rows: [] as unknown[][] });
+    const [byMinute, edgeItems, edgeCategories] = await Promise.all([
+      this.pinot.query(popularByMinuteQuery(this.tables, minutes), { name: 'popular-by-minute' }),
+      edge ? this.pinot.query(popularEdgeItemsQuery(this.tables, edge), { name: 'popular-edge-items' }) : noRows,
+      edge ? this.pinot.query(popularEdgeCategoriesQuery(this.tables, edge), { name: 'popular-edge-categories' }) : noRows,
     ]);
-    return {
-      items: items.rows.map(([product, image, orders, quantity, category]) => ({
-        product: String(product),
-        image: String(image),
-        category: String(category),
-        orders: num(orders),
-        quantity: num(quantity),
-      })),
-      categories: categories.rows.map(([category, orders, quantity]) => ({
-        category: String(category),
-        orders: num(orders),
-        quantity: num(quantity),
-      })),
-    };
+    return rankPopular(
+      [
+        ...byMinute.rows.map(([product, image, category, lines, units, categoryOrders]) => ({ product: String(product), image: String(image), category: String(category), orders: num(lines), quantity: num(units), categoryOrders: num(categoryOrders) })),
+        ...edgeItems.rows.map(([product, image, category, lines, units]) => ({ product: String(product), image: String(image), category: String(category), orders: num(lines), quantity: num(units), categoryOrders: 0 })),
+      ],
+      edgeCategories.rows.map(([category, orders]) => ({ category: String(category), orders: num(orders) })),
+      limit,
+    );
   }
 
   /** One row per minute, oldest first; minutes without orders are present with zeros. */

@@ -5,21 +5,26 @@ import type { SqlRange } from './time-windows.js';
 /**
  * Every Pinot statement the API runs. Values arrive already validated (UUIDs, allow-listed windows,
  * bounded integers) and are still rendered as literals by `sql`, never concatenated. Checked
- * against Pinot 0.11.0 (v1 engine): ago()/now(), DISTINCTCOUNT, DISTINCTCOUNTHLL,
+ * against Pinot 0.11.0 (v1 engine): ago()/now(), DISTINCTCOUNT,
  * GROUP BY on expressions. Results are read by position, so aliases only serve readability; an alias must not
  * repeat a column name (Pinot 0.11 substitutes it inside ORDER BY: `SUM(quantity) AS quantity`
  * fails with "sum not found").
  */
 
-/** The tables the statements read (PINOT_ORDERS_TABLE, PINOT_ORDER_ITEMS_TABLE). */
+/** The tables the statements read (PINOT_ORDERS_TABLE, PINOT_ORDER_ITEMS_TABLE, PINOT_ORDER_ITEMS_BY_MINUTE_TABLE). */
 export interface PinotTables {
   orders: SqlFragment;
   orderItems: SqlFragment;
+  orderItemsByMinute: SqlFragment;
 }
 
 /** The configured table names as checked identifiers. */
-export function pinotTables(names: { PINOT_ORDERS_TABLE: string; PINOT_ORDER_ITEMS_TABLE: string }): PinotTables {
-  return { orders: identifier(names.PINOT_ORDERS_TABLE), orderItems: identifier(names.PINOT_ORDER_ITEMS_TABLE) };
+export function pinotTables(names: { PINOT_ORDERS_TABLE: string; PINOT_ORDER_ITEMS_TABLE: string; PINOT_ORDER_ITEMS_BY_MINUTE_TABLE: string }): PinotTables {
+  return {
+    orders: identifier(names.PINOT_ORDERS_TABLE),
+    orderItems: identifier(names.PINOT_ORDER_ITEMS_TABLE),
+    orderItemsByMinute: identifier(names.PINOT_ORDER_ITEMS_BY_MINUTE_TABLE),
+  };
 }
 
 /**
@@ -27,7 +32,7 @@ export function pinotTables(names: { PINOT_ORDERS_TABLE: string; PINOT_ORDER_ITE
  * edges, on `ts` otherwise. Pinot uses a segment's star-tree index only when every filtered column is
  * one of its dimensions, or the filter holds for the whole segment (it then drops it). `ts` is no
  * dimension, so a `ts` range makes Pinot scan the rows of the segment holding the window's start;
- * `tsMinute` is the first dimension of both tables' star-trees, so the star-tree answers every
+ * `tsMinute` is the first dimension of the orders star-tree, so the star-tree answers every
  * committed segment the range touches. Consuming segments have no star-tree and are scanned either way.
  */
 export function timeFilter(range: SqlRange): SqlFragment {
@@ -58,40 +63,49 @@ export function periodQuery(tables: PinotTables, period: SqlRange): SqlFragment 
 }
 
 /**
- * How `orders` of a category (distinct orders containing it) is counted: exactly with DISTINCTCOUNT,
- * or with HyperLogLog (DISTINCTCOUNTHLL, Pinot's default precision) where the window holds too many
- * orders for an exact count in milliseconds; the star-tree index pre-aggregates it.
+ * More groups than any catalogue has products: the popular statements return every product (or
+ * category) of their range and the API ranks and merges them (see analytics.ts), so no LIMIT may cut one off.
  */
-export type DistinctOrders = 'exact' | 'approximate';
-
-const distinctOrders = (mode: DistinctOrders) => (mode === 'exact' ? sql`DISTINCTCOUNT(orderId)` : sql`DISTINCTCOUNTHLL(orderId)`);
+export const ALL_GROUPS = 10_000;
 
 /**
- * Rows [product, image, orders, quantity, category], most ordered first. An order has one line per
- * product (POST /orders refuses a second line of a product, the simulator draws distinct products),
- * so the lines of a product are its distinct orders: COUNT(*), exact in every window and summed
- * from the star-tree index.
+ * Rows [product, image, category, order lines, units, category orders] per product over whole
+ * minutes [from, to) of the per-minute rollup `order_items_by_minute`, which Pinot aggregates at
+ * ingestion (one row per minute, product and stream partition instead of one per item). An order has
+ * one line per product (POST /orders refuses a second line of a product), so a product's lines are
+ * its orders; `categoryOrders` sums the enricher's `firstOfCategory`, one per order and category, so
+ * per category it is the distinct orders containing it, exactly.
  */
-export function popularItemsQuery(tables: PinotTables, range: SqlRange, limit: number): SqlFragment {
+export function popularByMinuteQuery(tables: PinotTables, minutes: { from: number; to: number }): SqlFragment {
   return sql`
-    SELECT productName, image, COUNT(*) AS orderCount, SUM(quantity) AS units, category
+    SELECT productName, image, category, SUM(lines) AS lineCount, SUM(units) AS unitCount, SUM(categoryOrders) AS categoryOrderCount
+    FROM ${tables.orderItemsByMinute}
+    WHERE tsMinute >= ${minutes.from} AND tsMinute < ${minutes.to}
+    GROUP BY productName, image, category
+    LIMIT ${ALL_GROUPS}`;
+}
+
+/**
+ * Rows [product, image, category, order lines, units] of the items in `range`, at most the minute a
+ * window ending "now" starts inside (the rollup holds whole minutes only).
+ */
+export function popularEdgeItemsQuery(tables: PinotTables, range: SqlRange): SqlFragment {
+  return sql`
+    SELECT productName, image, category, COUNT(*) AS lineCount, SUM(quantity) AS unitCount
     FROM ${tables.orderItems}
     WHERE ${timeFilter(range)}
     GROUP BY productName, image, category
-    ORDER BY COUNT(*) DESC, SUM(quantity) DESC, productName
-    LIMIT ${limit}`;
+    LIMIT ${ALL_GROUPS}`;
 }
 
-/** Rows [category, distinct orders, quantity], most ordered first. */
-export function popularCategoriesQuery(tables: PinotTables, range: SqlRange, limit: number, mode: DistinctOrders = 'exact'): SqlFragment {
-  const orders = distinctOrders(mode);
+/** Rows [category, distinct orders] of the items in `range` (the same partial minute), exact. */
+export function popularEdgeCategoriesQuery(tables: PinotTables, range: SqlRange): SqlFragment {
   return sql`
-    SELECT category, ${orders} AS orderCount, SUM(quantity) AS units
+    SELECT category, DISTINCTCOUNT(orderId) AS orderCount
     FROM ${tables.orderItems}
     WHERE ${timeFilter(range)}
     GROUP BY category
-    ORDER BY ${orders} DESC, SUM(quantity) DESC, category
-    LIMIT ${limit}`;
+    LIMIT ${ALL_GROUPS}`;
 }
 
 /** Rows [epoch minute, orders, revenue] for the newest `maxMinutes` minutes that have orders, newest first. */

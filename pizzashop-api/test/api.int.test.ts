@@ -15,8 +15,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildOrder, connectOrderProducer, produceOrders, type SyntheticOrder, TcpProxy, testPort } from '@pizzashop/testkit';
 import { apiEnvSchema } from '../src/config.js';
 import { createApiService, type ApiService } from '../src/service.js';
-import { ordersPerMinuteQuery, periodQuery, pinotTables, popularCategoriesQuery, popularItemsQuery } from '../src/queries.js';
-import { comparedPeriods, minuteBuckets, type SqlRange } from '../src/time-windows.js';
+import { ordersPerMinuteQuery, periodQuery, pinotTables, popularByMinuteQuery, popularEdgeCategoriesQuery, popularEdgeItemsQuery } from '../src/queries.js';
+import { comparedPeriods, minuteBuckets, popularRanges, type SqlRange } from '../src/time-windows.js';
 
 const log = createLogger('pizzashop-api-it', process.env.LOG_LEVEL ?? 'warn');
 const infra = loadConfig(infraEnvSchema, process.env, 'pizzashop-api integration test');
@@ -54,6 +54,8 @@ const orders: Record<string, SyntheticOrder> = {
   o6: buildOrder(randomUUID(), end - 5 * MINUTE - 1, 6, [{ product: P1, quantity: 1 }]),
   o7: buildOrder(randomUUID(), end - 10 * MINUTE - 1, 7, [{ product: P2, quantity: 1 }]),
   o8: buildOrder(randomUUID(), end, 8, [{ product: P1, quantity: 1 }]),
+  /** Two products of one category in one order, inside the hour but before every 5-minute period: a category counts it once. */
+  o9: buildOrder(randomUUID(), end - 30 * MINUTE, 9, [{ product: P1, quantity: 1 }, { product: P2, quantity: 1 }]),
 };
 const all = Object.values(orders);
 const at = new Date(end).toISOString();
@@ -135,15 +137,20 @@ describe('pizzashop-api on the real stack', () => {
     expect(periods(a).current).toEqual({ orders: 4, totalPrice: 790 });
   });
 
-  it('popular over 1h counts each product\'s orders exactly (star-tree COUNT) and each category\'s with HyperLogLog', async () => {
+  it('popular over 1h counts each product\'s orders and each category\'s distinct orders exactly, from the per-minute rollup', async () => {
     const { status, body } = await get(`/orders/popular?window=1h&limit=50&at=${at}`);
     expect(status).toBe(200);
     const ours = (body.items as Array<{ product: string; orders: number; quantity: number }>).filter((i) => i.product.startsWith(`it-${run}-`));
     expect(Object.fromEntries(ours.map((i) => [i.product, { orders: i.orders, quantity: i.quantity }]))).toEqual({
       [P3.name]: { orders: 3, quantity: 6 },
-      [P1.name]: { orders: 3, quantity: 4 },
-      [P2.name]: { orders: 3, quantity: 4 },
+      [P1.name]: { orders: 4, quantity: 5 },
+      [P2.name]: { orders: 4, quantity: 5 },
     });
+    const categories = (body.categories as Array<{ category: string; orders: number; quantity: number }>).filter((c) => c.category.startsWith(`it-${run}-`));
+    expect(categories).toEqual([
+      { category: P1.category, orders: 7, quantity: 10 },
+      { category: P3.category, orders: 3, quantity: 6 },
+    ]);
   });
 
   it('popular ranks products and categories by distinct orders, then quantity', async () => {
@@ -174,23 +181,27 @@ describe('pizzashop-api on the real stack', () => {
     expect(body).toEqual(Array.from({ length: 10 }, (_, i) => ({ timestamp: minute(i - 9), ...(expected.get(i - 9) ?? { orders: 0, revenue: 0 }) })));
   });
 
-  it('answers each windowed statement on tsMinute exactly like its ts form on the same rows', async () => {
-    const tables = pinotTables({ PINOT_ORDERS_TABLE: 'orders', PINOT_ORDER_ITEMS_TABLE: 'order_items_enriched' });
+  it('answers each windowed statement on tsMinute exactly like its ts form, and the rollup like the items table, on the same rows', async () => {
+    const tables = pinotTables({ PINOT_ORDERS_TABLE: 'orders', PINOT_ORDER_ITEMS_TABLE: 'order_items_enriched', PINOT_ORDER_ITEMS_BY_MINUTE_TABLE: 'order_items_by_minute' });
     const onTs = ({ from, to }: SqlRange): SqlRange => ({ from, to });
+    const ours = (rows: unknown[][]) => rows.filter((row) => String(row[0]).startsWith(`it-${run}-`)).sort((a, b) => String(a[0]).localeCompare(String(b[0])));
     for (const window of ['5m', '1h'] as const) {
       const { current, previous } = comparedPeriods(window, end);
       const buckets = minuteBuckets(10, end, 0).range;
-      const statements = [
-        (r: SqlRange) => periodQuery(tables, r),
-        (r: SqlRange) => popularItemsQuery(tables, r, 50),
-        (r: SqlRange) => popularCategoriesQuery(tables, r, 50, 'exact'),
-        (r: SqlRange) => popularCategoriesQuery(tables, r, 50, 'approximate'),
-      ].flatMap((build) => [current, previous].map((range) => ({ minute: build(range), ts: build(onTs(range)) })));
+      const statements = [current, previous].map((range) => ({ minute: periodQuery(tables, range), ts: periodQuery(tables, onTs(range)) }));
       statements.push({ minute: ordersPerMinuteQuery(tables, buckets, 10), ts: ordersPerMinuteQuery(tables, onTs(buckets), 10) });
       for (const { minute, ts } of statements) {
         expect(minute.text).toContain('tsMinute >=');
         expect((await pinot.query(minute)).rows, minute.text).toEqual((await pinot.query(ts)).rows);
       }
+      const rollup = ours((await pinot.query(popularByMinuteQuery(tables, popularRanges(window, end, 0).minutes))).rows);
+      const items = ours((await pinot.query(popularEdgeItemsQuery(tables, onTs(current)))).rows);
+      expect(rollup.map((row) => row.slice(0, 5)), `${window}: rollup vs items table per product`).toEqual(items);
+      const categoryOrders = new Map<string, number>();
+      for (const row of rollup) categoryOrders.set(String(row[2]), (categoryOrders.get(String(row[2])) ?? 0) + Number(row[5]));
+      const distinct = ours((await pinot.query(popularEdgeCategoriesQuery(tables, onTs(current)))).rows);
+      expect(distinct.length).toBeGreaterThan(0);
+      expect(Object.fromEntries(categoryOrders), `${window}: rollup's categoryOrders vs DISTINCTCOUNT(orderId)`).toEqual(Object.fromEntries(distinct.map(([c, n]) => [String(c), Number(n)])));
     }
   });
 

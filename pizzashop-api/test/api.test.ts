@@ -59,29 +59,36 @@ describe('GET /orders/overview', () => {
 });
 
 describe('GET /orders/popular and /orders/ordersPerMinute', () => {
-  it('returns items and categories with the requested limit, every limit cut from one top-50 query per window', async () => {
+  it('returns items and categories with the requested limit, every limit cut from one set of queries per window', async () => {
     const { request, sqls } = api();
     const res = await request('/orders/popular?limit=1&window=5m');
     expect(await res.json()).toEqual({
       items: [{ product: 'Margherita', image: 'img/m.png', category: 'pizzas-veg', orders: 12, quantity: 30 }],
-      categories: [{ category: 'pizzas-veg', orders: 40, quantity: 95 }],
+      categories: [{ category: 'pizzas-veg', orders: 40, quantity: 41 }],
     });
     const two = (await (await request('/orders/popular?limit=2&window=5m')).json()) as { items: Array<{ product: string }>; categories: unknown[] };
     expect(two.items.map((i) => i.product)).toEqual(['Margherita', 'Farmhouse']);
-    expect(two.categories).toHaveLength(2);
-    expect(sqls).toHaveLength(2);
-    expect(sqls.every((s) => s.endsWith('LIMIT 50'))).toBe(true);
+    expect(two.categories).toEqual([
+      { category: 'pizzas-veg', orders: 40, quantity: 41 },
+      { category: 'drinks', orders: 7, quantity: 14 },
+    ]);
+    expect(sqls).toHaveLength(3);
+    expect(sqls.every((s) => s.endsWith('LIMIT 10000'))).toBe(true);
   });
 
-  it('counts a product\'s orders as its lines in every window, a category\'s exactly up to 5m and with HyperLogLog for 15m and 1h', async () => {
+  it('reads whole minutes from the per-minute rollup and the partial first minute of a window ending now from the items table', async () => {
     const { request, sqls } = api();
     await request('/orders/popular?window=5m');
-    await request('/orders/popular?window=1h');
-    const items = sqls.filter((s) => s.includes('GROUP BY productName'));
-    expect(items).toHaveLength(2);
-    expect(items.every((s) => s.includes('COUNT(*) AS orderCount') && !s.includes('DISTINCTCOUNT'))).toBe(true);
-    const categories = sqls.filter((s) => s.includes('GROUP BY category'));
-    expect(categories.map((s) => /DISTINCTCOUNT(HLL)?\(orderId\)/.exec(s)?.[0])).toEqual(['DISTINCTCOUNT(orderId)', 'DISTINCTCOUNTHLL(orderId)']);
+    const minute = Math.floor(NOW / 60_000);
+    expect(sqls.find((s) => s.includes('FROM order_items_by_minute'))).toContain(`WHERE tsMinute >= ${minute - 4} AND tsMinute < ${minute + 1}`);
+    const edge = sqls.filter((s) => s.includes('FROM order_items_enriched'));
+    expect(edge).toHaveLength(2);
+    expect(edge.every((s) => s.includes(`WHERE ts >= ago('PT5M') AND ts < ${(minute - 4) * 60_000}`))).toBe(true);
+    expect(edge.find((s) => s.includes('GROUP BY category'))).toContain('DISTINCTCOUNT(orderId)');
+    sqls.length = 0;
+    await request('/orders/popular?window=1h&at=2026-11-25T10:00:00Z');
+    const end = Date.UTC(2026, 10, 25, 10) / 60_000;
+    expect(sqls).toEqual([expect.stringContaining(`FROM order_items_by_minute WHERE tsMinute >= ${end - 60} AND tsMinute < ${end}`)]);
   });
 
   it('zero-fills every minute, oldest first, in the reference timestamp format', async () => {

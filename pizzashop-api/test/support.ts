@@ -71,22 +71,31 @@ export function standardAnswers(sql: string): PinotReply {
     const current = sql.endsWith('< now()') || sql.endsWith(`< ${currentEnd / 60_000}`);
     return { columns: ['o', 't'], rows: [current ? [968, 4313950.0] : [958, 4281751.0]] };
   }
+  if (sql.includes('FROM order_items_by_minute')) {
+    return {
+      columns: ['p', 'i', 'c', 'lines', 'units', 'categoryOrders'],
+      rows: [
+        ['Margherita', 'img/m.png', 'pizzas-veg', 10, 25.0, 30.0],
+        ['Farmhouse', 'img/f.png', 'pizzas-veg', 9, 11.0, 5.0],
+        ['Cola', 'img/c.png', 'drinks', 6, 12.0, 6.0],
+      ],
+    };
+  }
   if (sql.includes('GROUP BY productName')) {
     return {
-      columns: ['p', 'i', 'o', 'q', 'c'],
+      columns: ['p', 'i', 'c', 'lines', 'units'],
       rows: [
-        ['Margherita', 'img/m.png', 12, 30.0, 'pizzas-veg'],
-        ['Farmhouse', 'img/f.png', 9, 11.0, 'pizzas-veg'],
-        ['Cola', 'img/c.png', 7, 14.0, 'drinks'],
+        ['Margherita', 'img/m.png', 'pizzas-veg', 2, 5.0],
+        ['Cola', 'img/c.png', 'drinks', 1, 2.0],
       ],
     };
   }
   if (sql.includes('GROUP BY category')) {
     return {
-      columns: ['c', 'o', 'q'],
+      columns: ['c', 'o'],
       rows: [
-        ['pizzas-veg', 40, 95.0],
-        ['drinks', 7, 14.0],
+        ['pizzas-veg', 5],
+        ['drinks', 1],
       ],
     };
   }

@@ -1,6 +1,6 @@
 // Synthetic orders with the enriched items the enricher would make of them: building, producing, and
 // waiting until Pinot counts them.
-import { createIdempotentProducer, ensureTopics, identifier, orderTotal, sql, type EnrichedOrderItem, type Logger, type Order, type PinotClient, type Product } from '@pizzashop/common';
+import { createIdempotentProducer, ensureTopics, identifier, orderTotal, sql, type EnrichedOrderItem, type Logger, type Order, type PinotClient, type Product, type SqlFragment } from '@pizzashop/common';
 import type { Kafka, Producer } from 'kafkajs';
 
 /** An `orders` message together with the `enriched-order-items` messages the enricher would make of it. */
@@ -14,13 +14,26 @@ export interface OrderLine {
   quantity: number;
 }
 
+/** The enricher's `firstOfCategory` of line `index`: 1 when no earlier line's product has its category (all products are known here). */
+function firstOfCategory(lines: readonly OrderLine[], index: number): 0 | 1 {
+  const { category } = lines[index]!.product;
+  return lines.findIndex((l) => l.product.category === category) === index ? 1 : 0;
+}
+
 /** Builds one order (price = sum of quantity x price) and its enriched items, both stamped `createdAt`. */
 export function buildOrder(id: string, createdAtMs: number, userId: number, lines: OrderLine[]): SyntheticOrder {
   const createdAt = new Date(createdAtMs).toISOString();
   const items = lines.map(({ product, quantity }) => ({ productId: product.id, quantity, price: product.price }));
   return {
     order: { id, createdAt, userId, status: 'PLACED_ORDER', price: orderTotal(items), items, deliveryLat: 12.97, deliveryLon: 77.59 },
-    enrichedItems: lines.map(({ product }, i) => ({ orderId: id, createdAt, itemIndex: i, product, orderItem: items[i] as EnrichedOrderItem['orderItem'] })),
+    enrichedItems: lines.map(({ product }, i) => ({
+      orderId: id,
+      createdAt,
+      itemIndex: i,
+      product,
+      orderItem: items[i] as EnrichedOrderItem['orderItem'],
+      firstOfCategory: firstOfCategory(lines, i),
+    })),
   };
 }
 
@@ -68,7 +81,7 @@ export interface TsRange {
  * Polls `SELECT COUNT(*) FROM <table>` (within `range` when given) until it reaches `expected`;
  * returns the count seen last.
  */
-export async function waitForOrderCount(
+export function waitForOrderCount(
   pinot: PinotClient,
   table: string,
   expected: number,
@@ -76,9 +89,14 @@ export async function waitForOrderCount(
   onProgress?: (count: number) => void,
   range?: TsRange,
 ): Promise<number> {
-  const deadline = Date.now() + timeoutMs;
   const from = identifier(table);
   const statement = range ? sql`SELECT COUNT(*) FROM ${from} WHERE ts >= ${range.fromMs} AND ts < ${range.toMs}` : sql`SELECT COUNT(*) FROM ${from}`;
+  return waitForCount(pinot, statement, expected, timeoutMs, onProgress);
+}
+
+/** Polls a statement whose first cell is a count until it reaches `expected`; returns the count seen last. */
+export async function waitForCount(pinot: PinotClient, statement: SqlFragment, expected: number, timeoutMs: number, onProgress?: (count: number) => void): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
   let count = 0;
   while (Date.now() < deadline) {
     const result = await pinot.query(statement, { name: 'bench-count' }).catch(() => undefined);

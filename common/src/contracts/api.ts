@@ -135,7 +135,10 @@ export const popularResponseSchema = z
     categories: z.array(
       z.object({
         category: z.string(),
-        orders: count.meta({ description: 'Distinct orders containing the category: exact for windows up to 5m; for 15m and 1h a HyperLogLog estimate (Pinot DISTINCTCOUNTHLL, standard error about 6.5%, so categories with close counts can swap places).' }),
+        orders: count.meta({
+          description:
+            'Distinct orders containing the category, exact in every window (the enricher marks each order\'s first line of a category; items enriched before that mark existed count 0 here).',
+        }),
         quantity: count,
       }),
     ),

@@ -8,7 +8,7 @@ import { render, jsonString } from '../templates.js';
 import { addedColumns, schemaUpgradeMessage, type SchemaJson } from './pinot-schema-upgrade.js';
 import type { SetupComponent, StackContext } from './types.js';
 
-export const PINOT_TABLES = ['orders', 'order_items_enriched', 'alerts'] as const;
+export const PINOT_TABLES = ['orders', 'order_items_enriched', 'order_items_by_minute', 'alerts'] as const;
 /** The order lifecycle's upsert tables (latest status and courier position per order). */
 export const PINOT_LIFECYCLE_TABLES = ['order_statuses', 'delivery_statuses'] as const;
 const STACK_TABLES = [...PINOT_TABLES, ...PINOT_LIFECYCLE_TABLES];

@@ -9,7 +9,7 @@ import type { Kafka } from 'kafkajs';
 import { readTableSchema, renderTableTemplate, type PINOT_LIFECYCLE_TABLES, type PINOT_TABLES } from '@pizzashop/local-stack';
 
 /** The stack tables every private pipeline with Pinot copies. */
-const BENCH_TABLES = ['orders', 'order_items_enriched'] as const satisfies readonly (typeof PINOT_TABLES)[number][];
+const BENCH_TABLES = ['orders', 'order_items_enriched', 'order_items_by_minute'] as const satisfies readonly (typeof PINOT_TABLES)[number][];
 /** Copied too when asked for the order lifecycle (its own delivery-service). */
 const LIFECYCLE_TABLES = ['order_statuses', 'delivery_statuses'] as const satisfies readonly (typeof PINOT_LIFECYCLE_TABLES)[number][];
 /** Copied too when asked for alerts (its own alerts service: only the alerts test runs one). */
@@ -20,6 +20,7 @@ type BenchTable = (typeof BENCH_TABLES)[number] | (typeof LIFECYCLE_TABLES)[numb
 const TABLE_ENV: Record<BenchTable, string> = {
   orders: 'PINOT_ORDERS_TABLE',
   order_items_enriched: 'PINOT_ORDER_ITEMS_TABLE',
+  order_items_by_minute: 'PINOT_ORDER_ITEMS_BY_MINUTE_TABLE',
   order_statuses: 'PINOT_ORDER_STATUSES_TABLE',
   delivery_statuses: 'PINOT_DELIVERY_STATUSES_TABLE',
   alerts: 'PINOT_ALERTS_TABLE',
@@ -40,7 +41,7 @@ export interface PrivatePipeline {
   /** A consumer group name of this run (deleted by drop() like the enricher group). */
   group(name: string): string;
   /** Pinot tables, empty when the bench asked for Kafka only (`alerts` only with the `alerts` option). */
-  tables: { orders: string; orderItems: string; alerts?: string } | null;
+  tables: { orders: string; orderItems: string; orderItemsByMinute: string; alerts?: string } | null;
   /** The lifecycle's topics and tables, when asked for (`lifecycle`). */
   lifecycle: { orderStatuses: string; deliveryStatuses: string; deliveryState: string; tables: { orderStatuses: string; deliveryStatuses: string } | null } | null;
   /** ORDERS_TOPIC, ..., ENRICHER_GROUP_ID, ENRICHER_INSTANCE_ID, PINOT_ORDERS_TABLE, (DELIVERY_GROUP_ID, ..., ALERTS_TOPIC, ...): the env a service reads them from. */
@@ -191,7 +192,7 @@ export async function createPrivatePipeline(cfg: InfraConfig, bench: string, log
   const partitions = (await partitionCount(kafka, cfg.ORDERS_TOPIC)) || 3;
   const tableName = (table: string) => `bench_${bench}_${runId}_${table}`;
   const tables = options.pinot
-    ? { orders: tableName('orders'), orderItems: tableName('order_items_enriched'), ...(options.alerts ? { alerts: tableName('alerts') } : {}) }
+    ? { orders: tableName('orders'), orderItems: tableName('order_items_enriched'), orderItemsByMinute: tableName('order_items_by_minute'), ...(options.alerts ? { alerts: tableName('alerts') } : {}) }
     : null;
   const lifecycle = lifecycleTopics && {
     ...lifecycleTopics,
