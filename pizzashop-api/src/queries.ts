@@ -1,6 +1,6 @@
 // The Pinot SQL of the analytics endpoints (overview, popular, orders per minute, order detail, table stats).
 import { identifier, sql, type SqlFragment } from '@pizzashop/common';
-import type { SqlRange } from './time-windows.js';
+import type { PartialMinute, SqlRange } from './time-windows.js';
 
 /**
  * Every Pinot statement the API runs. Values arrive already validated (UUIDs, allow-listed windows,
@@ -86,24 +86,30 @@ export function popularByMinuteQuery(tables: PinotTables, minutes: { from: numbe
 }
 
 /**
- * Rows [product, image, category, order lines, units] of the items in `range`, at most the minute a
- * window ending "now" starts inside (the rollup holds whole minutes only).
+ * The rows of a window's partial first minute: `tsMinute` has an inverted index, so a consuming
+ * segment reads that minute's rows only and checks `ts` on those (a `ts` range alone would read `ts`
+ * of every row it holds: consuming segments are not sorted).
  */
-export function popularEdgeItemsQuery(tables: PinotTables, range: SqlRange): SqlFragment {
+function partialMinuteFilter(edge: PartialMinute): SqlFragment {
+  return sql`tsMinute = ${edge.minute} AND ts >= ${edge.from}`;
+}
+
+/** Rows [product, image, category, order lines, units] of the items in a window's partial first minute (the rollup holds whole minutes only). */
+export function popularEdgeItemsQuery(tables: PinotTables, edge: PartialMinute): SqlFragment {
   return sql`
     SELECT productName, image, category, COUNT(*) AS lineCount, SUM(quantity) AS unitCount
     FROM ${tables.orderItems}
-    WHERE ${timeFilter(range)}
+    WHERE ${partialMinuteFilter(edge)}
     GROUP BY productName, image, category
     LIMIT ${ALL_GROUPS}`;
 }
 
-/** Rows [category, distinct orders] of the items in `range` (the same partial minute), exact. */
-export function popularEdgeCategoriesQuery(tables: PinotTables, range: SqlRange): SqlFragment {
+/** Rows [category, distinct orders] of the items in the same partial minute, exact. */
+export function popularEdgeCategoriesQuery(tables: PinotTables, edge: PartialMinute): SqlFragment {
   return sql`
     SELECT category, DISTINCTCOUNT(orderId) AS orderCount
     FROM ${tables.orderItems}
-    WHERE ${timeFilter(range)}
+    WHERE ${partialMinuteFilter(edge)}
     GROUP BY category
     LIMIT ${ALL_GROUPS}`;
 }

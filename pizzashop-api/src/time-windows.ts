@@ -44,21 +44,28 @@ export function comparedPeriods(window: WindowName, at: number | undefined): { c
   return { current: literalRange(at - length, at), previous: literalRange(at - 2 * length, at - length) };
 }
 
+/** The part of a window ending now that lies in its first, partial minute: rows of `minute` from `from` on. */
+export interface PartialMinute {
+  minute: number;
+  from: SqlFragment;
+}
+
 /**
  * The ranges popular reads for a window: its whole minutes from the per-minute rollup and, for a
  * window ending now that starts inside a minute, that first partial minute from the items table:
  * [now - length, now) = [now - length, m) + [m, now), m being the first whole minute after the start.
  * The rollup's minutes run to the end of the current minute (items are refused when stamped more than
- * a moment ahead of the clock). The edge is written with ago() and the minute literals change once a
- * minute, so the shared-query cache keeps serving a room of dashboards with one Pinot call per tick.
+ * a moment ahead of the clock). The partial minute is written with ago() and the minute literals
+ * change once a minute, so the shared-query cache keeps serving a room of dashboards with one Pinot
+ * call per tick.
  */
-export function popularRanges(window: WindowName, at: number | undefined, nowMs: number): { minutes: { from: number; to: number }; edge?: SqlRange } {
+export function popularRanges(window: WindowName, at: number | undefined, nowMs: number): { minutes: { from: number; to: number }; edge?: PartialMinute } {
   const length = WINDOWS[window];
   if (at !== undefined) return { minutes: { from: Math.ceil((at - length) / MINUTE_MS), to: Math.ceil(at / MINUTE_MS) } };
   const start = nowMs - length;
   const firstWhole = Math.ceil(start / MINUTE_MS);
   const minutes = { from: firstWhole, to: Math.floor(nowMs / MINUTE_MS) + 1 };
-  return start % MINUTE_MS === 0 ? { minutes } : { minutes, edge: { from: minutesAgo(length / MINUTE_MS), to: epochMs(firstWhole * MINUTE_MS) } };
+  return start % MINUTE_MS === 0 ? { minutes } : { minutes, edge: { minute: firstWhole - 1, from: minutesAgo(length / MINUTE_MS) } };
 }
 
 /**

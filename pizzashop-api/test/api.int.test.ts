@@ -195,14 +195,31 @@ describe('pizzashop-api on the real stack', () => {
         expect((await pinot.query(minute)).rows, minute.text).toEqual((await pinot.query(ts)).rows);
       }
       const rollup = ours((await pinot.query(popularByMinuteQuery(tables, popularRanges(window, end, 0).minutes))).rows);
-      const items = ours((await pinot.query(popularEdgeItemsQuery(tables, onTs(current)))).rows);
+      const inRange = sql`ts >= ${current.from} AND ts < ${current.to}`;
+      const items = ours(
+        (await pinot.query(sql`SELECT productName, image, category, COUNT(*), SUM(quantity) FROM order_items_enriched WHERE ${inRange} GROUP BY productName, image, category LIMIT 1000`)).rows,
+      );
       expect(rollup.map((row) => row.slice(0, 5)), `${window}: rollup vs items table per product`).toEqual(items);
       const categoryOrders = new Map<string, number>();
       for (const row of rollup) categoryOrders.set(String(row[2]), (categoryOrders.get(String(row[2])) ?? 0) + Number(row[5]));
-      const distinct = ours((await pinot.query(popularEdgeCategoriesQuery(tables, onTs(current)))).rows);
+      const distinct = ours((await pinot.query(sql`SELECT category, DISTINCTCOUNT(orderId) FROM order_items_enriched WHERE ${inRange} GROUP BY category LIMIT 1000`)).rows);
       expect(distinct.length).toBeGreaterThan(0);
       expect(Object.fromEntries(categoryOrders), `${window}: rollup's categoryOrders vs DISTINCTCOUNT(orderId)`).toEqual(Object.fromEntries(distinct.map(([c, n]) => [String(c), Number(n)])));
     }
+  });
+
+  it('reads a partial first minute from the items table: the rows of that minute from its start on', async () => {
+    const tables = pinotTables({ PINOT_ORDERS_TABLE: 'orders', PINOT_ORDER_ITEMS_TABLE: 'order_items_enriched', PINOT_ORDER_ITEMS_BY_MINUTE_TABLE: 'order_items_by_minute' });
+    const o1Minute = { minute: (end - 4 * MINUTE) / MINUTE, from: sql`${end - 4 * MINUTE}` };
+    const items = (await pinot.query(popularEdgeItemsQuery(tables, o1Minute))).rows.filter((row) => String(row[0]).startsWith(`it-${run}-`));
+    expect(items.sort((a, b) => String(a[0]).localeCompare(String(b[0])))).toEqual([
+      [P3.name, P3.image, P3.category, 1, 1],
+      [P1.name, P1.image, P1.category, 1, 2],
+    ]);
+    const categories = (await pinot.query(popularEdgeCategoriesQuery(tables, o1Minute))).rows.filter((row) => String(row[0]).startsWith(`it-${run}-`));
+    expect(Object.fromEntries(categories)).toEqual({ [P1.category]: 1, [P3.category]: 1 });
+    const afterO1 = (await pinot.query(popularEdgeItemsQuery(tables, { ...o1Minute, from: sql`${end - 4 * MINUTE + 1}` }))).rows;
+    expect(afterO1.filter((row) => String(row[0]).startsWith(`it-${run}-`))).toEqual([]);
   });
 
   it('returns an order with its enriched items, 404 for an unknown id and 400 for a malformed one', async () => {
