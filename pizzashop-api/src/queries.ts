@@ -1,6 +1,6 @@
 // The Pinot SQL of the analytics endpoints (overview, popular, orders per minute, order detail, table stats).
 import { identifier, sql, type SqlFragment } from '@pizzashop/common';
-import type { PartialMinute, SqlRange } from './time-windows.js';
+import { MINUTE_MS, type PartialMinute, type SqlRange } from './time-windows.js';
 
 /**
  * Every Pinot statement the API runs. Values arrive already validated (UUIDs, allow-listed windows,
@@ -86,12 +86,13 @@ export function popularByMinuteQuery(tables: PinotTables, minutes: { from: numbe
 }
 
 /**
- * The rows of a window's partial first minute: `tsMinute` has an inverted index, so a consuming
+ * The rows of a window's partial first minute. `tsMinute` has an inverted index, so a consuming
  * segment reads that minute's rows only and checks `ts` on those (a `ts` range alone would read `ts`
- * of every row it holds: consuming segments are not sorted).
+ * of every row it holds: consuming segments are not sorted); the `ts` bounds let the broker's time
+ * pruner skip every committed segment outside the minute (it knows only `ts`).
  */
 function partialMinuteFilter(edge: PartialMinute): SqlFragment {
-  return sql`tsMinute = ${edge.minute} AND ts >= ${edge.from}`;
+  return sql`tsMinute = ${edge.minute} AND ts >= ${edge.from} AND ts < ${(edge.minute + 1) * MINUTE_MS}`;
 }
 
 /** Rows [product, image, category, order lines, units] of the items in a window's partial first minute (the rollup holds whole minutes only). */

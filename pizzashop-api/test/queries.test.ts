@@ -73,7 +73,7 @@ describe('Pinot queries', () => {
     const nowMinute = Math.floor(nowMs / 60_000);
     expect(now.minutes).toEqual({ from: nowMinute - 4, to: nowMinute + 1 });
     expect(now.edge?.minute).toBe(nowMinute - 5);
-    expect(queries.popularEdgeItemsQuery(tables, now.edge!).text).toContain(`WHERE tsMinute = ${nowMinute - 5} AND ts >= ago('PT5M')`);
+    expect(queries.popularEdgeItemsQuery(tables, now.edge!).text).toContain(`WHERE tsMinute = ${nowMinute - 5} AND ts >= ago('PT5M') AND ts < ${(nowMinute - 4) * 60_000}`);
     expect(popularRanges('1m', undefined, at)).toEqual({ minutes: { from: minute - 1, to: minute + 1 } });
   });
 
