@@ -9,8 +9,7 @@ import {
   ordersPerMinuteQuery,
   periodQuery,
   popularByMinuteQuery,
-  popularEdgeCategoriesQuery,
-  popularEdgeItemsQuery,
+  popularPartialMinuteQuery,
   tableStatsQuery,
 } from './queries.js';
 import {
@@ -72,18 +71,20 @@ export class OrdersAnalytics {
    */
   async popular({ window, limit, at }: PopularQuery): Promise<Popular> {
     const { minutes, edge } = popularRanges(window, at, this.clock());
-    const noRows = Promise.resolve({ rows: [] as unknown[][] });
-    const [byMinute, edgeItems, edgeCategories] = await Promise.all([
+    const [byMinute, partialMinute] = await Promise.all([
       this.pinot.query(popularByMinuteQuery(this.tables, minutes), { name: 'popular-by-minute' }),
-      edge ? this.pinot.query(popularEdgeItemsQuery(this.tables, edge), { name: 'popular-edge-items' }) : noRows,
-      edge ? this.pinot.query(popularEdgeCategoriesQuery(this.tables, edge), { name: 'popular-edge-categories' }) : noRows,
+      edge ? this.pinot.query(popularPartialMinuteQuery(this.tables, edge), { name: 'popular-partial-minute' }) : undefined,
     ]);
+    const rows = [...byMinute.rows, ...(partialMinute?.rows ?? [])];
     return rankPopular(
-      [
-        ...byMinute.rows.map(([product, image, category, lines, units, categoryOrders]) => ({ product: String(product), image: String(image), category: String(category), orders: num(lines), quantity: num(units), categoryOrders: num(categoryOrders) })),
-        ...edgeItems.rows.map(([product, image, category, lines, units]) => ({ product: String(product), image: String(image), category: String(category), orders: num(lines), quantity: num(units), categoryOrders: 0 })),
-      ],
-      edgeCategories.rows.map(([category, orders]) => ({ category: String(category), orders: num(orders) })),
+      rows.map(([product, image, category, lines, units, categoryOrders]) => ({
+        product: String(product),
+        image: String(image),
+        category: String(category),
+        orders: num(lines),
+        quantity: num(units),
+        categoryOrders: num(categoryOrders),
+      })),
       limit,
     );
   }

@@ -11,12 +11,6 @@ export interface ProductCounts {
   categoryOrders: number;
 }
 
-/** Distinct orders of a category in a part of the window that products' `categoryOrders` do not cover. */
-export interface CategoryOrders {
-  category: string;
-  orders: number;
-}
-
 type Ranked = { orders: number; quantity: number };
 
 /** Most orders first, then most units, then by name: the order the SQL's ORDER BY used to give. */
@@ -28,27 +22,20 @@ function byPopularity<T extends Ranked>(name: (row: T) => string): (a: T, b: T) 
  * Adds up the parts of the window per product (product, image and category together, as Pinot
  * groups them) and per category, and keeps the `limit` most popular of each.
  */
-export function rankPopular(products: ProductCounts[], categoryOrders: CategoryOrders[], limit: number): Popular {
+export function rankPopular(products: ProductCounts[], limit: number): Popular {
   const items = new Map<string, Popular['items'][number]>();
   const categories = new Map<string, Popular['categories'][number]>();
-  const category = (name: string) => {
-    const existing = categories.get(name);
-    if (existing) return existing;
-    const created = { category: name, orders: 0, quantity: 0 };
-    categories.set(name, created);
-    return created;
-  };
   for (const row of products) {
     const key = JSON.stringify([row.product, row.image, row.category]);
     const item = items.get(key) ?? { product: row.product, image: row.image, category: row.category, orders: 0, quantity: 0 };
     item.orders += row.orders;
     item.quantity += row.quantity;
     items.set(key, item);
-    const totals = category(row.category);
+    const totals = categories.get(row.category) ?? { category: row.category, orders: 0, quantity: 0 };
     totals.orders += row.categoryOrders;
     totals.quantity += row.quantity;
+    categories.set(row.category, totals);
   }
-  for (const row of categoryOrders) category(row.category).orders += row.orders;
   return {
     items: [...items.values()].sort(byPopularity((i) => i.product)).slice(0, limit),
     categories: [...categories.values()].sort(byPopularity((c) => c.category)).slice(0, limit),

@@ -95,23 +95,16 @@ function partialMinuteFilter(edge: PartialMinute): SqlFragment {
   return sql`tsMinute = ${edge.minute} AND ts >= ${edge.from} AND ts < ${(edge.minute + 1) * MINUTE_MS}`;
 }
 
-/** Rows [product, image, category, order lines, units] of the items in a window's partial first minute (the rollup holds whole minutes only). */
-export function popularEdgeItemsQuery(tables: PinotTables, edge: PartialMinute): SqlFragment {
+/**
+ * The same rows as popularByMinuteQuery for a window's partial first minute, from the items table
+ * (the rollup holds whole minutes only): each item carries the enricher's `firstOfCategory`.
+ */
+export function popularPartialMinuteQuery(tables: PinotTables, edge: PartialMinute): SqlFragment {
   return sql`
-    SELECT productName, image, category, COUNT(*) AS lineCount, SUM(quantity) AS unitCount
+    SELECT productName, image, category, COUNT(*) AS lineCount, SUM(quantity) AS unitCount, SUM(firstOfCategory) AS categoryOrderCount
     FROM ${tables.orderItems}
     WHERE ${partialMinuteFilter(edge)}
     GROUP BY productName, image, category
-    LIMIT ${ALL_GROUPS}`;
-}
-
-/** Rows [category, distinct orders] of the items in the same partial minute, exact. */
-export function popularEdgeCategoriesQuery(tables: PinotTables, edge: PartialMinute): SqlFragment {
-  return sql`
-    SELECT category, DISTINCTCOUNT(orderId) AS orderCount
-    FROM ${tables.orderItems}
-    WHERE ${partialMinuteFilter(edge)}
-    GROUP BY category
     LIMIT ${ALL_GROUPS}`;
 }
 

@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildOrder, connectOrderProducer, produceOrders, type SyntheticOrder, TcpProxy, testPort } from '@pizzashop/testkit';
 import { apiEnvSchema } from '../src/config.js';
 import { createApiService, type ApiService } from '../src/service.js';
-import { ordersPerMinuteQuery, periodQuery, pinotTables, popularByMinuteQuery, popularEdgeCategoriesQuery, popularEdgeItemsQuery } from '../src/queries.js';
+import { ordersPerMinuteQuery, periodQuery, pinotTables, popularByMinuteQuery, popularPartialMinuteQuery } from '../src/queries.js';
 import { comparedPeriods, minuteBuckets, popularRanges, type SqlRange } from '../src/time-windows.js';
 
 const log = createLogger('pizzashop-api-it', process.env.LOG_LEVEL ?? 'warn');
@@ -211,14 +211,12 @@ describe('pizzashop-api on the real stack', () => {
   it('reads a partial first minute from the items table: the rows of that minute from its start on', async () => {
     const tables = pinotTables({ PINOT_ORDERS_TABLE: 'orders', PINOT_ORDER_ITEMS_TABLE: 'order_items_enriched', PINOT_ORDER_ITEMS_BY_MINUTE_TABLE: 'order_items_by_minute' });
     const o1Minute = { minute: (end - 4 * MINUTE) / MINUTE, from: sql`${end - 4 * MINUTE}` };
-    const items = (await pinot.query(popularEdgeItemsQuery(tables, o1Minute))).rows.filter((row) => String(row[0]).startsWith(`it-${run}-`));
+    const items = (await pinot.query(popularPartialMinuteQuery(tables, o1Minute))).rows.filter((row) => String(row[0]).startsWith(`it-${run}-`));
     expect(items.sort((a, b) => String(a[0]).localeCompare(String(b[0])))).toEqual([
-      [P3.name, P3.image, P3.category, 1, 1],
-      [P1.name, P1.image, P1.category, 1, 2],
+      [P3.name, P3.image, P3.category, 1, 1, 1],
+      [P1.name, P1.image, P1.category, 1, 2, 1],
     ]);
-    const categories = (await pinot.query(popularEdgeCategoriesQuery(tables, o1Minute))).rows.filter((row) => String(row[0]).startsWith(`it-${run}-`));
-    expect(Object.fromEntries(categories)).toEqual({ [P1.category]: 1, [P3.category]: 1 });
-    const afterO1 = (await pinot.query(popularEdgeItemsQuery(tables, { ...o1Minute, from: sql`${end - 4 * MINUTE + 1}` }))).rows;
+    const afterO1 = (await pinot.query(popularPartialMinuteQuery(tables, { ...o1Minute, from: sql`${end - 4 * MINUTE + 1}` }))).rows;
     expect(afterO1.filter((row) => String(row[0]).startsWith(`it-${run}-`))).toEqual([]);
   });
 

@@ -83,19 +83,10 @@ export function standardAnswers(sql: string): PinotReply {
   }
   if (sql.includes('GROUP BY productName')) {
     return {
-      columns: ['p', 'i', 'c', 'lines', 'units'],
+      columns: ['p', 'i', 'c', 'lines', 'units', 'categoryOrders'],
       rows: [
-        ['Margherita', 'img/m.png', 'pizzas-veg', 2, 5.0],
-        ['Cola', 'img/c.png', 'drinks', 1, 2.0],
-      ],
-    };
-  }
-  if (sql.includes('GROUP BY category')) {
-    return {
-      columns: ['c', 'o'],
-      rows: [
-        ['pizzas-veg', 5],
-        ['drinks', 1],
+        ['Margherita', 'img/m.png', 'pizzas-veg', 2, 5.0, 5.0],
+        ['Cola', 'img/c.png', 'drinks', 1, 2.0, 1.0],
       ],
     };
   }
