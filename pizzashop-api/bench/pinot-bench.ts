@@ -28,7 +28,7 @@ const NOW_FORM = 'now: ';
 const ROUTES = {
   overview: ['table-stats', 'overview-current', 'overview-previous'],
   popular: ['popular-by-minute'],
-  'popular ending now': [`${NOW_FORM}popular-by-minute`, `${NOW_FORM}popular-edge-items`, `${NOW_FORM}popular-edge-categories`],
+  'popular ending now': [`${NOW_FORM}popular-by-minute`, `${NOW_FORM}popular-partial-minute`],
 } as const;
 const benchEnvSchema = infraEnvSchema.extend({
   PINOT_BENCH_ORDERS: z.coerce.number().int().min(0).default(1_000_000),
