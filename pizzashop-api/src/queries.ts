@@ -5,9 +5,8 @@ import { MINUTE_MS, type PartialMinute, type SqlRange } from './time-windows.js'
 /**
  * Every Pinot statement the API runs. Values arrive already validated (UUIDs, allow-listed windows,
  * bounded integers) and are still rendered as literals by `sql`, never concatenated. Checked
- * against Pinot 0.11.0 (v1 engine): ago()/now(), DISTINCTCOUNT,
- * GROUP BY on expressions. Results are read by position, so aliases only serve readability; an alias must not
- * repeat a column name (Pinot 0.11 substitutes it inside ORDER BY: `SUM(quantity) AS quantity`
+ * against Pinot 0.11.0 (v1 engine): ago()/now(), GROUP BY on expressions. Results are read by
+ * position, so aliases only serve readability; an alias must not repeat a column name (Pinot 0.11 substitutes it inside ORDER BY: `SUM(quantity) AS quantity`
  * fails with "sum not found").
  */
 
@@ -63,8 +62,8 @@ export function periodQuery(tables: PinotTables, period: SqlRange): SqlFragment 
 }
 
 /**
- * More groups than any catalogue has products: the popular statements return every product (or
- * category) of their range and the API ranks and merges them (see analytics.ts), so no LIMIT may cut one off.
+ * More groups than any catalogue has products: the popular statements return every product of
+ * their range and the API adds up and ranks them (popular-ranking.ts), so no LIMIT may cut one off.
  */
 export const ALL_GROUPS = 10_000;
 

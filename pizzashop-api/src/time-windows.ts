@@ -54,8 +54,8 @@ export interface PartialMinute {
  * The ranges popular reads for a window: its whole minutes from the per-minute rollup and, for a
  * window ending now that starts inside a minute, that first partial minute from the items table:
  * [now - length, now) = [now - length, m) + [m, now), m being the first whole minute after the start.
- * The rollup's minutes run to the end of the current minute (items are refused when stamped more than
- * a moment ahead of the clock). The partial minute is written with ago() and the minute literals
+ * The rollup's minutes run to the end of the current minute: an order stamped later in that minute
+ * (the orders-service accepts up to ORDERS_CREATED_AT_MAX_AHEAD_MS ahead) counts, later minutes do not. The partial minute is written with ago() and the minute literals
  * change once a minute, so the shared-query cache keeps serving a room of dashboards with one Pinot
  * call per tick.
  */
