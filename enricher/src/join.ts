@@ -1,11 +1,11 @@
 // The join of one order with the products as they were when it was placed: an enriched record per
 // item whose product version is known for that time, a waiting item for each one whose is not.
 import type { Order, OrderItem } from '@pizzashop/common';
-import type { ProductVersion } from './products-history.js';
+import type { KnownVersion } from './products-history.js';
 import type { WaitingItem } from './waiting-item.js';
 
-/** The version of a product valid at a time (ms), or undefined (also when it was deleted then: never a version without product). */
-export type ProductAt = (id: string, time: number) => ProductVersion | undefined;
+/** The version of a product valid at a time (ms), or undefined (also when it was deleted then). */
+export type ProductAt = (id: string, time: number) => KnownVersion | undefined;
 
 /** One enriched order item, serialised for `enriched-order-items` (key = order id). */
 export interface EnrichedRecord {
@@ -23,15 +23,12 @@ export interface JoinResult {
  * order, a cached product version with its JSON made once), so no item is validated or serialised
  * field by field again.
  */
-export function enrichedItemJson(orderId: string, createdAt: string, itemIndex: number, version: ProductVersion, item: OrderItem, firstOfCategory: 0 | 1): string {
+export function enrichedItemJson(orderId: string, createdAt: string, itemIndex: number, version: KnownVersion, item: OrderItem, firstOfCategory: 0 | 1): string {
   return (
     `{"orderId":${JSON.stringify(orderId)},"createdAt":"${createdAt}","itemIndex":${itemIndex},"product":${version.json},` +
     `"orderItem":{"productId":${JSON.stringify(item.productId)},"quantity":${item.quantity},"price":${item.price}},"firstOfCategory":${firstOfCategory}}`
   );
 }
-
-/** The category of a known version's product (`ProductAt` never returns a deleted product's version). */
-const categoryOf = (version: ProductVersion): string => version.product!.category;
 
 /** `firstOfCategory` of a line whose category is `category`: 1 when no line before it had that category (`seen`, which it joins). */
 function firstIn(seen: Set<string>, category: string): 0 | 1 {
@@ -55,7 +52,7 @@ export function joinOrder(order: Order, productAt: ProductAt, source: { partitio
     const orderItem = items[itemIndex]!;
     const version = productAt(orderItem.productId, placedAt);
     if (version) {
-      result.enriched.push({ key: order.id, value: enrichedItemJson(order.id, order.createdAt, itemIndex, version, orderItem, firstIn(seen, categoryOf(version))) });
+      result.enriched.push({ key: order.id, value: enrichedItemJson(order.id, order.createdAt, itemIndex, version, orderItem, firstIn(seen, version.product.category)) });
     } else {
       unknown.push(itemIndex);
     }
@@ -93,12 +90,12 @@ function waitingItems(order: Order, unknown: readonly number[], source: { partit
  * both lines may carry 1 (the order counts twice for that category); this needs two lines of one
  * order waiting for two different unknown products of the same category.
  */
-export function enrichWaitingItem(item: WaitingItem, version: ProductVersion, productAt: ProductAt): EnrichedRecord {
+export function enrichWaitingItem(item: WaitingItem, version: KnownVersion, productAt: ProductAt): EnrichedRecord {
   const placedAt = Date.parse(item.createdAt);
-  const category = categoryOf(version);
+  const { category } = version.product;
   const counted = [...item.earlierProductIds, ...item.laterKnownProductIds].some((id) => {
     const other = productAt(id, placedAt);
-    return other !== undefined && categoryOf(other) === category;
+    return other?.product.category === category;
   });
   return { key: item.orderId, value: enrichedItemJson(item.orderId, item.createdAt, item.itemIndex, version, item.orderItem, counted ? 0 : 1) };
 }

@@ -15,6 +15,11 @@ export interface ProductVersion {
   json: string;
 }
 
+/** A version that holds a product (not a deletion): what lookups by time return. */
+export type KnownVersion = ProductVersion & { product: Product };
+
+const isKnown = (version: ProductVersion): version is KnownVersion => version.product !== null;
+
 function parseJson(bytes: Buffer): { ok: true; value: unknown } | { ok: false; detail: string } {
   try {
     return { ok: true, value: JSON.parse(bytes.toString('utf8')) };
@@ -57,13 +62,13 @@ export class ProductsHistory {
   }
 
   /** The version of `id` valid at `time` (ms), or undefined when none was (unknown, or deleted then). */
-  at(id: string, time: number): ProductVersion | undefined {
+  at(id: string, time: number): KnownVersion | undefined {
     const versions = this.versions.get(id);
     if (!versions) return undefined;
     let i = versions.length - 1;
     while (i > 0 && versions[i]!.validFrom > time) i--;
     const version = versions[i]!;
-    return version.product === null ? undefined : version;
+    return isKnown(version) ? version : undefined;
   }
 
   /** Applies one change-event record (`timestamp`: the record's, used for tombstones); an invalid one changes nothing and says why. */

@@ -1,10 +1,10 @@
 // Order items waiting for their product, per orders partition, and which of them can leave now.
 import type { ProductAt } from './join.js';
-import type { ProductVersion } from './products-history.js';
+import type { KnownVersion } from './products-history.js';
 import { waitingItemKey, type WaitingItem } from './waiting-item.js';
 
 export interface Releasable {
-  ready: { item: WaitingItem; version: ProductVersion }[];
+  ready: { item: WaitingItem; version: KnownVersion }[];
   expired: WaitingItem[];
 }
 

@@ -1,6 +1,6 @@
 // Shared enricher test fixtures: product rows, Debezium change events and a sample order.
 import type { Order, Product } from '@pizzashop/common';
-import type { ProductVersion } from '../src/products-history.js';
+import type { KnownVersion } from '../src/products-history.js';
 
 export const row = (id: number, overrides: Record<string, unknown> = {}) => ({
   id,
@@ -35,7 +35,7 @@ export const order: Order = {
 };
 
 /** A product version valid from the beginning (what most join tests need). */
-export const version = (product: Product, validFrom = 0): ProductVersion => ({ validFrom, product, json: JSON.stringify(product) });
+export const version = (product: Product, validFrom = 0): KnownVersion => ({ validFrom, product, json: JSON.stringify(product) });
 
 /** A Debezium change event whose source.ts_ms is `ts` (ms). */
 export const eventAt = (op: 'c' | 'u' | 'd' | 'r', before: unknown, after: unknown, ts: number) =>

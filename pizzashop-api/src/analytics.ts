@@ -70,12 +70,12 @@ export class OrdersAnalytics {
    * order's items share its time, so each order is counted on one side only.
    */
   async popular({ window, limit, at }: PopularQuery): Promise<Popular> {
-    const { minutes, edge } = popularRanges(window, at, this.clock());
-    const [byMinute, partialMinute] = await Promise.all([
+    const { minutes, partialMinute } = popularRanges(window, at, this.clock());
+    const [byMinute, partialMinuteRows] = await Promise.all([
       this.pinot.query(popularByMinuteQuery(this.tables, minutes), { name: 'popular-by-minute' }),
-      edge ? this.pinot.query(popularPartialMinuteQuery(this.tables, edge), { name: 'popular-partial-minute' }) : undefined,
+      partialMinute ? this.pinot.query(popularPartialMinuteQuery(this.tables, partialMinute), { name: 'popular-partial-minute' }) : undefined,
     ]);
-    const rows = [...byMinute.rows, ...(partialMinute?.rows ?? [])];
+    const rows = [...byMinute.rows, ...(partialMinuteRows?.rows ?? [])];
     return rankPopular(
       rows.map(([product, image, category, lines, units, categoryOrders]) => ({
         product: String(product),

@@ -90,19 +90,19 @@ export function popularByMinuteQuery(tables: PinotTables, minutes: { from: numbe
  * of every row it holds: consuming segments are not sorted); the `ts` bounds let the broker's time
  * pruner skip every committed segment outside the minute (it knows only `ts`).
  */
-function partialMinuteFilter(edge: PartialMinute): SqlFragment {
-  return sql`tsMinute = ${edge.minute} AND ts >= ${edge.from} AND ts < ${(edge.minute + 1) * MINUTE_MS}`;
+function partialMinuteFilter(part: PartialMinute): SqlFragment {
+  return sql`tsMinute = ${part.minute} AND ts >= ${part.from} AND ts < ${(part.minute + 1) * MINUTE_MS}`;
 }
 
 /**
  * The same rows as popularByMinuteQuery for a window's partial first minute, from the items table
  * (the rollup holds whole minutes only): each item carries the enricher's `firstOfCategory`.
  */
-export function popularPartialMinuteQuery(tables: PinotTables, edge: PartialMinute): SqlFragment {
+export function popularPartialMinuteQuery(tables: PinotTables, part: PartialMinute): SqlFragment {
   return sql`
     SELECT productName, image, category, COUNT(*) AS lineCount, SUM(quantity) AS unitCount, SUM(firstOfCategory) AS categoryOrderCount
     FROM ${tables.orderItems}
-    WHERE ${partialMinuteFilter(edge)}
+    WHERE ${partialMinuteFilter(part)}
     GROUP BY productName, image, category
     LIMIT ${ALL_GROUPS}`;
 }

@@ -59,13 +59,13 @@ export interface PartialMinute {
  * change once a minute, so the shared-query cache keeps serving a room of dashboards with one Pinot
  * call per tick.
  */
-export function popularRanges(window: WindowName, at: number | undefined, nowMs: number): { minutes: { from: number; to: number }; edge?: PartialMinute } {
+export function popularRanges(window: WindowName, at: number | undefined, nowMs: number): { minutes: { from: number; to: number }; partialMinute?: PartialMinute } {
   const length = WINDOWS[window];
   if (at !== undefined) return { minutes: { from: Math.ceil((at - length) / MINUTE_MS), to: Math.ceil(at / MINUTE_MS) } };
   const start = nowMs - length;
   const firstWhole = Math.ceil(start / MINUTE_MS);
   const minutes = { from: firstWhole, to: Math.floor(nowMs / MINUTE_MS) + 1 };
-  return start % MINUTE_MS === 0 ? { minutes } : { minutes, edge: { minute: firstWhole - 1, from: minutesAgo(length / MINUTE_MS) } };
+  return start % MINUTE_MS === 0 ? { minutes } : { minutes, partialMinute: { minute: firstWhole - 1, from: minutesAgo(length / MINUTE_MS) } };
 }
 
 /**

@@ -24,7 +24,7 @@ const all = [
   queries.periodQuery(tables, range),
   queries.periodQuery(tables, previous),
   queries.popularByMinuteQuery(tables, popular.minutes),
-  queries.popularPartialMinuteQuery(tables, popular.edge!),
+  queries.popularPartialMinuteQuery(tables, popular.partialMinute!),
   queries.ordersPerMinuteQuery(tables, range, 60),
   queries.orderQuery(tables, '0b7d3a5e-2f6c-4c1e-9b43-7d1f2a6e8c90'),
   queries.orderProductsQuery(tables, '0b7d3a5e-2f6c-4c1e-9b43-7d1f2a6e8c90'),
@@ -42,7 +42,7 @@ describe('Pinot queries', () => {
   it('reads the configured tables, e.g. a bench\'s private copies', () => {
     const own = queries.pinotTables({ PINOT_ORDERS_TABLE: 'bench_x_orders', PINOT_ORDER_ITEMS_TABLE: 'bench_x_order_items_enriched', PINOT_ORDER_ITEMS_BY_MINUTE_TABLE: 'bench_x_order_items_by_minute' });
     expect(queries.tableStatsQuery(own).text).toContain('FROM bench_x_orders');
-    expect(queries.popularPartialMinuteQuery(own, popular.edge!).text).toContain('FROM bench_x_order_items_enriched');
+    expect(queries.popularPartialMinuteQuery(own, popular.partialMinute!).text).toContain('FROM bench_x_order_items_enriched');
     expect(queries.popularByMinuteQuery(own, popular.minutes).text).toContain('FROM bench_x_order_items_by_minute');
     expect(() => queries.pinotTables({ ...names, PINOT_ORDERS_TABLE: 'orders; DROP' })).toThrow(/identifier/);
   });
@@ -71,8 +71,8 @@ describe('Pinot queries', () => {
     const now = popularRanges('5m', undefined, nowMs);
     const nowMinute = Math.floor(nowMs / 60_000);
     expect(now.minutes).toEqual({ from: nowMinute - 4, to: nowMinute + 1 });
-    expect(now.edge?.minute).toBe(nowMinute - 5);
-    expect(queries.popularPartialMinuteQuery(tables, now.edge!).text).toContain(`WHERE tsMinute = ${nowMinute - 5} AND ts >= ago('PT5M') AND ts < ${(nowMinute - 4) * 60_000}`);
+    expect(now.partialMinute?.minute).toBe(nowMinute - 5);
+    expect(queries.popularPartialMinuteQuery(tables, now.partialMinute!).text).toContain(`WHERE tsMinute = ${nowMinute - 5} AND ts >= ago('PT5M') AND ts < ${(nowMinute - 4) * 60_000}`);
     expect(popularRanges('1m', undefined, at)).toEqual({ minutes: { from: minute - 1, to: minute + 1 } });
   });
 
